@@ -1,0 +1,100 @@
+# Makefile for womsim: a parallel agent-based simulator of word-of-mouth
+# reputation. `make run` and `make test` install missing Debian packages
+# first (scripts/install-deps.sh), so a fresh Debian 12 machine needs nothing
+# else. CFLAGS belongs to the user; the flags the build needs live in
+# WOM_CFLAGS. SPDX-License-Identifier: GPL-3.0-or-later
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+SANITIZE ?=
+LIBS_PC  := gsl igraph inih libmd
+
+WOM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp -Iinclude \
+	-Wall -Wextra -Wpedantic -Wmissing-prototypes -Wshadow \
+	$(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
+WOM_LDLIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lm
+ifneq ($(SANITIZE),)
+WOM_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+WOM_LDFLAGS += -fsanitize=$(SANITIZE)
+BUILD := $(BUILD)-sanitize
+endif
+
+LIB_SRC   := $(filter-out sim/main.c sim/cli_%.c,$(wildcard sim/*.c))
+CLI_SRC   := sim/main.c $(wildcard sim/cli_*.c)
+LIB_OBJ   := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+CLI_OBJ   := $(CLI_SRC:sim/%.c=$(BUILD)/sim/%.o)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+WOMSIM    := $(BUILD)/womsim
+LIBWOMSIM := $(BUILD)/libwomsim.a
+DEPS_OK   := $(BUILD)/.deps-ok
+
+.PHONY: all deps run test check unit e2e install uninstall clean format docs
+.DELETE_ON_ERROR:
+
+all: $(WOMSIM) $(LIBWOMSIM)
+	@ln -sf $(WOMSIM) womsim
+
+# Installs missing packages, then re-runs make so that pkg-config is asked
+# again with the packages in place.
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/sim/%.o: sim/%.c $(wildcard include/womsim/*.h) | $(BUILD)/sim
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBWOMSIM): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(WOMSIM): $(CLI_OBJ) $(LIBWOMSIM)
+	$(CC) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $^ $(WOM_LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(shell pkg-config --cflags --libs cmocka 2>/dev/null) $(WOM_LDLIBS) -o $@
+
+$(BUILD)/sim $(BUILD)/tests:
+	@mkdir -p $@
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(WOMSIM) run configs/baseline.ini
+
+test: deps
+	@$(MAKE) --no-print-directory unit e2e
+
+check: test
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+e2e: $(WOMSIM)
+	@WOMSIM=$(abspath $(WOMSIM)) tests/e2e/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
+	install -m 755 $(WOMSIM) $(DESTDIR)$(PREFIX)/bin/womsim
+	install -m 644 $(LIBWOMSIM) $(DESTDIR)$(PREFIX)/lib/libwomsim.a
+	install -m 644 include/womsim/*.h $(DESTDIR)$(PREFIX)/include/womsim/
+	install -m 644 configs/*.ini $(DESTDIR)$(PREFIX)/share/womsim/configs/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/womsim $(DESTDIR)$(PREFIX)/lib/libwomsim.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim
+
+clean:
+	rm -rf build build-sanitize womsim
+
+# docs/parameters.md carries the key table between two markers; an e2e test
+# fails when it is stale.
+docs: $(WOMSIM)
+	@{ sed '/<!-- params:begin -->/q' docs/parameters.md; ./$(WOMSIM) params --markdown; \
+	   sed -n '/<!-- params:end -->/,$$p' docs/parameters.md; } >docs/parameters.md.tmp
+	@mv docs/parameters.md.tmp docs/parameters.md
+
+format:
+	clang-format -i sim/*.c include/womsim/*.h tests/unit/*.c

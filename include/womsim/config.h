@@ -1,0 +1,172 @@
+/* config.h: scenario files. Owns the key table (the single source of truth
+ * for every parameter: name, type, default, range, meaning, source), the INI
+ * reader with line numbers, `--set` overrides, sweep lists, validation, the
+ * canonical dump and its SHA-256 (the scenario hash).
+ *
+ * A config holds, for every key, one or more canonical value strings (more
+ * than one makes it a swept key) and where each key was last set. A point of
+ * the sweep is resolved into a plain wom_scenario_t.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_CONFIG_H
+#define WOMSIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "womsim/status.h"
+
+#define WOM_MAX_BLOCKS 64    /* SBM blocks (segments) */
+#define WOM_MAX_PATH   1024  /* bytes in a file path */
+#define WOM_MAX_SWEEP  10000 /* values of one swept key */
+
+typedef enum {
+    WOM_NET_ERDOS_RENYI,
+    WOM_NET_WATTS_STROGATZ,
+    WOM_NET_BARABASI_ALBERT,
+    WOM_NET_SBM,
+    WOM_NET_CONFIGURATION,
+    WOM_NET_RING,
+    WOM_NET_COMPLETE,
+    WOM_NET_KARATE,
+    WOM_NET_FILE
+} wom_network_model;
+
+typedef enum { WOM_FORMAT_SNAP, WOM_FORMAT_GRAPHML, WOM_FORMAT_GML } wom_graph_format;
+typedef enum { WOM_KIND_WOM } wom_model_kind;
+typedef enum { WOM_SEEDING_RANDOM, WOM_SEEDING_DEGREE } wom_seeding;
+typedef enum {
+    WOM_TELL_POISSON,
+    WOM_TELL_FIXED,
+    WOM_TELL_GEOMETRIC,
+    WOM_TELL_NEGBIN
+} wom_tell_distribution;
+
+/* Every parameter of one run, defaults filled in. Field names follow the
+ * scenario keys (section.key); the key table in config.c gives units,
+ * ranges and meanings. Choice fields hold the enums above. */
+typedef struct {
+    struct {
+        int64_t steps;        /* days simulated, >= 1 */
+        int64_t replications; /* independent runs averaged, >= 1 */
+        uint64_t seed;        /* root of every random stream */
+    } simulation;
+    struct {
+        int model;                       /* wom_network_model */
+        int64_t nodes;                   /* agents (ignored by karate, sbm uses blocks) */
+        double mean_degree;              /* erdos-renyi, watts-strogatz */
+        double rewire;                   /* watts-strogatz rewiring probability */
+        int64_t m;                       /* barabasi-albert edges per new node */
+        double exponent;                 /* configuration: power-law exponent */
+        int64_t min_degree;              /* configuration: smallest degree */
+        uint32_t blocks[WOM_MAX_BLOCKS]; /* sbm: block sizes */
+        int block_count;                 /* sbm: number of blocks, 0 = unset */
+        double p_in, p_out;              /* sbm: edge probability within/between */
+        char file[WOM_MAX_PATH];         /* file: path, relative to the scenario */
+        int format;                      /* wom_graph_format */
+        bool directed;                   /* arcs point from teller to hearer */
+    } network;
+    struct {
+        double initial_customers; /* share of agents customers at t = 0 */
+        double initial_aware;     /* share of agents prospects at t = 0 */
+        int seeding;              /* wom_seeding */
+    } population;
+    struct {
+        int kind;                  /* wom_model_kind */
+        int64_t attitude_cap;      /* attitude stays in [-cap, +cap] */
+        int64_t experience_weight; /* attitude change of an own experience */
+        int64_t promoter_at;       /* attitude of a promoter (and -: detractor) */
+    } model;
+    struct {
+        double advertising;       /* UNAWARE -> PROSPECT per step (Bass p) */
+        double base;              /* PROSPECT -> CUSTOMER per step at attitude <= 0 */
+        double persuasion;        /* added per point of positive attitude */
+        double max;               /* ceiling of the adoption probability */
+        int64_t reject_threshold; /* no adoption at attitude <= -threshold */
+        int64_t churn_attitude;   /* a customer at or below this leaves */
+        double winback;           /* LOST -> CUSTOMER per step while attitude > 0 */
+    } adoption;
+    struct {
+        double quality;       /* probability an encounter satisfies */
+        double purchase_rate; /* probability a customer buys per step */
+        double churn_rate;    /* probability a customer leaves per step */
+    } service;
+    struct {
+        double satisfied_tell_mean;    /* people told after a good experience */
+        double dissatisfied_tell_mean; /* people told after a bad experience */
+        int tell_distribution;         /* wom_tell_distribution */
+        double dispersion;             /* negbin shape (size) parameter */
+    } wom;
+    struct {
+        double repurchase_silent_minor; /* stays after a silent minor failure */
+    } recovery;
+} wom_scenario_t;
+
+typedef enum {
+    WOM_KEY_REAL,   /* double */
+    WOM_KEY_INT,    /* int64_t */
+    WOM_KEY_SEED,   /* uint64_t */
+    WOM_KEY_BOOL,   /* bool: true/false/yes/no/on/off/1/0 */
+    WOM_KEY_CHOICE, /* int: index into `choices` */
+    WOM_KEY_TEXT,   /* char[WOM_MAX_PATH] */
+    WOM_KEY_SIZES   /* uint32_t[WOM_MAX_BLOCKS] + int count at `count_offset` */
+} wom_key_type;
+
+/* One row of the key table. */
+typedef struct {
+    const char *name; /* "section.key" */
+    wom_key_type type;
+    size_t offset;             /* into wom_scenario_t */
+    size_t count_offset;       /* WOM_KEY_SIZES only */
+    const char *default_value; /* as it would be written in a file */
+    double min, max;           /* inclusive range (REAL, INT, SIZES) */
+    const char *choices;       /* WOM_KEY_CHOICE: "a|b|c" in enum order */
+    const char *meaning;       /* one line for `womsim params` and the docs */
+    const char *source;        /* where the default comes from */
+} wom_key_t;
+
+/* The key table, in canonical (dump) order. */
+const wom_key_t *wom_config_keys(size_t *count);
+
+/* The row of `name` ("section.key"), or NULL. */
+const wom_key_t *wom_config_key(const char *name);
+
+typedef struct wom_config wom_config_t;
+
+/* A config with every key at its default. */
+wom_status wom_config_alloc(wom_config_t **config);
+void wom_config_free(wom_config_t *config);
+
+/* Reads a scenario file over the current values. Errors name the file and
+ * line: unknown section or key (with a suggestion), duplicate key, malformed
+ * or out-of-range value (WOM_ECONFIG); missing file (WOM_ENOENT). */
+wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error);
+
+/* Applies one "section.key=value" override with the same checks; the error's
+ * file is "--set". */
+wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_error_t *error);
+
+/* The number of sweep points: the product of the swept keys' value counts. */
+size_t wom_config_points(const wom_config_t *config);
+
+/* Resolves sweep point `point` (0-based; swept keys in the order they were
+ * first set, the last varying fastest) and checks the rules that join keys
+ * (e.g. mean degree below nodes), naming the line of the key at fault. */
+wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_scenario_t *scenario,
+                               wom_error_t *error);
+
+/* The canonical dump: every key in table order as "key = value" under its
+ * [section], values canonical (swept keys as "v1, v2, ..."). Malloc'd. */
+wom_status wom_config_dump(const wom_config_t *config, char **text);
+
+/* The SHA-256 of the canonical dump, as 64 lowercase hex digits. */
+wom_status wom_config_hash(const wom_config_t *config, char hex[65]);
+
+/* Parses a sweep list, "a:b:step" (inclusive of b within rounding) or
+ * "v1, v2, v3", into its items (malloc'd array of malloc'd strings, not yet
+ * checked against any key). A value without ':' or ',' is one item. */
+wom_status wom_config_split_values(const char *text, char ***items, size_t *count,
+                                   wom_error_t *error);
+void wom_config_free_values(char **items, size_t count);
+
+#endif

@@ -1,0 +1,76 @@
+/* graph.h: the social graph as a compact CSR (compressed sparse row) with
+ * uint32 node ids, built once at set-up and read-only afterwards, shared by
+ * all replications and threads. Generators come from igraph (used at set-up
+ * only, single-threaded, its RNG seeded from the run seed); SNAP edge lists
+ * are read by our own reader (igraph's rejects '#' comment lines); GraphML
+ * and GML go through igraph.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_GRAPH_H
+#define WOMSIM_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "womsim/config.h"
+#include "womsim/status.h"
+
+/* Out-neighbours of node v are targets[offsets[v] .. offsets[v+1]-1], sorted
+ * ascending, without self-loops or duplicates. An undirected edge is stored
+ * as two arcs. */
+typedef struct {
+    uint32_t nodes;
+    uint64_t arcs; /* entries in targets; = 2 * edges when undirected */
+    bool directed;
+    uint64_t *offsets;           /* nodes + 1 entries */
+    uint32_t *targets;           /* arcs entries */
+    uint8_t *segment;            /* per node: SBM block (0 elsewhere) */
+    uint32_t max_degree;         /* largest out-degree */
+    uint64_t loops_dropped;      /* self-loops met while building */
+    uint64_t duplicates_dropped; /* repeated edges met while building */
+} wom_graph_t;
+
+/* Degree and component statistics for `womsim graph`. */
+typedef struct {
+    uint32_t nodes;
+    uint64_t edges;     /* arcs if directed, arcs / 2 if not */
+    double mean_degree; /* mean out-degree */
+    uint32_t max_degree;
+    double degree_quartiles[3]; /* 25th, 50th, 75th percentiles of out-degree */
+    double clustering;          /* global transitivity (triangles), undirected view */
+    uint32_t components;        /* weakly connected components */
+    double giant_share;         /* share of nodes in the largest component */
+    uint64_t bytes;             /* memory held by the CSR */
+} wom_graph_stats_t;
+
+/* Estimated peak bytes to build the graph of `scenario` (igraph's copy and
+ * the CSR), before anything is allocated. For files, an estimate from the
+ * file size. */
+uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario);
+
+/* Builds the graph of scenario->network: a generator seeded from
+ * scenario->simulation.seed, or the file named there. Refuses with
+ * WOM_ETOOBIG when wom_graph_estimate_bytes() exceeds `max_bytes` (0 = no
+ * limit). Errors in files name the file and line (WOM_EDATA, WOM_ENOENT). */
+wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, wom_graph_t **graph,
+                           wom_error_t *error);
+
+/* Reads a SNAP edge list: one "from to" pair per line, tabs or spaces, '#'
+ * comments, arbitrary non-negative integer ids remapped to 0..n-1 in order
+ * of first appearance, self-loops and duplicate edges dropped and counted. */
+wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
+                               wom_error_t *error);
+
+/* Writes the graph as a SNAP edge list (each undirected edge once, from <
+ * to) with a '#' header. */
+wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream);
+
+wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
+
+void wom_graph_free(wom_graph_t *graph);
+
+static inline uint32_t wom_graph_degree(const wom_graph_t *graph, uint32_t node) {
+    return (uint32_t)(graph->offsets[node + 1] - graph->offsets[node]);
+}
+
+#endif

@@ -1,0 +1,92 @@
+/* rng.h: counter-based random streams. Every draw is a pure function of a
+ * key (seed, task, step, agent, call site) through Random123's Philox4x32-10,
+ * so results never depend on thread count or scheduling order.
+ *
+ * Two ways to draw:
+ * - wom_stream_t, inline: a stream of raw 32-bit words for hot loops
+ *   (Bernoulli draws compare a word with a precomputed threshold, uniform
+ *   integers use a multiply-shift); no function call per draw.
+ * - a gsl_rng reset to a key (Random123's gsl_microrng adapter), so GSL's
+ *   distributions (gsl_ran_poisson, ...) draw from the same keyed streams;
+ *   used per event (a tell count), not per agent per step.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_RNG_H
+#define WOMSIM_RNG_H
+
+#include <stdint.h>
+
+#include <Random123/philox.h>
+#include <gsl/gsl_rng.h>
+
+/* Call sites: one constant per place in the code that draws, so that two
+ * places never share a stream. Values are part of the output's identity:
+ * changing one changes results (and must update reference runs). */
+enum {
+    WOM_SITE_AGENT_STEP = 1, /* the per-agent per-step Bernoulli words */
+    WOM_SITE_TELL_COUNT = 2, /* K, the number told (GSL distribution) */
+    WOM_SITE_TELL_PICK = 3,  /* which K neighbours (Floyd's sampling) */
+    WOM_SITE_SEEDING = 4,    /* initial customers and prospects */
+    WOM_SITE_GRAPH = 5       /* graph generators' seed */
+};
+
+/* The key of a stream. `site` must be below 256: the low 24 bits of the last
+ * counter word count the blocks drawn from the stream. */
+typedef struct {
+    uint64_t seed;
+    uint32_t task;  /* run_id: sweep point x replication */
+    uint32_t step;  /* 0 = set-up */
+    uint32_t agent; /* or any entity id */
+    uint32_t site;  /* WOM_SITE_* */
+} wom_rng_key_t;
+
+typedef struct {
+    philox4x32_ctr_t counter;
+    philox4x32_key_t key;
+    philox4x32_ctr_t block; /* the last four words drawn */
+    unsigned used;          /* words of `block` already handed out */
+} wom_stream_t;
+
+static inline void wom_stream_init(wom_stream_t *stream, wom_rng_key_t key) {
+    stream->key = (philox4x32_key_t){{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
+    stream->counter = (philox4x32_ctr_t){{key.agent, key.step, key.task, key.site << 24}};
+    stream->used = 4;
+}
+
+/* The next 32 random bits. */
+static inline uint32_t wom_stream_next(wom_stream_t *stream) {
+    if (stream->used == 4) {
+        stream->block = philox4x32(stream->counter, stream->key);
+        stream->counter.v[3]++;
+        stream->used = 0;
+    }
+    return stream->block.v[stream->used++];
+}
+
+/* A Bernoulli threshold: a word w succeeds when w < threshold. Probability 0
+ * never succeeds; 1 always does (2^32 exceeds every word). */
+static inline uint64_t wom_rng_threshold(double probability) {
+    if (probability <= 0) {
+        return 0;
+    }
+    if (probability >= 1) {
+        return UINT64_C(1) << 32;
+    }
+    return (uint64_t)(probability * 4294967296.0 + 0.5);
+}
+
+/* A uniform integer in [0, bound) by multiply-shift: biased by at most
+ * bound / 2^32, negligible for neighbour counts (Lemire 2019 without the
+ * rejection step, so each draw costs exactly one word). */
+static inline uint32_t wom_stream_below(wom_stream_t *stream, uint32_t bound) {
+    return (uint32_t)(((uint64_t)wom_stream_next(stream) * bound) >> 32);
+}
+
+/* A gsl_rng whose draws come from a keyed Philox stream; reset it to a key
+ * before each use. Allocate once per worker, never in the step. */
+gsl_rng *wom_rng_alloc_gsl(void);
+void wom_rng_reset_gsl(gsl_rng *rng, wom_rng_key_t key);
+
+/* The RNG's name, for provenance. */
+const char *wom_rng_name(void);
+
+#endif

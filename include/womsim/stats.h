@@ -1,0 +1,32 @@
+/* stats.h: aggregation across replications: mean, standard deviation and
+ * the 95% Student-t confidence interval of the mean, per step and metric
+ * (GSL). Sums run in replication order, so results do not depend on
+ * threads.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_STATS_H
+#define WOMSIM_STATS_H
+
+#include <stddef.h>
+
+#include "womsim/run.h"
+#include "womsim/status.h"
+
+typedef struct {
+    double mean;
+    double sd;      /* sample standard deviation (n - 1); 0 when n = 1 */
+    double ci95_lo; /* mean -/+ t(0.975, n - 1) * sd / sqrt(n); = mean when n = 1 */
+    double ci95_hi;
+} wom_stats_summary_t;
+
+void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t *summary);
+
+/* Summaries of every metric column at every step: a malloc'd table of
+ * (steps + 1) x WOM_M_COLUMNS entries, step-major. */
+wom_status wom_stats_series(const wom_run_result_t *result, wom_stats_summary_t **table);
+
+/* The pooled ratio sum(numerator) / sum(denominator) of two counters over
+ * all replications and steps (0 when the denominator is 0): e.g. messages
+ * told per satisfied experience. */
+double wom_stats_pooled_ratio(const wom_run_result_t *result, int numerator, int denominator);
+
+#endif

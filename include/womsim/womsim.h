@@ -1,0 +1,18 @@
+/* womsim.h: the whole public API of libwomsim.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_WOMSIM_H
+#define WOMSIM_WOMSIM_H
+
+#include "womsim/config.h"
+#include "womsim/graph.h"
+#include "womsim/metrics.h"
+#include "womsim/model.h"
+#include "womsim/output.h"
+#include "womsim/rng.h"
+#include "womsim/run.h"
+#include "womsim/stats.h"
+#include "womsim/status.h"
+#include "womsim/text.h"
+#include "womsim/version.h"
+
+#endif

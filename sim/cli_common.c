@@ -1,0 +1,121 @@
+/* cli_common.c: messages, exit codes and scenario loading shared by the
+ * subcommands. The only place besides main.c that prints errors.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+static int exit_code(wom_status status) {
+    switch (status) {
+    case WOM_OK:
+        return EX_OK;
+    case WOM_ENOMEM:
+        return EX_OSERR;
+    case WOM_ECONFIG:
+        return EX_CONFIG;
+    case WOM_ENOENT:
+        return EX_NOINPUT;
+    case WOM_EDATA:
+        return EX_DATAERR;
+    case WOM_ETOOBIG:
+        return EX_UNAVAILABLE;
+    case WOM_EIO:
+        return EX_IOERR;
+    case WOM_ECANTCREAT:
+        return EX_CANTCREAT;
+    case WOM_EINTERRUPT:
+        return EX_TEMPFAIL;
+    case WOM_EINVAL:
+    case WOM_ELIBRARY:
+        break;
+    }
+    return EX_SOFTWARE;
+}
+
+int cli_fail(wom_status status, const wom_error_t *error) {
+    const char *message = error && error->message[0] ? error->message : wom_strerror(status);
+    if (error && error->file[0] && error->line > 0) {
+        fprintf(stderr, "womsim: %s:%ld: %s\n", error->file, error->line, message);
+    } else if (error && error->file[0]) {
+        fprintf(stderr, "womsim: %s: %s\n", error->file, message);
+    } else {
+        fprintf(stderr, "womsim: %s\n", message);
+    }
+    return exit_code(status);
+}
+
+int cli_usage_error(const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    fputs("womsim: ", stderr);
+    vfprintf(stderr, format, args);
+    fputs(" (see 'womsim help')\n", stderr);
+    va_end(args);
+    return EX_USAGE;
+}
+
+bool cli_add_override(cli_overrides_t *overrides, const char *assignment) {
+    if (overrides->count >= (int)(sizeof overrides->items / sizeof overrides->items[0])) {
+        return false;
+    }
+    overrides->items[overrides->count++] = assignment;
+    return true;
+}
+
+wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
+                           wom_config_t **config, wom_error_t *error) {
+    wom_status status = wom_config_alloc(config);
+    if (status == WOM_OK && path != NULL) {
+        status = wom_config_read_file(*config, path, error);
+    }
+    for (int i = 0; status == WOM_OK && i < overrides->count; i++) {
+        status = wom_config_set(*config, overrides->items[i], error);
+    }
+    if (status != WOM_OK) {
+        wom_config_free(*config);
+        *config = NULL;
+    }
+    return status;
+}
+
+bool cli_parse_bytes(const char *text, uint64_t *bytes) {
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (end == text || errno != 0 || !(value >= 0)) {
+        return false;
+    }
+    static const char units[] = "KMGT";
+    double scale = 1;
+    if (*end != '\0') {
+        for (int i = 0; units[i]; i++) {
+            scale *= 1024;
+            if (*end == units[i] || *end == units[i] + ('a' - 'A')) {
+                break;
+            }
+            if (units[i + 1] == '\0') {
+                return false;
+            }
+        }
+        end++;
+        if (*end == 'B' || *end == 'b') {
+            end++;
+        }
+    }
+    if (*end != '\0' || value * scale >= 1.8e19) {
+        return false;
+    }
+    *bytes = (uint64_t)(value * scale);
+    return true;
+}
+
+uint64_t cli_available_memory(void) {
+    long pages = sysconf(_SC_AVPHYS_PAGES);
+    long page_size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page_size > 0 ? (uint64_t)pages * (uint64_t)page_size : 0;
+}

@@ -1,0 +1,113 @@
+/* cli_graph.c: `womsim graph`: build a scenario's network or read an edge
+ * list, print its statistics, optionally export it.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *scenario_path;
+    const char *edges_path;
+    const char *write_path;
+    bool directed;
+    cli_overrides_t overrides;
+    uint64_t max_bytes;
+} graph_options_t;
+
+static int parse_graph_options(int argc, char **argv, graph_options_t *options) {
+    static const struct option long_options[] = {
+        {"set", required_argument, NULL, 'S'},     {"edges", required_argument, NULL, 'E'},
+        {"write", required_argument, NULL, 'W'},   {"directed", no_argument, NULL, 'D'},
+        {"max-mem", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
+    *options = (graph_options_t){.max_bytes = cli_available_memory()};
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+        if (option == 'S' && !cli_add_override(&options->overrides, optarg)) {
+            return cli_usage_error("too many overrides");
+        } else if (option == 'E') {
+            options->edges_path = optarg;
+        } else if (option == 'W') {
+            options->write_path = optarg;
+        } else if (option == 'D') {
+            options->directed = true;
+        } else if (option == 'M' && !cli_parse_bytes(optarg, &options->max_bytes)) {
+            return cli_usage_error("--max-mem expects a size such as 512M or 8G, not '%s'", optarg);
+        } else if (option == '?' || option == ':') {
+            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (options->edges_path == NULL && optind == argc - 1) {
+        options->scenario_path = argv[optind];
+    } else if (options->edges_path == NULL || optind != argc) {
+        return cli_usage_error("graph expects a scenario file or --edges FILE");
+    }
+    return EX_OK;
+}
+
+static wom_status build_from_scenario(const graph_options_t *options, wom_graph_t **graph,
+                                      wom_error_t *error) {
+    wom_config_t *config = NULL;
+    wom_scenario_t scenario;
+    wom_status status =
+        cli_load_config(options->scenario_path, &options->overrides, &config, error);
+    if (status == WOM_OK) {
+        status = wom_config_scenario(config, 0, &scenario, error);
+    }
+    if (status == WOM_OK) {
+        status = wom_graph_build(&scenario, options->max_bytes, graph, error);
+    }
+    wom_config_free(config);
+    return status;
+}
+
+static void print_stats(const wom_graph_t *graph, const wom_graph_stats_t *stats) {
+    printf("nodes            %u\n"
+           "edges            %llu (%s)\n"
+           "mean degree      %.4f\n"
+           "max degree       %u\n"
+           "degree quartiles %g, %g, %g\n"
+           "clustering       %.6f\n"
+           "components       %u (giant component: %.4f of nodes)\n"
+           "self-loops dropped  %llu\n"
+           "duplicates dropped  %llu\n"
+           "memory           %llu bytes\n",
+           stats->nodes, (unsigned long long)stats->edges,
+           graph->directed ? "directed" : "undirected", stats->mean_degree, stats->max_degree,
+           stats->degree_quartiles[0], stats->degree_quartiles[1], stats->degree_quartiles[2],
+           stats->clustering, stats->components, stats->giant_share,
+           (unsigned long long)graph->loops_dropped, (unsigned long long)graph->duplicates_dropped,
+           (unsigned long long)stats->bytes);
+}
+
+static wom_status write_snap(FILE *stream, const void *graph) {
+    return wom_graph_write_snap(graph, stream);
+}
+
+int cli_graph(int argc, char **argv) {
+    graph_options_t options;
+    int code = parse_graph_options(argc, argv, &options);
+    if (code != EX_OK) {
+        return code;
+    }
+    wom_graph_t *graph = NULL;
+    wom_graph_stats_t stats;
+    wom_error_t error = {0};
+    wom_status status = options.edges_path ? wom_graph_read_snap(options.edges_path,
+                                                                 options.directed, &graph, &error)
+                                           : build_from_scenario(&options, &graph, &error);
+    if (status == WOM_OK) {
+        status = wom_graph_stats(graph, &stats);
+    }
+    if (status == WOM_OK && options.write_path) {
+        status = wom_output_write_with(options.write_path, write_snap, graph, &error);
+    }
+    if (status == WOM_OK) {
+        print_stats(graph, &stats);
+    }
+    wom_graph_free(graph);
+    return status == WOM_OK ? EX_OK : cli_fail(status, &error);
+}

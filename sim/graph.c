@@ -1,0 +1,1049 @@
+/* graph.c: the social graph. Owns the compact CSR (uint32 node ids, uint64
+ * offsets) and the one builder every source goes through (an edge array ->
+ * counting sort by source -> sorted rows without loops or duplicates); the
+ * igraph generators and GraphML/GML readers; our own SNAP edge-list reader
+ * and writer; the memory estimate checked before anything is allocated; and
+ * the statistics of `womsim graph`.
+ * Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
+ * arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
+ * the CSR itself.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "womsim/graph.h"
+
+#include <errno.h>
+#include <igraph.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* ---------------------------------------------------------------------------
+ * The edge array and the CSR builder */
+
+/* Edge i joins pairs[2i] and pairs[2i+1] (from, to), both < the node count. */
+typedef struct {
+    uint32_t *pairs;
+    uint64_t count;    /* edges held */
+    uint64_t capacity; /* edges that fit in `pairs` */
+} edge_list_t;
+
+static wom_status edge_list_push(edge_list_t *edges, uint32_t from, uint32_t to) {
+    if (edges->count == edges->capacity) {
+        uint64_t capacity = edges->capacity ? 2 * edges->capacity : 1024;
+        uint32_t *pairs = realloc(edges->pairs, capacity * 2 * sizeof *pairs);
+        if (pairs == NULL) {
+            return WOM_ENOMEM;
+        }
+        edges->pairs = pairs;
+        edges->capacity = capacity;
+    }
+    edges->pairs[2 * edges->count] = from;
+    edges->pairs[2 * edges->count + 1] = to;
+    edges->count++;
+    return WOM_OK;
+}
+
+void wom_graph_free(wom_graph_t *graph) {
+    if (graph == NULL) {
+        return;
+    }
+    free(graph->offsets);
+    free(graph->targets);
+    free(graph->segment);
+    free(graph);
+}
+
+/* A graph with `nodes` empty rows and a zeroed segment array. */
+static wom_graph_t *graph_alloc(uint32_t nodes, bool directed) {
+    wom_graph_t *graph = calloc(1, sizeof *graph);
+    if (graph == NULL) {
+        return NULL;
+    }
+    graph->nodes = nodes;
+    graph->directed = directed;
+    graph->offsets = calloc((size_t)nodes + 1, sizeof *graph->offsets);
+    graph->segment = calloc(nodes > 0 ? nodes : 1, sizeof *graph->segment);
+    if (graph->offsets == NULL || graph->segment == NULL) {
+        wom_graph_free(graph);
+        return NULL;
+    }
+    return graph;
+}
+
+/* Counts each row's arcs into offsets[v + 1] (self-loops skipped and
+ * counted), then turns the counts into row starts. */
+static void csr_count(wom_graph_t *graph, const edge_list_t *edges) {
+    uint64_t *offsets = graph->offsets;
+    for (uint64_t e = 0; e < edges->count; e++) {
+        uint32_t from = edges->pairs[2 * e], to = edges->pairs[2 * e + 1];
+        if (from == to) {
+            graph->loops_dropped++;
+            continue;
+        }
+        offsets[from + 1]++;
+        if (!graph->directed) {
+            offsets[to + 1]++;
+        }
+    }
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        offsets[v + 1] += offsets[v];
+    }
+    graph->arcs = offsets[graph->nodes];
+}
+
+/* Places every arc in its row, using offsets[v] as row v's write cursor;
+ * afterwards offsets[v] is the end of row v, so one shift restores starts. */
+static void csr_fill(wom_graph_t *graph, const edge_list_t *edges) {
+    uint64_t *cursor = graph->offsets;
+    for (uint64_t e = 0; e < edges->count; e++) {
+        uint32_t from = edges->pairs[2 * e], to = edges->pairs[2 * e + 1];
+        if (from == to) {
+            continue;
+        }
+        graph->targets[cursor[from]++] = to;
+        if (!graph->directed) {
+            graph->targets[cursor[to]++] = from;
+        }
+    }
+    memmove(graph->offsets + 1, graph->offsets, (size_t)graph->nodes * sizeof *graph->offsets);
+    graph->offsets[0] = 0;
+}
+
+static int compare_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts each row and removes repeated targets, compacting the rows in place.
+ * An undirected duplicate shows in both of its rows: it is counted once, in
+ * the row of its smaller end. */
+static void csr_sort_dedupe(wom_graph_t *graph) {
+    uint32_t *targets = graph->targets;
+    uint64_t write = 0, begin = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        uint64_t end = graph->offsets[v + 1];
+        qsort(targets + begin, end - begin, sizeof *targets, compare_u32);
+        for (uint64_t i = begin; i < end; i++) {
+            if (i > begin && targets[i] == targets[i - 1]) {
+                graph->duplicates_dropped += graph->directed || v < targets[i];
+                continue;
+            }
+            targets[write++] = targets[i];
+        }
+        graph->offsets[v + 1] = write;
+        uint64_t degree = write - graph->offsets[v];
+        if (degree > graph->max_degree) {
+            graph->max_degree = (uint32_t)degree;
+        }
+        begin = end;
+    }
+    graph->arcs = write;
+}
+
+/* Builds the CSR of `edges` over `nodes` nodes. The only failure is memory. */
+static wom_status csr_build(uint32_t nodes, bool directed, const edge_list_t *edges,
+                            wom_graph_t **out) {
+    wom_graph_t *graph = graph_alloc(nodes, directed);
+    if (graph == NULL) {
+        return WOM_ENOMEM;
+    }
+    csr_count(graph, edges);
+    graph->targets = malloc((graph->arcs > 0 ? graph->arcs : 1) * sizeof *graph->targets);
+    if (graph->targets == NULL) {
+        wom_graph_free(graph);
+        return WOM_ENOMEM;
+    }
+    csr_fill(graph, edges);
+    csr_sort_dedupe(graph);
+    /* Shrinking cannot fail in practice; if it does, the larger block stays. */
+    uint32_t *shrunk =
+        realloc(graph->targets, (graph->arcs > 0 ? graph->arcs : 1) * sizeof *graph->targets);
+    if (shrunk != NULL) {
+        graph->targets = shrunk;
+    }
+    *out = graph;
+    return WOM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * From igraph */
+
+static wom_status igraph_failure(wom_error_t *error, igraph_error_t code, wom_status otherwise,
+                                 const char *file, const char *what) {
+    wom_status status = code == IGRAPH_ENOMEM ? WOM_ENOMEM : otherwise;
+    return wom_error_set(error, status, file, 0, "%s failed: %s", what, igraph_strerror(code));
+}
+
+/* Copies igraph's edges into an edge array, then destroys `source` before the
+ * CSR is built, so that igraph's copy and the CSR are never held together. */
+static wom_status graph_from_igraph(igraph_t *source, bool directed, wom_graph_t **graph,
+                                    const char *file, wom_error_t *error) {
+    igraph_integer_t nodes = igraph_vcount(source), count = igraph_ecount(source);
+    if (nodes > (igraph_integer_t)UINT32_MAX) {
+        igraph_destroy(source);
+        return wom_error_set(error, WOM_EDATA, file, 0,
+                             "the network has %" PRId64 " nodes, more than %" PRIu32,
+                             (int64_t)nodes, UINT32_MAX);
+    }
+    edge_list_t edges = {malloc((count > 0 ? (size_t)count : 1) * 2 * sizeof(uint32_t)),
+                         (uint64_t)count, (uint64_t)count};
+    if (edges.pairs != NULL) {
+        for (igraph_integer_t e = 0; e < count; e++) {
+            edges.pairs[2 * e] = (uint32_t)IGRAPH_FROM(source, e);
+            edges.pairs[2 * e + 1] = (uint32_t)IGRAPH_TO(source, e);
+        }
+    }
+    igraph_destroy(source);
+    wom_status status = WOM_ENOMEM;
+    if (edges.pairs != NULL) {
+        status = csr_build((uint32_t)nodes, directed, &edges, graph);
+    }
+    free(edges.pairs);
+    if (status != WOM_OK) {
+        return wom_error_set(error, status, file, 0, "no memory for the network's adjacency");
+    }
+    return WOM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Generators */
+
+static double erdos_renyi_probability(const wom_scenario_t *scenario) {
+    int64_t n = scenario->network.nodes;
+    return n > 1 ? scenario->network.mean_degree / (double)(n - 1) : 0.0;
+}
+
+/* SBM: block sizes on the diagonal p_in, elsewhere p_out. */
+static igraph_error_t generate_sbm(const wom_scenario_t *scenario, igraph_t *out) {
+    int blocks = scenario->network.block_count;
+    igraph_matrix_t preference;
+    igraph_vector_int_t sizes;
+    igraph_error_t code = igraph_matrix_init(&preference, blocks, blocks);
+    if (code != IGRAPH_SUCCESS) {
+        return code;
+    }
+    code = igraph_vector_int_init(&sizes, blocks);
+    if (code != IGRAPH_SUCCESS) {
+        igraph_matrix_destroy(&preference);
+        return code;
+    }
+    igraph_integer_t nodes = 0;
+    for (int i = 0; i < blocks; i++) {
+        VECTOR(sizes)[i] = scenario->network.blocks[i];
+        nodes += scenario->network.blocks[i];
+        for (int j = 0; j < blocks; j++) {
+            MATRIX(preference, i, j) = i == j ? scenario->network.p_in : scenario->network.p_out;
+        }
+    }
+    code = igraph_sbm_game(out, nodes, &preference, &sizes, scenario->network.directed, false);
+    igraph_vector_int_destroy(&sizes);
+    igraph_matrix_destroy(&preference);
+    return code;
+}
+
+/* A power-law degree, floor of a Pareto(exponent - 1, min_degree) draw by
+ * inversion, from igraph's default RNG (seeded by the caller, so one seeded
+ * stream makes the whole graph), capped at n - 1. */
+static igraph_integer_t power_law_degree(const wom_scenario_t *scenario) {
+    double u = igraph_rng_get_unif01(igraph_rng_default());
+    double x = (double)scenario->network.min_degree *
+               pow(1.0 - u, -1.0 / (scenario->network.exponent - 1.0));
+    double cap = (double)(scenario->network.nodes - 1);
+    return (igraph_integer_t)floor(x < cap ? x : cap);
+}
+
+/* Configuration model: always undirected (a directed one would need an
+ * in-degree sequence too). Loops and multi-edges are left to the CSR builder,
+ * which drops and counts them. */
+static igraph_error_t generate_configuration(const wom_scenario_t *scenario, igraph_t *out) {
+    igraph_integer_t nodes = scenario->network.nodes, sum = 0;
+    igraph_vector_int_t degrees;
+    igraph_error_t code = igraph_vector_int_init(&degrees, nodes);
+    if (code != IGRAPH_SUCCESS) {
+        return code;
+    }
+    for (igraph_integer_t v = 0; v < nodes; v++) {
+        VECTOR(degrees)[v] = power_law_degree(scenario);
+        sum += VECTOR(degrees)[v];
+    }
+    if (sum % 2 != 0) {
+        VECTOR(degrees)[nodes - 1]++;
+    }
+    code = igraph_degree_sequence_game(out, &degrees, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
+    igraph_vector_int_destroy(&degrees);
+    return code;
+}
+
+/* Runs the generator of scenario->network.model with igraph's default RNG;
+ * `what` names the igraph call for error messages. */
+static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *out,
+                                     const char **what) {
+    const bool directed = scenario->network.directed;
+    const igraph_integer_t n = scenario->network.nodes;
+    switch (scenario->network.model) {
+    case WOM_NET_ERDOS_RENYI:
+        *what = "igraph_erdos_renyi_game_gnp";
+        return igraph_erdos_renyi_game_gnp(out, n, erdos_renyi_probability(scenario), directed,
+                                           false);
+    case WOM_NET_WATTS_STROGATZ:
+        *what = "igraph_watts_strogatz_game";
+        return igraph_watts_strogatz_game(out, 1, n, llround(scenario->network.mean_degree / 2),
+                                          scenario->network.rewire, false, false);
+    case WOM_NET_BARABASI_ALBERT:
+        *what = "igraph_barabasi_game";
+        return igraph_barabasi_game(out, n, 1.0, scenario->network.m, NULL, false, 1.0, directed,
+                                    IGRAPH_BARABASI_PSUMTREE, NULL);
+    case WOM_NET_SBM:
+        *what = "igraph_sbm_game";
+        return generate_sbm(scenario, out);
+    case WOM_NET_CONFIGURATION:
+        *what = "igraph_degree_sequence_game";
+        return generate_configuration(scenario, out);
+    case WOM_NET_RING:
+        *what = "igraph_ring";
+        return igraph_ring(out, n, directed, false, true);
+    case WOM_NET_COMPLETE:
+        *what = "igraph_full";
+        return igraph_full(out, n, directed, false);
+    default: /* WOM_NET_KARATE; other values are refused by check_network() */
+        *what = "igraph_famous(\"Zachary\")";
+        return igraph_famous(out, "Zachary");
+    }
+}
+
+/* Generates with a private igraph RNG seeded from the run seed, installed as
+ * igraph's default only for the call: nothing global is left changed, and
+ * the graph depends on the seed alone. igraph 0.10 copies the struct given to
+ * igraph_rng_set_default() into its static default (later versions keep the
+ * pointer), so the default is saved by value and restored either way. */
+static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
+                                  wom_error_t *error) {
+    igraph_rng_t rng;
+    igraph_error_t code = igraph_rng_init(&rng, &igraph_rngtype_pcg32);
+    if (code != IGRAPH_SUCCESS) {
+        return igraph_failure(error, code, WOM_ELIBRARY, NULL, "igraph_rng_init");
+    }
+    const char *what = "igraph_rng_seed";
+    code = igraph_rng_seed(&rng, scenario->simulation.seed);
+    if (code == IGRAPH_SUCCESS) {
+        igraph_rng_t *previous = igraph_rng_default();
+        igraph_rng_t saved = *previous;
+        igraph_rng_set_default(&rng);
+        code = generate_model(scenario, out, &what);
+        igraph_rng_set_default(igraph_rng_default() == previous ? &saved : previous);
+    }
+    igraph_rng_destroy(&rng);
+    if (code != IGRAPH_SUCCESS) {
+        return igraph_failure(error, code, WOM_ELIBRARY, NULL, what);
+    }
+    return WOM_OK;
+}
+
+static uint64_t sbm_nodes(const wom_scenario_t *scenario) {
+    uint64_t nodes = 0;
+    for (int i = 0; i < scenario->network.block_count; i++) {
+        nodes += scenario->network.blocks[i];
+    }
+    return nodes;
+}
+
+/* The checks the CSR's types need (the config module validates the rest;
+ * igraph refuses the remaining impossible values itself). */
+static wom_status check_network(const wom_scenario_t *scenario, wom_error_t *error) {
+    int model = scenario->network.model;
+    if (model < WOM_NET_ERDOS_RENYI || model > WOM_NET_FILE) {
+        return wom_error_set(error, WOM_EINVAL, NULL, 0, "unknown network model %d", model);
+    }
+    if (model == WOM_NET_SBM) {
+        int blocks = scenario->network.block_count;
+        if (blocks < 1 || blocks > WOM_MAX_BLOCKS) {
+            return wom_error_set(error, WOM_EINVAL, NULL, 0,
+                                 "network.blocks must list 1 to %d block sizes", WOM_MAX_BLOCKS);
+        }
+        if (sbm_nodes(scenario) > UINT32_MAX) {
+            return wom_error_set(error, WOM_EINVAL, NULL, 0,
+                                 "network.blocks add up to more than %" PRIu32 " nodes",
+                                 UINT32_MAX);
+        }
+    } else if (model != WOM_NET_KARATE && model != WOM_NET_FILE &&
+               (scenario->network.nodes < 1 || scenario->network.nodes > UINT32_MAX)) {
+        return wom_error_set(error, WOM_EINVAL, NULL, 0,
+                             "network.nodes must be between 1 and %" PRIu32, UINT32_MAX);
+    }
+    if (model == WOM_NET_CONFIGURATION && !(scenario->network.exponent > 1.0)) {
+        return wom_error_set(error, WOM_EINVAL, NULL, 0, "network.exponent must be above 1");
+    }
+    return WOM_OK;
+}
+
+/* SBM nodes come block after block: node v's segment is its block. */
+static void assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
+    uint32_t v = 0;
+    for (int block = 0; block < scenario->network.block_count; block++) {
+        for (uint32_t i = 0; i < scenario->network.blocks[block]; i++) {
+            graph->segment[v++] = (uint8_t)block;
+        }
+    }
+}
+
+/* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
+ * give an undirected graph even when network.directed is set; the CSR says
+ * so in `directed`. */
+static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
+                           wom_error_t *error) {
+    igraph_t source;
+    wom_status status = generate_seeded(scenario, &source, error);
+    if (status != WOM_OK) {
+        return status;
+    }
+    bool directed = scenario->network.directed && igraph_is_directed(&source);
+    status = graph_from_igraph(&source, directed, graph, NULL, error);
+    if (status == WOM_OK && scenario->network.model == WOM_NET_SBM) {
+        assign_blocks(scenario, *graph);
+    }
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * GraphML and GML files, through igraph */
+
+/* The graph's own directedness is kept, except that arcs become undirected
+ * edges when network.directed is false (mutual arcs then count as
+ * duplicates). */
+static wom_status read_igraph_file(const char *path, int format, bool directed, wom_graph_t **graph,
+                                   wom_error_t *error) {
+    const char *name = format == WOM_FORMAT_GML ? "GML" : "GraphML";
+    FILE *stream = fopen(path, "r");
+    if (stream == NULL) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the %s file: %s", name,
+                             strerror(errno));
+    }
+    igraph_t source;
+    igraph_error_t code = format == WOM_FORMAT_GML ? igraph_read_graph_gml(&source, stream)
+                                                   : igraph_read_graph_graphml(&source, stream, 0);
+    fclose(stream);
+    if (code != IGRAPH_SUCCESS) {
+        wom_status status = code == IGRAPH_UNIMPLEMENTED ? WOM_ELIBRARY : WOM_EDATA;
+        return igraph_failure(error, code, status, path,
+                              format == WOM_FORMAT_GML ? "reading GML" : "reading GraphML");
+    }
+    if (igraph_vcount(&source) == 0) {
+        igraph_destroy(&source);
+        return wom_error_set(error, WOM_EDATA, path, 0, "the %s file holds no nodes", name);
+    }
+    directed = directed && igraph_is_directed(&source);
+    return graph_from_igraph(&source, directed, graph, path, error);
+}
+
+/* ---------------------------------------------------------------------------
+ * The SNAP reader */
+
+/* SNAP node id -> dense index. Open addressing with linear probing, written
+ * here because neither GSL nor igraph offers an integer-keyed hash map. The
+ * capacity is a power of two and the table at most half full, so probes
+ * stay short. */
+typedef struct {
+    uint64_t *keys;
+    uint32_t *values;  /* dense index, or ID_EMPTY for a free slot */
+    uint64_t capacity; /* slots, a power of two */
+    uint64_t count;    /* ids held, <= UINT32_MAX (indices 0 .. UINT32_MAX - 1) */
+} id_map_t;
+
+#define ID_EMPTY UINT32_MAX
+
+/* splitmix64's finaliser: SNAP ids are often sequential, so mix all bits. */
+static uint64_t id_hash(uint64_t key) {
+    key ^= key >> 30;
+    key *= UINT64_C(0xbf58476d1ce4e5b9);
+    key ^= key >> 27;
+    key *= UINT64_C(0x94d049bb133111eb);
+    return key ^ (key >> 31);
+}
+
+static void id_map_free(id_map_t *map) {
+    free(map->keys);
+    free(map->values);
+    map->keys = NULL;
+    map->values = NULL;
+}
+
+static void id_map_place(id_map_t *map, uint64_t key, uint32_t value) {
+    uint64_t slot = id_hash(key) & (map->capacity - 1);
+    while (map->values[slot] != ID_EMPTY) {
+        slot = (slot + 1) & (map->capacity - 1);
+    }
+    map->keys[slot] = key;
+    map->values[slot] = value;
+}
+
+static wom_status id_map_grow(id_map_t *map) {
+    id_map_t bigger = {malloc(2 * map->capacity * sizeof(uint64_t)),
+                       malloc(2 * map->capacity * sizeof(uint32_t)), 2 * map->capacity, map->count};
+    if (bigger.keys == NULL || bigger.values == NULL) {
+        id_map_free(&bigger);
+        return WOM_ENOMEM;
+    }
+    memset(bigger.values, 0xff, bigger.capacity * sizeof(uint32_t));
+    for (uint64_t slot = 0; slot < map->capacity; slot++) {
+        if (map->values[slot] != ID_EMPTY) {
+            id_map_place(&bigger, map->keys[slot], map->values[slot]);
+        }
+    }
+    id_map_free(map);
+    *map = bigger;
+    return WOM_OK;
+}
+
+/* The index of `key`, adding it as the next index if new. WOM_EDATA when a
+ * new id would not fit in uint32. */
+static wom_status id_map_index(id_map_t *map, uint64_t key, uint32_t *index) {
+    uint64_t slot = id_hash(key) & (map->capacity - 1);
+    for (; map->values[slot] != ID_EMPTY; slot = (slot + 1) & (map->capacity - 1)) {
+        if (map->keys[slot] == key) {
+            *index = map->values[slot];
+            return WOM_OK;
+        }
+    }
+    if (map->count == UINT32_MAX) {
+        return WOM_EDATA;
+    }
+    if (2 * (map->count + 1) > map->capacity) {
+        wom_status status = id_map_grow(map);
+        if (status != WOM_OK) {
+            return status;
+        }
+    }
+    *index = (uint32_t)map->count++;
+    id_map_place(map, key, *index);
+    return WOM_OK;
+}
+
+typedef enum { ID_OK, ID_NOT_INTEGER, ID_NEGATIVE, ID_TOO_LARGE } id_parse;
+
+static bool all_digits(const char *text) {
+    if (*text == '\0') {
+        return false;
+    }
+    for (; *text != '\0'; text++) {
+        if (*text < '0' || *text > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static id_parse parse_id(const char *text, uint64_t *id) {
+    if (text[0] == '-' && all_digits(text + 1)) {
+        return ID_NEGATIVE;
+    }
+    if (!all_digits(text)) {
+        return ID_NOT_INTEGER;
+    }
+    uint64_t value = 0;
+    for (; *text != '\0'; text++) {
+        unsigned digit = (unsigned)(*text - '0');
+        if (value > (UINT64_MAX - digit) / 10) {
+            return ID_TOO_LARGE;
+        }
+        value = 10 * value + digit;
+    }
+    *id = value;
+    return ID_OK;
+}
+
+/* Splits `line` at runs of spaces and tabs, NUL-terminating the first two
+ * fields into `fields`. Returns the number of fields. */
+static size_t split_fields(char *line, char *fields[2]) {
+    size_t count = 0;
+    char *p = line;
+    for (;;) {
+        p += strspn(p, " \t");
+        if (*p == '\0') {
+            return count;
+        }
+        size_t length = strcspn(p, " \t");
+        if (count < 2) {
+            fields[count] = p;
+        }
+        count++;
+        p += length;
+        if (count <= 2 && *p != '\0') {
+            *p++ = '\0';
+        }
+    }
+}
+
+/* Everything the reader holds while it reads. */
+typedef struct {
+    const char *path;
+    long line; /* 1-based number of the line being read */
+    id_map_t map;
+    edge_list_t edges;
+} snap_reader_t;
+
+static wom_status snap_id(snap_reader_t *reader, const char *text, uint64_t *id,
+                          wom_error_t *error) {
+    const char *more = strlen(text) > 64 ? "..." : "";
+    switch (parse_id(text, id)) {
+    case ID_OK:
+        return WOM_OK;
+    case ID_NEGATIVE:
+        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                             "node id '%.64s%s' is negative", text, more);
+    case ID_TOO_LARGE:
+        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                             "node id '%.64s%s' is too large (the largest is %" PRIu64 ")", text,
+                             more, UINT64_MAX);
+    default:
+        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                             "node id '%.64s%s' is not a non-negative integer", text, more);
+    }
+}
+
+static wom_status snap_node(snap_reader_t *reader, uint64_t id, uint32_t *index,
+                            wom_error_t *error) {
+    wom_status status = id_map_index(&reader->map, id, index);
+    if (status == WOM_EDATA) {
+        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                             "more than %" PRIu32 " distinct node ids", UINT32_MAX);
+    }
+    if (status != WOM_OK) {
+        return wom_error_set(error, status, reader->path, reader->line,
+                             "no memory for the node ids");
+    }
+    return WOM_OK;
+}
+
+/* One line, its end of line (LF or CRLF) already removed. */
+static wom_status snap_line(snap_reader_t *reader, char *line, wom_error_t *error) {
+    char *fields[2];
+    size_t count = split_fields(line, fields);
+    if (count == 0 || fields[0][0] == '#') {
+        return WOM_OK;
+    }
+    if (count != 2) {
+        if (count == 1) {
+            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                                 "expected two node ids, found one");
+        }
+        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                             "expected two node ids, found %zu fields", count);
+    }
+    uint64_t ids[2];
+    uint32_t nodes[2];
+    wom_status status = WOM_OK;
+    for (int i = 0; i < 2 && status == WOM_OK; i++) {
+        status = snap_id(reader, fields[i], &ids[i], error);
+    }
+    for (int i = 0; i < 2 && status == WOM_OK; i++) {
+        status = snap_node(reader, ids[i], &nodes[i], error);
+    }
+    if (status == WOM_OK && edge_list_push(&reader->edges, nodes[0], nodes[1]) != WOM_OK) {
+        status =
+            wom_error_set(error, WOM_ENOMEM, reader->path, reader->line, "no memory for the edges");
+    }
+    return status;
+}
+
+/* Reads line by line (getline: lines may be of any length). errno is
+ * cleared before each call because getline reports running out of memory
+ * only through errno, and end of file leaves it untouched. */
+static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error_t *error) {
+    char *line = NULL;
+    size_t size = 0;
+    wom_status status = WOM_OK;
+    for (;;) {
+        errno = 0;
+        ssize_t length = getline(&line, &size, stream);
+        if (length == -1) {
+            break;
+        }
+        reader->line++;
+        while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
+            line[--length] = '\0';
+        }
+        status = snap_line(reader, line, error);
+        if (status != WOM_OK) {
+            break;
+        }
+    }
+    if (status == WOM_OK && (ferror(stream) || errno != 0)) {
+        status = wom_error_set(error, errno == ENOMEM ? WOM_ENOMEM : WOM_EIO, reader->path,
+                               reader->line + 1, "cannot read: %s", strerror(errno));
+    }
+    free(line);
+    return status;
+}
+
+wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
+                               wom_error_t *error) {
+    *graph = NULL;
+    FILE *stream = fopen(path, "r");
+    if (stream == NULL) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the edge list: %s",
+                             strerror(errno));
+    }
+    snap_reader_t reader = {path, 0, {NULL, NULL, 1024, 0}, {NULL, 0, 0}};
+    wom_status status = WOM_ENOMEM;
+    reader.map.keys = malloc(reader.map.capacity * sizeof(uint64_t));
+    reader.map.values = malloc(reader.map.capacity * sizeof(uint32_t));
+    if (reader.map.keys == NULL || reader.map.values == NULL) {
+        wom_error_set(error, status, path, 0, "no memory for the node ids");
+        goto cleanup;
+    }
+    memset(reader.map.values, 0xff, reader.map.capacity * sizeof(uint32_t));
+    status = snap_read_lines(&reader, stream, error);
+    if (status != WOM_OK) {
+        goto cleanup;
+    }
+    if (reader.edges.count == 0) {
+        status = wom_error_set(error, WOM_EDATA, path, 0, "no edges found");
+        goto cleanup;
+    }
+    id_map_free(&reader.map); /* not needed by the CSR: lower the peak */
+    status = csr_build((uint32_t)reader.map.count, directed, &reader.edges, graph);
+    if (status != WOM_OK) {
+        wom_error_set(error, status, path, 0, "no memory for the network's adjacency");
+    }
+cleanup:
+    id_map_free(&reader.map);
+    free(reader.edges.pairs);
+    fclose(stream);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * The SNAP writer */
+
+wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream) {
+    uint64_t edges = graph->directed ? graph->arcs : graph->arcs / 2;
+    if (fprintf(stream,
+                "# womsim network as a SNAP edge list: one \"from<TAB>to\" per line%s\n"
+                "# nodes: %" PRIu32 "\n# edges: %" PRIu64 "\n# directed: %s\n",
+                graph->directed ? "" : ", each undirected edge once", graph->nodes, edges,
+                graph->directed ? "true" : "false") < 0) {
+        return WOM_EIO;
+    }
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            uint32_t to = graph->targets[i];
+            if ((graph->directed || v < to) &&
+                fprintf(stream, "%" PRIu32 "\t%" PRIu32 "\n", v, to) < 0) {
+                return WOM_EIO;
+            }
+        }
+    }
+    return ferror(stream) ? WOM_EIO : WOM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * The memory estimate
+ *
+ * Peak bytes while a graph is built: the builder's edge array is alive
+ * throughout, with first igraph's copy (generators, GraphML/GML) or the SNAP
+ * id map, then the CSR. So peak = edge array + max(before, CSR). Arcs are
+ * counted as two per edge, which is exact for undirected graphs and a bound
+ * for directed ones. */
+
+#define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
+#define CSR_ARC_BYTES  4.0 /* one uint32 target */
+#define CSR_NODE_BYTES 9.0 /* one uint64 offset and one uint8 segment */
+#define IGRAPH_EDGE_BYTES                                                                          \
+    48.0                        /* igraph_t: from, to, two sorted indices, int64 each (32 B),      \
+                                   plus the int64 edge vector generators build first (16 B) */
+#define IGRAPH_NODE_BYTES 32.0  /* igraph_t: two int64 index starts, plus per-node vectors */
+#define ID_MAP_NODE_BYTES 48.0  /* SNAP id map: 12 B a slot, up to 4 slots a node */
+#define SAMPLE_BYTES      65536 /* SNAP: bytes read to measure the mean line length */
+
+static double csr_bytes(double edges, double nodes) {
+    return 2.0 * edges * CSR_ARC_BYTES + (nodes + 1.0) * CSR_NODE_BYTES;
+}
+
+static double peak_bytes(double edges, double nodes, double before) {
+    double csr = csr_bytes(edges, nodes);
+    return edges * PAIR_BYTES + (before > csr ? before : csr);
+}
+
+static double igraph_bytes(double edges, double nodes) {
+    return edges * IGRAPH_EDGE_BYTES + nodes * IGRAPH_NODE_BYTES;
+}
+
+/* The expected number of edges the scenario's generator makes. */
+static double expected_edges(const wom_scenario_t *scenario, double nodes) {
+    const bool directed = scenario->network.directed;
+    const double pairs = directed ? nodes * (nodes - 1) : nodes * (nodes - 1) / 2;
+    switch (scenario->network.model) {
+    case WOM_NET_ERDOS_RENYI:
+        return pairs * erdos_renyi_probability(scenario);
+    case WOM_NET_WATTS_STROGATZ:
+        return nodes * scenario->network.mean_degree / 2;
+    case WOM_NET_BARABASI_ALBERT:
+        return nodes * (double)scenario->network.m;
+    case WOM_NET_SBM: {
+        double within = 0.0;
+        for (int i = 0; i < scenario->network.block_count; i++) {
+            double b = scenario->network.blocks[i];
+            within += directed ? b * (b - 1) : b * (b - 1) / 2;
+        }
+        return within * scenario->network.p_in + (pairs - within) * scenario->network.p_out;
+    }
+    case WOM_NET_CONFIGURATION: {
+        /* the mean of Pareto(exponent - 1, min_degree), finite above 2;
+         * below, a rough bound of ten times the minimum */
+        double exponent = scenario->network.exponent, low = (double)scenario->network.min_degree;
+        double mean = exponent > 2 ? low * (exponent - 1) / (exponent - 2) : 10 * low;
+        return nodes * mean / 2;
+    }
+    case WOM_NET_RING:
+        return nodes;
+    case WOM_NET_COMPLETE:
+        return pairs;
+    default:
+        return 78; /* karate */
+    }
+}
+
+/* A SNAP file: lines counted as the file size over the mean length of the
+ * lines in its first 64 KiB (a few long comment lines at the top barely move
+ * it once the file has some thousand lines), every line an edge, and at most
+ * one new node per edge (true for any graph whose mean degree is 2 or
+ * more). */
+static double snap_file_bytes(const char *path, double size) {
+    FILE *stream = fopen(path, "r");
+    if (stream == NULL) {
+        return 0;
+    }
+    char *sample = malloc(SAMPLE_BYTES);
+    size_t got = sample ? fread(sample, 1, SAMPLE_BYTES, stream) : 0;
+    fclose(stream);
+    double lines = 0;
+    for (size_t i = 0; i < got; i++) {
+        lines += sample[i] == '\n';
+    }
+    free(sample);
+    double line_bytes = lines > 0 ? (double)got / lines : (got > 4 ? (double)got : 4.0);
+    double edges = size / line_bytes;
+    return peak_bytes(edges, edges, edges * ID_MAP_NODE_BYTES) + edges * PAIR_BYTES / 2;
+}
+
+/* GraphML and GML: an edge takes at least 24 bytes of text ("edge [ source 1
+ * target 2 ]", "<edge source="1" target="2"/>") and a node at least 12; both
+ * bounds are used at once, which errs high. igraph's GML reader also holds
+ * its whole parse tree, taken as four times the file size. */
+static double igraph_file_bytes(double size) {
+    double edges = size / 24, nodes = size / 12;
+    return peak_bytes(edges, nodes, igraph_bytes(edges, nodes) + 4 * size);
+}
+
+static double file_bytes(const wom_scenario_t *scenario) {
+    struct stat info;
+    if (stat(scenario->network.file, &info) != 0) {
+        return 0; /* wom_graph_build reports the missing file */
+    }
+    if (scenario->network.format == WOM_FORMAT_SNAP) {
+        return snap_file_bytes(scenario->network.file, (double)info.st_size);
+    }
+    return igraph_file_bytes((double)info.st_size);
+}
+
+uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
+    double bytes;
+    if (scenario->network.model == WOM_NET_FILE) {
+        bytes = file_bytes(scenario);
+    } else {
+        double nodes = scenario->network.model == WOM_NET_KARATE ? 34
+                       : scenario->network.model == WOM_NET_SBM  ? (double)sbm_nodes(scenario)
+                                                                 : (double)scenario->network.nodes;
+        double edges = expected_edges(scenario, nodes);
+        bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
+        if (scenario->network.model == WOM_NET_CONFIGURATION) {
+            bytes += nodes * sizeof(igraph_integer_t); /* the degree sequence */
+        }
+    }
+    if (!(bytes > 0)) {
+        return 0;
+    }
+    return bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes;
+}
+
+/* ---------------------------------------------------------------------------
+ * Building */
+
+/* "12.3 GiB": one decimal in the largest binary unit that keeps it >= 1. */
+static void format_bytes(double bytes, char text[32]) {
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int unit = 0;
+    while (bytes >= 1024 && unit < 6) {
+        bytes /= 1024;
+        unit++;
+    }
+    snprintf(text, 32, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+}
+
+static wom_status read_network_file(const wom_scenario_t *scenario, wom_graph_t **graph,
+                                    wom_error_t *error) {
+    const char *path = scenario->network.file;
+    switch (scenario->network.format) {
+    case WOM_FORMAT_SNAP:
+        return wom_graph_read_snap(path, scenario->network.directed, graph, error);
+    case WOM_FORMAT_GRAPHML:
+    case WOM_FORMAT_GML:
+        return read_igraph_file(path, scenario->network.format, scenario->network.directed, graph,
+                                error);
+    default:
+        return wom_error_set(error, WOM_EINVAL, path, 0, "unknown network format %d",
+                             scenario->network.format);
+    }
+}
+
+wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, wom_graph_t **graph,
+                           wom_error_t *error) {
+    *graph = NULL;
+    wom_status status = check_network(scenario, error);
+    if (status != WOM_OK) {
+        return status;
+    }
+    uint64_t need = wom_graph_estimate_bytes(scenario);
+    if (max_bytes != 0 && need > max_bytes) {
+        char need_text[32], limit_text[32];
+        format_bytes((double)need, need_text);
+        format_bytes((double)max_bytes, limit_text);
+        return wom_error_set(error, WOM_ETOOBIG, NULL, 0,
+                             "the network needs about %s, more than the limit of %s (--max-mem)",
+                             need_text, limit_text);
+    }
+    if (scenario->network.model == WOM_NET_FILE) {
+        return read_network_file(scenario, graph, error);
+    }
+    return generate(scenario, graph, error);
+}
+
+/* ---------------------------------------------------------------------------
+ * Statistics */
+
+/* The k-th smallest out-degree (0-based), from a histogram of degrees. */
+static double degree_rank(const uint64_t *histogram, uint32_t max_degree, uint64_t k) {
+    uint64_t below = 0;
+    for (uint32_t d = 0; d < max_degree; d++) {
+        below += histogram[d];
+        if (below > k) {
+            return d;
+        }
+    }
+    return max_degree;
+}
+
+/* Quantile q of the sorted out-degrees d_0 <= ... <= d_{n-1}, defined as
+ * GSL's gsl_stats_quantile_from_sorted_data (R's type 7): with h = (n-1) q,
+ * d_floor(h) + (h - floor(h)) (d_floor(h)+1 - d_floor(h)). Computed from a
+ * histogram, so no sorted copy of n degrees is made. */
+static wom_status degree_quartiles(const wom_graph_t *graph, double quartiles[3]) {
+    if (graph->nodes == 0) {
+        return WOM_OK;
+    }
+    uint64_t *histogram = calloc((size_t)graph->max_degree + 1, sizeof *histogram);
+    if (histogram == NULL) {
+        return WOM_ENOMEM;
+    }
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        histogram[wom_graph_degree(graph, v)]++;
+    }
+    for (int i = 0; i < 3; i++) {
+        double h = (graph->nodes - 1.0) * (i + 1) / 4.0;
+        uint64_t low = (uint64_t)floor(h);
+        double lower = degree_rank(histogram, graph->max_degree, low);
+        double upper =
+            low + 1 < graph->nodes ? degree_rank(histogram, graph->max_degree, low + 1) : lower;
+        quartiles[i] = lower + (h - (double)low) * (upper - lower);
+    }
+    free(histogram);
+    return WOM_OK;
+}
+
+static bool has_arc(const wom_graph_t *graph, uint32_t from, uint32_t to) {
+    const uint32_t *row = graph->targets + graph->offsets[from];
+    return bsearch(&to, row, wom_graph_degree(graph, from), sizeof *row, compare_u32) != NULL;
+}
+
+/* Whether arc from -> to stands for its undirected edge: each edge once,
+ * through its smaller end, or through the larger when only that arc exists. */
+static bool is_view_edge(const wom_graph_t *graph, uint32_t from, uint32_t to) {
+    return from < to || (graph->directed && !has_arc(graph, to, from));
+}
+
+/* The simple undirected igraph graph with the CSR's edges. */
+static igraph_error_t undirected_view(const wom_graph_t *graph, igraph_t *view) {
+    igraph_integer_t count = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            count += is_view_edge(graph, v, graph->targets[i]);
+        }
+    }
+    igraph_vector_int_t edges;
+    igraph_error_t code = igraph_vector_int_init(&edges, 2 * count);
+    if (code != IGRAPH_SUCCESS) {
+        return code;
+    }
+    igraph_integer_t at = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            if (is_view_edge(graph, v, graph->targets[i])) {
+                VECTOR(edges)[at++] = v;
+                VECTOR(edges)[at++] = graph->targets[i];
+            }
+        }
+    }
+    code = igraph_create(view, &edges, graph->nodes, false);
+    igraph_vector_int_destroy(&edges);
+    return code;
+}
+
+/* Global transitivity and weakly connected components of the undirected
+ * view. */
+static igraph_error_t view_stats(const igraph_t *view, uint32_t nodes, wom_graph_stats_t *stats) {
+    igraph_error_t code =
+        igraph_transitivity_undirected(view, &stats->clustering, IGRAPH_TRANSITIVITY_ZERO);
+    if (code != IGRAPH_SUCCESS) {
+        return code;
+    }
+    igraph_vector_int_t sizes;
+    code = igraph_vector_int_init(&sizes, 0);
+    if (code != IGRAPH_SUCCESS) {
+        return code;
+    }
+    igraph_integer_t components = 0;
+    code = igraph_connected_components(view, NULL, &sizes, &components, IGRAPH_WEAK);
+    if (code == IGRAPH_SUCCESS) {
+        stats->components = (uint32_t)components;
+        igraph_integer_t largest = components > 0 ? igraph_vector_int_max(&sizes) : 0;
+        stats->giant_share = nodes > 0 ? (double)largest / nodes : 0.0;
+    }
+    igraph_vector_int_destroy(&sizes);
+    return code;
+}
+
+wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats) {
+    memset(stats, 0, sizeof *stats);
+    stats->nodes = graph->nodes;
+    stats->edges = graph->directed ? graph->arcs : graph->arcs / 2;
+    stats->mean_degree = graph->nodes > 0 ? (double)graph->arcs / graph->nodes : 0.0;
+    stats->max_degree = graph->max_degree;
+    stats->bytes = ((uint64_t)graph->nodes + 1) * sizeof *graph->offsets +
+                   graph->arcs * sizeof *graph->targets +
+                   (uint64_t)graph->nodes * sizeof *graph->segment;
+    if (degree_quartiles(graph, stats->degree_quartiles) != WOM_OK) {
+        return WOM_ENOMEM;
+    }
+    igraph_t view;
+    igraph_error_t code = undirected_view(graph, &view);
+    if (code == IGRAPH_SUCCESS) {
+        code = view_stats(&view, graph->nodes, stats);
+        igraph_destroy(&view);
+    }
+    if (code != IGRAPH_SUCCESS) {
+        return code == IGRAPH_ENOMEM ? WOM_ENOMEM : WOM_ELIBRARY;
+    }
+    return WOM_OK;
+}

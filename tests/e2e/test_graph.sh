@@ -1,0 +1,30 @@
+# test_graph.sh: `womsim graph` on generators and edge lists.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+test_graph_karate_statistics() {
+    scenario karate.ini <<'INI'
+[network]
+model = karate
+INI
+    "$WOMSIM" graph karate.ini >stats.txt || fail "graph failed"
+    grep -q '^nodes *34$' stats.txt || fail "karate nodes: $(cat stats.txt)"
+    grep -q '^edges *78 ' stats.txt || fail "karate edges"
+    grep -q '^components *1 ' stats.txt || fail "karate components"
+    grep -q '^clustering *0.2556' stats.txt || fail "karate clustering"
+}
+
+test_graph_edges_file_and_write_round_trip() {
+    printf '# a comment\n10 20\n20\t30\n30 30\n20 10\n30 40\n' >edges.txt
+    "$WOMSIM" graph --edges edges.txt --write copy.txt >stats.txt || fail "graph --edges failed"
+    grep -q '^nodes *4$' stats.txt || fail "nodes: $(cat stats.txt)"
+    grep -q '^edges *3 ' stats.txt || fail "edges: $(cat stats.txt)"
+    grep -q '^self-loops dropped *1$' stats.txt || fail "loops"
+    grep -q '^duplicates dropped *1$' stats.txt || fail "duplicates"
+    "$WOMSIM" graph --edges copy.txt >again.txt || fail "re-reading the export failed"
+    grep -q '^edges *3 ' again.txt || fail "round trip lost edges"
+}
+
+test_graph_bad_edge_list() {
+    printf '1 2\n3\n' >bad.txt
+    expect_exit 65 "bad.txt:2: " "$WOMSIM" graph --edges bad.txt
+}

@@ -1,0 +1,148 @@
+# test_run.sh: `womsim run` end to end: outputs, determinism across thread
+# counts, the state invariant, the 5-versus-10 rule, plots, failures.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# A small fast scenario: 600 agents in a small world, 60 days.
+small_scenario() {
+    scenario small.ini <<'INI'
+[simulation]
+steps = 60
+replications = 6
+seed = 385
+[network]
+model = watts-strogatz
+nodes = 600
+mean_degree = 8
+[service]
+quality = 0.82
+INI
+}
+
+test_run_writes_every_output() {
+    small_scenario
+    "$WOMSIM" run small.ini -o out -q --no-plot 2>err.txt || fail "run failed: $(cat err.txt)"
+    for file in timeseries.csv summary.json timeseries.dat timeseries.gp; do
+        [ -s "out/$file" ] || fail "missing out/$file"
+    done
+    [ "$(wc -l <out/timeseries.csv)" -eq 62 ] || fail "timeseries.csv should have 61 rows + header"
+    head -n 1 out/timeseries.csv | grep -q '^step,unaware_mean,unaware_sd,unaware_lo,unaware_hi,' ||
+        fail "bad CSV header"
+    for key in scenario seed replications steps agents edges told_per_satisfied \
+        told_per_dissatisfied; do
+        grep -q "\"$key\"" out/summary.json || fail "summary.json lacks $key"
+    done
+    grep -q '"customers": {"mean": [0-9.e+-]*, "sd": [0-9.e+-]*, "ci95_lo": ' out/summary.json ||
+        fail "summary.json lacks final.customers"
+    ls -a out | grep -q 'tmp' && fail "temporary file left in out/"
+    return 0
+}
+
+test_one_and_two_threads_byte_identical() {
+    small_scenario
+    "$WOMSIM" run small.ini -o one -q --no-plot -t 1 || fail "run -t 1 failed"
+    "$WOMSIM" run small.ini -o two -q --no-plot -t 2 || fail "run -t 2 failed"
+    "$WOMSIM" run small.ini -o agents -q --no-plot -t 2 -r 1 || fail "run -r 1 -t 2 failed"
+    "$WOMSIM" run small.ini -o agents1 -q --no-plot -t 1 -r 1 || fail "run -r 1 -t 1 failed"
+    for file in timeseries.csv summary.json timeseries.dat; do
+        cmp -s "one/$file" "two/$file" || fail "$file differs between -t 1 and -t 2"
+        cmp -s "agents/$file" "agents1/$file" ||
+            fail "$file differs between -t 1 and -t 2 with agents in parallel"
+    done
+}
+
+test_seed_changes_results() {
+    small_scenario
+    "$WOMSIM" run small.ini -o a -q --no-plot || fail "run failed"
+    "$WOMSIM" run small.ini -o b -q --no-plot -s 386 || fail "run -s failed"
+    cmp -s a/timeseries.csv b/timeseries.csv && fail "another seed gave the same results"
+    return 0
+}
+
+# With one replication the means are the counts themselves, so the four
+# states must add up to the number of agents exactly, every day.
+test_states_sum_to_agents() {
+    small_scenario
+    "$WOMSIM" run small.ini -o one -q --no-plot -r 1 || fail "run failed"
+    awk -F, 'NR > 1 && $2 + $6 + $10 + $14 != 600 { bad++ } END { exit bad > 0 }' \
+        one/timeseries.csv || fail "unaware + prospects + customers + lost != 600"
+}
+
+# On a complete graph of 400 agents (degree 399) K never exceeds the
+# degree, so the realised means are 5 and 10 within sampling error: over n
+# experiences the standard error is sqrt(mean / n); we allow 4 of them.
+test_five_versus_ten_on_complete_graph() {
+    scenario complete.ini <<'INI'
+[simulation]
+steps = 40
+replications = 4
+[network]
+model = complete
+nodes = 400
+[population]
+initial_customers = 0.8
+initial_aware = 0.2
+[adoption]
+churn_attitude = -30000
+[service]
+quality = 0.6
+purchase_rate = 0.3
+churn_rate = 0
+[recovery]
+repurchase_silent_minor = 0.9
+INI
+    "$WOMSIM" run complete.ini -o c -q --no-plot || fail "run failed"
+    satisfied=$(json_number c/summary.json told_per_satisfied)
+    dissatisfied=$(json_number c/summary.json told_per_dissatisfied)
+    capped=$(json_number c/summary.json capped_per_encounter)
+    n_sat=$(awk -F, 'NR > 1 { s += $22 } END { print s * 4 }' c/timeseries.csv)
+    n_dis=$(awk -F, 'NR > 1 { s += $26 } END { print s * 4 }' c/timeseries.csv)
+    awk -v x="$satisfied" -v n="$n_sat" 'BEGIN { exit !(n > 1000 && (x - 5)^2 < 16 * 5 / n) }' ||
+        fail "told per satisfied $satisfied (n = $n_sat) is not 5"
+    awk -v x="$dissatisfied" -v n="$n_dis" \
+        'BEGIN { exit !(n > 1000 && (x - 10)^2 < 16 * 10 / n) }' ||
+        fail "told per dissatisfied $dissatisfied (n = $n_dis) is not 10"
+    [ "$capped" = "0" ] || fail "tells were capped on a complete graph: $capped"
+}
+
+test_plots_rendered() {
+    small_scenario
+    "$WOMSIM" run small.ini -o plots -q || fail "run failed"
+    [ -s plots/timeseries.png ] || fail "no PNG"
+    grep -q '<svg' plots/timeseries.svg || fail "no SVG"
+    (cd plots && rm -f timeseries.png && gnuplot timeseries.gp) || fail "script does not run alone"
+    [ -s plots/timeseries.png ] || fail "script did not render a PNG on its own"
+}
+
+test_without_gnuplot_run_succeeds() {
+    small_scenario
+    mkdir -p nognuplot-bin
+    PATH="$WORK/nognuplot-bin" "$WOMSIM" run small.ini -o noplot -q 2>err.txt ||
+        fail "run failed without gnuplot: $(cat err.txt)"
+    grep -q "gnuplot timeseries.gp" err.txt || fail "no hint how to render later"
+    [ -s noplot/timeseries.csv ] || fail "no CSV"
+}
+
+test_memory_limit_refused() {
+    small_scenario
+    expect_exit 69 "--max-mem" "$WOMSIM" run small.ini -o big -q --no-plot --max-mem 64K
+    [ -e big ] && fail "a refused run left an output folder"
+    return 0
+}
+
+test_output_path_is_a_file() {
+    small_scenario
+    : >afile
+    expect_exit 73 "afile" "$WOMSIM" run small.ini -o afile -q --no-plot
+}
+
+test_sweep_refused_by_run() {
+    small_scenario
+    expect_exit 78 "sweeps a key" "$WOMSIM" run small.ini -o s -q --no-plot \
+        --set "service.quality=0.7, 0.9"
+}
+
+test_usage_errors() {
+    expect_exit 64 "run expects one scenario file" "$WOMSIM" run
+    expect_exit 64 "-t expects a thread count" "$WOMSIM" run x.ini -t 0
+    expect_exit 64 "unknown command 'rnu'" "$WOMSIM" rnu
+}

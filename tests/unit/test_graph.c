@@ -1,0 +1,804 @@
+/* test_graph.c: unit tests of the graph module (sim/graph.c): generators
+ * against their exact or sampling-error expectations, the CSR invariants,
+ * the SNAP reader on fixtures and on every error it reports, the SNAP
+ * writer's round trip, GraphML/GML through igraph, the memory estimate and
+ * the statistics. Run from the repository root (fixtures in tests/data/).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <igraph.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "womsim/graph.h"
+
+#define SEED UINT64_C(0x6a09e667f3bcc909)
+
+/* ---------------------------------------------------------------------------
+ * Helpers */
+
+static wom_scenario_t scenario_of(int model) {
+    wom_scenario_t scenario;
+    memset(&scenario, 0, sizeof scenario);
+    scenario.simulation.seed = SEED;
+    scenario.network.model = model;
+    scenario.network.nodes = 1237;
+    return scenario;
+}
+
+static wom_graph_t *build(const wom_scenario_t *scenario) {
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    wom_error_clear(&error);
+    wom_status status = wom_graph_build(scenario, 0, &graph, &error);
+    if (status != WOM_OK) {
+        fail_msg("wom_graph_build: %s: %s", wom_strerror(status), error.message);
+    }
+    assert_non_null(graph);
+    return graph;
+}
+
+static bool has_arc(const wom_graph_t *graph, uint32_t from, uint32_t to) {
+    for (uint64_t i = graph->offsets[from]; i < graph->offsets[from + 1]; i++) {
+        if (graph->targets[i] == to) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The invariants graph.h promises, checked naively. */
+static void check_csr(const wom_graph_t *graph) {
+    assert_non_null(graph->offsets);
+    assert_non_null(graph->segment);
+    assert_int_equal(graph->offsets[0], 0);
+    assert_int_equal(graph->offsets[graph->nodes], graph->arcs);
+    uint32_t max_degree = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        assert_true(graph->offsets[v] <= graph->offsets[v + 1]);
+        uint32_t degree = wom_graph_degree(graph, v);
+        max_degree = degree > max_degree ? degree : max_degree;
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            uint32_t to = graph->targets[i];
+            assert_true(to < graph->nodes);
+            assert_true(to != v);
+            if (i > graph->offsets[v]) {
+                assert_true(graph->targets[i - 1] < to);
+            }
+            if (!graph->directed) {
+                assert_true(has_arc(graph, to, v));
+            }
+        }
+    }
+    assert_int_equal(graph->max_degree, max_degree);
+    if (!graph->directed) {
+        assert_int_equal(graph->arcs % 2, 0);
+    }
+}
+
+static uint64_t edge_count(const wom_graph_t *graph) {
+    return graph->directed ? graph->arcs : graph->arcs / 2;
+}
+
+static bool graphs_equal(const wom_graph_t *a, const wom_graph_t *b) {
+    return a->nodes == b->nodes && a->arcs == b->arcs && a->directed == b->directed &&
+           memcmp(a->offsets, b->offsets, ((size_t)a->nodes + 1) * sizeof *a->offsets) == 0 &&
+           memcmp(a->targets, b->targets, a->arcs * sizeof *a->targets) == 0 &&
+           memcmp(a->segment, b->segment, a->nodes) == 0;
+}
+
+/* |observed - n p| within 4 standard deviations of Binomial(n, p): a false
+ * failure has probability about 6e-5 (and the seed is fixed anyway). */
+static void assert_binomial(double observed, double n, double p) {
+    double sd = sqrt(n * p * (1 - p));
+    if (fabs(observed - n * p) > 4 * sd) {
+        fail_msg("observed %.0f, expected %.1f +- %.1f (4 sd)", observed, n * p, 4 * sd);
+    }
+}
+
+/* Writes `text` to a new temporary file; its path goes to `path`. */
+static void write_temp(char path[64], const char *text) {
+    strcpy(path, "/tmp/womsim-test-graph-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t length = strlen(text);
+    assert_int_equal(write(fd, text, length), (ssize_t)length);
+    assert_int_equal(close(fd), 0);
+}
+
+static wom_graph_t *read_snap_text(const char *text, bool directed) {
+    char path[64];
+    write_temp(path, text);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    wom_status status = wom_graph_read_snap(path, directed, &graph, &error);
+    unlink(path);
+    if (status != WOM_OK) {
+        fail_msg("read_snap: %s", error.message);
+    }
+    return graph;
+}
+
+static void assert_row(const wom_graph_t *graph, uint32_t v, const uint32_t *expected,
+                       uint32_t count) {
+    assert_int_equal(wom_graph_degree(graph, v), count);
+    for (uint32_t i = 0; i < count; i++) {
+        assert_int_equal(graph->targets[graph->offsets[v] + i], expected[i]);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Generators */
+
+static void test_erdos_renyi_undirected(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+    scenario.network.mean_degree = 7.3;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_false(graph->directed);
+    assert_int_equal(graph->nodes, 1237);
+    assert_int_equal(graph->loops_dropped + graph->duplicates_dropped, 0);
+    /* edges ~ Binomial(n (n-1) / 2, p), p = mean_degree / (n - 1) */
+    assert_binomial((double)edge_count(graph), 1237.0 * 1236 / 2, 7.3 / 1236);
+    wom_graph_free(graph);
+}
+
+static void test_erdos_renyi_directed(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+    scenario.network.mean_degree = 7.3;
+    scenario.network.directed = true;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_true(graph->directed);
+    /* arcs ~ Binomial(n (n-1), p): mean out-degree = mean_degree */
+    assert_binomial((double)graph->arcs, 1237.0 * 1236, 7.3 / 1236);
+    wom_graph_free(graph);
+}
+
+static void test_erdos_renyi_seeded(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+    scenario.network.mean_degree = 7.3;
+    wom_graph_t *first = build(&scenario);
+    wom_graph_t *again = build(&scenario);
+    scenario.simulation.seed = SEED + 1;
+    wom_graph_t *other = build(&scenario);
+    assert_true(graphs_equal(first, again));
+    assert_false(graphs_equal(first, other));
+    wom_graph_free(first);
+    wom_graph_free(again);
+    wom_graph_free(other);
+}
+
+/* Building must leave igraph's default RNG as it was: same object, same
+ * state. */
+static void test_igraph_rng_untouched(void **state) {
+    (void)state;
+    igraph_rng_t *before = igraph_rng_default();
+    igraph_rng_seed(before, 4127);
+    igraph_integer_t expected = igraph_rng_get_integer(before, 0, 1000000000);
+    igraph_rng_seed(before, 4127);
+    wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+    scenario.network.m = 3;
+    wom_graph_free(build(&scenario));
+    assert_ptr_equal(igraph_rng_default(), before);
+    assert_int_equal(igraph_rng_get_integer(before, 0, 1000000000), expected);
+}
+
+static void test_barabasi_albert(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+    scenario.network.m = 3;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    /* psumtree never makes multi-edges: node i joins min(i, m) earlier nodes */
+    uint64_t expected = 0;
+    for (uint64_t i = 1; i < 1237; i++) {
+        expected += i < 3 ? i : 3;
+    }
+    assert_int_equal(edge_count(graph), expected);
+    assert_int_equal(graph->loops_dropped + graph->duplicates_dropped, 0);
+    /* node i >= m makes m edges; nodes below m are joined by all of 1..m */
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        assert_true(wom_graph_degree(graph, v) >= 3);
+    }
+    wom_graph_free(graph);
+}
+
+static void test_barabasi_albert_directed(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+    scenario.network.m = 4;
+    scenario.network.directed = true;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_true(graph->directed);
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        assert_int_equal(wom_graph_degree(graph, v), v < 4 ? v : 4);
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            assert_true(graph->targets[i] < v); /* arcs point to older nodes */
+        }
+    }
+    wom_graph_free(graph);
+}
+
+static void test_watts_strogatz_lattice(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
+    scenario.network.mean_degree = 6;
+    scenario.network.rewire = 0;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    const uint32_t n = 1237;
+    assert_int_equal(edge_count(graph), n * 3);
+    for (uint32_t v = 0; v < n; v++) {
+        assert_int_equal(wom_graph_degree(graph, v), 6);
+        for (uint32_t k = 1; k <= 3; k++) {
+            assert_true(has_arc(graph, v, (v + k) % n));
+            assert_true(has_arc(graph, v, (v + n - k) % n));
+        }
+    }
+    wom_graph_free(graph);
+}
+
+static void test_watts_strogatz_rewired(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
+    scenario.network.mean_degree = 6;
+    scenario.network.rewire = 0.173;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    const uint32_t n = 1237;
+    assert_int_equal(edge_count(graph), n * 3); /* rewiring moves edges, keeps them */
+    uint64_t lattice = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        lattice += has_arc(graph, v, (v + 1) % n) + has_arc(graph, v, (v + 2) % n) +
+                   has_arc(graph, v, (v + 3) % n);
+    }
+    /* igraph rewires each END of each edge with probability `rewire`, so an
+     * edge keeps its place with probability (1 - rewire)^2 (ignoring the
+     * rare rewiring back onto an empty lattice place) */
+    assert_binomial((double)(n * 3 - lattice), n * 3.0, 1 - (1 - 0.173) * (1 - 0.173));
+    wom_graph_free(graph);
+}
+
+static void test_sbm(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_SBM);
+    const uint32_t sizes[3] = {397, 211, 629};
+    memcpy(scenario.network.blocks, sizes, sizeof sizes);
+    scenario.network.block_count = 3;
+    scenario.network.p_in = 0.0731;
+    scenario.network.p_out = 0.00413;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_int_equal(graph->nodes, 397 + 211 + 629);
+    uint32_t v = 0;
+    for (uint8_t block = 0; block < 3; block++) {
+        for (uint32_t i = 0; i < sizes[block]; i++) {
+            assert_int_equal(graph->segment[v++], block);
+        }
+    }
+    uint64_t within[3] = {0, 0, 0}, between = 0;
+    for (v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            uint32_t to = graph->targets[i];
+            if (v < to && graph->segment[v] == graph->segment[to]) {
+                within[graph->segment[v]]++;
+            } else if (v < to) {
+                between++;
+            }
+        }
+    }
+    for (int block = 0; block < 3; block++) {
+        assert_binomial((double)within[block], sizes[block] * (sizes[block] - 1.0) / 2, 0.0731);
+    }
+    assert_binomial((double)between, 397.0 * 211 + 397.0 * 629 + 211.0 * 629, 0.00413);
+    wom_graph_free(graph);
+}
+
+static void test_ring(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_RING);
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_int_equal(edge_count(graph), 1237);
+    for (uint32_t v = 0; v < 1237; v++) {
+        assert_int_equal(wom_graph_degree(graph, v), 2);
+        assert_true(has_arc(graph, v, (v + 1) % 1237));
+    }
+    wom_graph_free(graph);
+    scenario.network.directed = true;
+    graph = build(&scenario);
+    check_csr(graph);
+    assert_true(graph->directed);
+    assert_int_equal(graph->arcs, 1237);
+    for (uint32_t v = 0; v < 1237; v++) {
+        const uint32_t next = (v + 1) % 1237;
+        assert_row(graph, v, &next, 1);
+    }
+    wom_graph_free(graph);
+}
+
+static void test_complete(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_COMPLETE);
+    scenario.network.nodes = 53;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_int_equal(edge_count(graph), 53 * 52 / 2);
+    for (uint32_t v = 0; v < 53; v++) {
+        assert_int_equal(wom_graph_degree(graph, v), 52);
+    }
+    wom_graph_free(graph);
+    scenario.network.directed = true;
+    graph = build(&scenario);
+    check_csr(graph);
+    assert_int_equal(graph->arcs, 53 * 52);
+    assert_int_equal(graph->max_degree, 52);
+    wom_graph_free(graph);
+}
+
+static void test_karate(void **state) {
+    (void)state;
+    static const uint32_t degrees[34] = {16, 9, 10, 6, 3, 4, 4, 4, 5, 2, 3, 1, 2, 5, 2, 2,  2,
+                                         2,  2, 3,  2, 2, 2, 5, 3, 3, 2, 4, 3, 4, 4, 6, 12, 17};
+    wom_scenario_t scenario = scenario_of(WOM_NET_KARATE);
+    scenario.network.nodes = 999; /* ignored */
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph);
+    assert_int_equal(graph->nodes, 34);
+    assert_int_equal(edge_count(graph), 78);
+    for (uint32_t v = 0; v < 34; v++) {
+        assert_int_equal(wom_graph_degree(graph, v), degrees[v]);
+    }
+    assert_int_equal(graph->max_degree, 17);
+    wom_graph_free(graph);
+}
+
+static void test_configuration(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_CONFIGURATION);
+    scenario.network.exponent = 2.37;
+    scenario.network.min_degree = 3;
+    wom_graph_t *graph = build(&scenario);
+    check_csr(graph); /* no loops or duplicates remain */
+    assert_false(graph->directed);
+    /* every drawn degree is >= min_degree; a dropped loop or duplicate took
+     * two stubs each */
+    uint64_t stubs = graph->arcs + 2 * (graph->loops_dropped + graph->duplicates_dropped);
+    assert_true(stubs >= 1237 * 3);
+    assert_true(graph->loops_dropped + graph->duplicates_dropped > 0); /* heavy tail */
+    uint32_t below = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        below += wom_graph_degree(graph, v) < 3;
+    }
+    assert_true(below < 1237 / 20);
+    assert_true(graph->max_degree > 40); /* P(degree > 40) ~ (3/40)^1.37 per node */
+    wom_graph_t *again = build(&scenario);
+    assert_true(graphs_equal(graph, again));
+    scenario.simulation.seed = SEED ^ 0x5bd1e995;
+    wom_graph_t *other = build(&scenario);
+    assert_false(graphs_equal(graph, other));
+    wom_graph_free(graph);
+    wom_graph_free(again);
+    wom_graph_free(other);
+}
+
+static void test_bad_nodes(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_RING);
+    scenario.network.nodes = 0;
+    wom_graph_t dummy;
+    wom_graph_t *graph = &dummy; /* must be reset to NULL */
+    wom_error_t error;
+    assert_int_equal(wom_graph_build(&scenario, 0, &graph, &error), WOM_EINVAL);
+    assert_null(graph);
+    assert_non_null(strstr(error.message, "network.nodes"));
+}
+
+/* ---------------------------------------------------------------------------
+ * SNAP */
+
+static void test_snap_fixture_undirected(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_read_snap("tests/data/snap-fixture.txt", false, &graph, &error),
+                     WOM_OK);
+    check_csr(graph);
+    /* 10 -> 0, 2000000000 -> 1, 7 -> 2, 3 -> 3, 18446744073709551615 -> 4 */
+    assert_int_equal(graph->nodes, 5);
+    assert_int_equal(edge_count(graph), 5);
+    assert_int_equal(graph->loops_dropped, 1);
+    assert_int_equal(graph->duplicates_dropped, 2);
+    assert_row(graph, 0, (const uint32_t[]){1, 2}, 2);
+    assert_row(graph, 1, (const uint32_t[]){0, 2}, 2);
+    assert_row(graph, 2, (const uint32_t[]){0, 1, 3}, 3);
+    assert_row(graph, 3, (const uint32_t[]){2, 4}, 2);
+    assert_row(graph, 4, (const uint32_t[]){3}, 1);
+    wom_graph_free(graph);
+}
+
+static void test_snap_fixture_directed(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_read_snap("tests/data/snap-fixture.txt", true, &graph, &error),
+                     WOM_OK);
+    check_csr(graph);
+    assert_true(graph->directed);
+    assert_int_equal(graph->nodes, 5);
+    assert_int_equal(graph->arcs, 6);
+    assert_int_equal(graph->loops_dropped, 1);
+    assert_int_equal(graph->duplicates_dropped, 1); /* 2000000000 -> 10 is a new arc */
+    assert_row(graph, 0, (const uint32_t[]){1}, 1);
+    assert_row(graph, 1, (const uint32_t[]){0, 2}, 2);
+    assert_row(graph, 2, (const uint32_t[]){0, 3}, 2);
+    assert_row(graph, 3, (const uint32_t[]){4}, 1);
+    assert_int_equal(wom_graph_degree(graph, 4), 0);
+    wom_graph_free(graph);
+}
+
+/* CRLF line ends and a last line without an end are accepted. */
+static void test_snap_crlf_and_last_line(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("# crlf\r\n5 6\r\n\r\n6\t8\r\n8 5", false);
+    check_csr(graph);
+    assert_int_equal(graph->nodes, 3);
+    assert_int_equal(edge_count(graph), 3);
+    wom_graph_free(graph);
+}
+
+static void test_snap_errors(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        long line;
+        const char *message;
+    } cases[] = {
+        {"1 2\n3\n", 2, "expected two node ids, found one"},
+        {"# c\n\n1 2\n4 5 6\n", 4, "expected two node ids, found 3 fields"},
+        {"1 abc\n", 1, "node id 'abc' is not a non-negative integer"},
+        {"1 2\n2 3\n+4 5\n", 3, "node id '+4' is not a non-negative integer"},
+        {"\n\n5 -3\n", 3, "node id '-3' is negative"},
+        {"1 2\n18446744073709551616 4\n", 2,
+         "node id '18446744073709551616' is too large (the largest is 18446744073709551615)"},
+        {"", 0, "no edges found"},
+        {"# only a comment\n\n  \n", 0, "no edges found"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[64];
+        write_temp(path, cases[i].text);
+        wom_graph_t *graph = NULL;
+        wom_error_t error;
+        wom_error_clear(&error);
+        wom_status status = wom_graph_read_snap(path, false, &graph, &error);
+        unlink(path);
+        assert_int_equal(status, WOM_EDATA);
+        assert_null(graph);
+        assert_string_equal(error.file, path);
+        assert_int_equal(error.line, cases[i].line);
+        assert_string_equal(error.message, cases[i].message);
+    }
+}
+
+static void test_snap_missing(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_read_snap("tests/data/no-such-file.txt", false, &graph, &error),
+                     WOM_ENOENT);
+    assert_null(graph);
+    assert_string_equal(error.file, "tests/data/no-such-file.txt");
+}
+
+/* Writes `graph` as SNAP and reads it back. */
+static wom_graph_t *round_trip(const wom_graph_t *graph) {
+    char path[64];
+    write_temp(path, "");
+    FILE *stream = fopen(path, "w");
+    assert_non_null(stream);
+    assert_int_equal(wom_graph_write_snap(graph, stream), WOM_OK);
+    assert_int_equal(fclose(stream), 0);
+    wom_graph_t *copy = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_read_snap(path, graph->directed, &copy, &error), WOM_OK);
+    unlink(path);
+    return copy;
+}
+
+/* The reader numbers nodes by first appearance in the written order (rows
+ * ascending, from before to): the copy must be `graph` under that
+ * relabelling. */
+static void assert_round_trip(const wom_graph_t *graph) {
+    wom_graph_t *copy = round_trip(graph);
+    check_csr(copy);
+    uint32_t *label = malloc(graph->nodes * sizeof *label);
+    memset(label, 0xff, graph->nodes * sizeof *label);
+    uint32_t next = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            uint32_t to = graph->targets[i];
+            if (graph->directed || v < to) {
+                label[v] = label[v] == UINT32_MAX ? next++ : label[v];
+                label[to] = label[to] == UINT32_MAX ? next++ : label[to];
+            }
+        }
+    }
+    assert_int_equal(copy->nodes, graph->nodes); /* no isolated nodes here */
+    assert_int_equal(copy->arcs, graph->arcs);
+    assert_int_equal(copy->loops_dropped + copy->duplicates_dropped, 0);
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        assert_int_equal(wom_graph_degree(copy, label[v]), wom_graph_degree(graph, v));
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            assert_true(has_arc(copy, label[v], label[graph->targets[i]]));
+        }
+    }
+    free(label);
+    wom_graph_free(copy);
+}
+
+static void test_snap_round_trip(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_KARATE);
+    wom_graph_t *graph = build(&scenario);
+    assert_round_trip(graph);
+    wom_graph_free(graph);
+    scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+    scenario.network.m = 2;
+    scenario.network.directed = true;
+    graph = build(&scenario);
+    assert_round_trip(graph);
+    wom_graph_free(graph);
+}
+
+static void test_snap_write_format(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_RING);
+    scenario.network.nodes = 4;
+    wom_graph_t *graph = build(&scenario);
+    char path[64];
+    write_temp(path, "");
+    FILE *stream = fopen(path, "w+");
+    assert_int_equal(wom_graph_write_snap(graph, stream), WOM_OK);
+    rewind(stream);
+    char text[512] = {0};
+    assert_true(fread(text, 1, sizeof text - 1, stream) > 0);
+    fclose(stream);
+    unlink(path);
+    assert_string_equal(text, "# womsim network as a SNAP edge list: one \"from<TAB>to\" per line, "
+                              "each undirected edge once\n"
+                              "# nodes: 4\n# edges: 4\n# directed: false\n"
+                              "0\t1\n0\t3\n1\t2\n2\t3\n");
+    wom_graph_free(graph);
+}
+
+/* ---------------------------------------------------------------------------
+ * GraphML and GML */
+
+static wom_status build_file(const char *path, int format, bool directed, wom_graph_t **graph,
+                             wom_error_t *error) {
+    wom_scenario_t scenario = scenario_of(WOM_NET_FILE);
+    snprintf(scenario.network.file, sizeof scenario.network.file, "%s", path);
+    scenario.network.format = format;
+    scenario.network.directed = directed;
+    return wom_graph_build(&scenario, 0, graph, error);
+}
+
+static void test_graphml(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    const char *path = "tests/data/graphml-fixture.graphml";
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, true, &graph, &error), WOM_OK);
+    check_csr(graph);
+    assert_true(graph->directed);
+    assert_int_equal(graph->nodes, 6);
+    assert_int_equal(graph->arcs, 5);
+    assert_row(graph, 1, (const uint32_t[]){0, 2}, 2);
+    assert_int_equal(wom_graph_degree(graph, 5), 0);
+    wom_graph_free(graph);
+    /* undirected: the mutual pair n0-n1 becomes one edge */
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, false, &graph, &error), WOM_OK);
+    check_csr(graph);
+    assert_false(graph->directed);
+    assert_int_equal(edge_count(graph), 4);
+    assert_int_equal(graph->duplicates_dropped, 1);
+    wom_graph_free(graph);
+}
+
+static void test_gml(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    /* an undirected file stays undirected even when arcs are asked for */
+    assert_int_equal(build_file("tests/data/gml-fixture.gml", WOM_FORMAT_GML, true, &graph, &error),
+                     WOM_OK);
+    check_csr(graph);
+    assert_false(graph->directed);
+    assert_int_equal(graph->nodes, 7);
+    assert_int_equal(edge_count(graph), 5);
+    assert_row(graph, 0, (const uint32_t[]){1, 3}, 2);
+    assert_int_equal(wom_graph_degree(graph, 6), 0);
+    wom_graph_free(graph);
+}
+
+static void test_igraph_file_errors(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file("tests/data/no-such.gml", WOM_FORMAT_GML, false, &graph, &error),
+                     WOM_ENOENT);
+    assert_string_equal(error.file, "tests/data/no-such.gml");
+    assert_int_equal(
+        build_file("tests/data/no-such.graphml", WOM_FORMAT_GRAPHML, false, &graph, &error),
+        WOM_ENOENT);
+    assert_string_equal(error.file, "tests/data/no-such.graphml");
+    char path[64];
+    write_temp(path, "graph [ directed 0 node [ id 0 ");
+    assert_int_equal(build_file(path, WOM_FORMAT_GML, false, &graph, &error), WOM_EDATA);
+    assert_string_equal(error.file, path);
+    unlink(path);
+    write_temp(path, "<graphml><graph edgedefault=\"undirected\"><node id=\"a\"></graph>");
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, false, &graph, &error), WOM_EDATA);
+    unlink(path);
+    assert_null(graph);
+}
+
+/* ---------------------------------------------------------------------------
+ * Memory estimate */
+
+static void test_too_big(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+    scenario.network.mean_degree = 7.3;
+    uint64_t estimate = wom_graph_estimate_bytes(&scenario);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_build(&scenario, 4099, &graph, &error), WOM_ETOOBIG);
+    assert_null(graph);
+    assert_non_null(strstr(error.message, "--max-mem"));
+    assert_non_null(strstr(error.message, "limit of 4.0 KiB"));
+    /* at the estimate itself it fits, and the estimate covers the CSR */
+    assert_int_equal(wom_graph_build(&scenario, estimate, &graph, &error), WOM_OK);
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    assert_true(estimate > stats.bytes);
+    assert_true(estimate < 100 * stats.bytes);
+    wom_graph_free(graph);
+}
+
+static void test_estimate_grows(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_COMPLETE);
+    scenario.network.nodes = 1237;
+    uint64_t small = wom_graph_estimate_bytes(&scenario);
+    scenario.network.nodes = 12370;
+    uint64_t large = wom_graph_estimate_bytes(&scenario);
+    assert_true(large > 90 * small); /* edges grow with n^2 */
+    scenario = scenario_of(WOM_NET_FILE);
+    strcpy(scenario.network.file, "tests/data/snap-fixture.txt");
+    assert_true(wom_graph_estimate_bytes(&scenario) > 0);
+    strcpy(scenario.network.file, "tests/data/no-such-file.txt");
+    assert_int_equal(wom_graph_estimate_bytes(&scenario), 0);
+}
+
+/* ---------------------------------------------------------------------------
+ * Statistics */
+
+static void test_stats_karate(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_KARATE);
+    wom_graph_t *graph = build(&scenario);
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    assert_int_equal(stats.nodes, 34);
+    assert_int_equal(stats.edges, 78);
+    assert_int_equal(stats.max_degree, 17);
+    assert_float_equal(stats.mean_degree, 156.0 / 34, 1e-12);
+    assert_int_equal(stats.components, 1);
+    assert_float_equal(stats.giant_share, 1.0, 1e-12);
+    assert_float_equal(stats.clustering, 0.2556818181818182, 1e-9);
+    /* sorted degrees: one 1, eleven 2s, six 3s, six 4s, three 5s, ... */
+    assert_float_equal(stats.degree_quartiles[0], 2, 1e-12);
+    assert_float_equal(stats.degree_quartiles[1], 3, 1e-12);
+    assert_float_equal(stats.degree_quartiles[2], 5, 1e-12);
+    assert_int_equal(stats.bytes, 35 * 8 + 156 * 4 + 34);
+    wom_graph_free(graph);
+}
+
+static void test_stats_two_triangles(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("1 2\n2 3\n3 1\n4 5\n5 6\n6 4\n", false);
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    assert_int_equal(stats.components, 2);
+    assert_float_equal(stats.giant_share, 0.5, 1e-12);
+    assert_float_equal(stats.clustering, 1.0, 1e-12);
+    assert_float_equal(stats.degree_quartiles[1], 2, 1e-12);
+    wom_graph_free(graph);
+}
+
+/* Degrees {3, 3, 2, 2, 1, 1}, no triangle: the quartiles interpolate
+ * (h = 5 q: 1.25, 2.5, 3.75 -> 1.25, 2, 2.75). */
+static void test_stats_quartiles(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("0 1\n0 2\n0 4\n1 3\n1 5\n2 3\n", false);
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    assert_float_equal(stats.degree_quartiles[0], 1.25, 1e-12);
+    assert_float_equal(stats.degree_quartiles[1], 2.0, 1e-12);
+    assert_float_equal(stats.degree_quartiles[2], 2.75, 1e-12);
+    assert_float_equal(stats.clustering, 0.0, 1e-12);
+    assert_int_equal(stats.components, 1);
+    wom_graph_free(graph);
+}
+
+/* A directed graph's view is undirected and simple: a mutual pair is one
+ * edge, so the triangle 0 -> 1 -> 2 -> 0 plus 1 -> 0 has clustering 1. */
+static void test_stats_directed(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("0 1\n1 2\n2 0\n1 0\n7 8\n", true);
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    assert_int_equal(stats.edges, 5);
+    assert_float_equal(stats.mean_degree, 1.0, 1e-12);
+    assert_float_equal(stats.clustering, 1.0, 1e-12);
+    assert_int_equal(stats.components, 2);
+    assert_float_equal(stats.giant_share, 0.6, 1e-12);
+    wom_graph_free(graph);
+}
+
+static void test_free_null(void **state) {
+    (void)state;
+    wom_graph_free(NULL);
+}
+
+int main(void) {
+    igraph_set_error_handler(igraph_error_handler_ignore);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_erdos_renyi_undirected),
+        cmocka_unit_test(test_erdos_renyi_directed),
+        cmocka_unit_test(test_erdos_renyi_seeded),
+        cmocka_unit_test(test_igraph_rng_untouched),
+        cmocka_unit_test(test_barabasi_albert),
+        cmocka_unit_test(test_barabasi_albert_directed),
+        cmocka_unit_test(test_watts_strogatz_lattice),
+        cmocka_unit_test(test_watts_strogatz_rewired),
+        cmocka_unit_test(test_sbm),
+        cmocka_unit_test(test_ring),
+        cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_karate),
+        cmocka_unit_test(test_configuration),
+        cmocka_unit_test(test_bad_nodes),
+        cmocka_unit_test(test_snap_fixture_undirected),
+        cmocka_unit_test(test_snap_fixture_directed),
+        cmocka_unit_test(test_snap_crlf_and_last_line),
+        cmocka_unit_test(test_snap_errors),
+        cmocka_unit_test(test_snap_missing),
+        cmocka_unit_test(test_snap_round_trip),
+        cmocka_unit_test(test_snap_write_format),
+        cmocka_unit_test(test_graphml),
+        cmocka_unit_test(test_gml),
+        cmocka_unit_test(test_igraph_file_errors),
+        cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_estimate_grows),
+        cmocka_unit_test(test_stats_karate),
+        cmocka_unit_test(test_stats_two_triangles),
+        cmocka_unit_test(test_stats_quartiles),
+        cmocka_unit_test(test_stats_directed),
+        cmocka_unit_test(test_free_null),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,69 @@
+/* test_text.c: text buffers, the shortest round-trip number format, JSON
+ * strings.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "womsim/text.h"
+
+static void numbers_are_shortest_round_trip(void **state) {
+    (void)state;
+    const struct {
+        double value;
+        const char *text;
+    } cases[] = {{0.1, "0.1"},
+                 {365, "365"},
+                 {-0.0, "0"},
+                 {1e-05, "1e-05"},
+                 {0.385, "0.385"},
+                 {1.0 / 3, "0.3333333333333333"},
+                 {0.1 + 0.2, "0.30000000000000004"},
+                 {123456789012345678.0, "1.2345678901234568e+17"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buffer[32];
+        wom_text_format_number(buffer, sizeof buffer, cases[i].value);
+        assert_string_equal(buffer, cases[i].text);
+        if (cases[i].value != 0) {
+            assert_true(strtod(buffer, NULL) == cases[i].value);
+        }
+    }
+}
+
+static void printf_appends_and_grows(void **state) {
+    (void)state;
+    wom_text_t text;
+    wom_text_init(&text);
+    for (int i = 0; i < 1000; i++) {
+        wom_text_printf(&text, "%d,", i % 10);
+    }
+    assert_false(text.failed);
+    assert_int_equal(text.length, 2000);
+    assert_int_equal(strlen(text.data), 2000);
+    assert_memory_equal(text.data + 1990, "5,6,7,8,9,", 10);
+    wom_text_destroy(&text);
+    assert_null(text.data);
+}
+
+static void json_strings_are_escaped(void **state) {
+    (void)state;
+    wom_text_t text;
+    wom_text_init(&text);
+    wom_text_json_string(&text, "a \"quoted\" \\ path\n\tend");
+    assert_string_equal(text.data, "\"a \\\"quoted\\\" \\\\ path\\u000a\\u0009end\"");
+    wom_text_destroy(&text);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(numbers_are_shortest_round_trip),
+        cmocka_unit_test(printf_appends_and_grows),
+        cmocka_unit_test(json_strings_are_escaped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
