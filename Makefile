@@ -20,6 +20,7 @@ ifneq ($(SANITIZE),)
 WOM_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 WOM_LDFLAGS += -fsanitize=$(SANITIZE)
 BUILD := $(BUILD)-sanitize
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 endif
 
 LIB_SRC   := $(filter-out sim/main.c sim/cli_%.c,$(wildcard sim/*.c))
