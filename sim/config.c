@@ -30,6 +30,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "womsim/text.h"
+
 /* ---- the key table ---------------------------------------------------- */
 
 #define FIELD(field) offsetof(wom_scenario_t, field)
@@ -400,16 +402,6 @@ typedef struct {
     int size_count;
 } value_t;
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as the same double. */
-static void format_real(double value, char *out, size_t size) {
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(out, size, "%.*g", digits, value);
-        if (strtod(out, NULL) == value) {
-            return;
-        }
-    }
-}
-
 /* A finite decimal number (no hex, no NaN or infinity), the whole token. */
 static bool parse_real(const char *text, double *value, char *why, size_t size) {
     char *end;
@@ -538,8 +530,8 @@ static bool in_range(const wom_key_t *key, double value, const char *text, char 
         return true;
     }
     char low[32], high[32];
-    format_real(key->min, low, sizeof low);
-    format_real(key->max, high, sizeof high);
+    wom_text_format_number(low, sizeof low, key->min);
+    wom_text_format_number(high, sizeof high, key->max);
     snprintf(why, size, "%s = %s is out of range [%s, %s]", key->name, text, low, high);
     return false;
 }
@@ -665,7 +657,7 @@ static bool parse_value(const wom_key_t *key, const char *text, value_t *value, 
 static void format_value(const wom_key_t *key, const value_t *value, char out[WOM_MAX_PATH]) {
     switch (key->type) {
     case WOM_KEY_REAL:
-        format_real(value->real, out, WOM_MAX_PATH);
+        wom_text_format_number(out, WOM_MAX_PATH, value->real);
         return;
     case WOM_KEY_INT:
         snprintf(out, WOM_MAX_PATH, "%lld", (long long)value->integer);
@@ -1386,7 +1378,7 @@ static bool degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) 
         return true;
     }
     char degree[32];
-    format_real(s->network.mean_degree, degree, sizeof degree);
+    wom_text_format_number(degree, sizeof degree, s->network.mean_degree);
     snprintf(why, size, "network.mean_degree = %s must be below network.nodes = %lld", degree,
              (long long)s->network.nodes);
     return false;
@@ -1398,7 +1390,7 @@ static bool ring_lattice_degree(const wom_scenario_t *s, char *why, size_t size)
         return true;
     }
     char text[32];
-    format_real(degree, text, sizeof text);
+    wom_text_format_number(text, sizeof text, degree);
     snprintf(why, size,
              "network.mean_degree = %s must be an even integer of at least 2 for watts-strogatz",
              text);
@@ -1464,8 +1456,8 @@ static bool base_below_max(const wom_scenario_t *s, char *why, size_t size) {
         return true;
     }
     char base[32], max[32];
-    format_real(s->adoption.base, base, sizeof base);
-    format_real(s->adoption.max, max, sizeof max);
+    wom_text_format_number(base, sizeof base, s->adoption.base);
+    wom_text_format_number(max, sizeof max, s->adoption.max);
     snprintf(why, size, "adoption.base = %s exceeds adoption.max = %s", base, max);
     return false;
 }
@@ -1563,46 +1555,17 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
 
 #define DUMP_WIDTH 78 /* lists wrap after a comma before this column */
 
-typedef struct {
-    char *data;
-    size_t length, capacity;
-    bool failed; /* an allocation failed: the text is incomplete */
-} text_buffer;
-
-static void buffer_add(text_buffer *b, const char *text, size_t n) {
-    if (b->failed) {
-        return;
-    }
-    if (b->length + n + 1 > b->capacity) {
-        size_t capacity = 2 * (b->length + n + 1);
-        char *data = realloc(b->data, capacity);
-        if (data == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->data = data;
-        b->capacity = capacity;
-    }
-    memcpy(b->data + b->length, text, n);
-    b->length += n;
-    b->data[b->length] = '\0';
-}
-
-static void buffer_puts(text_buffer *b, const char *text) {
-    buffer_add(b, text, strlen(text));
-}
-
 /* Writes the items of a canonical value ("a, b, c"), wrapping long lists
  * onto indented lines after a comma, which the reader joins again. */
-static void dump_items(text_buffer *b, const char *value, bool *first, size_t *column) {
+static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *column) {
     for (const char *p = value;;) {
         const char *separator = strstr(p, ", ");
         size_t n = separator ? (size_t)(separator - p) : strlen(p);
         if (n > 0) {
             bool wrap = !*first && *column + 2 + n > DUMP_WIDTH;
-            buffer_puts(b, *first ? " " : wrap ? ",\n    " : ", ");
+            wom_text_printf(b, "%s", *first ? " " : wrap ? ",\n    " : ", ");
             *column = (wrap ? 4 : *column + (*first ? 1 : 2)) + n;
-            buffer_add(b, p, n);
+            wom_text_printf(b, "%.*s", (int)n, p);
             *first = false;
         }
         if (separator == NULL) {
@@ -1612,14 +1575,14 @@ static void dump_items(text_buffer *b, const char *value, bool *first, size_t *c
     }
 }
 
-static void dump_key(text_buffer *b, const wom_key_t *key, const key_state *state) {
+static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
     const char *name = key_suffix(key);
-    buffer_puts(b, name);
-    buffer_puts(b, " =");
+    wom_text_printf(b, "%s", name);
+    wom_text_printf(b, " =");
     if (key->type == WOM_KEY_TEXT) {
         if (state->values[0][0] != '\0') {
-            buffer_puts(b, " ");
-            buffer_puts(b, state->values[0]);
+            wom_text_printf(b, " ");
+            wom_text_printf(b, "%s", state->values[0]);
         }
     } else {
         bool first = true;
@@ -1628,28 +1591,29 @@ static void dump_key(text_buffer *b, const wom_key_t *key, const key_state *stat
             dump_items(b, state->values[v], &first, &column);
         }
     }
-    buffer_puts(b, "\n");
+    wom_text_printf(b, "\n");
 }
 
 wom_status wom_config_dump(const wom_config_t *config, char **text) {
     if (config == NULL || text == NULL) {
         return WOM_EINVAL;
     }
-    text_buffer b = {NULL, 0, 0, false};
-    buffer_puts(&b, "# womsim scenario (canonical)\n");
+    wom_text_t b;
+    wom_text_init(&b);
+    wom_text_printf(&b, "# womsim scenario (canonical)\n");
     for (size_t k = 0; k < KEY_COUNT; k++) {
         const wom_key_t *key = &key_table[k];
         size_t length = section_length(key);
         if (k == 0 || length != section_length(key - 1) ||
             strncmp(key->name, key[-1].name, length) != 0) {
-            buffer_puts(&b, k == 0 ? "[" : "\n[");
-            buffer_add(&b, key->name, length);
-            buffer_puts(&b, "]\n");
+            wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
+            wom_text_printf(&b, "%.*s", (int)length, key->name);
+            wom_text_printf(&b, "]\n");
         }
         dump_key(&b, key, &config->keys[k]);
     }
     if (b.failed) {
-        free(b.data);
+        wom_text_destroy(&b);
         return WOM_ENOMEM;
     }
     *text = b.data;
