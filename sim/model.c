@@ -33,6 +33,7 @@ static void free_workers(wom_model_t *model) {
     for (int i = 0; i < model->threads; i++) {
         gsl_rng_free(model->workers[i].rng);
         free(model->workers[i].picked);
+        free(model->workers[i].marked);
     }
     free(model->workers);
 }
@@ -51,7 +52,7 @@ void wom_model_free(wom_model_t *model) {
         free(model->inbox_neg[b]);
     }
     free(model->adoption_threshold);
-    free(model->seeding_order);
+    free(model->seeding_rank);
     free(model);
 }
 
@@ -83,7 +84,9 @@ static wom_status alloc_workers(wom_model_t *model) {
     for (int i = 0; i < model->threads; i++) {
         model->workers[i].rng = wom_rng_alloc_gsl();
         model->workers[i].picked = malloc(picked * sizeof(uint32_t));
-        if (model->workers[i].rng == NULL || model->workers[i].picked == NULL) {
+        model->workers[i].marked = calloc(picked, 1);
+        if (model->workers[i].rng == NULL || model->workers[i].picked == NULL ||
+            model->workers[i].marked == NULL) {
             return WOM_ENOMEM;
         }
     }
@@ -92,42 +95,45 @@ static wom_status alloc_workers(wom_model_t *model) {
 
 /* ---- initial conditions ---- */
 
-typedef struct {
-    uint32_t degree;
-    uint32_t node;
-} ranked_node_t;
-
-/* Best connected first; ties by lower id, so the order is total. */
-static int by_degree_descending(const void *a, const void *b) {
-    const ranked_node_t *x = a, *y = b;
-    if (x->degree != y->degree) {
-        return x->degree < y->degree ? 1 : -1;
-    }
-    return (x->node > y->node) - (x->node < y->node);
+/* Seeding order: agents sorted by a 64-bit rank, priority in the high half
+ * and the agent id in the low half, so the order is total and no comparator
+ * context is needed. */
+static int by_rank(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Fills model->seeding_order with the agents best connected first. */
-static wom_status rank_by_degree(wom_model_t *model) {
-    uint32_t n = model->agents;
-    ranked_node_t *ranked = malloc((size_t)n * sizeof *ranked + 1);
-    if (ranked == NULL) {
-        return WOM_ENOMEM;
+static uint64_t rank_of(uint32_t priority, uint32_t agent) {
+    return (uint64_t)priority << 32 | agent;
+}
+
+/* Degree seeding: best connected first, ties by lower id; the same for
+ * every task, so sorted once. */
+static void rank_by_degree(wom_model_t *model) {
+    for (uint32_t v = 0; v < model->agents; v++) {
+        uint32_t degree = wom_graph_degree(model->graph, v);
+        model->seeding_rank[v] = rank_of(UINT32_MAX - degree, v);
     }
-    for (uint32_t v = 0; v < n; v++) {
-        ranked[v] = (ranked_node_t){wom_graph_degree(model->graph, v), v};
+    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
+}
+
+/* Random seeding: each agent's priority is a keyed word, so each task seeds
+ * different agents and the choice never depends on a stream's length. */
+static void rank_at_random(wom_model_t *model) {
+    const wom_scenario_t *s = model->scenario;
+    for (uint32_t v = 0; v < model->agents; v++) {
+        wom_rng_stream_t stream;
+        wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, 0, v,
+                                                     WOM_SITE_SEEDING});
+        model->seeding_rank[v] = rank_of(wom_rng_stream_next(&stream), v);
     }
-    qsort(ranked, n, sizeof *ranked, by_degree_descending);
-    for (uint32_t v = 0; v < n; v++) {
-        model->seeding_order[v] = ranked[v].node;
-    }
-    free(ranked);
-    return WOM_OK;
+    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
 }
 
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads) {
-    /* state, attitude, purchases, heard, two double-buffered inboxes, seeding order */
-    const uint64_t per_agent = 1 + 2 + 4 + 1 + 4 * 4 + 4;
-    const uint64_t per_worker = 4096 + 4 * (uint64_t)max_degree; /* gsl_rng + picks */
+    /* state, attitude, purchases, heard, two double-buffered inboxes, seeding rank */
+    const uint64_t per_agent = 1 + 2 + 4 + 1 + 4 * 4 + 8;
+    const uint64_t per_worker = 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
     return per_agent * agents + per_worker * (uint64_t)threads;
 }
 
@@ -156,30 +162,20 @@ wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *gr
     }
     model->adoption_threshold =
         malloc((size_t)(2 * scenario->model.attitude_cap + 1) * sizeof(uint64_t));
-    model->seeding_order = malloc(n * sizeof(uint32_t) + 1);
+    model->seeding_rank = malloc(n * sizeof(uint64_t) + 1);
     bool ok = model->state && model->attitude && model->purchases && model->heard &&
               model->inbox_pos[0] && model->inbox_pos[1] && model->inbox_neg[0] &&
-              model->inbox_neg[1] && model->adoption_threshold && model->seeding_order;
-    if (!ok || alloc_workers(model) != WOM_OK ||
-        (scenario->population.seeding == WOM_SEEDING_DEGREE && rank_by_degree(model) != WOM_OK)) {
+              model->inbox_neg[1] && model->adoption_threshold && model->seeding_rank;
+    if (!ok || alloc_workers(model) != WOM_OK) {
         wom_model_free(model);
         return WOM_ENOMEM;
+    }
+    if (scenario->population.seeding == WOM_SEEDING_DEGREE) {
+        rank_by_degree(model);
     }
     set_thresholds(model);
     *out = model;
     return WOM_OK;
-}
-
-/* Random seeding: a permutation keyed by the task, so each replication
- * seeds different agents. Degree seeding keeps the order of alloc time. */
-static void shuffle_seeding_order(wom_model_t *model) {
-    for (uint32_t v = 0; v < model->agents; v++) {
-        model->seeding_order[v] = v;
-    }
-    gsl_rng *rng = model->workers[0].rng;
-    wom_rng_reset_gsl(rng, (wom_rng_key_t){model->scenario->simulation.seed, model->task, 0, 0,
-                                           WOM_SITE_SEEDING});
-    gsl_ran_shuffle(rng, model->seeding_order, model->agents, sizeof(uint32_t));
 }
 
 static uint32_t share_of(double share, uint32_t agents) {
@@ -196,7 +192,7 @@ static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     }
 }
 
-void wom_model_init(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
+void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
     size_t n = model->agents;
     model->task = task;
     model->step = 0;
@@ -216,10 +212,11 @@ void wom_model_init(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
         aware = model->agents - customers;
     }
     if (s->population.seeding == WOM_SEEDING_RANDOM) {
-        shuffle_seeding_order(model);
+        rank_at_random(model);
     }
     for (uint32_t i = 0; i < customers + aware; i++) {
-        model->state[model->seeding_order[i]] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
+        uint32_t agent = (uint32_t)model->seeding_rank[i];
+        model->state[agent] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
     }
     memset(row, 0, sizeof *row);
     count_states(model, row);
@@ -231,7 +228,7 @@ void wom_model_init(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
  * buffers of this step, and whether other threads share the inboxes. */
 typedef struct {
     wom_model_t *model;
-    wom_worker_t *worker;
+    wom_model_worker_t *worker;
     int read;    /* inbox buffer read this step */
     bool shared; /* inbox writes must be atomic */
     int64_t *counts;
@@ -289,21 +286,23 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, uint32_t *in
         }
         return count;
     }
-    wom_stream_t stream;
-    wom_stream_init(&stream,
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream,
                     (wom_rng_key_t){context->model->scenario->simulation.seed, context->model->task,
                                     context->model->step, agent, WOM_SITE_TELL_PICK});
     uint32_t *picked = context->worker->picked;
+    uint8_t *marked = context->worker->marked;
     for (uint32_t j = degree - count, n = 0; j < degree; j++, n++) {
-        uint32_t candidate = wom_stream_below(&stream, j + 1);
-        for (uint32_t k = 0; k < n; k++) {
-            if (picked[k] == candidate) {
-                candidate = j; /* j itself cannot have been picked yet */
-                break;
-            }
+        uint32_t candidate = wom_rng_stream_below(&stream, j + 1);
+        if (marked[candidate]) {
+            candidate = j; /* j itself cannot have been picked yet */
         }
+        marked[candidate] = 1;
         picked[n] = candidate;
         deliver(context, inbox, neighbours[candidate], 1);
+    }
+    for (uint32_t n = 0; n < count; n++) {
+        marked[picked[n]] = 0; /* leave the marks clear for the next tell */
     }
     return count;
 }
@@ -338,44 +337,44 @@ static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, 
 }
 
 /* Phases 2 and 3: advertising, adoption and win-back. */
-static void adopt(const wom_model_t *model, wom_stream_t *stream, uint8_t *state,
+static void adopt(const wom_model_t *model, wom_rng_stream_t *stream, uint8_t *state,
                   int64_t attitude) {
-    if (*state == WOM_UNAWARE && wom_stream_next(stream) < model->advertising_threshold) {
+    if (*state == WOM_UNAWARE && wom_rng_stream_next(stream) < model->advertising_threshold) {
         *state = WOM_PROSPECT;
     }
     int64_t cap = model->scenario->model.attitude_cap;
     if (*state == WOM_PROSPECT) {
-        if (wom_stream_next(stream) < model->adoption_threshold[attitude + cap]) {
+        if (wom_rng_stream_next(stream) < model->adoption_threshold[attitude + cap]) {
             *state = WOM_CUSTOMER;
         }
     } else if (*state == WOM_LOST && attitude > 0) {
-        if (wom_stream_next(stream) < model->winback_threshold) {
+        if (wom_rng_stream_next(stream) < model->winback_threshold) {
             *state = WOM_CUSTOMER;
         }
     }
 }
 
 /* Phase 4 and 5: a customer's service encounter and what it tells. */
-static void encounter(const step_context_t *context, uint32_t agent, wom_stream_t *stream,
+static void encounter(const step_context_t *context, uint32_t agent, wom_rng_stream_t *stream,
                       uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
     int64_t *counts = context->counts;
-    if (wom_stream_next(stream) >= model->purchase_threshold) {
+    if (wom_rng_stream_next(stream) >= model->purchase_threshold) {
         return;
     }
     int write = 1 - context->read;
     counts[WOM_M_ENCOUNTERS]++;
     model->purchases[agent] += model->purchases[agent] < UINT32_MAX;
     int64_t weight = s->model.experience_weight;
-    if (wom_stream_next(stream) < model->failure_threshold) {
+    if (wom_rng_stream_next(stream) < model->failure_threshold) {
         counts[WOM_M_DISSATISFIED]++;
         *attitude = clamp_attitude(*attitude - weight, s->model.attitude_cap);
         uint32_t told = tell(context, agent, model->inbox_neg[write], s->wom.dissatisfied_tell_mean,
                              &counts[WOM_M_TELLS_CAPPED]);
         counts[WOM_M_MSGS_NEG] += told;
         counts[WOM_M_TOLD_BY_DISSATISFIED] += told;
-        if (wom_stream_next(stream) >= model->repurchase_threshold) {
+        if (wom_rng_stream_next(stream) >= model->repurchase_threshold) {
             *state = WOM_LOST;
         }
     } else {
@@ -394,15 +393,15 @@ static void step_agent(const step_context_t *context, uint32_t agent) {
     const wom_scenario_t *s = model->scenario;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
-    wom_stream_t stream;
-    wom_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, model->step, agent,
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, model->step, agent,
                                              WOM_SITE_AGENT_STEP});
     hear(context, agent, &state, &attitude);
     adopt(model, &stream, &state, attitude);
     if (state == WOM_CUSTOMER) {
         encounter(context, agent, &stream, &state, &attitude);
     }
-    if (state == WOM_CUSTOMER && wom_stream_next(&stream) < model->churn_threshold) {
+    if (state == WOM_CUSTOMER && wom_rng_stream_next(&stream) < model->churn_threshold) {
         state = WOM_LOST;
     }
     model->state[agent] = state;

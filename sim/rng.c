@@ -1,5 +1,7 @@
 /* rng.c: the gsl_rng adapter over keyed Philox streams, through Random123's
- * gsl_microrng.h. The inline raw-word stream lives in rng.h.
+ * gsl_microrng.h. The inline raw-word stream lives in rng.h. Workload: one
+ * reset and a few draws per tell (GSL's Poisson and friends need a handful
+ * of words), millions of times per run.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/rng.h"
 

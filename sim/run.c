@@ -12,7 +12,7 @@
 #include "womsim/model.h"
 
 static void run_task(wom_model_t *model, uint32_t run_id, wom_metrics_row_t *rows, uint32_t steps) {
-    wom_model_init(model, run_id, &rows[0]);
+    wom_model_reset(model, run_id, &rows[0]);
     for (uint32_t t = 1; t <= steps; t++) {
         wom_model_step(model, &rows[t]);
     }

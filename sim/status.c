@@ -28,8 +28,6 @@ const char *wom_strerror(wom_status status) {
         return "cannot create output";
     case WOM_ELIBRARY:
         return "library error";
-    case WOM_EINTERRUPT:
-        return "interrupted";
     }
     return "unknown status";
 }

@@ -28,7 +28,7 @@ typedef enum {
     WOM_M_TOLD_BY_DISSATISFIED, /* messages sent after dissatisfied ones */
     WOM_M_TELLS_CAPPED,         /* messages not sent because K exceeded the degree */
     WOM_M_COUNTERS              /* number of counters */
-} wom_counter;
+} wom_metrics_counter;
 
 typedef struct {
     int64_t count[WOM_M_COUNTERS];

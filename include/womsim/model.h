@@ -26,14 +26,15 @@ enum { WOM_HEARD_POS = 1, WOM_HEARD_NEG = 2 };
 typedef struct {
     gsl_rng *rng;     /* reset to a key before each GSL draw */
     uint32_t *picked; /* neighbour indices chosen by one tell (max_degree) */
-} wom_worker_t;
+    uint8_t *marked;  /* 1 where a neighbour index is picked; all 0 between tells */
+} wom_model_worker_t;
 
 typedef struct {
     const wom_scenario_t *scenario; /* borrowed, must outlive the model */
     const wom_graph_t *graph;       /* borrowed, must outlive the model */
     uint32_t agents;
     uint32_t task; /* run_id of the run in progress */
-    uint32_t step; /* steps completed; 0 after wom_model_init */
+    uint32_t step; /* steps completed; 0 after wom_model_reset */
 
     /* Agent state, one entry per agent. */
     uint8_t *state;      /* wom_agent_state */
@@ -52,10 +53,10 @@ typedef struct {
     uint64_t advertising_threshold, purchase_threshold, failure_threshold;
     uint64_t repurchase_threshold, churn_threshold, winback_threshold;
     uint64_t *adoption_threshold; /* by attitude + cap: 2 * cap + 1 entries */
-    uint32_t *seeding_order;      /* agents in the order initial states are given */
+    uint64_t *seeding_rank;       /* priority << 32 | agent, sorted: who is seeded first */
 
     int threads; /* workers; > 1 runs agents in parallel */
-    wom_worker_t *workers;
+    wom_model_worker_t *workers;
 } wom_model_t;
 
 /* Bytes a model of `agents` agents with `threads` workers allocates. */
@@ -68,7 +69,7 @@ void wom_model_free(wom_model_t *model);
 
 /* Puts every agent in its initial state for task `task` and records step 0
  * (states; event counters zero) into `row`. */
-void wom_model_init(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
+void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
 
 /* Advances one step and records its metrics into `row`. */
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);

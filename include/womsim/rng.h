@@ -3,7 +3,7 @@
  * so results never depend on thread count or scheduling order.
  *
  * Two ways to draw:
- * - wom_stream_t, inline: a stream of raw 32-bit words for hot loops
+ * - wom_rng_stream_t, inline: a stream of raw 32-bit words for hot loops
  *   (Bernoulli draws compare a word with a precomputed threshold, uniform
  *   integers use a multiply-shift); no function call per draw.
  * - a gsl_rng reset to a key (Random123's gsl_microrng adapter), so GSL's
@@ -25,8 +25,7 @@ enum {
     WOM_SITE_AGENT_STEP = 1, /* the per-agent per-step Bernoulli words */
     WOM_SITE_TELL_COUNT = 2, /* K, the number told (GSL distribution) */
     WOM_SITE_TELL_PICK = 3,  /* which K neighbours (Floyd's sampling) */
-    WOM_SITE_SEEDING = 4,    /* initial customers and prospects */
-    WOM_SITE_GRAPH = 5       /* graph generators' seed */
+    WOM_SITE_SEEDING = 4     /* initial customers and prospects */
 };
 
 /* The key of a stream. `site` must be below 256: the low 24 bits of the last
@@ -44,16 +43,16 @@ typedef struct {
     philox4x32_key_t key;
     philox4x32_ctr_t block; /* the last four words drawn */
     unsigned used;          /* words of `block` already handed out */
-} wom_stream_t;
+} wom_rng_stream_t;
 
-static inline void wom_stream_init(wom_stream_t *stream, wom_rng_key_t key) {
+static inline void wom_rng_stream_init(wom_rng_stream_t *stream, wom_rng_key_t key) {
     stream->key = (philox4x32_key_t){{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
     stream->counter = (philox4x32_ctr_t){{key.agent, key.step, key.task, key.site << 24}};
     stream->used = 4;
 }
 
 /* The next 32 random bits. */
-static inline uint32_t wom_stream_next(wom_stream_t *stream) {
+static inline uint32_t wom_rng_stream_next(wom_rng_stream_t *stream) {
     if (stream->used == 4) {
         stream->block = philox4x32(stream->counter, stream->key);
         stream->counter.v[3]++;
@@ -77,8 +76,8 @@ static inline uint64_t wom_rng_threshold(double probability) {
 /* A uniform integer in [0, bound) by multiply-shift: biased by at most
  * bound / 2^32, negligible for neighbour counts (Lemire 2019 without the
  * rejection step, so each draw costs exactly one word). */
-static inline uint32_t wom_stream_below(wom_stream_t *stream, uint32_t bound) {
-    return (uint32_t)(((uint64_t)wom_stream_next(stream) * bound) >> 32);
+static inline uint32_t wom_rng_stream_below(wom_rng_stream_t *stream, uint32_t bound) {
+    return (uint32_t)(((uint64_t)wom_rng_stream_next(stream) * bound) >> 32);
 }
 
 /* A gsl_rng whose draws come from a keyed Philox stream; reset it to a key

@@ -57,7 +57,7 @@ static wom_metrics_row_t *simulate(const wom_scenario_t *scenario, const wom_gra
     wom_model_t *model = NULL;
     assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
     wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
-    wom_model_init(model, task, &rows[0]);
+    wom_model_reset(model, task, &rows[0]);
     for (uint32_t t = 1; t <= steps; t++) {
         wom_model_step(model, &rows[t]);
     }
@@ -145,7 +145,7 @@ static void tells_reach_distinct_neighbours(void **state) {
         wom_model_t *model = NULL;
         wom_metrics_row_t row;
         assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
-        wom_model_init(model, task, &row);
+        wom_model_reset(model, task, &row);
         wom_model_step(model, &row);
         assert_int_equal(row.count[WOM_M_MSGS_POS], 3);
         const uint32_t *sent = model->inbox_pos[(model->step + 1) % 2];
@@ -243,7 +243,7 @@ static void degree_seeding_picks_hubs(void **state) {
     wom_model_t *model = NULL;
     wom_metrics_row_t row;
     assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
-    wom_model_init(model, 0, &row);
+    wom_model_reset(model, 0, &row);
     assert_int_equal(row.count[WOM_M_CUSTOMERS], 1);
     assert_int_equal(model->state[37], WOM_CUSTOMER);
     wom_model_free(model);

@@ -23,10 +23,10 @@ static void words_are_uniform(void **state) {
     (void)state;
     enum { BINS = 64, DRAWS = 1 << 16 };
     unsigned counts[BINS] = {0};
-    wom_stream_t stream;
-    wom_stream_init(&stream, base_key);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, base_key);
     for (int i = 0; i < DRAWS; i++) {
-        counts[wom_stream_next(&stream) >> 26]++;
+        counts[wom_rng_stream_next(&stream) >> 26]++;
     }
     double expected = (double)DRAWS / BINS, chi2 = 0;
     for (int b = 0; b < BINS; b++) {
@@ -38,11 +38,11 @@ static void words_are_uniform(void **state) {
 
 static void same_key_same_stream(void **state) {
     (void)state;
-    wom_stream_t a, b;
-    wom_stream_init(&a, base_key);
-    wom_stream_init(&b, base_key);
+    wom_rng_stream_t a, b;
+    wom_rng_stream_init(&a, base_key);
+    wom_rng_stream_init(&b, base_key);
     for (int i = 0; i < 37; i++) {
-        assert_int_equal(wom_stream_next(&a), wom_stream_next(&b));
+        assert_int_equal(wom_rng_stream_next(&a), wom_rng_stream_next(&b));
     }
 }
 
@@ -55,18 +55,18 @@ static void each_key_field_matters(void **state) {
     keys[2].step++;
     keys[3].agent++;
     keys[4].site = WOM_SITE_TELL_PICK;
-    wom_stream_t reference;
-    wom_stream_init(&reference, base_key);
+    wom_rng_stream_t reference;
+    wom_rng_stream_init(&reference, base_key);
     uint32_t first[8];
     for (int i = 0; i < 8; i++) {
-        first[i] = wom_stream_next(&reference);
+        first[i] = wom_rng_stream_next(&reference);
     }
     for (int k = 0; k < 5; k++) {
-        wom_stream_t other;
-        wom_stream_init(&other, keys[k]);
+        wom_rng_stream_t other;
+        wom_rng_stream_init(&other, keys[k]);
         int equal = 0;
         for (int i = 0; i < 8; i++) {
-            equal += wom_stream_next(&other) == first[i];
+            equal += wom_rng_stream_next(&other) == first[i];
         }
         assert_int_equal(equal, 0);
     }
@@ -87,22 +87,22 @@ static void bernoulli_rate_matches(void **state) {
     const double p = 0.385;
     const int n = 100000;
     uint64_t threshold = wom_rng_threshold(p);
-    wom_stream_t stream;
-    wom_stream_init(&stream, base_key);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, base_key);
     int hits = 0;
     for (int i = 0; i < n; i++) {
-        hits += wom_stream_next(&stream) < threshold;
+        hits += wom_rng_stream_next(&stream) < threshold;
     }
     assert_true(fabs((double)hits / n - p) < 4 * sqrt(p * (1 - p) / n));
 }
 
 static void below_stays_in_range(void **state) {
     (void)state;
-    wom_stream_t stream;
-    wom_stream_init(&stream, base_key);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, base_key);
     unsigned seen[7] = {0};
     for (int i = 0; i < 7000; i++) {
-        uint32_t value = wom_stream_below(&stream, 7);
+        uint32_t value = wom_rng_stream_below(&stream, 7);
         assert_true(value < 7);
         seen[value]++;
     }
