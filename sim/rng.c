@@ -10,8 +10,9 @@
 /* Declares the gsl_rng type `gsl_rng_wom_philox` and wom_philox_reset().
  * The macro defines the type pointer as a file-level variable; it is set
  * once here and never changed, so it holds no run state. Each reset gives
- * 2^24 blocks before its count would reach the site bits; a tell
- * count needs a handful. */
+ * 2^24 blocks (4 words each) before its count would reach the site bits; a
+ * tell count needs a handful, and nothing draws long sequences from it
+ * (seeding takes one raw word per agent). */
 GSL_MICRORNG(wom_philox, philox4x32);
 
 gsl_rng *wom_rng_alloc_gsl(void) {
