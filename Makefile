@@ -44,7 +44,7 @@ all: $(WOMSIM) $(LIBWOMSIM)
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/sim/%.o: sim/%.c $(wildcard include/womsim/*.h) | $(BUILD)/sim
+$(BUILD)/sim/%.o: sim/%.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBWOMSIM): $(LIB_OBJ)

@@ -33,7 +33,12 @@ wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
 /* Parses a byte count with an optional K, M, G or T suffix (powers of 1024). */
 bool cli_parse_bytes(const char *text, uint64_t *bytes);
 
-/* Memory the machine has available now, in bytes (0 if unknown). */
+/* The scenario of a config that sweeps nothing; a sweep is refused. */
+wom_status cli_single_point(const wom_config_t *config, const char *path,
+                            wom_scenario_t *scenario, wom_error_t *error);
+
+/* Memory the machine has available now (MemAvailable), in bytes; 0 if
+ * unknown, which means no limit. */
 uint64_t cli_available_memory(void);
 
 int cli_run(int argc, char **argv);

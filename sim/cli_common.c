@@ -112,8 +112,30 @@ bool cli_parse_bytes(const char *text, uint64_t *bytes) {
     return true;
 }
 
+/* MemAvailable counts reclaimable page cache too, unlike free pages. */
 uint64_t cli_available_memory(void) {
-    long pages = sysconf(_SC_AVPHYS_PAGES);
-    long page_size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page_size > 0 ? (uint64_t)pages * (uint64_t)page_size : 0;
+    FILE *meminfo = fopen("/proc/meminfo", "r");
+    unsigned long long kib = 0;
+    char line[256];
+    while (meminfo != NULL && fgets(line, sizeof line, meminfo) != NULL) {
+        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+            break;
+        }
+    }
+    if (meminfo != NULL) {
+        fclose(meminfo);
+    }
+    return (uint64_t)kib * 1024;
+}
+
+wom_status cli_single_point(const wom_config_t *config, const char *path, wom_scenario_t *scenario,
+                            wom_error_t *error) {
+    size_t points = wom_config_points(config);
+    if (points > 1) {
+        return wom_error_set(error, WOM_ECONFIG, path ? path : "", 0,
+                             "the scenario sweeps a key over several values (%zu points); "
+                             "this command takes one value per key",
+                             points);
+    }
+    return wom_config_scenario(config, 0, scenario, error);
 }

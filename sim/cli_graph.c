@@ -45,17 +45,35 @@ static int parse_graph_options(int argc, char **argv, graph_options_t *options) 
     } else if (options->edges_path == NULL || optind != argc) {
         return cli_usage_error("graph expects a scenario file or --edges FILE");
     }
+    if (options->scenario_path != NULL && options->directed) {
+        return cli_usage_error("--directed goes with --edges; in a scenario set network.directed");
+    }
+    if (options->edges_path != NULL && options->overrides.count > 0) {
+        return cli_usage_error("--set goes with a scenario file, not with --edges");
+    }
     return EX_OK;
 }
 
-static wom_status build_from_scenario(const graph_options_t *options, wom_graph_t **graph,
-                                      wom_error_t *error) {
+/* The network of a scenario file, or of an edge list given with --edges
+ * (as if a scenario said model = file): either way through wom_graph_build,
+ * which checks the memory estimate first. */
+static wom_status build_graph(const graph_options_t *options, wom_graph_t **graph,
+                              wom_error_t *error) {
     wom_config_t *config = NULL;
     wom_scenario_t scenario;
     wom_status status =
         cli_load_config(options->scenario_path, &options->overrides, &config, error);
     if (status == WOM_OK) {
-        status = wom_config_scenario(config, 0, &scenario, error);
+        status = cli_single_point(config, options->scenario_path, &scenario, error);
+    }
+    if (status == WOM_OK && options->edges_path != NULL) {
+        scenario.network.model = WOM_NET_FILE;
+        scenario.network.format = WOM_FORMAT_SNAP;
+        scenario.network.directed = options->directed;
+        if (snprintf(scenario.network.file, sizeof scenario.network.file, "%s",
+                     options->edges_path) >= (int)sizeof scenario.network.file) {
+            status = wom_error_set(error, WOM_ENOENT, "", 0, "--edges: the path is too long");
+        }
     }
     if (status == WOM_OK) {
         status = wom_graph_build(&scenario, options->max_bytes, graph, error);
@@ -96,9 +114,7 @@ int cli_graph(int argc, char **argv) {
     wom_graph_t *graph = NULL;
     wom_graph_stats_t stats;
     wom_error_t error = {0};
-    wom_status status = options.edges_path ? wom_graph_read_snap(options.edges_path,
-                                                                 options.directed, &graph, &error)
-                                           : build_from_scenario(&options, &graph, &error);
+    wom_status status = build_graph(&options, &graph, &error);
     if (status == WOM_OK) {
         status = wom_graph_stats(graph, &stats);
     }

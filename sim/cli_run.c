@@ -23,6 +23,8 @@ typedef struct {
     uint64_t max_bytes;
     bool plot;
     bool quiet;
+    char replications[64]; /* "-r N" as an override */
+    char seed[64];         /* "-s SEED" as an override */
 } run_options_t;
 
 static int default_threads(void) {
@@ -36,12 +38,11 @@ static int default_threads(void) {
 /* Turns -r and -s into overrides, so they get the same checks as --set. */
 static bool add_shortcut(run_options_t *options, const char *key, const char *value, char *storage,
                          size_t size) {
-    snprintf(storage, size, "%s=%s", key, value);
-    return cli_add_override(&options->overrides, storage);
+    return snprintf(storage, size, "%s=%s", key, value) < (int)size &&
+           cli_add_override(&options->overrides, storage);
 }
 
 static int parse_run_options(int argc, char **argv, run_options_t *options) {
-    static char replications[64], seed[64];
     static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
                                                  {"max-mem", required_argument, NULL, 'M'},
                                                  {"no-plot", no_argument, NULL, 'P'},
@@ -58,11 +59,12 @@ static int parse_run_options(int argc, char **argv, run_options_t *options) {
             options->output_dir = optarg;
             break;
         case 'r':
-            ok = add_shortcut(options, "simulation.replications", optarg, replications,
-                              sizeof replications);
+            ok = add_shortcut(options, "simulation.replications", optarg, options->replications,
+                              sizeof options->replications);
             break;
         case 's':
-            ok = add_shortcut(options, "simulation.seed", optarg, seed, sizeof seed);
+            ok = add_shortcut(options, "simulation.seed", optarg, options->seed,
+                              sizeof options->seed);
             break;
         case 't': {
             char *end = NULL;
@@ -95,7 +97,7 @@ static int parse_run_options(int argc, char **argv, run_options_t *options) {
             return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
         if (!ok) {
-            return cli_usage_error("too many overrides");
+            return cli_usage_error("too many overrides, or '%s' is too long", optarg);
         }
     }
     if (optind != argc - 1) {
@@ -116,20 +118,29 @@ static void scenario_name(const char *path, char *name, size_t size) {
     }
 }
 
-/* Refuses a run whose model copies and kept rows would exceed the limit. */
+/* Refuses a run whose network, model copies and kept rows together would
+ * exceed the limit. run.c keeps one model per thread when replications run
+ * in parallel, else one model with a worker per thread. */
 static wom_status check_run_memory(const wom_scenario_t *scenario, const wom_graph_t *graph,
                                    const run_options_t *options, wom_error_t *error) {
-    uint64_t rows = (uint64_t)scenario->simulation.replications *
-                    (uint64_t)(scenario->simulation.steps + 1) * sizeof(wom_metrics_row_t);
+    wom_graph_stats_t stats;
+    uint64_t replications = (uint64_t)scenario->simulation.replications;
+    uint64_t threads = (uint64_t)options->threads;
+    uint64_t rows =
+        replications * (uint64_t)(scenario->simulation.steps + 1) * sizeof(wom_metrics_row_t);
     uint64_t models =
-        (uint64_t)options->threads * wom_model_estimate_bytes(graph->nodes, graph->max_degree, 1);
-    uint64_t needed = rows + models;
+        replications >= threads
+            ? threads * wom_model_estimate_bytes(graph->nodes, graph->max_degree, 1)
+            : wom_model_estimate_bytes(graph->nodes, graph->max_degree, options->threads);
+    uint64_t network = wom_graph_stats(graph, &stats) == WOM_OK ? stats.bytes : 0;
+    uint64_t needed = network + rows + models;
     if (options->max_bytes != 0 && needed > options->max_bytes) {
         return wom_error_set(error, WOM_ETOOBIG, "", 0,
-                             "the run needs about %.1f MiB besides the network, more than the "
-                             "limit of %.1f MiB (--max-mem); use fewer threads, replications "
-                             "or steps",
-                             needed / 1048576.0, options->max_bytes / 1048576.0);
+                             "the run needs about %.1f MiB (network %.1f, agents %.1f, results "
+                             "%.1f), more than the limit of %.1f MiB (--max-mem); use fewer "
+                             "threads, replications or steps",
+                             needed / 1048576.0, network / 1048576.0, models / 1048576.0,
+                             rows / 1048576.0, options->max_bytes / 1048576.0);
     }
     return WOM_OK;
 }
@@ -156,13 +167,7 @@ static wom_status load_scenario(const run_options_t *options, run_state_t *state
     if (status != WOM_OK) {
         return status;
     }
-    if (wom_config_points(state->config) > 1) {
-        return wom_error_set(error, WOM_ECONFIG, options->scenario_path, 0,
-                             "the scenario sweeps a key over several values (%zu points); "
-                             "'womsim run' takes one value per key",
-                             wom_config_points(state->config));
-    }
-    return wom_config_scenario(state->config, 0, scenario, error);
+    return cli_single_point(state->config, options->scenario_path, scenario, error);
 }
 
 static double seconds_since(const struct timespec *start) {
@@ -203,6 +208,9 @@ static wom_status simulate(const run_options_t *options, run_state_t *state, con
     }
     if (status == WOM_OK) {
         status = check_run_memory(&scenario, state->graph, options, error);
+    }
+    if (status == WOM_OK) { /* before the long part, so a bad -o fails at once */
+        status = wom_output_make_dir(dir, error);
     }
     if (status == WOM_OK) {
         status =

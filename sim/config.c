@@ -21,6 +21,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <ini.h>
 #include <math.h>
 #include <sha2.h>
@@ -413,6 +414,10 @@ static bool parse_real(const char *text, double *value, char *why, size_t size) 
     }
     if (errno == ERANGE && fabs(v) == HUGE_VAL) {
         snprintf(why, size, "'%.200s' is out of range for a number", text);
+        return false;
+    }
+    if (errno == ERANGE && fabs(v) < DBL_MIN) { /* would be stored as 0 or a denormal */
+        snprintf(why, size, "'%.200s' is too small for a number (write 0 for zero)", text);
         return false;
     }
     if (!isfinite(v)) {
@@ -1023,21 +1028,8 @@ static char *reader_fail(file_reading *r, const char *format, ...) {
     return NULL;
 }
 
-/* Relative paths are taken from the scenario file's folder. */
 static wom_status assign_from_file(file_reading *r, size_t k, const char *text, where_t at) {
-    const char *slash = strrchr(r->path, '/');
-    if (key_table[k].type != WOM_KEY_TEXT || text[0] == '/' || text[0] == '\0' || !slash) {
-        return assign(r->config, k, text, at, &r->detail);
-    }
-    char path[WOM_MAX_PATH];
-    int n = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - r->path), r->path, text);
-    if (n >= (int)sizeof path) {
-        return config_error(&r->detail, at,
-                            "%s: the path '%s' from the scenario's folder is "
-                            "longer than %d characters",
-                            key_table[k].name, text, WOM_MAX_PATH - 1);
-    }
-    return assign(r->config, k, path, at, &r->detail);
+    return assign(r->config, k, text, at, &r->detail);
 }
 
 /* Assigns a list that was waiting for continuation lines. */
@@ -1374,13 +1366,30 @@ typedef bool rule_holds(const wom_scenario_t *s, char *why, size_t size);
 static bool degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
     int model = s->network.model;
     if ((model != WOM_NET_ERDOS_RENYI && model != WOM_NET_WATTS_STROGATZ) ||
-        s->network.mean_degree < (double)s->network.nodes) {
+        s->network.mean_degree <= (double)(s->network.nodes - 1)) {
         return true;
     }
     char degree[32];
     wom_text_format_number(degree, sizeof degree, s->network.mean_degree);
-    snprintf(why, size, "network.mean_degree = %s must be below network.nodes = %lld", degree,
-             (long long)s->network.nodes);
+    snprintf(why, size, "network.mean_degree = %s must be at most network.nodes - 1 = %lld", degree,
+             (long long)(s->network.nodes - 1));
+    return false;
+}
+
+/* igraph's small-world, configuration and karate graphs are undirected. */
+static bool directed_supported(const wom_scenario_t *s, char *why, size_t size) {
+    static const char *const undirected_only[] = {
+        [WOM_NET_WATTS_STROGATZ] = "watts-strogatz",
+        [WOM_NET_CONFIGURATION] = "configuration",
+        [WOM_NET_KARATE] = "karate",
+    };
+    int model = s->network.model;
+    if (!s->network.directed || model >= (int)(sizeof undirected_only / sizeof(char *)) ||
+        undirected_only[model] == NULL) {
+        return true;
+    }
+    snprintf(why, size, "network.directed = true is not available for network.model = %s",
+             undirected_only[model]);
     return false;
 }
 
@@ -1477,6 +1486,7 @@ static const struct {
 } rules[] = {
     {degree_below_nodes, {"network.mean_degree", "network.nodes", "network.model"}},
     {ring_lattice_degree, {"network.mean_degree", "network.model", NULL}},
+    {directed_supported, {"network.directed", "network.model", NULL}},
     {links_below_nodes, {"network.m", "network.nodes", "network.model"}},
     {blocks_given, {"network.blocks", "network.model", NULL}},
     {file_given, {"network.file", "network.model", NULL}},
@@ -1525,6 +1535,32 @@ static void derive_sbm_nodes(wom_scenario_t *s) {
     }
 }
 
+/* A relative path set in a scenario file is taken from that file's folder,
+ * so the stored value (and the dump and hash) stays as written while the
+ * program finds the file from wherever it is started. */
+static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scenario,
+                                wom_error_t *error) {
+    for (size_t k = 0; k < KEY_COUNT; k++) {
+        const key_state *state = &config->keys[k];
+        char *path = (char *)scenario + key_table[k].offset;
+        const char *slash = strrchr(state->file, '/');
+        if (key_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
+            slash == NULL || strcmp(state->file, "--set") == 0) {
+            continue;
+        }
+        char resolved[WOM_MAX_PATH];
+        if (snprintf(resolved, sizeof resolved, "%.*s/%s", (int)(slash - state->file), state->file,
+                     path) >= (int)sizeof resolved) {
+            return config_error(error, (where_t){state->file, state->line},
+                                "%s: the path '%s' from the scenario's folder is longer than "
+                                "%d characters",
+                                key_table[k].name, path, WOM_MAX_PATH - 1);
+        }
+        memcpy(path, resolved, sizeof resolved);
+    }
+    return WOM_OK;
+}
+
 wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_scenario_t *scenario,
                                wom_error_t *error) {
     if (config == NULL || scenario == NULL) {
@@ -1548,7 +1584,8 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
         store_value(&key_table[k], &value, scenario);
     }
     derive_sbm_nodes(scenario);
-    return check_rules(config, scenario, error);
+    wom_status status = resolve_paths(config, scenario, error);
+    return status == WOM_OK ? check_rules(config, scenario, error) : status;
 }
 
 /* ---- the canonical dump and its hash ---------------------------------- */

@@ -22,7 +22,7 @@ static const char usage[] =
     "      -t N                 threads (default: OMP_NUM_THREADS or all cores)\n"
     "      --set KEY=VALUE      override a scenario key (repeatable)\n"
     "      --max-mem SIZE       refuse runs estimated above SIZE (e.g. 8G; default:\n"
-    "                           the memory available now)\n"
+    "                           the memory available now; 0: no limit)\n"
     "      --no-plot            do not run gnuplot\n"
     "      -q                   print nothing but errors\n"
     "  check SCENARIO [--set KEY=VALUE]... [--dump]\n"

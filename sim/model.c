@@ -123,8 +123,8 @@ static void rank_at_random(wom_model_t *model) {
     const wom_scenario_t *s = model->scenario;
     for (uint32_t v = 0; v < model->agents; v++) {
         wom_rng_stream_t stream;
-        wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, 0, v,
-                                                     WOM_SITE_SEEDING});
+        wom_rng_stream_init(
+            &stream, (wom_rng_key_t){s->simulation.seed, model->task, 0, v, WOM_SITE_SEEDING});
         model->seeding_rank[v] = rank_of(wom_rng_stream_next(&stream), v);
     }
     qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
@@ -287,9 +287,9 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, uint32_t *in
         return count;
     }
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream,
-                    (wom_rng_key_t){context->model->scenario->simulation.seed, context->model->task,
-                                    context->model->step, agent, WOM_SITE_TELL_PICK});
+    wom_rng_stream_init(&stream, (wom_rng_key_t){context->model->scenario->simulation.seed,
+                                                 context->model->task, context->model->step, agent,
+                                                 WOM_SITE_TELL_PICK});
     uint32_t *picked = context->worker->picked;
     uint8_t *marked = context->worker->marked;
     for (uint32_t j = degree - count, n = 0; j < degree; j++, n++) {
@@ -394,8 +394,8 @@ static void step_agent(const step_context_t *context, uint32_t agent) {
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, model->step, agent,
-                                             WOM_SITE_AGENT_STEP});
+    wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, model->step,
+                                                 agent, WOM_SITE_AGENT_STEP});
     hear(context, agent, &state, &attitude);
     adopt(model, &stream, &state, attitude);
     if (state == WOM_CUSTOMER) {

@@ -20,9 +20,13 @@ static const char *const stat_names[4] = {"mean", "sd", "lo", "hi"};
 
 wom_status wom_output_make_dir(const char *path, wom_error_t *error) {
     char partial[WOM_MAX_PATH];
+    if (path[0] == '\0') {
+        return wom_error_set(error, WOM_ECANTCREAT, "", 0, "the output folder name is empty");
+    }
     if (snprintf(partial, sizeof partial, "%s", path) >= (int)sizeof partial) {
         return wom_error_set(error, WOM_ECANTCREAT, path, 0, "path is too long");
     }
+    /* Each '/' after the first character ends a prefix to create. */
     for (char *slash = partial + 1;; slash++) {
         bool end = *slash == '\0';
         if (*slash == '/' || end) {
@@ -124,9 +128,24 @@ static void timeseries_csv(wom_text_t *text, const wom_output_run_t *run) {
 }
 
 /* Provenance lines that gnuplot skips. */
+/* The scenario name as it may appear in a comment or a single-quoted
+ * gnuplot string: control characters become '?', a quote is doubled. */
+static void quoted_name(wom_text_t *text, const char *name) {
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c < 0x20) {
+            wom_text_printf(text, "?");
+        } else if (*c == '\'') {
+            wom_text_printf(text, "''");
+        } else {
+            wom_text_printf(text, "%c", *c);
+        }
+    }
+}
+
 static void provenance_comment(wom_text_t *text, const wom_output_run_t *run) {
-    wom_text_printf(text, "# womsim %s, scenario '%s' (sha256 %s), seed %llu, %u replications\n",
-                    WOM_VERSION, run->scenario_name, run->scenario_hash,
+    wom_text_printf(text, "# womsim %s, scenario '", WOM_VERSION);
+    quoted_name(text, run->scenario_name);
+    wom_text_printf(text, "' (sha256 %s), seed %llu, %u replications\n", run->scenario_hash,
                     (unsigned long long)run->scenario->simulation.seed, run->result->replications);
 }
 
@@ -181,9 +200,13 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     "    set terminal svg size 1000,1100 dynamic font ',10'\n"
                     "    set output 'timeseries.svg'\n"
                     "  }\n"
-                    "  set multiplot layout 3,1 title \"womsim: %s (%u replications)\"\n"
+                    "  set multiplot layout 3,1 title 'womsim: ",
+                    run->result->agents);
+    quoted_name(text, run->scenario_name);
+    wom_text_printf(text,
+                    " (%u replications)'\n"
                     "  set title 'Who knows the business'\n  set ylabel 'agents'\n  ",
-                    run->result->agents, run->scenario_name, run->result->replications);
+                    run->result->replications);
     band_and_line(text, WOM_M_UNAWARE, "(agents - $%d)", true, "#7f7f7f", "aware", true);
     band_and_line(text, WOM_M_CUSTOMERS, "%d", false, "#1f77b4", "customers", false);
     band_and_line(text, WOM_M_PROSPECTS, "%d", false, "#2ca02c", "prospects", false);

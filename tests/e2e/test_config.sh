@@ -92,7 +92,7 @@ model = erdos-renyi
 nodes = 8
 mean_degree = 10
 INI
-    expect_exit 78 "bad.ini:4: network.mean_degree = 10 must be below network.nodes = 8" \
+    expect_exit 78 "bad.ini:4: network.mean_degree = 10 must be at most network.nodes - 1 = 7" \
         "$WOMSIM" check bad.ini
 }
 
@@ -119,4 +119,24 @@ test_params_lists_every_key_and_docs_match() {
         sed '1d;$d' >documented.md
     cmp -s params.md documented.md ||
         fail "docs/parameters.md is stale: regenerate with 'make docs'"
+}
+
+# The hash does not depend on how the scenario's path was typed, and a dump
+# of a scenario with a relative network.file can be read from its folder.
+test_hash_independent_of_invocation_path() {
+    mkdir -p sc/data
+    printf '0 1\n1 2\n2 0\n' >sc/data/e.txt
+    printf '[network]\nmodel = file\nfile = data/e.txt\n' >sc/rel.ini
+    a=$("$WOMSIM" check sc/rel.ini | sed 's/.*sha256 //')
+    b=$(cd sc && "$WOMSIM" check rel.ini | sed 's/.*sha256 //')
+    c=$("$WOMSIM" check "$PWD/sc/./rel.ini" | sed 's/.*sha256 //')
+    [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] || fail "hashes differ: $a $b $c"
+    "$WOMSIM" check sc/rel.ini --dump >sc/dump.ini || fail "dump failed"
+    "$WOMSIM" graph sc/dump.ini >stats.txt || fail "dump does not find its network file"
+    grep -q '^nodes *3$' stats.txt || fail "wrong graph from the dump"
+}
+
+test_underflow_refused_not_zeroed() {
+    expect_exit 78 "'1e-400' is too small for a number" \
+        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set service.quality=1e-400
 }

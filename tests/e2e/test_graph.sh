@@ -28,3 +28,12 @@ test_graph_bad_edge_list() {
     printf '1 2\n3\n' >bad.txt
     expect_exit 65 "bad.txt:2: " "$WOMSIM" graph --edges bad.txt
 }
+
+test_graph_refuses_sweeps_and_misplaced_options() {
+    expect_exit 78 "sweeps a key" "$WOMSIM" graph "$ROOT/configs/baseline.ini" \
+        --set "network.nodes=100, 200"
+    expect_exit 64 "--directed goes with --edges" "$WOMSIM" graph "$ROOT/configs/baseline.ini" \
+        --directed
+    printf '1 2\n' >e.txt
+    expect_exit 69 "--max-mem" "$WOMSIM" graph --edges e.txt --max-mem 10
+}

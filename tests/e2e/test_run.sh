@@ -190,3 +190,16 @@ test_baseline_tells_its_story() {
     awk -v g="$good_rep" -v p="$poor_rep" 'BEGIN { exit !(p < g) }' ||
         fail "reputation at 0.7 (hi $poor_rep) not below 0.9 (lo $good_rep)"
 }
+
+# Quotes in a scenario's file name reach the plot title safely.
+test_quotes_in_scenario_name() {
+    small_scenario
+    cp small.ini "o'brien \"shop\".ini"
+    "$WOMSIM" run "o'brien \"shop\".ini" -o quoted -q 2>err.txt || fail "run failed: $(cat err.txt)"
+    [ -s quoted/timeseries.png ] || fail "no PNG for a quoted name"
+}
+
+test_empty_output_folder_refused() {
+    small_scenario
+    expect_exit 73 "the output folder name is empty" "$WOMSIM" run small.ini -o '' -q --no-plot
+}

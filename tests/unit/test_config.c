@@ -372,10 +372,10 @@ static void test_choices_and_bools(void **state) {
     expect_file_error("[network]\ndirected = maybe\n", 2,
                       "network.directed: 'maybe' is not a boolean");
     wom_config_t *config = new_config();
-    read_text(config, "[network]\nmodel = karate\ndirected = ON\n[wom]\n"
+    read_text(config, "[network]\nmodel = ring\ndirected = ON\n[wom]\n"
                       "tell_distribution = geometric\n");
     wom_scenario_t s = scenario_at(config, 0);
-    assert_int_equal(s.network.model, WOM_NET_KARATE);
+    assert_int_equal(s.network.model, WOM_NET_RING);
     assert_true(s.network.directed);
     assert_int_equal(s.wom.tell_distribution, WOM_TELL_GEOMETRIC);
     expect_dump_line(config, "directed = true\n");
@@ -627,13 +627,15 @@ static void test_rules_cite_lines(void **state) {
     write_temp(path, text, strlen(text));
     wom_error_t error;
     assert_int_equal(wom_config_read_file(config, path, &error), WOM_OK);
-    expect_rule_error(config, path, 3, "network.mean_degree = 10 must be below network.nodes = 8");
+    expect_rule_error(config, path, 3,
+                      "network.mean_degree = 10 must be at most network.nodes - 1 = 7");
     set(config, "network.mean_degree=6.5");
     wom_scenario_t s = scenario_at(config, 0);
     assert_true(s.network.mean_degree == 6.5);
     /* the latest setting among the rule's keys is cited */
     set(config, "network.nodes=5");
-    expect_rule_error(config, "--set", 0, "network.mean_degree = 6.5 must be below");
+    expect_rule_error(config, "--set", 0,
+                      "network.mean_degree = 6.5 must be at most network.nodes - 1 = 4");
     unlink(path);
     wom_config_free(config);
 }
@@ -647,6 +649,16 @@ static void test_rules(void **state) {
                             "network.m = 6 must be below network.nodes = 6");
     expect_rule_error_after((const char *const[]){"network.model=sbm", NULL},
                             "network.model = sbm needs network.blocks");
+    /* p = mean_degree / (nodes - 1) must stay a probability */
+    expect_rule_error_after((const char *const[]){"network.model=erdos-renyi", "network.nodes=10",
+                                                  "network.mean_degree=9.5", NULL},
+                            "network.mean_degree = 9.5 must be at most network.nodes - 1 = 9");
+    expect_rule_error_after(
+        (const char *const[]){"network.model=watts-strogatz", "network.directed=true", NULL},
+        "network.directed = true is not available for network.model = watts-strogatz");
+    expect_rule_error_after(
+        (const char *const[]){"network.model=karate", "network.directed=true", NULL},
+        "network.directed = true is not available for network.model = karate");
     expect_rule_error_after(
         (const char *const[]){"network.model=sbm", "network.blocks=4294967295, 2", NULL},
         "exceeds 4294967295 nodes");
