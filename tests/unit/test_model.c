@@ -1,6 +1,8 @@
 /* test_model.c: the step kernel's invariants, the 5-versus-10 rule on a
  * graph where the degree cap never binds, distinct picks, the degree cap,
- * and thread-count independence.
+ * thread-count independence, phases 1-3 and 6 one step at a time against
+ * binomial counts, delivery at t + 1, and the moments of each tell
+ * distribution.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -250,6 +252,358 @@ static void degree_seeding_picks_hubs(void **state) {
     wom_graph_free(graph);
 }
 
+/* ---- phases 1-3 and 6, one step at a time ---- */
+
+/* A ring where each node links to its `reach` nearest nodes on each side,
+ * built in O(nodes * reach) for populations too large for make_graph. */
+static wom_graph_t *make_big_ring(uint32_t nodes, uint32_t reach) {
+    wom_graph_t *graph = calloc(1, sizeof *graph);
+    uint32_t degree = 2 * reach;
+    graph->nodes = nodes;
+    graph->arcs = (uint64_t)nodes * degree;
+    graph->offsets = malloc((nodes + 1) * sizeof(uint64_t));
+    graph->targets = malloc(graph->arcs * sizeof(uint32_t));
+    graph->segment = calloc(nodes, 1);
+    graph->max_degree = degree;
+    for (uint32_t v = 0; v <= nodes; v++) {
+        graph->offsets[v] = (uint64_t)v * degree;
+    }
+    for (uint32_t v = 0; v < nodes; v++) {
+        uint32_t *row = graph->targets + graph->offsets[v];
+        uint32_t n = 0;
+        for (uint32_t d = 1; d <= reach; d++) {
+            row[n++] = (v + d) % nodes;
+            row[n++] = (v + nodes - d) % nodes;
+        }
+        for (uint32_t i = 1; i < n; i++) { /* insertion sort: rows are ascending */
+            for (uint32_t j = i; j > 0 && row[j - 1] > row[j]; j--) {
+                uint32_t swap = row[j];
+                row[j] = row[j - 1];
+                row[j - 1] = swap;
+            }
+        }
+    }
+    return graph;
+}
+
+/* A count of successes in n Bernoulli(p) trials lies within 4 binomial
+ * standard deviations, sqrt(n p (1 - p)), of n p: a false alarm about once
+ * in 16,000 runs; the draws are keyed, so a given build passes or fails
+ * every time. */
+static void assert_binomial(int64_t count, uint32_t n, double p) {
+    assert_near((double)count, n * p, 4 * sqrt(n * p * (1 - p)));
+}
+
+enum { CROWD = 20011 }; /* agents in the one-step tests */
+
+/* A scenario in which nobody tells, buys, churns or adopts unless a test
+ * turns it on. */
+static wom_scenario_t quiet_scenario(void) {
+    wom_scenario_t scenario = default_scenario();
+    scenario.population.initial_customers = 0;
+    scenario.population.initial_aware = 0;
+    scenario.adoption.advertising = 0;
+    scenario.adoption.base = 0;
+    scenario.adoption.persuasion = 0;
+    scenario.adoption.max = 0.0785;
+    scenario.adoption.winback = 0;
+    scenario.service.purchase_rate = 0;
+    scenario.service.churn_rate = 0;
+    scenario.service.quality = 0.615;
+    return scenario;
+}
+
+/* Edits the agents after the reset; `context` is one_step's. */
+typedef void (*prepare_fn)(wom_model_t *model, const void *context);
+
+/* Row of step 1 of task `task`; `prepare` (may be NULL) edits the agents
+ * after the reset. */
+static wom_metrics_row_t one_step(const wom_scenario_t *scenario, const wom_graph_t *graph,
+                                  uint32_t task, prepare_fn prepare, const void *context) {
+    wom_model_t *model = NULL;
+    wom_metrics_row_t row;
+    assert_int_equal(wom_model_alloc(scenario, graph, 1, &model), WOM_OK);
+    wom_model_reset(model, task, &row);
+    if (prepare != NULL) {
+        prepare(model, context);
+    }
+    wom_model_step(model, &row);
+    const int64_t *c = row.count;
+    assert_int_equal(c[WOM_M_UNAWARE] + c[WOM_M_PROSPECTS] + c[WOM_M_CUSTOMERS] + c[WOM_M_LOST],
+                     graph->nodes);
+    wom_model_free(model);
+    return row;
+}
+
+/* Phase 2: with nobody telling or adopting, the prospects after one step
+ * are the unaware agents advertising reached: Binomial(N, advertising). */
+static void advertising_makes_binomial_prospects(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.adoption.advertising = 0.0385;
+    for (uint32_t task = 0; task < 3; task++) {
+        wom_metrics_row_t row = one_step(&scenario, graph, task, NULL, NULL);
+        assert_binomial(row.count[WOM_M_PROSPECTS], CROWD, 0.0385);
+        assert_int_equal(row.count[WOM_M_CUSTOMERS], 0);
+        assert_int_equal(row.count[WOM_M_MSGS_POS] + row.count[WOM_M_MSGS_NEG], 0);
+    }
+    scenario.adoption.advertising = 0;
+    assert_int_equal(one_step(&scenario, graph, 0, NULL, NULL).count[WOM_M_UNAWARE], CROWD);
+    wom_graph_free(graph);
+}
+
+/* Phase 3: every agent a prospect at attitude 0 adopts with probability
+ * adoption.base, clamped to adoption.max; never at attitude <=
+ * -reject_threshold, which blocks attitude 0 when the threshold is 0. */
+static void adoption_is_binomial_and_blocked_by_reject_threshold(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_aware = 1;
+    scenario.adoption.base = 0.0215;
+    scenario.adoption.persuasion = 0.137; /* attitude 0: no effect */
+    scenario.adoption.reject_threshold = 3;
+    wom_metrics_row_t row = one_step(&scenario, graph, 1, NULL, NULL);
+    assert_binomial(row.count[WOM_M_CUSTOMERS], CROWD, 0.0215);
+    assert_int_equal(row.count[WOM_M_CUSTOMERS] + row.count[WOM_M_PROSPECTS], CROWD);
+    scenario.adoption.max = 0.0137; /* below base: the ceiling binds */
+    row = one_step(&scenario, graph, 1, NULL, NULL);
+    assert_binomial(row.count[WOM_M_CUSTOMERS], CROWD, 0.0137);
+    scenario.adoption.max = 0.0785;
+    scenario.adoption.reject_threshold = 0;
+    row = one_step(&scenario, graph, 1, NULL, NULL);
+    assert_int_equal(row.count[WOM_M_CUSTOMERS], 0);
+    assert_int_equal(row.count[WOM_M_PROSPECTS], CROWD);
+    wom_graph_free(graph);
+}
+
+/* Phase 6: customers who do not buy leave with probability churn_rate. */
+static void churn_is_binomial(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1;
+    scenario.service.churn_rate = 0.0615;
+    wom_metrics_row_t row = one_step(&scenario, graph, 2, NULL, NULL);
+    assert_binomial(row.count[WOM_M_LOST], CROWD, 0.0615);
+    assert_int_equal(row.count[WOM_M_LOST] + row.count[WOM_M_CUSTOMERS], CROWD);
+    scenario.service.churn_rate = 0;
+    assert_int_equal(one_step(&scenario, graph, 2, NULL, NULL).count[WOM_M_LOST], 0);
+    wom_graph_free(graph);
+}
+
+/* `context` points to the attitude (int16_t) they all get. */
+static void make_everyone_lost(wom_model_t *model, const void *context) {
+    for (uint32_t v = 0; v < model->agents; v++) {
+        model->state[v] = WOM_LOST;
+        model->attitude[v] = *(const int16_t *)context;
+    }
+}
+
+/* Phase 3: a lost agent comes back with probability winback while its
+ * attitude is positive, never at attitude 0 or below. */
+static void winback_needs_positive_attitude(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.adoption.winback = 0.0385;
+    scenario.adoption.base = 0.0215; /* applies to prospects, not to the lost */
+    const int16_t positive = 2;
+    wom_metrics_row_t row = one_step(&scenario, graph, 3, make_everyone_lost, &positive);
+    assert_binomial(row.count[WOM_M_CUSTOMERS], CROWD, 0.0385);
+    assert_int_equal(row.count[WOM_M_CUSTOMERS] + row.count[WOM_M_LOST], CROWD);
+    const int16_t not_positive[2] = {0, -2};
+    for (int i = 0; i < 2; i++) {
+        row = one_step(&scenario, graph, 3, make_everyone_lost, &not_positive[i]);
+        assert_int_equal(row.count[WOM_M_CUSTOMERS], 0);
+        assert_int_equal(row.count[WOM_M_LOST], CROWD);
+    }
+    wom_graph_free(graph);
+}
+
+/* Everyone a customer one point above churn_attitude, with one message of
+ * weight 1 waiting in the inbox step 1 reads (buffer 1 % 2). */
+static void one_bad_message_each(wom_model_t *model, const void *context) {
+    (void)context;
+    for (uint32_t v = 0; v < model->agents; v++) {
+        assert_int_equal(model->state[v], WOM_CUSTOMER);
+        model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
+        model->inbox_neg[1][v] = 1;
+    }
+}
+
+static void one_good_message_each(wom_model_t *model, const void *context) {
+    (void)context;
+    for (uint32_t v = 0; v < model->agents; v++) {
+        model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
+        model->inbox_pos[1][v] = 1;
+    }
+}
+
+/* Phase 1: a customer whose attitude falls to churn_attitude leaves. */
+static void bad_news_drives_customers_away(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1;
+    scenario.adoption.churn_attitude = -7;
+    scenario.adoption.winback = 0.0385; /* attitude -7: cannot come back */
+    wom_metrics_row_t row = one_step(&scenario, graph, 4, one_bad_message_each, NULL);
+    assert_int_equal(row.count[WOM_M_LOST], CROWD);
+    assert_int_equal(row.count[WOM_M_REACHED_NEG], CROWD);
+    assert_int_equal(row.count[WOM_M_REACHED_POS], 0);
+    row = one_step(&scenario, graph, 4, one_good_message_each, NULL);
+    assert_int_equal(row.count[WOM_M_LOST], 0);
+    assert_int_equal(row.count[WOM_M_CUSTOMERS], CROWD);
+    assert_int_equal(row.count[WOM_M_REACHED_POS], CROWD);
+    wom_graph_free(graph);
+}
+
+/* Messages sent in step t are heard in step t + 1: one satisfied customer
+ * with K = 3 on a complete graph of 11. After step 1 only the teller's
+ * attitude moved; after step 2 its three hearers are prospects at +1 and
+ * counted as reached, at step 2 and not before. */
+static void messages_are_heard_the_next_step(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_graph(11, 0, true);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1.0 / 11;
+    scenario.service.purchase_rate = 1;
+    scenario.service.quality = 1;
+    scenario.wom.tell_distribution = WOM_TELL_FIXED;
+    scenario.wom.satisfied_tell_mean = 3;
+    scenario.model.experience_weight = 4;
+    for (uint32_t task = 0; task < 20; task++) {
+        wom_model_t *model = NULL;
+        wom_metrics_row_t row;
+        assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
+        wom_model_reset(model, task, &row);
+        wom_model_step(model, &row);
+        assert_int_equal(row.count[WOM_M_MSGS_POS], 3);
+        assert_int_equal(row.count[WOM_M_REACHED_POS], 0);
+        assert_int_equal(row.count[WOM_M_UNAWARE], 10);
+        uint32_t teller = 11, hearers[3], found = 0;
+        const uint32_t *sent = model->inbox_pos[(model->step + 1) % 2];
+        for (uint32_t v = 0; v < 11; v++) {
+            if (model->state[v] == WOM_CUSTOMER) {
+                teller = v;
+                assert_int_equal(model->attitude[v], 4);
+            } else {
+                assert_int_equal(model->attitude[v], 0);
+            }
+            if (sent[v] != 0) {
+                assert_true(found < 3);
+                hearers[found++] = v;
+            }
+        }
+        assert_true(teller < 11);
+        assert_int_equal(found, 3);
+        wom_model_step(model, &row);
+        assert_int_equal(row.count[WOM_M_REACHED_POS], 3);
+        assert_int_equal(row.count[WOM_M_PROSPECTS], 3);
+        assert_int_equal(row.count[WOM_M_UNAWARE], 7);
+        for (uint32_t i = 0; i < 3; i++) {
+            assert_int_not_equal(hearers[i], teller);
+            assert_int_equal(model->state[hearers[i]], WOM_PROSPECT);
+            assert_int_equal(model->attitude[hearers[i]], 1);
+        }
+        assert_int_equal(model->attitude[teller], 8);
+        wom_model_free(model);
+    }
+    wom_graph_free(graph);
+}
+
+/* ---- the tell distributions ---- */
+
+/* K, the number told after each of `draws` satisfied experiences: one
+ * customer on a complete graph of 400 (degree 399, far above any K these
+ * means give) buys every step and is always satisfied; everyone else only
+ * listens (base and persuasion 0), so each step's told_by_satisfied is one
+ * draw of K, keyed by the step. */
+static uint32_t *draw_tells(int distribution, double mean, double dispersion, uint32_t draws) {
+    wom_graph_t *graph = make_graph(400, 0, true);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1.0 / 400;
+    scenario.service.purchase_rate = 1;
+    scenario.service.quality = 1;
+    scenario.wom.tell_distribution = distribution;
+    scenario.wom.satisfied_tell_mean = mean;
+    scenario.wom.dispersion = dispersion;
+    wom_model_t *model = NULL;
+    wom_metrics_row_t row;
+    assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
+    wom_model_reset(model, 11, &row);
+    uint32_t *tells = malloc(draws * sizeof *tells);
+    for (uint32_t i = 0; i < draws; i++) {
+        wom_model_step(model, &row);
+        assert_int_equal(row.count[WOM_M_SATISFIED], 1);
+        assert_int_equal(row.count[WOM_M_TELLS_CAPPED], 0);
+        assert_int_equal(row.count[WOM_M_TOLD_BY_SATISFIED], row.count[WOM_M_MSGS_POS]);
+        tells[i] = (uint32_t)row.count[WOM_M_TOLD_BY_SATISFIED];
+    }
+    wom_model_free(model);
+    wom_graph_free(graph);
+    return tells;
+}
+
+/* The sample mean of n draws lies within 4 standard errors sqrt(var / n)
+ * of the mean. The sample variance s^2 has standard error about
+ * var * sqrt((kurtosis - 1) / n), kurtosis = E(K - mean)^4 / var^2; allow
+ * 4 of those too. */
+static void assert_moments(const uint32_t *tells, uint32_t n, double mean, double variance,
+                           double kurtosis) {
+    double sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        sum += tells[i];
+    }
+    double sample_mean = sum / n, squares = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        squares += (tells[i] - sample_mean) * (tells[i] - sample_mean);
+    }
+    assert_near(sample_mean, mean, 4 * sqrt(variance / n));
+    assert_near(squares / (n - 1), variance, 4 * variance * sqrt((kurtosis - 1) / n));
+}
+
+enum { TELL_DRAWS = 20000 };
+
+/* fixed 3.385: K = 3 + Bernoulli(0.385), variance q (1 - q) with
+ * q = 0.385, kurtosis (1 - 3 q (1 - q)) / (q (1 - q)). */
+static void fixed_tells_round_stochastically(void **state) {
+    (void)state;
+    uint32_t *tells = draw_tells(WOM_TELL_FIXED, 3.385, 1.7, TELL_DRAWS);
+    for (uint32_t i = 0; i < TELL_DRAWS; i++) {
+        assert_true(tells[i] == 3 || tells[i] == 4);
+    }
+    double q = 0.385, variance = q * (1 - q);
+    assert_moments(tells, TELL_DRAWS, 3.385, variance, (1 - 3 * variance) / variance);
+    free(tells);
+}
+
+/* Failures before the first success, NB(r, p) with p = r / (r + mean):
+ * variance mean + mean^2 / r, excess kurtosis 6 / r + p^2 / (r (1 - p)). */
+static double negbin_kurtosis(double mean, double r) {
+    double p = r / (r + mean);
+    return 3 + 6 / r + p * p / (r * (1 - p));
+}
+
+/* geometric 4.6: NB with r = 1, variance 4.6 * 5.6 = 25.76 (Poisson's
+ * would be 4.6, negbin 1.7's 17.05: both far outside the tolerance). */
+static void geometric_tells_have_geometric_moments(void **state) {
+    (void)state;
+    uint32_t *tells = draw_tells(WOM_TELL_GEOMETRIC, 4.6, 1.7, TELL_DRAWS);
+    assert_moments(tells, TELL_DRAWS, 4.6, 4.6 * 5.6, negbin_kurtosis(4.6, 1));
+    free(tells);
+}
+
+/* negbin 4.6 with dispersion 1.7: variance 4.6 + 4.6^2 / 1.7 = 17.05. */
+static void negbin_tells_have_negbin_moments(void **state) {
+    (void)state;
+    uint32_t *tells = draw_tells(WOM_TELL_NEGBIN, 4.6, 1.7, TELL_DRAWS);
+    assert_moments(tells, TELL_DRAWS, 4.6, 4.6 + 4.6 * 4.6 / 1.7, negbin_kurtosis(4.6, 1.7));
+    free(tells);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(states_sum_to_agents_every_step),
@@ -259,6 +613,15 @@ int main(void) {
         cmocka_unit_test(rows_do_not_depend_on_threads),
         cmocka_unit_test(quality_bounds_outcomes),
         cmocka_unit_test(degree_seeding_picks_hubs),
+        cmocka_unit_test(advertising_makes_binomial_prospects),
+        cmocka_unit_test(adoption_is_binomial_and_blocked_by_reject_threshold),
+        cmocka_unit_test(churn_is_binomial),
+        cmocka_unit_test(winback_needs_positive_attitude),
+        cmocka_unit_test(bad_news_drives_customers_away),
+        cmocka_unit_test(messages_are_heard_the_next_step),
+        cmocka_unit_test(fixed_tells_round_stochastically),
+        cmocka_unit_test(geometric_tells_have_geometric_moments),
+        cmocka_unit_test(negbin_tells_have_negbin_moments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
