@@ -74,8 +74,8 @@ int cli_check(int argc, char **argv) {
 }
 
 static const char *type_name(wom_key_type type) {
-    static const char *const names[] = {"real",   "integer", "seed", "boolean",
-                                        "choice", "text",    "sizes"};
+    static const char *const names[] = {"real",   "integer", "seed",  "boolean",
+                                        "choice", "text",    "sizes", "reals"};
     return names[type];
 }
 
@@ -97,7 +97,8 @@ static void range_text(const wom_key_t *key, char *text, size_t size) {
     switch (key->type) {
     case WOM_KEY_REAL:
     case WOM_KEY_INT:
-    case WOM_KEY_SIZES: {
+    case WOM_KEY_SIZES:
+    case WOM_KEY_REALS: {
         char lo[32], hi[32];
         wom_text_format_number(lo, sizeof lo, key->min);
         wom_text_format_number(hi, sizeof hi, key->max);

@@ -36,25 +36,39 @@
 /* ---- the key table ---------------------------------------------------- */
 
 #define FIELD(field) offsetof(wom_scenario_t, field)
+#define MODE(field)  offsetof(wom_failure_mode_t, field)
+#define SEED_MAX     18446744073709551615.0 /* UINT64_MAX */
 #define KEY_REAL(name, field, def, lo, hi, meaning, source)                                        \
-    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, meaning, source }
+    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
 #define KEY_INT(name, field, def, lo, hi, meaning, source)                                         \
-    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, meaning, source }
+    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
 #define KEY_SEED(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_SEED, FIELD(field), 0, def, 0, 18446744073709551615.0, NULL, meaning, source }
+    { name, WOM_KEY_SEED, FIELD(field), 0, def, 0, SEED_MAX, NULL, meaning, source, false }
 #define KEY_BOOL(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, meaning, source }
+    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, meaning, source, false }
 #define KEY_CHOICE(name, field, def, choices, meaning, source)                                     \
-    { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, meaning, source }
+    { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, meaning, source, false }
 #define KEY_TEXT(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, meaning, source }
+    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, meaning, source, false }
 #define KEY_SIZES(name, field, count, def, lo, hi, meaning, source)                                \
-    { name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source }
+    { name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
+#define KEY_REALS(name, field, count, def, lo, hi, meaning, source)                                \
+    { name, WOM_KEY_REALS, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
+/* The keys of every [failure.NAME] section: offsets into wom_failure_mode_t. */
+#define KEY_FAILURE(name, type, field, def, hi, choices, meaning)                                  \
+    { name, type, MODE(field), 0, def, 0, hi, choices, meaning, FAILURE_SOURCE, true }
 
-#define UINT32_NODES 4294967295.0 /* node ids are uint32 */
+#define UINT32_NODES      4294967295.0 /* node ids are uint32 */
+#define REPURCHASE_SOURCE "TARP via Kotler & Keller, Marketing Management"
+#define BASS_SOURCE       "Sultan, Farley & Lehmann (1990) meta-analysis means"
+#define FAILURE_SOURCE                                                                             \
+    "seeds/004: the ten common problems of an online shop, as named failure modes"
 
 /* Canonical order: sections in this order, keys in this order. Choices are
- * listed in the order of their enum in config.h. TEXT keys are file paths. */
+ * listed in the order of their enum in config.h. TEXT keys are file paths.
+ * The last FAILURE_KEYS rows (per_failure) are not keys themselves but the
+ * keys of every [failure.NAME] section; the config holds one copy of them
+ * per failure mode, after the fixed keys. */
 static const wom_key_t key_table[] = {
     KEY_INT("simulation.steps", simulation.steps, "365", 1, 100000,
             "days simulated (one step = one day)", "chosen: one year (MODEL.md)"),
@@ -96,6 +110,10 @@ static const wom_key_t key_table[] = {
                "file: format of network.file", "chosen: the commonest public format"),
     KEY_BOOL("network.directed", network.directed, "false",
              "arcs point from teller to hearer (false: ties are mutual)", "chosen"),
+    KEY_REALS("network.expectations", segments.expectations, segments.expectation_count, "", -1, 10,
+              "per segment (SBM block) expectation: failures are noticed (1 + expectation) times "
+              "as often; one value for all, or one per block",
+              "seeds/001: cultures that value service expect more (chosen: none)"),
 
     KEY_REAL("population.initial_customers", population.initial_customers, "0.1", 0, 1,
              "share of agents who are customers at t = 0", "chosen"),
@@ -103,8 +121,19 @@ static const wom_key_t key_table[] = {
              "share of agents who are prospects at t = 0", "chosen"),
     KEY_CHOICE("population.seeding", population.seeding, "random", "random|degree",
                "who starts as customer or prospect: random or best-connected agents", "chosen"),
+    KEY_REAL("population.intermediaries", population.intermediaries, "0", 0, 1,
+             "share of agents who are intermediaries (doctors, pharmacists, bloggers)",
+             "seeds/003: intermediate customers (chosen: none)"),
+    KEY_CHOICE("population.intermediary_seeding", population.intermediary_seeding, "random",
+               "random|degree",
+               "intermediaries chosen at random or the best connected (influencers)", "chosen"),
+    KEY_INT("population.intermediary_weight", population.intermediary_weight, "3", 1, 30000,
+            "an intermediary's message counts this many times", "chosen"),
 
-    KEY_CHOICE("model.kind", model.kind, "wom", "wom", "the model (wom: word of mouth)", "chosen"),
+    KEY_CHOICE("model.kind", model.kind, "wom", "wom|ic|sir|bass",
+               "the model: wom (word of mouth) or a reference model: ic (independent cascade), "
+               "sir, bass",
+               "chosen"),
     KEY_INT("model.attitude_cap", model.attitude_cap, "20", 1, 30000,
             "attitude stays in [-cap, +cap]", "chosen"),
     KEY_INT("model.experience_weight", model.experience_weight, "3", 0, 30000,
@@ -135,6 +164,15 @@ static const wom_key_t key_table[] = {
              "per step: a customer buys", "chosen"),
     KEY_REAL("service.churn_rate", service.churn_rate, "0.0005", 0, 1,
              "per step: a customer leaves anyway", "chosen"),
+    KEY_INT("service.returning_after", service.returning_after, "3", 1, 1000000,
+            "purchases from which a customer is returning (not new)", "chosen"),
+
+    KEY_REAL("employees.satisfaction", employees.satisfaction, "0.5", 0, 1,
+             "employee satisfaction: 0.5 neutral, 1 lowers failures, 0 raises them",
+             "seeds/003, seeds/004: satisfied staff serve better (0.5 = neutral)"),
+    KEY_REAL("employees.effect", employees.effect, "0.5", 0, 10,
+             "strength of that effect: failures x max(0, 1 + effect (1 - 2 satisfaction))",
+             "chosen"),
 
     KEY_REAL("wom.satisfied_tell_mean", wom.satisfied_tell_mean, "5", 0, 1e6,
              "mean number of people told after a good experience",
@@ -146,14 +184,114 @@ static const wom_key_t key_table[] = {
                "poisson|fixed|geometric|negbin", "distribution of the number told", "chosen"),
     KEY_REAL("wom.dispersion", wom.dispersion, "2", 0, 1e6,
              "negbin: shape (size); smaller spreads the number told more", "chosen"),
+    KEY_REAL("wom.forward_prob", wom.forward_prob, "0.02", 0, 1,
+             "per message heard: the hearer passes it on (hearsay)", "chosen"),
+    KEY_REAL("wom.forward_tell_mean", wom.forward_tell_mean, "2", 0, 1e6,
+             "people told by one passing-on", "chosen"),
 
     KEY_REAL("recovery.repurchase_silent_minor", recovery.repurchase_silent_minor, "0.37", 0, 1,
              "probability of staying after a minor failure the customer kept silent about",
              "TARP via Kotler & Keller, Marketing Management: 37% of silent minor-problem "
              "customers repurchase"),
+    KEY_REAL("recovery.complain_rate", recovery.complain_rate, "0.037", 0, 1,
+             "a customer who met a failure complains",
+             "TARP as widely quoted: one complaint for every 26 silent unhappy customers"),
+    KEY_REAL("recovery.success_rate", recovery.success_rate, "0.6", 0, 1, "a complaint is resolved",
+             "chosen"),
+    KEY_REAL("recovery.quick_share", recovery.quick_share, "0.5", 0, 1, "a resolution is quick",
+             "chosen"),
+    KEY_BOOL("recovery.paradox", recovery.paradox, "false",
+             "service-recovery paradox: a recovered customer gains attitude_bonus instead of the "
+             "experience weight",
+             "MODEL.md: off by default"),
+    KEY_INT("recovery.attitude_bonus", recovery.attitude_bonus, "6", 0, 30000,
+            "attitude gain of a recovery when the paradox is on", "chosen"),
+    KEY_REAL("recovery.tell_mean", recovery.tell_mean, "5", 0, 1e6,
+             "people a recovered customer tells (good news)",
+             "Kotler & Keller: resolved complainers tell 5"),
+    KEY_REAL("recovery.repurchase_silent_major", recovery.repurchase_silent_major, "0.09", 0, 1,
+             "stays after a major failure the customer kept silent about", REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_unresolved_minor", recovery.repurchase_unresolved_minor, "0.46",
+             0, 1, "stays after a minor failure the customer complained about, not resolved",
+             REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_unresolved_major", recovery.repurchase_unresolved_major, "0.19",
+             0, 1, "stays after a major failure the customer complained about, not resolved",
+             REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_resolved_minor", recovery.repurchase_resolved_minor, "0.7", 0, 1,
+             "stays after a minor failure the customer complained about and that was resolved",
+             REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_resolved_major", recovery.repurchase_resolved_major, "0.54", 0, 1,
+             "stays after a major failure the customer complained about and that was resolved",
+             REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_quick_minor", recovery.repurchase_quick_minor, "0.95", 0, 1,
+             "stays after a minor failure the customer complained about and that was resolved "
+             "quickly",
+             REPURCHASE_SOURCE),
+    KEY_REAL("recovery.repurchase_quick_major", recovery.repurchase_quick_major, "0.82", 0, 1,
+             "stays after a major failure the customer complained about and that was resolved "
+             "quickly",
+             REPURCHASE_SOURCE),
+
+    KEY_REAL("online.review_rate_satisfied", online.review_rate_satisfied, "0.01", 0, 1,
+             "a satisfied customer posts a good review", "chosen"),
+    KEY_REAL("online.review_rate_dissatisfied", online.review_rate_dissatisfied, "0.05", 0, 1,
+             "a dissatisfied customer posts a bad review",
+             "seeds/001: unhappy customers share bad experiences with the whole world (chosen)"),
+    KEY_INT("online.review_reach", online.review_reach, "20", 0, UINT32_NODES,
+            "agents a review reaches, drawn from the whole population", "chosen"),
+    KEY_INT("online.review_weight", online.review_weight, "1", 0, 30000,
+            "weight of a review as a message (a message heard counts 1)", "chosen"),
+
+    KEY_BOOL("loyalty.enabled", loyalty.enabled, "false",
+             "the loyalty programme exists (its members leave less often)",
+             "seeds/002 (off unless a scenario turns it on)"),
+    KEY_INT("loyalty.enroll_after", loyalty.enroll_after, "3", 1, 1000000,
+            "purchases after which a customer joins the programme", "chosen"),
+    KEY_REAL("loyalty.churn_reduction", loyalty.churn_reduction, "0.5", 0, 1,
+             "members' leaving probabilities are multiplied by 1 - this", "chosen"),
+
+    KEY_REAL("economics.price", economics.price, "10", 0, 1e12, "revenue per purchase", "chosen"),
+    KEY_REAL("economics.discount_rate", economics.discount_rate, "0.0003", 0, 1,
+             "per day, for the discounted cumulative value (0.0003 is about 10% a year)", "chosen"),
+
+    KEY_REAL("ic.p", ic.p, "0.2", 0, 1, "per arc: a newly active node activates its neighbour",
+             "chosen"),
+    KEY_INT("ic.seeds", ic.seeds, "10", 1, UINT32_NODES, "nodes active at day 0", "chosen"),
+
+    KEY_REAL("sir.beta", sir.beta, "0.2", 0, 1,
+             "per step and arc: an infected node infects a susceptible neighbour", "chosen"),
+    KEY_REAL("sir.gamma", sir.gamma, "0.5", 0, 1,
+             "per step: an infected node recovers (gamma = 1 is the IC model)", "chosen"),
+    KEY_INT("sir.seeds", sir.seeds, "10", 1, UINT32_NODES, "nodes infected at day 0", "chosen"),
+
+    KEY_REAL("bass.p", bass.p, "0.03", 0, 1,
+             "innovation coefficient: per step, a non-adopter adopts on its own", BASS_SOURCE),
+    KEY_REAL("bass.q", bass.q, "0.38", 0, 1,
+             "imitation coefficient: times the share of adopting neighbours", BASS_SOURCE),
+
+    /* The last FAILURE_KEYS rows: keys of every [failure.NAME] section. */
+    KEY_FAILURE("failure.NAME.rate", WOM_KEY_REAL, rate, "", 1, NULL,
+                "failure mode NAME: probability per encounter, before the employee and segment "
+                "multipliers (required)"),
+    KEY_FAILURE("failure.NAME.severity", WOM_KEY_CHOICE, severity, "minor", 0, "minor|major",
+                "minor or major: which repurchase probabilities follow this failure"),
+    KEY_FAILURE("failure.NAME.applies_to", WOM_KEY_CHOICE, applies_to, "all", 0,
+                "all|new|returning",
+                "customers who can meet it: all, new, or returning (purchases >= "
+                "service.returning_after)"),
 };
 
-#define KEY_COUNT (sizeof key_table / sizeof key_table[0])
+#define KEY_COUNT    (sizeof key_table / sizeof key_table[0])
+#define FAILURE_KEYS 3                          /* rate, severity, applies_to */
+#define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
+
+/* A config stores values in slots: the FIXED_KEYS keys in table order, then
+ * FAILURE_KEYS slots for each possible failure mode. */
+#define SLOT_COUNT (FIXED_KEYS + WOM_MAX_FAILURES * FAILURE_KEYS)
+
+#define FAILURE_PREFIX  "failure."
+#define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
+#define FULL_NAME_MAX   96 /* "failure.NAME.key" with the NUL; table names are shorter */
 
 const wom_key_t *wom_config_keys(size_t *count) {
     if (count != NULL) {
@@ -162,21 +300,13 @@ const wom_key_t *wom_config_keys(size_t *count) {
     return key_table;
 }
 
-const wom_key_t *wom_config_key(const char *name) {
-    for (size_t k = 0; name != NULL && k < KEY_COUNT; k++) {
-        if (strcmp(key_table[k].name, name) == 0) {
-            return &key_table[k];
-        }
-    }
-    return NULL;
-}
-
 static size_t section_length(const wom_key_t *key) {
     return (size_t)(strchr(key->name, '.') - key->name);
 }
 
+/* After the last dot: "failure.NAME.rate" has the key "rate". */
 static const char *key_suffix(const wom_key_t *key) {
-    return key->name + section_length(key) + 1;
+    return strrchr(key->name, '.') + 1;
 }
 
 static bool in_section(const wom_key_t *key, const char *section) {
@@ -184,8 +314,9 @@ static bool in_section(const wom_key_t *key, const char *section) {
     return strlen(section) == length && strncmp(key->name, section, length) == 0;
 }
 
+/* A section of fixed keys; [failure.NAME] sections are told apart first. */
 static bool section_known(const char *section) {
-    for (size_t k = 0; k < KEY_COUNT; k++) {
+    for (size_t k = 0; k < FIXED_KEYS; k++) {
         if (in_section(&key_table[k], section)) {
             return true;
         }
@@ -193,23 +324,116 @@ static bool section_known(const char *section) {
     return false;
 }
 
+static bool is_failure_section(const char *section) {
+    return strncmp(section, FAILURE_PREFIX, FAILURE_SECTION) == 0;
+}
+
+/* NAME of [failure.NAME]: 1 to WOM_MAX_NAME - 1 letters, digits, '-', '_'
+ * (ASCII, whatever the locale), so it is safe in file names and columns. */
+static bool mode_name_valid(const char *name, size_t length) {
+    if (length == 0 || length >= WOM_MAX_NAME) {
+        return false;
+    }
+    for (size_t i = 0; i < length; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const wom_key_t *wom_config_key(const char *name) {
+    if (name == NULL) {
+        return NULL;
+    }
+    if (!is_failure_section(name)) {
+        for (size_t k = 0; k < FIXED_KEYS; k++) {
+            if (strcmp(key_table[k].name, name) == 0) {
+                return &key_table[k];
+            }
+        }
+        return NULL;
+    }
+    const char *mode = name + FAILURE_SECTION, *dot = strchr(mode, '.');
+    if (dot == NULL || !mode_name_valid(mode, (size_t)(dot - mode))) {
+        return NULL;
+    }
+    for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
+        if (strcmp(key_suffix(&key_table[k]), dot + 1) == 0) {
+            return &key_table[k];
+        }
+    }
+    return NULL;
+}
+
 /* ---- the config ------------------------------------------------------- */
 
 /* One key's current values and where they came from. */
 typedef struct {
-    char **values;           /* count >= 1 canonical strings; more than one: swept */
-    size_t count;            /* number of values */
+    char **values;           /* canonical strings; more than one: swept */
+    size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
+                                a mode's `rate` until it is given */
     char file[WOM_MAX_PATH]; /* scenario path, "--set", or "" while at the default */
     long line;               /* line in `file`; 0 for --set and defaults */
     unsigned long first_set; /* assignment number of the first setting, 0 = never set */
     unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
 } key_state;
 
+/* A failure mode: its name and where it first appeared. Its keys are the
+ * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
+typedef struct {
+    char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
+    char file[WOM_MAX_PATH]; /* the scenario file or "--set": cited when the rate is missing */
+    long line;               /* the line of the section's first header; 0 for --set */
+} mode_record;
+
 struct wom_config {
-    key_state keys[KEY_COUNT];    /* in key table order */
-    unsigned long assignments;    /* settings so far: orders sweeps and citations */
-    char last_file[WOM_MAX_PATH]; /* scenario read last: cited for keys left at default */
+    key_state keys[SLOT_COUNT];          /* fixed keys in table order, then the failure modes' */
+    mode_record modes[WOM_MAX_FAILURES]; /* in order of first appearance */
+    int mode_count;                      /* modes in use; the slots of the others are empty */
+    unsigned long assignments;           /* settings so far: orders sweeps and citations */
+    char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
 };
+
+static const wom_key_t *slot_row(size_t slot) {
+    return &key_table[slot < FIXED_KEYS ? slot : FIXED_KEYS + (slot - FIXED_KEYS) % FAILURE_KEYS];
+}
+
+/* The failure mode of a slot, or -1 for a fixed key. */
+static int slot_mode(size_t slot) {
+    return slot < FIXED_KEYS ? -1 : (int)((slot - FIXED_KEYS) / FAILURE_KEYS);
+}
+
+/* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
+static size_t mode_slot(int mode, size_t row) {
+    return FIXED_KEYS + (size_t)mode * FAILURE_KEYS + (row - FIXED_KEYS);
+}
+
+static bool slot_in_use(const wom_config_t *config, size_t slot) {
+    return slot_mode(slot) < config->mode_count;
+}
+
+/* A table row under the name of one failure mode's key, for messages. */
+typedef struct {
+    wom_key_t key;
+    char name[FULL_NAME_MAX];
+} named_key;
+
+/* The key of `slot`: its table row, or for a failure mode's slot a copy
+ * named "failure.NAME.key" held in `named`. */
+static const wom_key_t *slot_key(const wom_config_t *config, size_t slot, named_key *named) {
+    const wom_key_t *row = slot_row(slot);
+    if (!row->per_failure) {
+        return row;
+    }
+    named->key = *row;
+    snprintf(named->name, sizeof named->name, FAILURE_PREFIX "%s.%s",
+             config->modes[slot_mode(slot)].name, key_suffix(row));
+    named->key.name = named->name;
+    return &named->key;
+}
 
 /* Where a value came from, for messages and for the key's record. */
 typedef struct {
@@ -246,13 +470,17 @@ void wom_config_free(wom_config_t *config) {
     if (config == NULL) {
         return;
     }
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        release_values(&config->keys[k]);
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        release_values(&config->keys[slot]);
     }
     free(config);
 }
 
 static wom_status copy_values(char *const *values, size_t count, char ***copy) {
+    if (count == 0) {
+        *copy = NULL;
+        return WOM_OK;
+    }
     char **items = calloc(count, sizeof *items);
     if (items == NULL) {
         return WOM_ENOMEM;
@@ -275,17 +503,17 @@ static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
         return WOM_ENOMEM;
     }
     *c = *config;
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        c->keys[k].values = NULL;
-        c->keys[k].count = 0;
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        c->keys[slot].values = NULL;
+        c->keys[slot].count = 0;
     }
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        const key_state *from = &config->keys[k];
-        if (copy_values(from->values, from->count, &c->keys[k].values) != WOM_OK) {
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        const key_state *from = &config->keys[slot];
+        if (copy_values(from->values, from->count, &c->keys[slot].values) != WOM_OK) {
             wom_config_free(c);
             return WOM_ENOMEM;
         }
-        c->keys[k].count = from->count;
+        c->keys[slot].count = from->count;
     }
     *copy = c;
     return WOM_OK;
@@ -293,8 +521,8 @@ static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
 
 /* Moves `from` into `config` and frees the shell of `from`. */
 static void config_replace(wom_config_t *config, wom_config_t *from) {
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        release_values(&config->keys[k]);
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        release_values(&config->keys[slot]);
     }
     *config = *from;
     free(from);
@@ -352,10 +580,25 @@ static void consider(suggestion *best, const char *typed, const char *candidate,
     }
 }
 
+/* Suggests a fixed section, or [failure.NAME] for a misspelt "failure"
+ * (keeping the NAME that was typed). */
 static wom_status unknown_section(const char *section, where_t at, wom_error_t *error) {
-    suggestion best = {NULL, 0, NO_SUGGESTION};
-    for (size_t k = 0; k < KEY_COUNT; k++) {
+    static const char failure[] = "failure";
+    if (strcmp(section, failure) == 0) {
+        return config_error(error, at, "[failure] needs a name: write [failure.NAME]");
+    }
+    const char *dot = strchr(section, '.');
+    suggestion best = {NULL, 0, NO_SUGGESTION}, as_failure = best;
+    for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
         consider(&best, section, key_table[k].name, section_length(&key_table[k]));
+    }
+    char head[SUGGEST_MAX_LENGTH + 1];
+    snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
+             section);
+    consider(&as_failure, head, failure, strlen(failure));
+    if (as_failure.score < best.score) {
+        return config_error(error, at, "unknown section [%s] (did you mean [failure.%s]?)", section,
+                            dot != NULL && dot[1] != '\0' ? dot + 1 : "NAME");
     }
     if (best.text != NULL) {
         return config_error(error, at, "unknown section [%s] (did you mean [%.*s]?)", section,
@@ -364,15 +607,18 @@ static wom_status unknown_section(const char *section, where_t at, wom_error_t *
     return config_error(error, at, "unknown section [%s]", section);
 }
 
-/* Finds the key `name` of `section`, or explains what is wrong. */
+/* Finds the table row of key `name` of `section`, or explains what is
+ * wrong. A [failure.NAME] section has the per_failure rows; its NAME is
+ * checked where the mode is opened. */
 static wom_status find_key(const char *section, const char *name, where_t at, wom_error_t *error,
                            size_t *found) {
-    if (!section_known(section)) {
+    bool failure = is_failure_section(section);
+    if (!failure && !section_known(section)) {
         return unknown_section(section, at, error);
     }
     suggestion best = {NULL, 0, NO_SUGGESTION};
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        if (!in_section(&key_table[k], section)) {
+    for (size_t k = failure ? FIXED_KEYS : 0; k < (failure ? KEY_COUNT : FIXED_KEYS); k++) {
+        if (!failure && !in_section(&key_table[k], section)) {
             continue;
         }
         const char *suffix = key_suffix(&key_table[k]);
@@ -398,10 +644,15 @@ typedef struct {
     uint64_t seed;
     bool boolean;
     int choice;
-    const char *text; /* TEXT: points into the parsed string */
-    uint32_t sizes[WOM_MAX_BLOCKS];
-    int size_count;
+    const char *text;               /* TEXT: points into the parsed string */
+    uint32_t sizes[WOM_MAX_BLOCKS]; /* SIZES */
+    double reals[WOM_MAX_BLOCKS];   /* REALS */
+    int list_count;                 /* items of SIZES or REALS */
 } value_t;
+
+/* Bytes of a canonical value: a TEXT path, or a list of WOM_MAX_BLOCKS
+ * numbers of up to 24 characters and their separators. */
+#define VALUE_MAX 2048
 
 /* A finite decimal number (no hex, no NaN or infinity), the whole token. */
 static bool parse_real(const char *text, double *value, char *why, size_t size) {
@@ -552,46 +803,71 @@ static char *trim(char *text) {
     return text;
 }
 
-/* Block sizes "5000, 3000, 2000"; empty means unset. */
-static bool parse_sizes(const wom_key_t *key, const char *text, value_t *value, char *why,
-                        size_t size) {
-    char copy[WOM_MAX_PATH];
-    if (snprintf(copy, sizeof copy, "%s", text) >= (int)sizeof copy) {
-        snprintf(why, size, "%s: value is longer than %d characters", key->name, WOM_MAX_PATH - 1);
+/* One item of a SIZES or REALS list, checked against the key's range. */
+static bool parse_list_item(const wom_key_t *key, const char *item, value_t *value, char *why,
+                            size_t size) {
+    char plain[512];
+    bool ok;
+    double as_real;
+    if (key->type == WOM_KEY_SIZES) {
+        int64_t n = 0;
+        ok = parse_integer(item, &n, plain, sizeof plain);
+        as_real = (double)n;
+    } else {
+        ok = parse_real(item, &as_real, plain, sizeof plain);
+    }
+    if (!ok) {
+        snprintf(why, size, "%s: %s", key->name, plain);
         return false;
     }
-    char *rest = trim(copy);
-    if (*rest == '\0') {
+    if (!in_range(key, as_real, item, why, size)) {
+        return false;
+    }
+    if (key->type == WOM_KEY_SIZES) {
+        value->sizes[value->list_count++] = (uint32_t)as_real;
+    } else {
+        value->reals[value->list_count++] = as_real;
+    }
+    return true;
+}
+
+/* Block sizes "5000, 3000, 2000" or per-segment reals "0.2, -0.1"; empty
+ * means unset. Items are cut out one by one, so a long list (a dump writes
+ * 64 reals at full precision) has no limit but WOM_MAX_BLOCKS. */
+static bool parse_list(const wom_key_t *key, const char *text, value_t *value, char *why,
+                       size_t size) {
+    const char *p = text;
+    while (isspace((unsigned char)*p)) {
+        p++;
+    }
+    if (*p == '\0') {
         return true; /* unset */
     }
     for (;;) {
-        char *comma = strchr(rest, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        char *item = trim(rest);
-        char plain[512];
-        int64_t n;
-        if (*item == '\0') {
-            snprintf(why, size, "%s: empty item in list '%s'", key->name, text);
+        size_t length = strcspn(p, ",");
+        char item[256];
+        if (length >= sizeof item) {
+            snprintf(why, size, "%s: item '%.40s...' is too long", key->name, p);
             return false;
         }
-        if (value->size_count == WOM_MAX_BLOCKS) {
-            snprintf(why, size, "%s: more than %d blocks", key->name, WOM_MAX_BLOCKS);
+        snprintf(item, sizeof item, "%.*s", (int)length, p);
+        char *trimmed = trim(item);
+        if (*trimmed == '\0') {
+            snprintf(why, size, "%s: empty item in list '%.200s'", key->name, text);
             return false;
         }
-        if (!parse_integer(item, &n, plain, sizeof plain)) {
-            snprintf(why, size, "%s: %s", key->name, plain);
+        if (value->list_count == WOM_MAX_BLOCKS) {
+            snprintf(why, size, "%s: more than %d %s", key->name, WOM_MAX_BLOCKS,
+                     key->type == WOM_KEY_SIZES ? "blocks" : "values");
             return false;
         }
-        if (!in_range(key, (double)n, item, why, size)) {
+        if (!parse_list_item(key, trimmed, value, why, size)) {
             return false;
         }
-        value->sizes[value->size_count++] = (uint32_t)n;
-        if (comma == NULL) {
+        if (p[length] == '\0') {
             return true;
         }
-        rest = comma + 1;
+        p += length + 1;
     }
 }
 
@@ -620,7 +896,9 @@ static bool parse_number_key(const wom_key_t *key, const char *text, value_t *va
 static bool parse_value(const wom_key_t *key, const char *text, value_t *value, char *why,
                         size_t size) {
     memset(value, 0, sizeof *value);
-    if (text[0] == '\0' && key->type != WOM_KEY_TEXT && key->type != WOM_KEY_SIZES) {
+    bool may_be_empty =
+        key->type == WOM_KEY_TEXT || key->type == WOM_KEY_SIZES || key->type == WOM_KEY_REALS;
+    if (text[0] == '\0' && !may_be_empty) {
         snprintf(why, size, "%s has no value", key->name);
         return false;
     }
@@ -652,45 +930,59 @@ static bool parse_value(const wom_key_t *key, const char *text, value_t *value, 
         }
         return true;
     case WOM_KEY_SIZES:
-        return parse_sizes(key, text, value, why, size);
+    case WOM_KEY_REALS:
+        return parse_list(key, text, value, why, size);
     }
     snprintf(why, size, "%s: unknown key type", key->name);
     return false;
 }
 
-/* The canonical text of a parsed value; `out` holds WOM_MAX_PATH bytes. */
-static void format_value(const wom_key_t *key, const value_t *value, char out[WOM_MAX_PATH]) {
+/* The canonical text of a list: items joined by ", ". */
+static void format_list(const wom_key_t *key, const value_t *value, char out[VALUE_MAX]) {
+    out[0] = '\0';
+    for (int i = 0, n = 0; i < value->list_count; i++) {
+        char item[32];
+        if (key->type == WOM_KEY_SIZES) {
+            snprintf(item, sizeof item, "%lu", (unsigned long)value->sizes[i]);
+        } else {
+            wom_text_format_number(item, sizeof item, value->reals[i]);
+        }
+        n += snprintf(out + n, (size_t)(VALUE_MAX - n), "%s%s", i ? ", " : "", item);
+    }
+}
+
+/* The canonical text of a parsed value. */
+static void format_value(const wom_key_t *key, const value_t *value, char out[VALUE_MAX]) {
     switch (key->type) {
     case WOM_KEY_REAL:
-        wom_text_format_number(out, WOM_MAX_PATH, value->real);
+        wom_text_format_number(out, VALUE_MAX, value->real);
         return;
     case WOM_KEY_INT:
-        snprintf(out, WOM_MAX_PATH, "%lld", (long long)value->integer);
+        snprintf(out, VALUE_MAX, "%lld", (long long)value->integer);
         return;
     case WOM_KEY_SEED:
-        snprintf(out, WOM_MAX_PATH, "%llu", (unsigned long long)value->seed);
+        snprintf(out, VALUE_MAX, "%llu", (unsigned long long)value->seed);
         return;
     case WOM_KEY_BOOL:
-        snprintf(out, WOM_MAX_PATH, "%s", value->boolean ? "true" : "false");
+        snprintf(out, VALUE_MAX, "%s", value->boolean ? "true" : "false");
         return;
     case WOM_KEY_CHOICE:
-        choice_name(key->choices, value->choice, out, WOM_MAX_PATH);
+        choice_name(key->choices, value->choice, out, VALUE_MAX);
         return;
     case WOM_KEY_TEXT:
-        snprintf(out, WOM_MAX_PATH, "%s", value->text);
+        snprintf(out, VALUE_MAX, "%s", value->text);
         return;
     case WOM_KEY_SIZES:
-        out[0] = '\0';
-        for (int i = 0, n = 0; i < value->size_count; i++) {
-            n += snprintf(out + n, (size_t)(WOM_MAX_PATH - n), "%s%lu", i ? ", " : "",
-                          (unsigned long)value->sizes[i]);
-        }
+    case WOM_KEY_REALS:
+        format_list(key, value, out);
         return;
     }
 }
 
-static void store_value(const wom_key_t *key, const value_t *value, wom_scenario_t *scenario) {
-    char *field = (char *)scenario + key->offset;
+/* Stores a value in its field of `base`: the scenario, or for a failure
+ * mode's key the mode's wom_failure_mode_t. */
+static void store_value(const wom_key_t *key, const value_t *value, void *base) {
+    char *field = (char *)base + key->offset;
     switch (key->type) {
     case WOM_KEY_REAL:
         *(double *)field = value->real;
@@ -712,7 +1004,11 @@ static void store_value(const wom_key_t *key, const value_t *value, wom_scenario
         return;
     case WOM_KEY_SIZES:
         memcpy(field, value->sizes, sizeof value->sizes);
-        *(int *)((char *)scenario + key->count_offset) = value->size_count;
+        *(int *)((char *)base + key->count_offset) = value->list_count;
+        return;
+    case WOM_KEY_REALS:
+        memcpy(field, value->reals, sizeof value->reals);
+        *(int *)((char *)base + key->count_offset) = value->list_count;
         return;
     }
 }
@@ -876,16 +1172,16 @@ wom_status wom_config_split_values(const char *text, char ***items, size_t *coun
 
 /* ---- assigning keys --------------------------------------------------- */
 
-/* The items `text` gives key `k`: a list or range for sweepable types, the
- * whole text for SIZES (its commas are the list) and TEXT. */
-static wom_status items_of(size_t k, const char *text, char ***items, size_t *count, where_t at,
-                           wom_error_t *error) {
-    const wom_key_t *key = &key_table[k];
-    if (key->type == WOM_KEY_SIZES && strchr(text, ':') != NULL) {
-        return config_error(error, at, "%s cannot be swept (its commas list the block sizes)",
-                            key->name);
+/* The items `text` gives `key`: a list or range for sweepable types, the
+ * whole text for SIZES and REALS (their commas are the list) and TEXT. */
+static wom_status items_of(const wom_key_t *key, const char *text, char ***items, size_t *count,
+                           where_t at, wom_error_t *error) {
+    bool list = key->type == WOM_KEY_SIZES || key->type == WOM_KEY_REALS;
+    if (list && strchr(text, ':') != NULL) {
+        return config_error(error, at, "%s cannot be swept (its commas list the %s)", key->name,
+                            key->type == WOM_KEY_SIZES ? "block sizes" : "values per segment");
     }
-    if (key->type != WOM_KEY_SIZES && key->type != WOM_KEY_TEXT) {
+    if (!list && key->type != WOM_KEY_TEXT) {
         wom_error_t detail;
         wom_status status = split_at(text, items, count, at, &detail);
         if (status == WOM_ECONFIG) {
@@ -912,7 +1208,7 @@ static wom_status canonicalise(const wom_key_t *key, char **items, size_t count,
                                wom_error_t *error) {
     for (size_t i = 0; i < count; i++) {
         value_t value;
-        char text[WOM_MAX_PATH];
+        char text[VALUE_MAX];
         if (!parse_value(key, items[i], &value, text, sizeof text)) {
             return config_error(error, at, "%s", text);
         }
@@ -928,12 +1224,12 @@ static wom_status canonicalise(const wom_key_t *key, char **items, size_t count,
 }
 
 /* Refuses a value count that would overflow the number of sweep points. */
-static wom_status check_points(const wom_config_t *config, size_t k, size_t count, where_t at,
+static wom_status check_points(const wom_config_t *config, size_t slot, size_t count, where_t at,
                                wom_error_t *error) {
     size_t points = count;
-    for (size_t j = 0; j < KEY_COUNT; j++) {
+    for (size_t j = 0; j < SLOT_COUNT; j++) {
         size_t n = config->keys[j].count;
-        if (j == k || n <= 1) {
+        if (j == slot || n <= 1) {
             continue;
         }
         if (points > SIZE_MAX / n) {
@@ -945,24 +1241,26 @@ static wom_status check_points(const wom_config_t *config, size_t k, size_t coun
     return WOM_OK;
 }
 
-/* Sets key `k` from `text` (one value, a list or a range), every item
- * checked; on error the key keeps its old values. */
-static wom_status assign(wom_config_t *config, size_t k, const char *text, where_t at,
+/* Sets the key in `slot` from `text` (one value, a list or a range), every
+ * item checked; on error the key keeps its old values. */
+static wom_status assign(wom_config_t *config, size_t slot, const char *text, where_t at,
                          wom_error_t *error) {
     char **items = NULL;
     size_t count = 0;
-    wom_status status = items_of(k, text, &items, &count, at, error);
+    named_key named;
+    const wom_key_t *key = slot_key(config, slot, &named);
+    wom_status status = items_of(key, text, &items, &count, at, error);
     if (status == WOM_OK) {
-        status = canonicalise(&key_table[k], items, count, at, error);
+        status = canonicalise(key, items, count, at, error);
     }
     if (status == WOM_OK) {
-        status = check_points(config, k, count, at, error);
+        status = check_points(config, slot, count, at, error);
     }
     if (status != WOM_OK) {
         wom_config_free_values(items, count);
         return status;
     }
-    key_state *state = &config->keys[k];
+    key_state *state = &config->keys[slot];
     release_values(state);
     state->values = items;
     state->count = count;
@@ -984,34 +1282,96 @@ wom_status wom_config_alloc(wom_config_t **config) {
         return WOM_ENOMEM;
     }
     for (size_t k = 0; k < KEY_COUNT; k++) {
-        wom_status status = assign(c, k, key_table[k].default_value, (where_t){"", 0}, NULL);
+        wom_status status = key_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
+        if (status == WOM_OK && k < FIXED_KEYS) {
+            status = assign(c, k, key_table[k].default_value, (where_t){"", 0}, NULL);
+            c->keys[k].first_set = c->keys[k].last_set = 0;
+        }
         if (status != WOM_OK) { /* WOM_ECONFIG here is a bad default in the table */
             wom_config_free(c);
             return status == WOM_ENOMEM ? WOM_ENOMEM : WOM_EINVAL;
         }
-        c->keys[k].first_set = c->keys[k].last_set = 0;
     }
     c->assignments = 0;
     *config = c;
     return WOM_OK;
 }
 
+/* Failure modes. A mode is opened by its first [failure.NAME] header or
+ * --set failure.NAME.key; its keys start at their defaults, except a key
+ * with an empty default (the rate), which stays empty until given. */
+
+/* The failure mode named `name`, opened if it is new. */
+static wom_status open_mode(wom_config_t *config, const char *name, where_t at, wom_error_t *error,
+                            int *mode) {
+    size_t length = strlen(name);
+    if (length == 0) {
+        return config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
+    }
+    if (length >= WOM_MAX_NAME) {
+        return config_error(error, at, "failure mode name '%.*s...' is longer than %d characters",
+                            WOM_MAX_NAME - 1, name, WOM_MAX_NAME - 1);
+    }
+    if (!mode_name_valid(name, length)) {
+        return config_error(
+            error, at, "failure mode name '%s' may only have letters, digits, '-' and '_'", name);
+    }
+    for (*mode = 0; *mode < config->mode_count; ++*mode) {
+        if (strcmp(config->modes[*mode].name, name) == 0) {
+            return WOM_OK;
+        }
+    }
+    if (config->mode_count == WOM_MAX_FAILURES) {
+        return config_error(error, at, "[failure.%s]: more than %d failure modes", name,
+                            WOM_MAX_FAILURES);
+    }
+    mode_record *record = &config->modes[config->mode_count++];
+    snprintf(record->name, sizeof record->name, "%s", name);
+    snprintf(record->file, sizeof record->file, "%s", at.file);
+    record->line = at.line;
+    for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
+        size_t slot = mode_slot(*mode, k);
+        wom_status status = WOM_OK;
+        if (key_table[k].default_value[0] != '\0') {
+            status = assign(config, slot, key_table[k].default_value, (where_t){"", 0}, error);
+        }
+        config->keys[slot].first_set = config->keys[slot].last_set = 0;
+        if (status != WOM_OK) {
+            return status;
+        }
+    }
+    return WOM_OK;
+}
+
+/* Undoes the opening of the last mode, for a --set that failed after it. */
+static void close_last_mode(wom_config_t *config) {
+    int mode = --config->mode_count;
+    for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
+        key_state *state = &config->keys[mode_slot(mode, k)];
+        release_values(state);
+        memset(state, 0, sizeof *state);
+    }
+    memset(&config->modes[mode], 0, sizeof config->modes[mode]);
+}
+
 /* ---- reading a file --------------------------------------------------- */
 
 /* State of one file being read: our reader and handler share it. */
 typedef struct {
-    wom_config_t *config;   /* the working copy being filled */
-    const char *path;       /* the scenario file */
-    FILE *fp;               /* open on `path` */
-    long line;              /* lines read so far = the line inih is on */
-    bool indented;          /* the current line starts with a blank */
-    bool after_key;         /* inih reads an indented line here as a continuation */
-    size_t pending_key;     /* the key whose list continues, while pending_text */
-    char *pending_text;     /* a list whose line ended with ','; NULL if none */
-    long pending_line;      /* where that list began */
-    long set_on[KEY_COUNT]; /* line where each key was set in this file, 0 = not */
-    wom_status status;      /* the first error (WOM_OK while none) */
-    wom_error_t detail;     /* its file, line and message */
+    wom_config_t *config;    /* the working copy being filled */
+    const char *path;        /* the scenario file */
+    FILE *fp;                /* open on `path` */
+    long line;               /* lines read so far = the line inih is on */
+    bool indented;           /* the current line starts with a blank */
+    bool after_key;          /* inih reads an indented line here as a continuation */
+    char section[256];       /* the current section, whole: inih cuts names at 49 bytes */
+    int mode;                /* the failure mode of a [failure.NAME] section, else -1 */
+    size_t pending_slot;     /* the key whose list continues, while pending_text */
+    char *pending_text;      /* a list whose line ended with ','; NULL if none */
+    long pending_line;       /* where that list began */
+    long set_on[SLOT_COUNT]; /* line where each key was set in this file, 0 = not */
+    wom_status status;       /* the first error (WOM_OK while none) */
+    wom_error_t detail;      /* its file, line and message */
 } file_reading;
 
 static char *reader_fail(file_reading *r, const char *format, ...)
@@ -1028,8 +1388,8 @@ static char *reader_fail(file_reading *r, const char *format, ...) {
     return NULL;
 }
 
-static wom_status assign_from_file(file_reading *r, size_t k, const char *text, where_t at) {
-    return assign(r->config, k, text, at, &r->detail);
+static wom_status assign_from_file(file_reading *r, size_t slot, const char *text, where_t at) {
+    return assign(r->config, slot, text, at, &r->detail);
 }
 
 /* Assigns a list that was waiting for continuation lines. */
@@ -1039,7 +1399,7 @@ static void flush_pending(file_reading *r) {
     }
     char *text = r->pending_text;
     r->pending_text = NULL;
-    r->status = assign_from_file(r, r->pending_key, text, (where_t){r->path, r->pending_line});
+    r->status = assign_from_file(r, r->pending_slot, text, (where_t){r->path, r->pending_line});
     free(text);
 }
 
@@ -1063,8 +1423,9 @@ static const char *comment_start(const char *s) {
     return s;
 }
 
-/* A section header ends any list and must name a known section; checked
- * here because inih only calls the handler for keys. */
+/* A section header ends any list and must name a known section or a
+ * failure mode, which it opens; checked here because inih only calls the
+ * handler for keys. */
 static void section_line(file_reading *r, const char *name) {
     const char *end = section_end(name);
     if (*end != ']') {
@@ -1072,10 +1433,16 @@ static void section_line(file_reading *r, const char *name) {
     }
     flush_pending(r);
     r->after_key = false;
-    char section[SUGGEST_MAX_LENGTH + 1];
-    snprintf(section, sizeof section, "%.*s", (int)(end - name), name);
-    if (r->status == WOM_OK && !section_known(section)) {
-        r->status = unknown_section(section, (where_t){r->path, r->line}, &r->detail);
+    r->mode = -1;
+    snprintf(r->section, sizeof r->section, "%.*s", (int)(end - name), name);
+    where_t at = {r->path, r->line};
+    if (r->status != WOM_OK) {
+        return;
+    }
+    if (is_failure_section(r->section)) {
+        r->status = open_mode(r->config, r->section + FAILURE_SECTION, at, &r->detail, &r->mode);
+    } else if (!section_known(r->section)) {
+        r->status = unknown_section(r->section, at, &r->detail);
     }
 }
 
@@ -1137,33 +1504,35 @@ static bool ends_with_comma(const char *text) {
     return n > 0 && text[n - 1] == ',';
 }
 
-static void start_key(file_reading *r, const char *section, const char *name, const char *value) {
+static void start_key(file_reading *r, const char *name, const char *value) {
     where_t at = {r->path, r->line};
-    size_t k;
+    size_t row;
     flush_pending(r);
     if (r->status != WOM_OK) {
         return;
     }
-    if (section[0] == '\0') {
+    if (r->section[0] == '\0') {
         r->status = config_error(&r->detail, at, "key '%s' is outside any [section]", name);
         return;
     }
-    r->status = find_key(section, name, at, &r->detail, &k);
+    r->status = find_key(r->section, name, at, &r->detail, &row);
     if (r->status != WOM_OK) {
         return;
     }
-    if (r->set_on[k] != 0) {
+    size_t slot = r->mode >= 0 ? mode_slot(r->mode, row) : row;
+    if (r->set_on[slot] != 0) {
+        named_key named;
         r->status = config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
-                                 key_table[k].name, r->set_on[k]);
+                                 slot_key(r->config, slot, &named)->name, r->set_on[slot]);
         return;
     }
-    r->set_on[k] = at.line;
+    r->set_on[slot] = at.line;
     if (!ends_with_comma(value)) {
-        r->status = assign_from_file(r, k, value, at);
+        r->status = assign_from_file(r, slot, value, at);
         return;
     }
     r->pending_text = strdup(value);
-    r->pending_key = k;
+    r->pending_slot = slot;
     r->pending_line = at.line;
     if (r->pending_text == NULL) {
         r->status = wom_error_set(&r->detail, WOM_ENOMEM, r->path, at.line, "out of memory");
@@ -1196,8 +1565,11 @@ static void continue_list(file_reading *r, const char *line) {
     }
 }
 
+/* inih's `section` is ignored: it is cut at 49 bytes, and [failure.NAME]
+ * headers may be longer; section_line() keeps the whole name. */
 static int on_key(void *user, const char *section, const char *name, const char *value) {
     file_reading *r = user;
+    (void)section;
     if (r->status != WOM_OK) {
         return 0;
     }
@@ -1205,7 +1577,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
         continue_list(r, value);
     } else {
         r->after_key = true;
-        start_key(r, section, name, value);
+        start_key(r, name, value);
     }
     return r->status == WOM_OK;
 }
@@ -1242,6 +1614,7 @@ wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_erro
         r->config = work;
         r->path = path;
         r->fp = fp;
+        r->mode = -1;
         status = read_scenario(r);
         if (status != WOM_OK && error != NULL) {
             *error = r->detail;
@@ -1262,7 +1635,8 @@ wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_erro
 
 /* ---- overrides -------------------------------------------------------- */
 
-/* Splits "section.key=value" into its parts (trimmed, in `copy`). */
+/* Splits "section.key=value" or "failure.NAME.key=value" into its parts
+ * (trimmed, in `copy`); the section of the latter is "failure.NAME". */
 static bool split_assignment(char *copy, char **section, char **name, char **value) {
     char *equals = strchr(copy, '=');
     if (equals == NULL) {
@@ -1272,6 +1646,9 @@ static bool split_assignment(char *copy, char **section, char **name, char **val
     *value = trim(equals + 1);
     *section = trim(copy);
     char *dot = strchr(*section, '.');
+    if (dot != NULL && is_failure_section(*section)) {
+        dot = strchr(dot + 1, '.');
+    }
     if (dot == NULL || dot == *section || dot[1] == '\0') {
         return false;
     }
@@ -1308,18 +1685,30 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
         return wom_error_set(error, WOM_ENOMEM, at.file, 0, "out of memory");
     }
     char *section = NULL, *name = NULL, *value = NULL;
-    size_t k = 0;
+    size_t slot = 0;
+    int modes = config->mode_count, mode = -1;
     wom_status status;
     if (!split_assignment(copy, &section, &name, &value)) {
-        status = config_error(error, at, "--set expects section.key=value, not '%s'", assignment);
+        status = config_error(error, at,
+                              "--set expects section.key=value (or failure.NAME.key=value), "
+                              "not '%s'",
+                              assignment);
     } else {
-        status = find_key(section, name, at, error, &k);
+        status = find_key(section, name, at, error, &slot);
+    }
+    if (status == WOM_OK && is_failure_section(section)) {
+        status = open_mode(config, section + FAILURE_SECTION, at, error, &mode);
+        slot = status == WOM_OK ? mode_slot(mode, slot) : slot;
     }
     if (status == WOM_OK) {
-        status = check_text_line(&key_table[k], value, at, error);
+        named_key named;
+        status = check_text_line(slot_key(config, slot, &named), value, at, error);
     }
     if (status == WOM_OK) {
-        status = assign(config, k, value, at, error);
+        status = assign(config, slot, value, at, error);
+    }
+    if (status != WOM_OK && config->mode_count > modes) {
+        close_last_mode(config); /* a failed override changes nothing */
     }
     free(copy);
     return status;
@@ -1329,9 +1718,9 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
 
 size_t wom_config_points(const wom_config_t *config) {
     size_t points = 1;
-    for (size_t k = 0; config != NULL && k < KEY_COUNT; k++) {
-        if (config->keys[k].count > 1) {
-            points *= config->keys[k].count; /* assign() keeps this from overflowing */
+    for (size_t slot = 0; config != NULL && slot < SLOT_COUNT; slot++) {
+        if (config->keys[slot].count > 1) {
+            points *= config->keys[slot].count; /* assign() keeps this from overflowing */
         }
     }
     return points;
@@ -1339,18 +1728,18 @@ size_t wom_config_points(const wom_config_t *config) {
 
 /* The value index of every key at `point`: swept keys in the order they
  * were first set, mixed radix with the last one varying fastest. */
-static void point_values(const wom_config_t *config, size_t point, size_t chosen[KEY_COUNT]) {
-    size_t swept[KEY_COUNT], n = 0;
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        chosen[k] = 0;
-        if (config->keys[k].count <= 1) {
+static void point_values(const wom_config_t *config, size_t point, size_t chosen[SLOT_COUNT]) {
+    size_t swept[SLOT_COUNT], n = 0;
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        chosen[slot] = 0;
+        if (config->keys[slot].count <= 1) {
             continue;
         }
         size_t j = n++;
-        for (; j > 0 && config->keys[swept[j - 1]].first_set > config->keys[k].first_set; j--) {
+        for (; j > 0 && config->keys[swept[j - 1]].first_set > config->keys[slot].first_set; j--) {
             swept[j] = swept[j - 1];
         }
-        swept[j] = k;
+        swept[j] = slot;
     }
     for (size_t j = n; j-- > 0;) {
         size_t count = config->keys[swept[j]].count;
@@ -1479,10 +1868,66 @@ static bool negbin_dispersion(const wom_scenario_t *s, char *why, size_t size) {
     return false;
 }
 
+/* Failure modes replace 1 - quality; a quality set beside them would be
+ * silently ignored. Compared by value so that a dump reads back. */
+static bool quality_or_failures(const wom_scenario_t *s, char *why, size_t size) {
+    double quality = strtod(wom_config_key("service.quality")->default_value, NULL);
+    if (s->failure_count == 0 || s->service.quality == quality) {
+        return true;
+    }
+    snprintf(why, size,
+             "service.quality is not used when [failure.*] sections are given; remove it or the "
+             "failure sections");
+    return false;
+}
+
+/* Segments are the SBM blocks; any other network is one segment. */
+static bool expectations_per_segment(const wom_scenario_t *s, char *why, size_t size) {
+    int count = s->segments.expectation_count;
+    int segments = s->network.model == WOM_NET_SBM ? s->network.block_count : 1;
+    if (count <= 1 || count == segments) {
+        return true;
+    }
+    snprintf(why, size, "network.expectations has %d values but the network has %d segment%s",
+             count, segments, segments == 1 ? "" : "s");
+    return false;
+}
+
+#define KARATE_NODES 34 /* Zachary's karate club */
+
+/* Seeds of a reference model, drawn without replacement from the nodes. A
+ * file's graph is known only once it is read, so it is checked there. */
+static bool seeds_within_nodes(const char *key, int64_t seeds, const wom_scenario_t *s, char *why,
+                               size_t size) {
+    int model = s->network.model;
+    int64_t nodes = model == WOM_NET_KARATE ? KARATE_NODES : s->network.nodes;
+    if (model == WOM_NET_FILE || seeds <= nodes) {
+        return true;
+    }
+    snprintf(why, size, "%s = %lld must be at most %s = %lld", key, (long long)seeds,
+             model == WOM_NET_SBM      ? "the sum of network.blocks"
+             : model == WOM_NET_KARATE ? "the karate graph's nodes"
+                                       : "network.nodes",
+             (long long)nodes);
+    return false;
+}
+
+static bool ic_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
+    return s->model.kind != WOM_KIND_IC ||
+           seeds_within_nodes("ic.seeds", s->ic.seeds, s, why, size);
+}
+
+static bool sir_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
+    return s->model.kind != WOM_KIND_SIR ||
+           seeds_within_nodes("sir.seeds", s->sir.seeds, s, why, size);
+}
+
+#define RULE_CITES 5 /* keys a rule may cite */
+
 /* A broken rule cites the most recently set of its keys. */
 static const struct {
     rule_holds *holds;
-    const char *cites[3];
+    const char *cites[RULE_CITES];
 } rules[] = {
     {degree_below_nodes, {"network.mean_degree", "network.nodes", "network.model"}},
     {ring_lattice_degree, {"network.mean_degree", "network.model", NULL}},
@@ -1494,13 +1939,19 @@ static const struct {
     {initial_shares, {"population.initial_customers", "population.initial_aware", NULL}},
     {base_below_max, {"adoption.base", "adoption.max", NULL}},
     {negbin_dispersion, {"wom.dispersion", "wom.tell_distribution", NULL}},
+    {quality_or_failures, {"service.quality", NULL}},
+    {expectations_per_segment, {"network.expectations", "network.blocks", "network.model", NULL}},
+    {ic_seeds_within_nodes,
+     {"ic.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
+    {sir_seeds_within_nodes,
+     {"sir.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
 };
 
 /* Where the latest setting of the cited keys was made; a rule broken by
  * defaults alone cites the scenario file (line 0), or nothing. */
-static where_t cite(const wom_config_t *config, const char *const cites[3]) {
+static where_t cite(const wom_config_t *config, const char *const cites[RULE_CITES]) {
     const key_state *latest = NULL;
-    for (int i = 0; i < 3 && cites[i] != NULL; i++) {
+    for (int i = 0; i < RULE_CITES && cites[i] != NULL; i++) {
         const key_state *state = &config->keys[wom_config_key(cites[i]) - key_table];
         if (state->last_set != 0 && (latest == NULL || state->last_set > latest->last_set)) {
             latest = state;
@@ -1540,7 +1991,7 @@ static void derive_sbm_nodes(wom_scenario_t *s) {
  * program finds the file from wherever it is started. */
 static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scenario,
                                 wom_error_t *error) {
-    for (size_t k = 0; k < KEY_COUNT; k++) {
+    for (size_t k = 0; k < FIXED_KEYS; k++) {
         const key_state *state = &config->keys[k];
         char *path = (char *)scenario + key_table[k].offset;
         const char *slash = strrchr(state->file, '/');
@@ -1561,6 +2012,33 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
     return WOM_OK;
 }
 
+/* Stores value `index` of `slot` in the scenario; a failure mode's key in
+ * its wom_failure_mode_t, whose name comes with it. */
+static wom_status resolve_slot(const wom_config_t *config, size_t slot, size_t index,
+                               wom_scenario_t *scenario, wom_error_t *error) {
+    named_key named;
+    const wom_key_t *key = slot_key(config, slot, &named);
+    int mode = slot_mode(slot);
+    const mode_record *record = mode >= 0 ? &config->modes[mode] : NULL;
+    if (config->keys[slot].count == 0) { /* only a key without a default can be empty */
+        return config_error(error, (where_t){record->file, record->line},
+                            FAILURE_PREFIX "%s needs a %s", record->name, key_suffix(key));
+    }
+    value_t value;
+    char why[VALUE_MAX];
+    if (!parse_value(key, config->keys[slot].values[index], &value, why, sizeof why)) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "stored value rejected: %s", why);
+    }
+    if (record == NULL) {
+        store_value(key, &value, scenario);
+        return WOM_OK;
+    }
+    wom_failure_mode_t *failure = &scenario->failures[mode];
+    snprintf(failure->name, sizeof failure->name, "%s", record->name);
+    store_value(key, &value, failure);
+    return WOM_OK;
+}
+
 wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_scenario_t *scenario,
                                wom_error_t *error) {
     if (config == NULL || scenario == NULL) {
@@ -1571,20 +2049,21 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
         return wom_error_set(error, WOM_EINVAL, "", 0,
                              "sweep point %zu does not exist (the sweep has %zu)", point, points);
     }
-    size_t chosen[KEY_COUNT];
+    size_t chosen[SLOT_COUNT];
     point_values(config, point, chosen);
     memset(scenario, 0, sizeof *scenario);
-    for (size_t k = 0; k < KEY_COUNT; k++) {
-        value_t value;
-        char why[WOM_MAX_PATH];
-        if (!parse_value(&key_table[k], config->keys[k].values[chosen[k]], &value, why,
-                         sizeof why)) {
-            return wom_error_set(error, WOM_EINVAL, "", 0, "stored value rejected: %s", why);
+    wom_status status = WOM_OK;
+    for (size_t slot = 0; slot < SLOT_COUNT && status == WOM_OK; slot++) {
+        if (slot_in_use(config, slot)) {
+            status = resolve_slot(config, slot, chosen[slot], scenario, error);
         }
-        store_value(&key_table[k], &value, scenario);
     }
+    if (status != WOM_OK) {
+        return status;
+    }
+    scenario->failure_count = config->mode_count;
     derive_sbm_nodes(scenario);
-    wom_status status = resolve_paths(config, scenario, error);
+    status = resolve_paths(config, scenario, error);
     return status == WOM_OK ? check_rules(config, scenario, error) : status;
 }
 
@@ -1638,7 +2117,7 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
     wom_text_t b;
     wom_text_init(&b);
     wom_text_printf(&b, "# womsim scenario (canonical)\n");
-    for (size_t k = 0; k < KEY_COUNT; k++) {
+    for (size_t k = 0; k < FIXED_KEYS; k++) {
         const wom_key_t *key = &key_table[k];
         size_t length = section_length(key);
         if (k == 0 || length != section_length(key - 1) ||
@@ -1648,6 +2127,15 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
             wom_text_printf(&b, "]\n");
         }
         dump_key(&b, key, &config->keys[k]);
+    }
+    for (int mode = 0; mode < config->mode_count; mode++) {
+        wom_text_printf(&b, "\n[" FAILURE_PREFIX "%s]\n", config->modes[mode].name);
+        for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
+            const key_state *state = &config->keys[mode_slot(mode, k)];
+            if (state->count > 0) { /* a missing rate stays missing */
+                dump_key(&b, &key_table[k], state);
+            }
+        }
     }
     if (b.failed) {
         wom_text_destroy(&b);

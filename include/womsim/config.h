@@ -16,9 +16,11 @@
 
 #include "womsim/status.h"
 
-#define WOM_MAX_BLOCKS 64    /* SBM blocks (segments) */
-#define WOM_MAX_PATH   1024  /* bytes in a file path */
-#define WOM_MAX_SWEEP  10000 /* values of one swept key */
+#define WOM_MAX_BLOCKS   64    /* SBM blocks (segments) */
+#define WOM_MAX_PATH     1024  /* bytes in a file path */
+#define WOM_MAX_SWEEP    10000 /* values of one swept key */
+#define WOM_MAX_FAILURES 16    /* [failure.NAME] sections */
+#define WOM_MAX_NAME     48    /* bytes in a failure mode's NAME, with the NUL */
 
 typedef enum {
     WOM_NET_ERDOS_RENYI,
@@ -33,7 +35,17 @@ typedef enum {
 } wom_network_model;
 
 typedef enum { WOM_FORMAT_SNAP, WOM_FORMAT_GRAPHML, WOM_FORMAT_GML } wom_graph_format;
-typedef enum { WOM_KIND_WOM } wom_model_kind;
+typedef enum { WOM_KIND_WOM, WOM_KIND_IC, WOM_KIND_SIR, WOM_KIND_BASS } wom_model_kind;
+typedef enum { WOM_SEVERITY_MINOR, WOM_SEVERITY_MAJOR } wom_severity;
+typedef enum { WOM_APPLIES_ALL, WOM_APPLIES_NEW, WOM_APPLIES_RETURNING } wom_applies_to;
+
+/* One failure mode of a service encounter: a [failure.NAME] section. */
+typedef struct {
+    char name[WOM_MAX_NAME]; /* NAME: letters, digits, '-' and '_' */
+    double rate;             /* probability per encounter, before multipliers */
+    int severity;            /* wom_severity */
+    int applies_to;          /* wom_applies_to: all, new or returning customers */
+} wom_failure_mode_t;
 typedef enum { WOM_SEEDING_RANDOM, WOM_SEEDING_DEGREE } wom_seeding;
 typedef enum {
     WOM_TELL_POISSON,
@@ -67,9 +79,12 @@ typedef struct {
         bool directed;                   /* arcs point from teller to hearer */
     } network;
     struct {
-        double initial_customers; /* share of agents customers at t = 0 */
-        double initial_aware;     /* share of agents prospects at t = 0 */
-        int seeding;              /* wom_seeding */
+        double initial_customers;    /* share of agents customers at t = 0 */
+        double initial_aware;        /* share of agents prospects at t = 0 */
+        int seeding;                 /* wom_seeding */
+        double intermediaries;       /* share of agents who are intermediaries */
+        int intermediary_seeding;    /* wom_seeding: random, or the best connected */
+        int64_t intermediary_weight; /* weight of an intermediary's message, >= 1 */
     } population;
     struct {
         int kind;                  /* wom_model_kind */
@@ -87,19 +102,70 @@ typedef struct {
         double winback;           /* LOST -> CUSTOMER per step while attitude > 0 */
     } adoption;
     struct {
-        double quality;       /* probability an encounter satisfies */
-        double purchase_rate; /* probability a customer buys per step */
-        double churn_rate;    /* probability a customer leaves per step */
+        double quality;          /* probability an encounter satisfies (no failure modes) */
+        double purchase_rate;    /* probability a customer buys per step */
+        double churn_rate;       /* probability a customer leaves per step */
+        int64_t returning_after; /* purchases from which a customer is "returning" */
     } service;
+    wom_failure_mode_t failures[WOM_MAX_FAILURES]; /* [failure.NAME] sections, file order */
+    int failure_count;                             /* 0: one mode, rate 1 - quality, minor */
+    struct {
+        double satisfaction; /* in [0, 1]; 0.5 is neutral */
+        double effect;       /* failure multiplier is max(0, 1 + effect * (1 - 2 satisfaction)) */
+    } employees;
+    struct {
+        double expectations[WOM_MAX_BLOCKS]; /* per segment; failures x (1 + expectation) */
+        int expectation_count;               /* 0: all 0; 1: all segments; else one per block */
+    } segments;
     struct {
         double satisfied_tell_mean;    /* people told after a good experience */
         double dissatisfied_tell_mean; /* people told after a bad experience */
         int tell_distribution;         /* wom_tell_distribution */
         double dispersion;             /* negbin shape (size) parameter */
+        double forward_prob;           /* per message heard: re-told (hearsay) */
+        double forward_tell_mean;      /* people told by one re-telling */
     } wom;
     struct {
-        double repurchase_silent_minor; /* stays after a silent minor failure */
+        double complain_rate;   /* a failed customer complains */
+        double success_rate;    /* a complaint is resolved */
+        double quick_share;     /* a resolution is quick */
+        bool paradox;           /* the service-recovery paradox: use attitude_bonus */
+        int64_t attitude_bonus; /* attitude gain of a recovery when paradox is on */
+        double tell_mean;       /* people told (good news) by a recovered customer */
+        /* Probability of staying after a failure, by outcome and severity. */
+        double repurchase_silent_minor, repurchase_silent_major;
+        double repurchase_unresolved_minor, repurchase_unresolved_major;
+        double repurchase_resolved_minor, repurchase_resolved_major;
+        double repurchase_quick_minor, repurchase_quick_major;
     } recovery;
+    struct {
+        double review_rate_satisfied;    /* a satisfied customer posts a good review */
+        double review_rate_dissatisfied; /* a dissatisfied one posts a bad review */
+        int64_t review_reach;            /* agents a review reaches, drawn from everyone */
+        int64_t review_weight;           /* weight of a review as a message */
+    } online;
+    struct {
+        bool enabled;           /* the loyalty programme exists */
+        int64_t enroll_after;   /* purchases before a customer joins */
+        double churn_reduction; /* members' leaving probabilities x (1 - this) */
+    } loyalty;
+    struct {
+        double price;         /* revenue per purchase */
+        double discount_rate; /* per step, for the discounted cumulative value */
+    } economics;
+    struct {
+        double p;      /* per arc: a newly active node activates a neighbour */
+        int64_t seeds; /* nodes active at t = 0 */
+    } ic;
+    struct {
+        double beta;   /* per step and arc: an infected node infects a susceptible one */
+        double gamma;  /* per step: an infected node recovers */
+        int64_t seeds; /* nodes infected at t = 0 */
+    } sir;
+    struct {
+        double p; /* innovation: adopts on its own, per step */
+        double q; /* imitation: times the adopting share of neighbours */
+    } bass;
 } wom_scenario_t;
 
 typedef enum {
@@ -109,7 +175,8 @@ typedef enum {
     WOM_KEY_BOOL,   /* bool: true/false/yes/no/on/off/1/0 */
     WOM_KEY_CHOICE, /* int: index into `choices` */
     WOM_KEY_TEXT,   /* char[WOM_MAX_PATH] */
-    WOM_KEY_SIZES   /* uint32_t[WOM_MAX_BLOCKS] + int count at `count_offset` */
+    WOM_KEY_SIZES,  /* uint32_t[WOM_MAX_BLOCKS] + int count at `count_offset` */
+    WOM_KEY_REALS   /* double[WOM_MAX_BLOCKS] + int count at `count_offset` */
 } wom_key_type;
 
 /* One row of the key table. */
@@ -117,18 +184,21 @@ typedef struct {
     const char *name; /* "section.key" */
     wom_key_type type;
     size_t offset;             /* into wom_scenario_t */
-    size_t count_offset;       /* WOM_KEY_SIZES only */
+    size_t count_offset;       /* WOM_KEY_SIZES and WOM_KEY_REALS only */
     const char *default_value; /* as it would be written in a file */
-    double min, max;           /* inclusive range (REAL, INT, SIZES) */
+    double min, max;           /* inclusive range (REAL, INT, SIZES, REALS) */
     const char *choices;       /* WOM_KEY_CHOICE: "a|b|c" in enum order */
     const char *meaning;       /* one line for `womsim params` and the docs */
     const char *source;        /* where the default comes from */
+    bool per_failure; /* a key of every [failure.NAME] section: `name` is "failure.NAME.key"
+                         and `offset` is into wom_failure_mode_t */
 } wom_key_t;
 
 /* The key table, in canonical (dump) order. */
 const wom_key_t *wom_config_keys(size_t *count);
 
-/* The row of `name` ("section.key"), or NULL. */
+/* The row of `name` ("section.key"), or NULL. For a failure mode's key
+ * ("failure.late-delivery.rate") it is the per_failure row. */
 const wom_key_t *wom_config_key(const char *name);
 
 typedef struct wom_config wom_config_t;
@@ -156,7 +226,9 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
                                wom_error_t *error);
 
 /* The canonical dump: every key in table order as "key = value" under its
- * [section], values canonical (swept keys as "v1, v2, ..."). Malloc'd. */
+ * [section], values canonical (swept keys as "v1, v2, ..."), then one
+ * [failure.NAME] section per failure mode in the order they were given.
+ * Malloc'd. */
 wom_status wom_config_dump(const wom_config_t *config, char **text);
 
 /* The SHA-256 of the canonical dump, as 64 lowercase hex digits. */

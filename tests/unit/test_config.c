@@ -22,6 +22,7 @@
 
 #define FULL     "tests/data/config/full.ini"
 #define RELATIVE "tests/data/config/relative.ini"
+#define FAILURES "tests/data/config/failures.ini"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -154,15 +155,18 @@ static void test_key_table(void **state) {
     (void)state;
     size_t count = 0;
     const wom_key_t *keys = wom_config_keys(&count);
-    assert_int_equal(count, 38);
+    assert_int_equal(count, 79);
     assert_string_equal(keys[0].name, "simulation.steps");
-    assert_string_equal(keys[count - 1].name, "recovery.repurchase_silent_minor");
+    assert_string_equal(keys[count - 4].name, "bass.q");
+    assert_string_equal(keys[count - 3].name, "failure.NAME.rate");
+    assert_string_equal(keys[count - 1].name, "failure.NAME.applies_to");
     for (size_t k = 0; k < count; k++) {
         assert_non_null(strchr(keys[k].name, '.'));
         assert_true(strlen(keys[k].meaning) > 0);
         assert_true(strlen(keys[k].source) > 0);
         assert_non_null(keys[k].default_value);
         assert_ptr_equal(wom_config_key(keys[k].name), &keys[k]);
+        assert_true(keys[k].per_failure == (k >= count - 3));
     }
     const wom_key_t *quality = wom_config_key("service.quality");
     assert_non_null(quality);
@@ -175,6 +179,24 @@ static void test_key_table(void **state) {
     assert_non_null(strstr(wom_config_key("wom.dissatisfied_tell_mean")->source, "Kotler"));
     assert_null(wom_config_key("service.qualty"));
     assert_null(wom_config_key("quality"));
+    assert_string_equal(wom_config_key("model.kind")->choices, "wom|ic|sir|bass");
+    const wom_key_t *expectations = wom_config_key("network.expectations");
+    assert_int_equal(expectations->type, WOM_KEY_REALS);
+    assert_true(expectations->min == -1 && expectations->max == 10);
+    assert_non_null(strstr(wom_config_key("bass.q")->source, "Sultan, Farley & Lehmann"));
+    /* a failure mode's key is found under any valid NAME */
+    const wom_key_t *rate = wom_config_key("failure.late-delivery.rate");
+    assert_ptr_equal(rate, &keys[count - 3]);
+    assert_int_equal(rate->type, WOM_KEY_REAL);
+    assert_true(rate->offset == offsetof(wom_failure_mode_t, rate));
+    assert_non_null(strstr(rate->source, "seeds/004"));
+    assert_string_equal(wom_config_key("failure.Wrong_Item-2.severity")->choices, "minor|major");
+    assert_string_equal(wom_config_key("failure.x.applies_to")->choices, "all|new|returning");
+    assert_null(wom_config_key("failure.rate"));
+    assert_null(wom_config_key("failure.late delivery.rate"));
+    assert_null(wom_config_key("failure..rate"));
+    assert_null(wom_config_key("failure.late-delivery.rat"));
+    assert_null(wom_config_key("failure.NAME"));
 }
 
 static void test_defaults_resolve(void **state) {
@@ -204,6 +226,75 @@ static void test_defaults_resolve(void **state) {
     assert_true(s.recovery.repurchase_silent_minor == 0.37);
     wom_config_free(config);
     wom_config_free(NULL);
+}
+
+static void test_new_defaults(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(s.segments.expectation_count, 0);
+    assert_int_equal(s.failure_count, 0);
+    assert_true(s.population.intermediaries == 0);
+    assert_int_equal(s.population.intermediary_seeding, WOM_SEEDING_RANDOM);
+    assert_int_equal(s.population.intermediary_weight, 3);
+    assert_int_equal(s.service.returning_after, 3);
+    assert_true(s.employees.satisfaction == 0.5 && s.employees.effect == 0.5);
+    assert_true(s.wom.forward_prob == 0.02 && s.wom.forward_tell_mean == 2);
+    assert_true(s.recovery.complain_rate == 0.037);
+    assert_true(s.recovery.success_rate == 0.6 && s.recovery.quick_share == 0.5);
+    assert_false(s.recovery.paradox);
+    assert_int_equal(s.recovery.attitude_bonus, 6);
+    assert_true(s.recovery.tell_mean == 5);
+    /* the TARP table: outcome by severity */
+    assert_true(s.recovery.repurchase_silent_minor == 0.37);
+    assert_true(s.recovery.repurchase_silent_major == 0.09);
+    assert_true(s.recovery.repurchase_unresolved_minor == 0.46);
+    assert_true(s.recovery.repurchase_unresolved_major == 0.19);
+    assert_true(s.recovery.repurchase_resolved_minor == 0.70);
+    assert_true(s.recovery.repurchase_resolved_major == 0.54);
+    assert_true(s.recovery.repurchase_quick_minor == 0.95);
+    assert_true(s.recovery.repurchase_quick_major == 0.82);
+    assert_true(s.online.review_rate_satisfied == 0.01);
+    assert_true(s.online.review_rate_dissatisfied == 0.05);
+    assert_int_equal(s.online.review_reach, 20);
+    assert_int_equal(s.online.review_weight, 1);
+    assert_false(s.loyalty.enabled);
+    assert_int_equal(s.loyalty.enroll_after, 3);
+    assert_true(s.loyalty.churn_reduction == 0.5);
+    assert_true(s.economics.price == 10 && s.economics.discount_rate == 0.0003);
+    assert_true(s.ic.p == 0.2);
+    assert_int_equal(s.ic.seeds, 10);
+    assert_true(s.sir.beta == 0.2 && s.sir.gamma == 0.5);
+    assert_int_equal(s.sir.seeds, 10);
+    assert_true(s.bass.p == 0.03 && s.bass.q == 0.38);
+    /* every kind of model, in enum order */
+    const char *const kinds[] = {"wom", "ic", "sir", "bass"};
+    const int expected[] = {WOM_KIND_WOM, WOM_KIND_IC, WOM_KIND_SIR, WOM_KIND_BASS};
+    for (int i = 3; i >= 0; i--) {
+        char assignment[32];
+        snprintf(assignment, sizeof assignment, "model.kind=%s", kinds[i]);
+        set(config, assignment);
+        assert_int_equal(scenario_at(config, 0).model.kind, expected[i]);
+    }
+    expect_set_error("model.kind=sri", "did you mean 'sir'?");
+    /* the dump keeps the sections in their order */
+    char *text = dump(config);
+    const char *order[] = {"\n[model]\n",     "\n[adoption]\n", "\n[service]\n", "\n[employees]\n",
+                           "\n[wom]\n",       "\n[recovery]\n", "\n[online]\n",  "\n[loyalty]\n",
+                           "\n[economics]\n", "\n[ic]\n",       "\n[sir]\n",     "\n[bass]\n"};
+    const char *previous = strstr(text, "\n[population]\n");
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        const char *here = strstr(text, order[i]);
+        assert_non_null(here);
+        assert_true(here > previous);
+        previous = here;
+    }
+    assert_non_null(strstr(text, "\n[recovery]\nrepurchase_silent_minor = 0.37\ncomplain_rate = "
+                                 "0.037\n"));
+    assert_non_null(strstr(text, "\ndirected = false\nexpectations =\n"));
+    assert_null(strstr(text, "[failure"));
+    free(text);
+    wom_config_free(config);
 }
 
 /* ---- reading files ---------------------------------------------------- */
@@ -247,6 +338,47 @@ static void test_full_file(void **state) {
     assert_int_equal(s.wom.tell_distribution, WOM_TELL_NEGBIN);
     assert_true(s.wom.dispersion == 1.75);
     assert_true(s.recovery.repurchase_silent_minor == 0.41);
+    assert_int_equal(s.segments.expectation_count, 1);
+    assert_true(s.segments.expectations[0] == 0.385);
+    assert_true(s.population.intermediaries == 0.0273);
+    assert_int_equal(s.population.intermediary_seeding, WOM_SEEDING_DEGREE);
+    assert_int_equal(s.population.intermediary_weight, 7);
+    assert_int_equal(s.model.kind, WOM_KIND_SIR);
+    assert_int_equal(s.service.returning_after, 4);
+    assert_true(s.employees.satisfaction == 0.615);
+    assert_true(s.employees.effect == 1.35);
+    assert_true(s.wom.forward_prob == 0.0185);
+    assert_true(s.wom.forward_tell_mean == 2.65);
+    assert_true(s.recovery.complain_rate == 0.0433);
+    assert_true(s.recovery.success_rate == 0.615);
+    assert_true(s.recovery.quick_share == 0.385);
+    assert_true(s.recovery.paradox);
+    assert_int_equal(s.recovery.attitude_bonus, 9);
+    assert_true(s.recovery.tell_mean == 4.25);
+    assert_true(s.recovery.repurchase_silent_major == 0.087);
+    assert_true(s.recovery.repurchase_unresolved_minor == 0.455);
+    assert_true(s.recovery.repurchase_unresolved_major == 0.193);
+    assert_true(s.recovery.repurchase_resolved_minor == 0.715);
+    assert_true(s.recovery.repurchase_resolved_major == 0.535);
+    assert_true(s.recovery.repurchase_quick_minor == 0.945);
+    assert_true(s.recovery.repurchase_quick_major == 0.815);
+    assert_true(s.online.review_rate_satisfied == 0.0117);
+    assert_true(s.online.review_rate_dissatisfied == 0.0535);
+    assert_int_equal(s.online.review_reach, 23);
+    assert_int_equal(s.online.review_weight, 2);
+    assert_true(s.loyalty.enabled);
+    assert_int_equal(s.loyalty.enroll_after, 5);
+    assert_true(s.loyalty.churn_reduction == 0.435);
+    assert_true(s.economics.price == 12.75);
+    assert_true(s.economics.discount_rate == 0.00027);
+    assert_true(s.ic.p == 0.185);
+    assert_int_equal(s.ic.seeds, 13);
+    assert_true(s.sir.beta == 0.215);
+    assert_true(s.sir.gamma == 0.465);
+    assert_int_equal(s.sir.seeds, 17);
+    assert_true(s.bass.p == 0.0315);
+    assert_true(s.bass.q == 0.365);
+    assert_int_equal(s.failure_count, 0);
     /* keys the file leaves out keep their defaults */
     assert_true(s.network.mean_degree == 10.0);
     assert_true(s.network.p_in == 0.01);
@@ -617,6 +749,422 @@ static void test_points_mixed_radix(void **state) {
     wom_config_free(config);
 }
 
+/* ---- failure modes ---------------------------------------------------- */
+
+static void expect_mode(const wom_failure_mode_t *mode, const char *name, double rate, int severity,
+                        int applies_to) {
+    assert_string_equal(mode->name, name);
+    assert_true(mode->rate == rate);
+    assert_int_equal(mode->severity, severity);
+    assert_int_equal(mode->applies_to, applies_to);
+}
+
+static void test_failure_sections(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, FAILURES, &error), WOM_OK);
+    assert_int_equal(wom_config_points(config), 1);
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(s.failure_count, 2);
+    expect_mode(&s.failures[0], "late-delivery", 0.0385, WOM_SEVERITY_MAJOR, WOM_APPLIES_NEW);
+    expect_mode(&s.failures[1], "Wrong_Item-2", 0.0117, WOM_SEVERITY_MINOR, WOM_APPLIES_RETURNING);
+    assert_true(s.service.purchase_rate == 0.117);
+    assert_true(s.service.quality == 0.9);
+    /* a second file adds to a mode by name and keeps the order */
+    read_text(config, "[failure.Wrong_Item-2]\nseverity = major\n[failure.damaged]\nrate = "
+                      "0.0061\napplies_to = all\n");
+    s = scenario_at(config, 0);
+    assert_int_equal(s.failure_count, 3);
+    expect_mode(&s.failures[0], "late-delivery", 0.0385, WOM_SEVERITY_MAJOR, WOM_APPLIES_NEW);
+    expect_mode(&s.failures[1], "Wrong_Item-2", 0.0117, WOM_SEVERITY_MAJOR, WOM_APPLIES_RETURNING);
+    expect_mode(&s.failures[2], "damaged", 0.0061, WOM_SEVERITY_MINOR, WOM_APPLIES_ALL);
+    /* a failed read opens no mode */
+    char path[64];
+    const char *bad = "[failure.lost-parcel]\nrate = 0.0273\n[service]\nbogus = 1\n";
+    write_temp(path, bad, strlen(bad));
+    assert_int_equal(wom_config_read_file(config, path, &error), WOM_ECONFIG);
+    assert_int_equal(error.line, 4);
+    unlink(path);
+    assert_int_equal(scenario_at(config, 0).failure_count, 3);
+    wom_config_free(config);
+}
+
+static void test_failure_set(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    set(config, "failure.late-delivery.rate=0.02");
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(s.failure_count, 1);
+    expect_mode(&s.failures[0], "late-delivery", 0.02, WOM_SEVERITY_MINOR, WOM_APPLIES_ALL);
+    wom_config_free(config);
+    config = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, FAILURES, &error), WOM_OK);
+    set(config, "failure.late-delivery.rate = 0.0273"); /* overrides */
+    set(config, "failure.Wrong_Item-2.applies_to=all");
+    set(config, "failure.damaged.severity=major"); /* opens a third mode, without a rate */
+    expect_rule_error(config, "--set", 0, "failure.damaged needs a rate");
+    set(config, "failure.damaged.rate=0.0061");
+    s = scenario_at(config, 0);
+    assert_int_equal(s.failure_count, 3);
+    expect_mode(&s.failures[0], "late-delivery", 0.0273, WOM_SEVERITY_MAJOR, WOM_APPLIES_NEW);
+    expect_mode(&s.failures[1], "Wrong_Item-2", 0.0117, WOM_SEVERITY_MINOR, WOM_APPLIES_ALL);
+    expect_mode(&s.failures[2], "damaged", 0.0061, WOM_SEVERITY_MAJOR, WOM_APPLIES_ALL);
+    /* a failed override opens no mode and changes nothing */
+    char before[65], after[65];
+    assert_int_equal(wom_config_hash(config, before), WOM_OK);
+    assert_int_equal(wom_config_set(config, "failure.ghost.rate=1.385", &error), WOM_ECONFIG);
+    expect_message(&error, "failure.ghost.rate = 1.385 is out of range [0, 1]");
+    assert_int_equal(wom_config_set(config, "failure.ghost.severity=huge", &error), WOM_ECONFIG);
+    expect_message(&error, "unknown value 'huge' for failure.ghost.severity (expected one of: "
+                           "minor, major)");
+    assert_int_equal(wom_config_set(config, "failure.damaged.rate=-0.5", &error), WOM_ECONFIG);
+    assert_int_equal(wom_config_hash(config, after), WOM_OK);
+    assert_string_equal(before, after);
+    assert_int_equal(scenario_at(config, 0).failure_count, 3);
+    assert_true(scenario_at(config, 0).failures[2].rate == 0.0061);
+    wom_config_free(config);
+    expect_set_error("failure.ghost.rat=0.0385",
+                     "unknown key 'rat' in [failure.ghost] (did you mean 'rate'?)");
+    expect_set_error("failure.rate=0.0385", "--set expects section.key=value");
+    expect_set_error("failure.late-delivery=0.0385", "--set expects section.key=value");
+    expect_set_error("failure.late delivery.rate=0.0385", "may only have letters, digits");
+    expect_set_error("failure..rate=0.0385", "a failure mode needs a name");
+}
+
+static void test_failure_sweep(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    set(config, "service.purchase_rate=0.117, 0.385");
+    set(config, "failure.x.rate=0.01:0.05:0.02");
+    assert_int_equal(wom_config_points(config), 6);
+    const double purchase[6] = {0.117, 0.117, 0.117, 0.385, 0.385, 0.385};
+    const double rate[6] = {0.01, 0.03, 0.05, 0.01, 0.03, 0.05};
+    for (size_t p = 0; p < 6; p++) {
+        wom_scenario_t s = scenario_at(config, p);
+        assert_true(s.service.purchase_rate == purchase[p]);
+        assert_int_equal(s.failure_count, 1);
+        assert_true(s.failures[0].rate == rate[p]);
+    }
+    /* a sweep in a failure section, set after the others: it varies fastest */
+    read_text(config, "[failure.late-delivery]\nrate = 0.0117, 0.0385\n"
+                      "severity = minor, major\n");
+    assert_int_equal(wom_config_points(config), 24);
+    wom_scenario_t s = scenario_at(config, 13);
+    /* 13 = ((1 * 3 + 0) * 2 + 1) * 2 + 1 */
+    assert_true(s.service.purchase_rate == 0.385);
+    assert_true(s.failures[0].rate == 0.01);
+    assert_true(s.failures[1].rate == 0.0117);
+    assert_int_equal(s.failures[1].severity, WOM_SEVERITY_MAJOR);
+    s = scenario_at(config, 6);
+    assert_true(s.service.purchase_rate == 0.117);
+    assert_true(s.failures[0].rate == 0.03);
+    assert_true(s.failures[1].rate == 0.0385);
+    assert_int_equal(s.failures[1].severity, WOM_SEVERITY_MINOR);
+    expect_dump_line(config, "\n[failure.late-delivery]\nrate = 0.0117, 0.0385\n"
+                             "severity = minor, major\napplies_to = all\n");
+    wom_config_free(config);
+    expect_set_error("failure.x.rate=0.01, 1.5", "failure.x.rate = 1.5 is out of range");
+    expect_set_error("failure.x.applies_to=new, old", "unknown value 'old'");
+}
+
+static void test_failure_names(void **state) {
+    (void)state;
+    expect_file_error("[service]\npurchase_rate = 0.117\n[failure.late delivery]\nrate = 0.0385\n",
+                      3,
+                      "failure mode name 'late delivery' may only have letters, digits, '-' "
+                      "and '_'");
+    expect_file_error("[failure.caf\xC3\xA9]\nrate = 0.0385\n", 1, "may only have letters");
+    expect_file_error("[failure.a.b]\nrate = 0.0385\n", 1, "failure mode name 'a.b'");
+    expect_file_error("\n[failure.]\nrate = 0.0385\n", 2, "a failure mode needs a name");
+    expect_file_error("[failure]\nrate = 0.0385\n", 1,
+                      "[failure] needs a name: write "
+                      "[failure.NAME]");
+    expect_file_error("[failures.late]\n", 1,
+                      "unknown section [failures.late] (did you mean [failure.late]?)");
+    expect_file_error("[falure]\n", 1, "unknown section [falure] (did you mean [failure.NAME]?)");
+    char text[256];
+    snprintf(text, sizeof text, "[failure.%048d]\nrate = 0.0385\n", 7);
+    expect_file_error(text, 1, "is longer than 47 characters");
+    /* 47 characters fit, although inih cuts section names at 49 bytes */
+    snprintf(text, sizeof text, "[failure.%047d]\nrate = 0.0385\nseverity = major\n", 7);
+    wom_config_t *config = new_config();
+    read_text(config, text);
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(strlen(s.failures[0].name), 47);
+    assert_true(s.failures[0].rate == 0.0385);
+    assert_int_equal(s.failures[0].severity, WOM_SEVERITY_MAJOR);
+    wom_config_free(config);
+}
+
+/* A file of `count` failure sections, each with a rate. */
+static void failure_file(char *text, size_t size, int count) {
+    size_t n = 0;
+    for (int i = 0; i < count; i++) {
+        n += (size_t)snprintf(text + n, size - n, "[failure.mode-%d]\nrate = 0.00%d7\n", i, i);
+    }
+}
+
+static void test_too_many_failures(void **state) {
+    (void)state;
+    char text[2048];
+    failure_file(text, sizeof text, WOM_MAX_FAILURES);
+    wom_config_t *config = new_config();
+    read_text(config, text);
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(s.failure_count, WOM_MAX_FAILURES);
+    assert_string_equal(s.failures[15].name, "mode-15");
+    assert_true(s.failures[15].rate == 0.00157);
+    wom_error_t error;
+    assert_int_equal(wom_config_set(config, "failure.one-more.rate=0.0385", &error), WOM_ECONFIG);
+    expect_message(&error, "more than 16 failure modes");
+    set(config, "failure.mode-3.rate=0.0385"); /* an existing mode is still fine */
+    wom_config_free(config);
+    failure_file(text, sizeof text, WOM_MAX_FAILURES + 1);
+    expect_file_error(text, 33, "[failure.mode-16]: more than 16 failure modes");
+}
+
+static void test_failure_missing_rate(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    char path[64];
+    const char *text = "[service]\npurchase_rate = 0.117\n\n[failure.late-delivery]\n"
+                       "severity = major\n";
+    write_temp(path, text, strlen(text));
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, path, &error), WOM_OK);
+    expect_rule_error(config, path, 4, "failure.late-delivery needs a rate");
+    /* the dump leaves the rate out and reads back the same */
+    char *first = dump(config);
+    assert_non_null(
+        strstr(first, "\n[failure.late-delivery]\nseverity = major\napplies_to = all\n"));
+    unlink(path);
+    write_temp(path, first, strlen(first));
+    wom_config_t *again = new_config();
+    assert_int_equal(wom_config_read_file(again, path, &error), WOM_OK);
+    char *second = dump(again);
+    assert_string_equal(first, second);
+    long line = 1; /* of the section's header in the dump */
+    for (const char *c = second; strncmp(c, "[failure.late-delivery]\n", 24) != 0; c++) {
+        assert_true(*c != '\0');
+        line += *c == '\n';
+    }
+    expect_rule_error(again, path, line, "failure.late-delivery needs a rate");
+    unlink(path);
+    free(first);
+    free(second);
+    wom_config_free(again);
+    wom_config_free(config);
+}
+
+static void test_failure_unknown_key(void **state) {
+    (void)state;
+    expect_file_error("[failure.late-delivery]\nrat = 0.0385\n", 2,
+                      "unknown key 'rat' in [failure.late-delivery] (did you mean 'rate'?)");
+    expect_file_error("[failure.x]\nrate = 0.0385\nseverty = major\n", 3,
+                      "(did you mean 'severity'?)");
+    expect_file_error("[failure.x]\napplies = new\n", 2, "(did you mean 'applies_to'?)");
+    expect_file_error("[failure.x]\nquality = 0.835\n", 2, "unknown key 'quality' in [failure.x]");
+    expect_file_error("[failure.x]\nrate = 0.0385\n[service]\nquality = 0.9\n[failure.x]\n"
+                      "rate = 0.0117\n",
+                      6, "duplicate key failure.x.rate (first set on line 2)");
+    expect_file_error("[failure.x]\nrate = 1.385\n", 2,
+                      "failure.x.rate = 1.385 is out of range [0, 1]");
+    expect_file_error("[failure.x]\nrate = 0.0385\napplies_to = returnig\n", 3,
+                      "unknown value 'returnig' for failure.x.applies_to (expected one of: all, "
+                      "new, returning); did you mean 'returning'?");
+    expect_file_error("[failure.x]\nrate =\n", 2, "failure.x.rate has no value");
+}
+
+static void test_quality_with_failures(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    char path[64];
+    const char *text = "[service]\nquality = 0.835\n[failure.late-delivery]\nrate = 0.0385\n";
+    write_temp(path, text, strlen(text));
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, path, &error), WOM_OK);
+    expect_rule_error(config, path, 2,
+                      "service.quality is not used when [failure.*] sections are given; remove "
+                      "it or the failure sections");
+    unlink(path);
+    set(config, "service.quality=0.9"); /* the default value is fine, set or not */
+    assert_int_equal(scenario_at(config, 0).failure_count, 1);
+    set(config, "service.quality=0.9, 0.77");
+    scenario_at(config, 0);
+    wom_scenario_t s;
+    assert_int_equal(wom_config_scenario(config, 1, &s, &error), WOM_ECONFIG);
+    assert_string_equal(error.file, "--set");
+    expect_message(&error, "service.quality is not used");
+    wom_config_free(config);
+    /* quality alone is fine */
+    config = new_config();
+    set(config, "service.quality=0.77");
+    assert_true(scenario_at(config, 0).service.quality == 0.77);
+    wom_config_free(config);
+}
+
+static void test_expectations(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    set(config, "network.model=sbm");
+    set(config, "network.blocks=41, 37, 23");
+    set(config, "network.expectations= 0.385,-0.25 ,  2.5");
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_int_equal(s.segments.expectation_count, 3);
+    assert_true(s.segments.expectations[0] == 0.385);
+    assert_true(s.segments.expectations[1] == -0.25);
+    assert_true(s.segments.expectations[2] == 2.5);
+    assert_int_equal(wom_config_points(config), 1);
+    expect_dump_line(config, "\nexpectations = 0.385, -0.25, 2.5\n");
+    set(config, "network.expectations=-0.615"); /* one value for every segment */
+    assert_int_equal(scenario_at(config, 0).segments.expectation_count, 1);
+    set(config, "network.expectations=0.385, 1.5");
+    expect_rule_error(config, "--set", 0,
+                      "network.expectations has 2 values but the network has 3 segments");
+    set(config, "network.expectations=");
+    assert_int_equal(scenario_at(config, 0).segments.expectation_count, 0);
+    wom_config_free(config);
+    expect_rule_error_after(
+        (const char *const[]){"network.expectations=0.385, 1.5", "network.model=ring", NULL},
+        "network.expectations has 2 values but the network has 1 segment");
+    expect_set_error("network.expectations=0.385, 10.5",
+                     "network.expectations = 10.5 is out of range [-1, 10]");
+    expect_set_error("network.expectations=-1.25", "network.expectations = -1.25 is out of range");
+    expect_set_error("network.expectations=0.385, x", "network.expectations: malformed number 'x'");
+    expect_set_error("network.expectations=0.385,,1", "network.expectations: empty item");
+    expect_set_error("network.expectations=0.1:0.3:0.1",
+                     "network.expectations cannot be swept (its commas list the values per "
+                     "segment)");
+    char many[400] = "network.expectations=0.5";
+    for (int i = 0; i < WOM_MAX_BLOCKS; i++) {
+        strcat(many, ",1");
+    }
+    expect_set_error(many, "network.expectations: more than 64 values");
+}
+
+static void test_seed_rules(void **state) {
+    (void)state;
+    expect_rule_error_after((const char *const[]){"network.model=ring", "network.nodes=9",
+                                                  "model.kind=ic", "ic.seeds=10", NULL},
+                            "ic.seeds = 10 must be at most network.nodes = 9");
+    expect_rule_error_after((const char *const[]){"network.model=sbm", "network.blocks=4, 3",
+                                                  "sir.seeds=8", "model.kind=sir", NULL},
+                            "sir.seeds = 8 must be at most the sum of network.blocks = 7");
+    expect_rule_error_after(
+        (const char *const[]){"network.model=karate", "model.kind=ic", "ic.seeds=35", NULL},
+        "ic.seeds = 35 must be at most the karate graph's nodes = 34");
+    wom_config_t *config = new_config();
+    set(config, "network.model=ring");
+    set(config, "network.nodes=9");
+    set(config, "ic.seeds=10");
+    set(config, "sir.seeds=10");
+    scenario_at(config, 0); /* the seeds of other kinds are not checked */
+    set(config, "model.kind=sir");
+    expect_rule_error(config, "--set", 0, "sir.seeds = 10 must be at most network.nodes = 9");
+    set(config, "sir.seeds=9");
+    assert_int_equal(scenario_at(config, 0).sir.seeds, 9);
+    set(config, "network.model=karate");
+    set(config, "sir.seeds=34");
+    assert_int_equal(scenario_at(config, 0).sir.seeds, 34);
+    wom_config_free(config);
+}
+
+static void test_failure_dump_round_trip(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, FAILURES, &error), WOM_OK);
+    set(config, "failure.z.rate=0.0061, 0.0097");
+    set(config, "failure.z.applies_to=returning");
+    set(config, "network.model=sbm");
+    /* 64 blocks and 64 expectations at full precision: a list longer than
+     * any line, which the dump wraps and the reader joins */
+    char blocks[900] = "network.blocks=41", expectations[2000] = "network.expectations=";
+    for (int i = 1; i < WOM_MAX_BLOCKS; i++) {
+        strcat(blocks, ", 41");
+    }
+    for (int i = 0; i < WOM_MAX_BLOCKS; i++) {
+        char item[40];
+        snprintf(item, sizeof item, "%s-0.%016d", i ? ", " : "", 1234567890 + 7 * i);
+        strcat(expectations, item);
+    }
+    set(config, blocks);
+    set(config, expectations);
+    char *text = dump(config);
+    const char *bass = strstr(text, "\n[bass]\n");
+    const char *late = strstr(text, "\n\n[failure.late-delivery]\nrate = 0.0385\nseverity = "
+                                    "major\napplies_to = new\n\n[failure.Wrong_Item-2]\nrate = "
+                                    "0.0117\nseverity = minor\napplies_to = returning\n\n"
+                                    "[failure.z]\nrate = 0.0061, 0.0097\nseverity = minor\n"
+                                    "applies_to = returning\n");
+    assert_non_null(bass);
+    assert_non_null(late);
+    assert_true(late > bass);
+    for (const char *line = text; *line != '\0'; line = strchr(line, '\n') + 1) {
+        assert_true(strcspn(line, "\n") < 100);
+    }
+    char path[64];
+    write_temp(path, text, strlen(text));
+    wom_config_t *again = new_config();
+    assert_int_equal(wom_config_read_file(again, path, &error), WOM_OK);
+    unlink(path);
+    char *text_again = dump(again);
+    assert_string_equal(text_again, text);
+    char hash[65], hash_again[65];
+    assert_int_equal(wom_config_hash(config, hash), WOM_OK);
+    assert_int_equal(wom_config_hash(again, hash_again), WOM_OK);
+    assert_string_equal(hash, hash_again);
+    assert_int_equal(wom_config_points(again), 2);
+    wom_scenario_t a = scenario_at(config, 1), b = scenario_at(again, 1);
+    assert_int_equal(b.failure_count, 3);
+    for (int i = 0; i < 3; i++) {
+        expect_mode(&b.failures[i], a.failures[i].name, a.failures[i].rate, a.failures[i].severity,
+                    a.failures[i].applies_to);
+    }
+    assert_true(b.failures[2].rate == 0.0097);
+    assert_int_equal(b.segments.expectation_count, WOM_MAX_BLOCKS);
+    assert_true(b.segments.expectations[63] == -0.0000001234568331);
+    assert_true(memcmp(a.segments.expectations, b.segments.expectations,
+                       sizeof a.segments.expectations) == 0);
+    free(text_again);
+    free(text);
+    wom_config_free(again);
+    wom_config_free(config);
+}
+
+static void test_failure_hash(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    char plain[65], with[65], changed[65];
+    assert_int_equal(wom_config_hash(config, plain), WOM_OK);
+    set(config, "failure.late-delivery.rate=0.0385");
+    assert_int_equal(wom_config_hash(config, with), WOM_OK);
+    assert_string_not_equal(plain, with);
+    set(config, "failure.late-delivery.severity=major");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_not_equal(with, changed);
+    set(config, "failure.late-delivery.severity=minor"); /* back to the default */
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_equal(with, changed);
+    set(config, "failure.late-delivery.rate=0.0386");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_not_equal(with, changed);
+    /* the order of the modes is part of the scenario */
+    wom_config_t *one = new_config(), *two = new_config();
+    set(one, "failure.a.rate=0.0117");
+    set(one, "failure.b.rate=0.0385");
+    set(two, "failure.b.rate=0.0385");
+    set(two, "failure.a.rate=0.0117");
+    assert_int_equal(wom_config_hash(one, plain), WOM_OK);
+    assert_int_equal(wom_config_hash(two, with), WOM_OK);
+    assert_string_not_equal(plain, with);
+    wom_config_free(one);
+    wom_config_free(two);
+    wom_config_free(config);
+}
+
 /* ---- rules joining keys ----------------------------------------------- */
 
 static void test_rules_cite_lines(void **state) {
@@ -797,6 +1345,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_table),
         cmocka_unit_test(test_defaults_resolve),
+        cmocka_unit_test(test_new_defaults),
         cmocka_unit_test(test_full_file),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_section),
@@ -820,6 +1369,18 @@ int main(void) {
         cmocka_unit_test(test_split_values),
         cmocka_unit_test(test_sweep_keys),
         cmocka_unit_test(test_points_mixed_radix),
+        cmocka_unit_test(test_failure_sections),
+        cmocka_unit_test(test_failure_set),
+        cmocka_unit_test(test_failure_sweep),
+        cmocka_unit_test(test_failure_names),
+        cmocka_unit_test(test_too_many_failures),
+        cmocka_unit_test(test_failure_missing_rate),
+        cmocka_unit_test(test_failure_unknown_key),
+        cmocka_unit_test(test_quality_with_failures),
+        cmocka_unit_test(test_expectations),
+        cmocka_unit_test(test_seed_rules),
+        cmocka_unit_test(test_failure_dump_round_trip),
+        cmocka_unit_test(test_failure_hash),
         cmocka_unit_test(test_rules_cite_lines),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_rules_hold),
