@@ -123,7 +123,7 @@ static void scenario_name(const char *path, char *name, size_t size) {
  * in parallel, else one model with a worker per thread. */
 static wom_status check_run_memory(const wom_scenario_t *scenario, const wom_graph_t *graph,
                                    const run_options_t *options, wom_error_t *error) {
-    wom_graph_stats_t stats;
+
     uint64_t replications = (uint64_t)scenario->simulation.replications;
     uint64_t threads = (uint64_t)options->threads;
     uint64_t rows =
@@ -132,7 +132,7 @@ static wom_status check_run_memory(const wom_scenario_t *scenario, const wom_gra
         replications >= threads
             ? threads * wom_model_estimate_bytes(graph->nodes, graph->max_degree, 1)
             : wom_model_estimate_bytes(graph->nodes, graph->max_degree, options->threads);
-    uint64_t network = wom_graph_stats(graph, &stats) == WOM_OK ? stats.bytes : 0;
+    uint64_t network = wom_graph_bytes(graph);
     uint64_t needed = network + rows + models;
     if (options->max_bytes != 0 && needed > options->max_bytes) {
         return wom_error_set(error, WOM_ETOOBIG, "", 0,
@@ -150,7 +150,9 @@ typedef struct {
     wom_config_t *config;
     wom_graph_t *graph;
     wom_run_result_t result;
+    wom_metrics_layout_t layout;
     wom_stats_summary_t *series;
+    wom_analytic_t analytic; /* reference kinds only */
 } run_state_t;
 
 static void release(run_state_t *state) {
@@ -217,10 +219,17 @@ static wom_status simulate(const run_options_t *options, run_state_t *state, con
             wom_run_point(&scenario, state->graph, 0, options->threads, NULL, NULL, &state->result);
     }
     if (status == WOM_OK) {
-        status = wom_stats_series(&state->result, &state->series);
+        wom_metrics_layout_init(&state->layout, &scenario);
+        status = wom_stats_series(&state->result, &state->layout, &state->series);
+    }
+    bool reference = scenario.model.kind != WOM_KIND_WOM;
+    if (status == WOM_OK && reference) {
+        status = wom_analytic_compute(&scenario, state->graph, &state->analytic);
     }
     if (status == WOM_OK) {
-        wom_output_run_t run = {name, hash, &scenario, state->graph, &state->result, state->series};
+        wom_output_run_t run = {
+            name,           hash,           &scenario,     state->graph,
+            &state->result, &state->layout, state->series, reference ? &state->analytic : NULL};
         status = wom_output_write_run(dir, &run, error);
     }
     return status;

@@ -1024,15 +1024,18 @@ static igraph_error_t view_stats(const igraph_t *view, uint32_t nodes, wom_graph
     return code;
 }
 
+uint64_t wom_graph_bytes(const wom_graph_t *graph) {
+    return ((uint64_t)graph->nodes + 1) * sizeof *graph->offsets +
+           graph->arcs * sizeof *graph->targets + (uint64_t)graph->nodes * sizeof *graph->segment;
+}
+
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats) {
     memset(stats, 0, sizeof *stats);
     stats->nodes = graph->nodes;
     stats->edges = graph->directed ? graph->arcs : graph->arcs / 2;
     stats->mean_degree = graph->nodes > 0 ? (double)graph->arcs / graph->nodes : 0.0;
     stats->max_degree = graph->max_degree;
-    stats->bytes = ((uint64_t)graph->nodes + 1) * sizeof *graph->offsets +
-                   graph->arcs * sizeof *graph->targets +
-                   (uint64_t)graph->nodes * sizeof *graph->segment;
+    stats->bytes = wom_graph_bytes(graph);
     if (degree_quartiles(graph, stats->degree_quartiles) != WOM_OK) {
         return WOM_ENOMEM;
     }

@@ -1,32 +1,92 @@
-/* metrics.c: column names and derived metrics of the per-step row.
+/* metrics.c: column layouts and derived metrics. Workload: a few columns x
+ * steps x replications, once per run after the simulation.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/metrics.h"
 
-static const char *const column_names[WOM_M_COLUMNS] = {
+#include <stdio.h>
+#include <string.h>
+
+static const char *const counter_names[WOM_M_COUNTERS] = {
     [WOM_M_UNAWARE] = "unaware",
     [WOM_M_PROSPECTS] = "prospects",
     [WOM_M_CUSTOMERS] = "customers",
     [WOM_M_LOST] = "lost",
     [WOM_M_ENCOUNTERS] = "encounters",
     [WOM_M_SATISFIED] = "satisfied",
+    [WOM_M_FAILURES] = "failures",
+    [WOM_M_COMPLAINTS] = "complaints",
+    [WOM_M_RECOVERED] = "recovered",
     [WOM_M_DISSATISFIED] = "dissatisfied",
     [WOM_M_MSGS_POS] = "msgs_pos",
     [WOM_M_MSGS_NEG] = "msgs_neg",
+    [WOM_M_REVIEWS_POS] = "reviews_pos",
+    [WOM_M_REVIEWS_NEG] = "reviews_neg",
     [WOM_M_REACHED_POS] = "reached_pos",
     [WOM_M_REACHED_NEG] = "reached_neg",
     [WOM_M_PROMOTERS] = "promoters",
     [WOM_M_DETRACTORS] = "detractors",
+    [WOM_M_LOYAL] = "loyal",
     [WOM_M_TOLD_BY_SATISFIED] = "told_by_satisfied",
     [WOM_M_TOLD_BY_DISSATISFIED] = "told_by_dissatisfied",
+    [WOM_M_TOLD_BY_RECOVERED] = "told_by_recovered",
+    [WOM_M_FORWARDED] = "forwarded",
     [WOM_M_TELLS_CAPPED] = "tells_capped",
-    [WOM_M_REPUTATION] = "reputation",
+    [WOM_M_SUSCEPTIBLE] = "susceptible",
+    [WOM_M_ACTIVE] = "active",
+    [WOM_M_REMOVED] = "removed",
+    [WOM_M_ADOPTERS] = "adopters",
 };
 
-const char *wom_metrics_name(int column) {
-    if (column < 0 || column >= WOM_M_COLUMNS) {
-        return "?";
+static void add_column(wom_metrics_layout_t *layout, int id, const char *name) {
+    if (layout->count < WOM_METRICS_MAX_COLUMNS) {
+        layout->id[layout->count] = id;
+        snprintf(layout->name[layout->count], WOM_METRICS_NAME, "%s", name);
+        layout->count++;
     }
-    return column_names[column];
+}
+
+static void add_counters(wom_metrics_layout_t *layout, int first, int last) {
+    for (int id = first; id <= last; id++) {
+        add_column(layout, id, counter_names[id]);
+    }
+}
+
+static void add_wom_columns(wom_metrics_layout_t *layout, const wom_scenario_t *scenario) {
+    add_counters(layout, WOM_M_UNAWARE, WOM_M_TELLS_CAPPED);
+    for (int mode = 0; mode < scenario->failure_count; mode++) {
+        char name[WOM_METRICS_NAME];
+        snprintf(name, sizeof name, "failures_%s", scenario->failures[mode].name);
+        add_column(layout, WOM_M_FAILURE_MODE + mode, name);
+    }
+    add_column(layout, WOM_M_REPUTATION, "reputation");
+    add_column(layout, WOM_M_REVENUE, "revenue");
+    add_column(layout, WOM_M_VALUE, "value");
+}
+
+void wom_metrics_layout_init(wom_metrics_layout_t *layout, const wom_scenario_t *scenario) {
+    memset(layout, 0, sizeof *layout);
+    layout->price = scenario->economics.price;
+    layout->discount_rate = scenario->economics.discount_rate;
+    switch (scenario->model.kind) {
+    case WOM_KIND_IC:
+    case WOM_KIND_SIR:
+        add_counters(layout, WOM_M_SUSCEPTIBLE, WOM_M_REMOVED);
+        break;
+    case WOM_KIND_BASS:
+        add_counters(layout, WOM_M_ADOPTERS, WOM_M_ADOPTERS);
+        break;
+    default:
+        add_wom_columns(layout, scenario);
+    }
+}
+
+int wom_metrics_find(const wom_metrics_layout_t *layout, const char *name) {
+    for (int column = 0; column < layout->count; column++) {
+        if (strcmp(layout->name[column], name) == 0) {
+            return column;
+        }
+    }
+    return -1;
 }
 
 /* An NPS-like net score over the agents who know the business. */
@@ -36,12 +96,28 @@ static double reputation(const wom_metrics_row_t *row, uint32_t agents) {
     return 100.0 * net / (double)(aware > 1 ? aware : 1);
 }
 
-double wom_metrics_value(const wom_metrics_row_t *row, int column, uint32_t agents) {
-    if (column == WOM_M_REPUTATION) {
-        return reputation(row, agents);
+void wom_metrics_series(const wom_metrics_layout_t *layout, int column,
+                        const wom_metrics_row_t *rows, uint32_t steps, uint32_t agents,
+                        double *values) {
+    int id = layout->id[column];
+    double value = 0, discount = 1;
+    for (uint32_t t = 0; t <= steps; t++) {
+        const wom_metrics_row_t *row = &rows[t];
+        double revenue = layout->price * (double)row->count[WOM_M_ENCOUNTERS];
+        switch (id) {
+        case WOM_M_REPUTATION:
+            values[t] = reputation(row, agents);
+            break;
+        case WOM_M_REVENUE:
+            values[t] = revenue;
+            break;
+        case WOM_M_VALUE:
+            value += revenue * discount;
+            values[t] = value;
+            break;
+        default:
+            values[t] = (double)row->count[id];
+        }
+        discount /= 1 + layout->discount_rate;
     }
-    if (column < 0 || column >= WOM_M_COUNTERS) {
-        return 0;
-    }
-    return (double)row->count[column];
 }

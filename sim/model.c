@@ -5,8 +5,10 @@
  * phases is exact: within a step an agent's phases read and write only its
  * own state, except telling, which writes the other inbox buffer that is
  * read next step. Each agent draws its Bernoulli words from one keyed
- * stream (one Philox block covers four decisions); GSL is called once per
- * tell, for the number told.
+ * stream (one Philox block covers four decisions), compared with integer
+ * thresholds computed once; GSL is called once per tell, for the number
+ * told. The reference kinds (reference.c) share the arrays and the
+ * dispatch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/model.h"
 
@@ -18,13 +20,10 @@
 #include <omp.h>
 #endif
 
+#include "womsim/reference.h"
 #include "womsim/rng.h"
 
-typedef struct {
-    uint32_t *inbox; /* the receiving inbox buffer of this valence */
-    int64_t delivered;
-    int64_t capped;
-} tell_result_t;
+/* ---- allocation and the precomputed thresholds ---- */
 
 static void free_workers(wom_model_t *model) {
     if (model->workers == NULL) {
@@ -46,24 +45,20 @@ void wom_model_free(wom_model_t *model) {
     free(model->state);
     free(model->attitude);
     free(model->purchases);
-    free(model->heard);
+    free(model->flags);
     for (int b = 0; b < 2; b++) {
-        free(model->inbox_pos[b]);
-        free(model->inbox_neg[b]);
+        for (int v = 0; v < 2; v++) {
+            free(model->inbox[b].count[v]);
+            free(model->inbox[b].weight[v]);
+        }
     }
-    free(model->adoption_threshold);
+    free(model->thresholds.adoption);
+    free(model->thresholds.failure);
     free(model->seeding_rank);
     free(model);
 }
 
-static void set_thresholds(wom_model_t *model) {
-    const wom_scenario_t *s = model->scenario;
-    model->advertising_threshold = wom_rng_threshold(s->adoption.advertising);
-    model->purchase_threshold = wom_rng_threshold(s->service.purchase_rate);
-    model->failure_threshold = wom_rng_threshold(1 - s->service.quality);
-    model->repurchase_threshold = wom_rng_threshold(s->recovery.repurchase_silent_minor);
-    model->churn_threshold = wom_rng_threshold(s->service.churn_rate);
-    model->winback_threshold = wom_rng_threshold(s->adoption.winback);
+static void adoption_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
     int64_t cap = s->model.attitude_cap;
     for (int64_t attitude = -cap; attitude <= cap; attitude++) {
         double p = 0;
@@ -71,8 +66,88 @@ static void set_thresholds(wom_model_t *model) {
             p = s->adoption.base + s->adoption.persuasion * (double)(attitude > 0 ? attitude : 0);
             p = p < s->adoption.max ? p : s->adoption.max;
         }
-        model->adoption_threshold[attitude + cap] = wom_rng_threshold(p);
+        t->adoption[attitude + cap] = wom_rng_threshold(p);
     }
+}
+
+/* The failure modes that apply; without [failure.*] sections, one minor
+ * mode for everyone with rate 1 - quality. */
+static wom_failure_mode_t mode_of(const wom_scenario_t *s, int k) {
+    if (s->failure_count == 0) {
+        return (wom_failure_mode_t){"", 1 - s->service.quality, WOM_SEVERITY_MINOR,
+                                    WOM_APPLIES_ALL};
+    }
+    return s->failures[k];
+}
+
+static bool mode_applies(const wom_failure_mode_t *mode, int returning) {
+    return mode->applies_to == WOM_APPLIES_ALL ||
+           (mode->applies_to == WOM_APPLIES_RETURNING) == (returning == 1);
+}
+
+/* phi = min(1, m_emp * m_seg * sum of the rates that apply), per segment
+ * and new/returning; and the cumulative shares that pick the failing mode. */
+static void failure_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
+    t->modes = s->failure_count > 0 ? s->failure_count : 1;
+    double employees = 1 + s->employees.effect * (1 - 2 * s->employees.satisfaction);
+    employees = employees > 0 ? employees : 0;
+    for (int returning = 0; returning < 2; returning++) {
+        double sum = 0;
+        for (int k = 0; k < t->modes; k++) {
+            wom_failure_mode_t mode = mode_of(s, k);
+            sum += mode_applies(&mode, returning) ? mode.rate : 0;
+        }
+        double cumulative = 0;
+        for (int k = 0; k < t->modes; k++) {
+            wom_failure_mode_t mode = mode_of(s, k);
+            cumulative += mode_applies(&mode, returning) ? mode.rate : 0;
+            t->mode_cumulative[returning][k] = wom_rng_threshold(sum > 0 ? cumulative / sum : 0);
+            t->mode_severity[k] = mode.severity;
+        }
+        t->mode_cumulative[returning][t->modes - 1] = UINT64_C(1) << 32; /* no rounding gap */
+        for (int segment = 0; segment < t->segments; segment++) {
+            int count = s->segments.expectation_count;
+            double expectation =
+                count == 0 ? 0 : s->segments.expectations[count == 1 ? 0 : segment];
+            double phi = employees * (1 + expectation) * sum;
+            t->failure[segment * 2 + returning] = wom_rng_threshold(phi < 1 ? phi : 1);
+        }
+    }
+}
+
+/* Staying after a failure: the repurchase table, with a loyalty member's
+ * leaving probability reduced. */
+static void stay_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
+    const double table[WOM_OUTCOMES][2] = {
+        {s->recovery.repurchase_silent_minor, s->recovery.repurchase_silent_major},
+        {s->recovery.repurchase_unresolved_minor, s->recovery.repurchase_unresolved_major},
+        {s->recovery.repurchase_resolved_minor, s->recovery.repurchase_resolved_major},
+        {s->recovery.repurchase_quick_minor, s->recovery.repurchase_quick_major}};
+    double keep[2] = {1, 1 - s->loyalty.churn_reduction}; /* share of leaving that remains */
+    for (int loyal = 0; loyal < 2; loyal++) {
+        for (int outcome = 0; outcome < WOM_OUTCOMES; outcome++) {
+            for (int severity = 0; severity < 2; severity++) {
+                double leave = (1 - table[outcome][severity]) * keep[loyal];
+                t->stay[loyal][outcome][severity] = wom_rng_threshold(1 - leave);
+            }
+        }
+        t->churn[loyal] = wom_rng_threshold(s->service.churn_rate * keep[loyal]);
+    }
+}
+
+static void set_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
+    t->advertising = wom_rng_threshold(s->adoption.advertising);
+    t->purchase = wom_rng_threshold(s->service.purchase_rate);
+    t->complain = wom_rng_threshold(s->recovery.complain_rate);
+    t->success = wom_rng_threshold(s->recovery.success_rate);
+    t->quick = wom_rng_threshold(s->recovery.quick_share);
+    t->forward = wom_rng_threshold(s->wom.forward_prob);
+    t->winback = wom_rng_threshold(s->adoption.winback);
+    t->review[WOM_POSITIVE] = wom_rng_threshold(s->online.review_rate_satisfied);
+    t->review[WOM_NEGATIVE] = wom_rng_threshold(s->online.review_rate_dissatisfied);
+    adoption_thresholds(t, s);
+    failure_thresholds(t, s);
+    stay_thresholds(t, s);
 }
 
 static wom_status alloc_workers(wom_model_t *model) {
@@ -93,48 +168,43 @@ static wom_status alloc_workers(wom_model_t *model) {
     return WOM_OK;
 }
 
-/* ---- initial conditions ---- */
-
-/* Seeding order: agents sorted by a 64-bit rank, priority in the high half
- * and the agent id in the low half, so the order is total and no comparator
- * context is needed. */
-static int by_rank(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t rank_of(uint32_t priority, uint32_t agent) {
-    return (uint64_t)priority << 32 | agent;
-}
-
-/* Degree seeding: best connected first, ties by lower id; the same for
- * every task, so sorted once. */
-static void rank_by_degree(wom_model_t *model) {
-    for (uint32_t v = 0; v < model->agents; v++) {
-        uint32_t degree = wom_graph_degree(model->graph, v);
-        model->seeding_rank[v] = rank_of(UINT32_MAX - degree, v);
+static int segment_count(const wom_graph_t *graph) {
+    int segments = 1;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        segments = graph->segment[v] >= segments ? graph->segment[v] + 1 : segments;
     }
-    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
-}
-
-/* Random seeding: each agent's priority is a keyed word, so each task seeds
- * different agents and the choice never depends on a stream's length. */
-static void rank_at_random(wom_model_t *model) {
-    const wom_scenario_t *s = model->scenario;
-    for (uint32_t v = 0; v < model->agents; v++) {
-        wom_rng_stream_t stream;
-        wom_rng_stream_init(
-            &stream, (wom_rng_key_t){s->simulation.seed, model->task, 0, v, WOM_SITE_SEEDING});
-        model->seeding_rank[v] = rank_of(wom_rng_stream_next(&stream), v);
-    }
-    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
+    return segments;
 }
 
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads) {
-    /* state, attitude, purchases, heard, two double-buffered inboxes, seeding rank */
-    const uint64_t per_agent = 1 + 2 + 4 + 1 + 4 * 4 + 8;
+    /* state, attitude, purchases, flags, 2 buffers x 2 valences x (count,
+     * weight), seeding rank */
+    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * 2 * 2 * 4 + 8;
     const uint64_t per_worker = 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
     return per_agent * agents + per_worker * (uint64_t)threads;
+}
+
+static bool alloc_arrays(wom_model_t *model) {
+    size_t n = model->agents;
+    model->state = malloc(n + 1);
+    model->attitude = malloc(n * sizeof(int16_t) + 1);
+    model->purchases = malloc(n * sizeof(uint32_t) + 1);
+    model->flags = malloc(n + 1);
+    model->seeding_rank = malloc(n * sizeof(uint64_t) + 1);
+    bool ok =
+        model->state && model->attitude && model->purchases && model->flags && model->seeding_rank;
+    for (int b = 0; b < 2; b++) {
+        for (int v = 0; v < 2; v++) {
+            model->inbox[b].count[v] = malloc(n * sizeof(uint32_t) + 1);
+            model->inbox[b].weight[v] = malloc(n * sizeof(uint32_t) + 1);
+            ok = ok && model->inbox[b].count[v] && model->inbox[b].weight[v];
+        }
+    }
+    wom_model_thresholds_t *t = &model->thresholds;
+    t->segments = segment_count(model->graph);
+    t->adoption = malloc((size_t)(2 * model->scenario->model.attitude_cap + 1) * sizeof(uint64_t));
+    t->failure = malloc((size_t)t->segments * 2 * sizeof(uint64_t));
+    return ok && t->adoption && t->failure;
 }
 
 wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
@@ -151,34 +221,46 @@ wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *gr
     model->graph = graph;
     model->agents = graph->nodes;
     model->threads = threads;
-    size_t n = graph->nodes;
-    model->state = malloc(n);
-    model->attitude = malloc(n * sizeof(int16_t));
-    model->purchases = malloc(n * sizeof(uint32_t));
-    model->heard = malloc(n);
-    for (int b = 0; b < 2; b++) {
-        model->inbox_pos[b] = malloc(n * sizeof(uint32_t));
-        model->inbox_neg[b] = malloc(n * sizeof(uint32_t));
-    }
-    model->adoption_threshold =
-        malloc((size_t)(2 * scenario->model.attitude_cap + 1) * sizeof(uint64_t));
-    model->seeding_rank = malloc(n * sizeof(uint64_t) + 1);
-    bool ok = model->state && model->attitude && model->purchases && model->heard &&
-              model->inbox_pos[0] && model->inbox_pos[1] && model->inbox_neg[0] &&
-              model->inbox_neg[1] && model->adoption_threshold && model->seeding_rank;
-    if (!ok || alloc_workers(model) != WOM_OK) {
+    if (!alloc_arrays(model) || alloc_workers(model) != WOM_OK) {
         wom_model_free(model);
         return WOM_ENOMEM;
     }
-    if (scenario->population.seeding == WOM_SEEDING_DEGREE) {
-        rank_by_degree(model);
-    }
-    set_thresholds(model);
+    set_thresholds(&model->thresholds, scenario);
     *out = model;
     return WOM_OK;
 }
 
-static uint32_t share_of(double share, uint32_t agents) {
+/* ---- initial conditions ---- */
+
+/* Rankings sort 64-bit ranks, priority in the high half and the agent id in
+ * the low half, so the order is total and no comparator context is needed. */
+static int by_rank(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint64_t rank_of(uint32_t priority, uint32_t agent) {
+    return (uint64_t)priority << 32 | agent;
+}
+
+/* Degree: best connected first, ties by lower id. Random: each agent's
+ * priority is a keyed word, so each task ranks differently and the choice
+ * never depends on a stream's length. */
+void wom_model_rank(wom_model_t *model, int seeding, uint32_t site) {
+    for (uint32_t v = 0; v < model->agents; v++) {
+        uint32_t priority = UINT32_MAX - wom_graph_degree(model->graph, v);
+        if (seeding == WOM_SEEDING_RANDOM) {
+            wom_rng_stream_t stream;
+            wom_rng_stream_init(&stream, (wom_rng_key_t){model->scenario->simulation.seed,
+                                                         model->task, 0, v, site});
+            priority = wom_rng_stream_next(&stream);
+        }
+        model->seeding_rank[v] = rank_of(priority, v);
+    }
+    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
+}
+
+uint32_t wom_model_share_of(double share, uint32_t agents) {
     double count = share * agents + 0.5;
     return count >= agents ? agents : (uint32_t)count;
 }
@@ -192,33 +274,52 @@ static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     }
 }
 
-void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
+static void clear_arrays(wom_model_t *model) {
     size_t n = model->agents;
-    model->task = task;
-    model->step = 0;
-    model->reached_pos = model->reached_neg = 0;
     memset(model->state, WOM_UNAWARE, n);
     memset(model->attitude, 0, n * sizeof(int16_t));
     memset(model->purchases, 0, n * sizeof(uint32_t));
-    memset(model->heard, 0, n);
+    memset(model->flags, 0, n);
     for (int b = 0; b < 2; b++) {
-        memset(model->inbox_pos[b], 0, n * sizeof(uint32_t));
-        memset(model->inbox_neg[b], 0, n * sizeof(uint32_t));
+        for (int v = 0; v < 2; v++) {
+            memset(model->inbox[b].count[v], 0, n * sizeof(uint32_t));
+            memset(model->inbox[b].weight[v], 0, n * sizeof(uint32_t));
+        }
     }
+}
+
+/* Intermediaries first, then customers and prospects (each its own
+ * ranking, so changing one share does not move the others' choice). */
+static void seed_population(wom_model_t *model) {
     const wom_scenario_t *s = model->scenario;
-    uint32_t customers = share_of(s->population.initial_customers, model->agents);
-    uint32_t aware = share_of(s->population.initial_aware, model->agents);
-    if (aware > model->agents - customers) {
-        aware = model->agents - customers;
+    uint32_t n = model->agents;
+    uint32_t intermediaries = wom_model_share_of(s->population.intermediaries, n);
+    if (intermediaries > 0) {
+        wom_model_rank(model, s->population.intermediary_seeding, WOM_SITE_INTERMEDIARIES);
+        for (uint32_t i = 0; i < intermediaries; i++) {
+            model->flags[wom_model_ranked(model, i)] |= WOM_INTERMEDIARY;
+        }
     }
-    if (s->population.seeding == WOM_SEEDING_RANDOM) {
-        rank_at_random(model);
-    }
+    uint32_t customers = wom_model_share_of(s->population.initial_customers, n);
+    uint32_t aware = wom_model_share_of(s->population.initial_aware, n);
+    aware = aware < n - customers ? aware : n - customers;
+    wom_model_rank(model, s->population.seeding, WOM_SITE_SEEDING);
     for (uint32_t i = 0; i < customers + aware; i++) {
-        uint32_t agent = (uint32_t)model->seeding_rank[i];
-        model->state[agent] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
+        model->state[wom_model_ranked(model, i)] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
     }
+}
+
+void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
+    model->task = task;
+    model->step = 0;
+    model->reached_pos = model->reached_neg = 0;
+    clear_arrays(model);
     memset(row, 0, sizeof *row);
+    if (model->scenario->model.kind != WOM_KIND_WOM) {
+        wom_reference_reset(model, row);
+        return;
+    }
+    seed_population(model);
     count_states(model, row);
 }
 
@@ -229,31 +330,37 @@ void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) 
 typedef struct {
     wom_model_t *model;
     wom_model_worker_t *worker;
-    int read;    /* inbox buffer read this step */
-    bool shared; /* inbox writes must be atomic */
+    const wom_model_inbox_t *read;  /* heard this step */
+    const wom_model_inbox_t *write; /* heard next step */
+    bool shared;                    /* inbox writes must be atomic */
     int64_t *counts;
 } step_context_t;
 
-static void deliver(const step_context_t *context, uint32_t *inbox, uint32_t hearer,
-                    uint32_t weight) {
-    if (context->shared) {
+static wom_rng_key_t key_of(const step_context_t *context, uint32_t agent, uint32_t site) {
+    const wom_model_t *model = context->model;
+    return (wom_rng_key_t){model->scenario->simulation.seed, model->task, model->step, agent, site};
+}
+
+static void add_to(bool shared, uint32_t *cell, uint32_t amount) {
+    if (shared) {
 #pragma omp atomic
-        inbox[hearer] += weight;
+        *cell += amount;
     } else {
-        inbox[hearer] += weight;
+        *cell += amount;
     }
 }
 
-/* K ~ D(mean) from wom.tell_distribution, drawn with GSL from a keyed
- * stream. */
-static uint32_t draw_tell_count(const step_context_t *context, uint32_t agent, double mean) {
-    const wom_scenario_t *s = context->model->scenario;
+static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
+    add_to(context->shared, &context->write->count[valence][hearer], 1);
+    add_to(context->shared, &context->write->weight[valence][hearer], weight);
+}
+
+/* K ~ D(mean) from wom.tell_distribution, drawn with GSL from `rng`, which
+ * the caller has reset to a key. */
+static uint32_t draw_tell_count(const wom_scenario_t *s, gsl_rng *rng, double mean) {
     if (mean <= 0) {
         return 0;
     }
-    gsl_rng *rng = context->worker->rng;
-    wom_rng_reset_gsl(rng, (wom_rng_key_t){s->simulation.seed, context->model->task,
-                                           context->model->step, agent, WOM_SITE_TELL_COUNT});
     switch (s->wom.tell_distribution) {
     case WOM_TELL_FIXED: {
         double whole = (double)(uint32_t)mean;
@@ -270,36 +377,32 @@ static uint32_t draw_tell_count(const step_context_t *context, uint32_t agent, d
     }
 }
 
-/* Tells K distinct out-neighbours (Floyd's sampling: O(K) draws, not O(d)),
- * K capped at the degree. Returns the number told. */
-static uint32_t tell(const step_context_t *context, uint32_t agent, uint32_t *inbox, double mean,
-                     int64_t *capped) {
+/* Tells `wanted` distinct out-neighbours, capped at the degree, with
+ * Floyd's sampling: O(K) draws from `stream`, and the worker's marks answer
+ * "already picked?" in O(1). Returns the number told. */
+static uint32_t tell(const step_context_t *context, uint32_t agent, int valence, uint32_t wanted,
+                     uint32_t weight, wom_rng_stream_t *stream) {
     const wom_graph_t *graph = context->model->graph;
-    uint32_t wanted = draw_tell_count(context, agent, mean);
     uint32_t degree = wom_graph_degree(graph, agent);
     uint32_t count = wanted < degree ? wanted : degree;
-    *capped += wanted - count;
+    context->counts[WOM_M_TELLS_CAPPED] += wanted - count;
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
     if (count == degree) {
         for (uint32_t i = 0; i < count; i++) {
-            deliver(context, inbox, neighbours[i], 1);
+            deliver(context, valence, neighbours[i], weight);
         }
         return count;
     }
-    wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, (wom_rng_key_t){context->model->scenario->simulation.seed,
-                                                 context->model->task, context->model->step, agent,
-                                                 WOM_SITE_TELL_PICK});
     uint32_t *picked = context->worker->picked;
     uint8_t *marked = context->worker->marked;
     for (uint32_t j = degree - count, n = 0; j < degree; j++, n++) {
-        uint32_t candidate = wom_rng_stream_below(&stream, j + 1);
+        uint32_t candidate = wom_rng_stream_below(stream, j + 1);
         if (marked[candidate]) {
             candidate = j; /* j itself cannot have been picked yet */
         }
         marked[candidate] = 1;
         picked[n] = candidate;
-        deliver(context, inbox, neighbours[candidate], 1);
+        deliver(context, valence, neighbours[candidate], weight);
     }
     for (uint32_t n = 0; n < count; n++) {
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
@@ -307,83 +410,216 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, uint32_t *in
     return count;
 }
 
+/* An own experience told: K ~ D(mean) from the agent's tell streams. */
+static uint32_t tell_experience(const step_context_t *context, uint32_t agent, int valence,
+                                double mean, uint32_t weight) {
+    gsl_rng *rng = context->worker->rng;
+    wom_rng_reset_gsl(rng, key_of(context, agent, WOM_SITE_TELL_COUNT));
+    uint32_t wanted = draw_tell_count(context->model->scenario, rng, mean);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key_of(context, agent, WOM_SITE_TELL_PICK));
+    return tell(context, agent, valence, wanted, weight, &stream);
+}
+
+/* An online review: `review_reach` readers drawn uniformly from everyone
+ * (the internet is not the social graph). */
+static void post_review(const step_context_t *context, uint32_t agent, int valence) {
+    const wom_scenario_t *s = context->model->scenario;
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key_of(context, agent, WOM_SITE_REVIEW));
+    for (int64_t i = 0; i < s->online.review_reach; i++) {
+        uint32_t reader = wom_rng_stream_below(&stream, context->model->agents);
+        deliver(context, valence, reader, (uint32_t)s->online.review_weight);
+    }
+    context->counts[valence == WOM_POSITIVE ? WOM_M_REVIEWS_POS : WOM_M_REVIEWS_NEG]++;
+    context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] +=
+        s->online.review_reach;
+}
+
+static uint32_t weight_of(const wom_model_t *model, uint32_t agent) {
+    return model->flags[agent] & WOM_INTERMEDIARY
+               ? (uint32_t)model->scenario->population.intermediary_weight
+               : 1;
+}
+
 static int16_t clamp_attitude(int64_t attitude, int64_t cap) {
     return (int16_t)(attitude > cap ? cap : attitude < -cap ? -cap : attitude);
 }
 
-/* Phase 1, hear: the messages sent to this agent last step. */
-static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, int64_t *attitude) {
-    wom_model_t *model = context->model;
-    uint32_t positive = model->inbox_pos[context->read][agent];
-    uint32_t negative = model->inbox_neg[context->read][agent];
-    if ((positive | negative) == 0) {
+/* Hearsay: each message heard is passed on with wom.forward_prob, to K ~
+ * D(wom.forward_tell_mean) neighbours, same valence. */
+static void forward(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+                    const uint32_t heard[2]) {
+    const wom_model_t *model = context->model;
+    if (model->thresholds.forward == 0) {
         return;
     }
-    model->inbox_pos[context->read][agent] = 0;
-    model->inbox_neg[context->read][agent] = 0;
-    uint8_t news = (uint8_t)((positive ? WOM_HEARD_POS : 0) | (negative ? WOM_HEARD_NEG : 0));
-    uint8_t fresh = news & (uint8_t)~model->heard[agent];
-    model->heard[agent] |= news;
+    gsl_rng *rng = context->worker->rng;
+    wom_rng_reset_gsl(rng, key_of(context, agent, WOM_SITE_FORWARD_COUNT));
+    wom_rng_stream_t picks;
+    wom_rng_stream_init(&picks, key_of(context, agent, WOM_SITE_FORWARD_PICK));
+    for (int valence = 0; valence < 2; valence++) {
+        for (uint32_t m = 0; m < heard[valence]; m++) {
+            if (wom_rng_stream_next(decisions) < model->thresholds.forward) {
+                uint32_t wanted =
+                    draw_tell_count(model->scenario, rng, model->scenario->wom.forward_tell_mean);
+                uint32_t told =
+                    tell(context, agent, valence, wanted, weight_of(model, agent), &picks);
+                context->counts[WOM_M_FORWARDED] += told;
+                context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
+            }
+        }
+    }
+}
+
+/* Phase 1, hear: the messages sent to this agent last step. */
+static void hear(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+                 uint8_t *state, int64_t *attitude) {
+    wom_model_t *model = context->model;
+    const wom_model_inbox_t *in = context->read;
+    uint32_t heard[2] = {in->count[WOM_POSITIVE][agent], in->count[WOM_NEGATIVE][agent]};
+    if ((heard[0] | heard[1]) == 0) {
+        return;
+    }
+    int64_t net = (int64_t)in->weight[WOM_POSITIVE][agent] - in->weight[WOM_NEGATIVE][agent];
+    for (int v = 0; v < 2; v++) {
+        in->count[v][agent] = in->weight[v][agent] = 0;
+    }
+    uint8_t news = (uint8_t)((heard[0] ? WOM_HEARD_POS : 0) | (heard[1] ? WOM_HEARD_NEG : 0));
+    uint8_t fresh = news & (uint8_t)~model->flags[agent];
+    model->flags[agent] |= news;
     context->counts[WOM_M_REACHED_POS] += (fresh & WOM_HEARD_POS) != 0;
     context->counts[WOM_M_REACHED_NEG] += (fresh & WOM_HEARD_NEG) != 0;
     if (*state == WOM_UNAWARE) {
         *state = WOM_PROSPECT;
     }
-    *attitude = clamp_attitude(*attitude + positive - (int64_t)negative,
-                               model->scenario->model.attitude_cap);
+    *attitude = clamp_attitude(*attitude + net, model->scenario->model.attitude_cap);
     if (*state == WOM_CUSTOMER && *attitude <= model->scenario->adoption.churn_attitude) {
         *state = WOM_LOST;
     }
+    forward(context, agent, decisions, heard);
 }
 
 /* Phases 2 and 3: advertising, adoption and win-back. */
-static void adopt(const wom_model_t *model, wom_rng_stream_t *stream, uint8_t *state,
+static void adopt(const wom_model_t *model, wom_rng_stream_t *decisions, uint8_t *state,
                   int64_t attitude) {
-    if (*state == WOM_UNAWARE && wom_rng_stream_next(stream) < model->advertising_threshold) {
+    const wom_model_thresholds_t *t = &model->thresholds;
+    if (*state == WOM_UNAWARE && wom_rng_stream_next(decisions) < t->advertising) {
         *state = WOM_PROSPECT;
     }
     int64_t cap = model->scenario->model.attitude_cap;
     if (*state == WOM_PROSPECT) {
-        if (wom_rng_stream_next(stream) < model->adoption_threshold[attitude + cap]) {
+        if (wom_rng_stream_next(decisions) < t->adoption[attitude + cap]) {
             *state = WOM_CUSTOMER;
         }
     } else if (*state == WOM_LOST && attitude > 0) {
-        if (wom_rng_stream_next(stream) < model->winback_threshold) {
+        if (wom_rng_stream_next(decisions) < t->winback) {
             *state = WOM_CUSTOMER;
         }
     }
 }
 
-/* Phase 4 and 5: a customer's service encounter and what it tells. */
-static void encounter(const step_context_t *context, uint32_t agent, wom_rng_stream_t *stream,
-                      uint8_t *state, int64_t *attitude) {
+/* The failing mode, or -1 when the encounter goes well. */
+static int draw_failure(const wom_model_t *model, uint32_t agent, wom_rng_stream_t *decisions) {
+    const wom_model_thresholds_t *t = &model->thresholds;
+    int returning = model->purchases[agent] >= model->scenario->service.returning_after;
+    int segment = model->graph->segment[agent];
+    if (wom_rng_stream_next(decisions) >= t->failure[segment * 2 + returning]) {
+        return -1;
+    }
+    uint32_t word = wom_rng_stream_next(decisions);
+    int mode = 0;
+    while (mode < t->modes - 1 && word >= t->mode_cumulative[returning][mode]) {
+        mode++;
+    }
+    return mode;
+}
+
+/* A failure's outcome: silent, complained and unresolved, resolved, or
+ * resolved quickly. */
+static int failure_outcome(const step_context_t *context, wom_rng_stream_t *decisions) {
+    const wom_model_thresholds_t *t = &context->model->thresholds;
+    if (wom_rng_stream_next(decisions) >= t->complain) {
+        return WOM_SILENT;
+    }
+    context->counts[WOM_M_COMPLAINTS]++;
+    if (wom_rng_stream_next(decisions) >= t->success) {
+        return WOM_UNRESOLVED;
+    }
+    return wom_rng_stream_next(decisions) < t->quick ? WOM_QUICK : WOM_RESOLVED;
+}
+
+/* A satisfied encounter: good news, maybe a good review. */
+static void satisfied(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+                      int64_t *attitude) {
+    const wom_scenario_t *s = context->model->scenario;
+    int64_t *counts = context->counts;
+    counts[WOM_M_SATISFIED]++;
+    *attitude = clamp_attitude(*attitude + s->model.experience_weight, s->model.attitude_cap);
+    uint32_t told = tell_experience(context, agent, WOM_POSITIVE, s->wom.satisfied_tell_mean,
+                                    weight_of(context->model, agent));
+    counts[WOM_M_MSGS_POS] += told;
+    counts[WOM_M_TOLD_BY_SATISFIED] += told;
+    if (wom_rng_stream_next(decisions) < context->model->thresholds.review[WOM_POSITIVE]) {
+        post_review(context, agent, WOM_POSITIVE);
+    }
+}
+
+/* A failed encounter: complaint and recovery, or bad news; then stay or go. */
+static void failed(const step_context_t *context, uint32_t agent, int mode,
+                   wom_rng_stream_t *decisions, uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
     int64_t *counts = context->counts;
-    if (wom_rng_stream_next(stream) >= model->purchase_threshold) {
-        return;
-    }
-    int write = 1 - context->read;
-    counts[WOM_M_ENCOUNTERS]++;
-    model->purchases[agent] += model->purchases[agent] < UINT32_MAX;
-    int64_t weight = s->model.experience_weight;
-    if (wom_rng_stream_next(stream) < model->failure_threshold) {
+    counts[WOM_M_FAILURES]++;
+    counts[WOM_M_FAILURE_MODE + mode] += s->failure_count > 0;
+    int outcome = failure_outcome(context, decisions);
+    uint32_t weight = weight_of(model, agent);
+    if (outcome >= WOM_RESOLVED) {
+        counts[WOM_M_RECOVERED]++;
+        int64_t bonus =
+            s->recovery.paradox ? s->recovery.attitude_bonus : s->model.experience_weight;
+        *attitude = clamp_attitude(*attitude + bonus, s->model.attitude_cap);
+        uint32_t told =
+            tell_experience(context, agent, WOM_POSITIVE, s->recovery.tell_mean, weight);
+        counts[WOM_M_MSGS_POS] += told;
+        counts[WOM_M_TOLD_BY_RECOVERED] += told;
+    } else {
         counts[WOM_M_DISSATISFIED]++;
-        *attitude = clamp_attitude(*attitude - weight, s->model.attitude_cap);
-        uint32_t told = tell(context, agent, model->inbox_neg[write], s->wom.dissatisfied_tell_mean,
-                             &counts[WOM_M_TELLS_CAPPED]);
+        *attitude = clamp_attitude(*attitude - s->model.experience_weight, s->model.attitude_cap);
+        uint32_t told =
+            tell_experience(context, agent, WOM_NEGATIVE, s->wom.dissatisfied_tell_mean, weight);
         counts[WOM_M_MSGS_NEG] += told;
         counts[WOM_M_TOLD_BY_DISSATISFIED] += told;
-        if (wom_rng_stream_next(stream) >= model->repurchase_threshold) {
-            *state = WOM_LOST;
+        if (wom_rng_stream_next(decisions) < model->thresholds.review[WOM_NEGATIVE]) {
+            post_review(context, agent, WOM_NEGATIVE);
         }
+    }
+    int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
+    int severity = model->thresholds.mode_severity[mode];
+    if (wom_rng_stream_next(decisions) >= model->thresholds.stay[loyal][outcome][severity]) {
+        *state = WOM_LOST;
+    }
+}
+
+/* Phase 4 and 5: a customer's service encounter and what it tells. */
+static void encounter(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+                      uint8_t *state, int64_t *attitude) {
+    wom_model_t *model = context->model;
+    const wom_scenario_t *s = model->scenario;
+    if (wom_rng_stream_next(decisions) >= model->thresholds.purchase) {
+        return;
+    }
+    context->counts[WOM_M_ENCOUNTERS]++;
+    int mode = draw_failure(model, agent, decisions);
+    if (mode < 0) {
+        satisfied(context, agent, decisions, attitude);
     } else {
-        counts[WOM_M_SATISFIED]++;
-        *attitude = clamp_attitude(*attitude + weight, s->model.attitude_cap);
-        uint32_t told = tell(context, agent, model->inbox_pos[write], s->wom.satisfied_tell_mean,
-                             &counts[WOM_M_TELLS_CAPPED]);
-        counts[WOM_M_MSGS_POS] += told;
-        counts[WOM_M_TOLD_BY_SATISFIED] += told;
+        failed(context, agent, mode, decisions, state, attitude);
+    }
+    model->purchases[agent] += model->purchases[agent] < UINT32_MAX;
+    if (s->loyalty.enabled && model->purchases[agent] >= s->loyalty.enroll_after) {
+        model->flags[agent] |= WOM_LOYAL;
     }
 }
 
@@ -393,15 +629,15 @@ static void step_agent(const step_context_t *context, uint32_t agent) {
     const wom_scenario_t *s = model->scenario;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
-    wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, (wom_rng_key_t){s->simulation.seed, model->task, model->step,
-                                                 agent, WOM_SITE_AGENT_STEP});
-    hear(context, agent, &state, &attitude);
-    adopt(model, &stream, &state, attitude);
+    wom_rng_stream_t decisions;
+    wom_rng_stream_init(&decisions, key_of(context, agent, WOM_SITE_AGENT_STEP));
+    hear(context, agent, &decisions, &state, &attitude);
+    adopt(model, &decisions, &state, attitude);
     if (state == WOM_CUSTOMER) {
-        encounter(context, agent, &stream, &state, &attitude);
+        encounter(context, agent, &decisions, &state, &attitude);
     }
-    if (state == WOM_CUSTOMER && wom_rng_stream_next(&stream) < model->churn_threshold) {
+    int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
+    if (state == WOM_CUSTOMER && wom_rng_stream_next(&decisions) < model->thresholds.churn[loyal]) {
         state = WOM_LOST;
     }
     model->state[agent] = state;
@@ -410,12 +646,13 @@ static void step_agent(const step_context_t *context, uint32_t agent) {
     counts[WOM_M_UNAWARE + state]++;
     counts[WOM_M_PROMOTERS] += attitude >= s->model.promoter_at;
     counts[WOM_M_DETRACTORS] += attitude <= -s->model.promoter_at;
+    counts[WOM_M_LOYAL] += loyal && state == WOM_CUSTOMER;
 }
 
-void wom_model_step(wom_model_t *model, wom_metrics_row_t *row) {
-    model->step++;
+static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
     int64_t counts[WOM_M_COUNTERS] = {0};
-    int read = (int)(model->step % 2);
+    const wom_model_inbox_t *read = &model->inbox[model->step % 2];
+    const wom_model_inbox_t *write = &model->inbox[(model->step + 1) % 2];
     uint32_t agents = model->agents;
     bool shared = model->threads > 1;
 #pragma omp parallel num_threads(model->threads) if (shared) reduction(+ : counts[:WOM_M_COUNTERS])
@@ -424,7 +661,7 @@ void wom_model_step(wom_model_t *model, wom_metrics_row_t *row) {
 #ifdef _OPENMP
         thread = omp_get_thread_num();
 #endif
-        step_context_t context = {model, &model->workers[thread], read, shared, counts};
+        step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
 #pragma omp for schedule(static)
         for (uint32_t agent = 0; agent < agents; agent++) {
             step_agent(&context, agent);
@@ -435,4 +672,13 @@ void wom_model_step(wom_model_t *model, wom_metrics_row_t *row) {
     counts[WOM_M_REACHED_POS] = model->reached_pos;
     counts[WOM_M_REACHED_NEG] = model->reached_neg;
     memcpy(row->count, counts, sizeof counts);
+}
+
+void wom_model_step(wom_model_t *model, wom_metrics_row_t *row) {
+    model->step++;
+    if (model->scenario->model.kind == WOM_KIND_WOM) {
+        step_wom(model, row);
+    } else {
+        wom_reference_step(model, row);
+    }
 }

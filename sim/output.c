@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,9 @@ wom_status wom_output_write_file(const char *dir, const char *name, const wom_te
 static void summary_row(wom_text_t *text, const wom_output_run_t *run, uint32_t step,
                         char separator) {
     wom_text_printf(text, "%u", step);
-    for (int column = 0; column < WOM_M_COLUMNS; column++) {
-        const wom_stats_summary_t *s = &run->series[step * WOM_M_COLUMNS + (size_t)column];
+    int columns = run->layout->count;
+    for (int column = 0; column < columns; column++) {
+        const wom_stats_summary_t *s = &run->series[(size_t)step * columns + column];
         const double values[4] = {s->mean, s->sd, s->ci95_lo, s->ci95_hi};
         for (int k = 0; k < 4; k++) {
             wom_text_printf(text, "%c", separator);
@@ -116,9 +118,9 @@ static void summary_row(wom_text_t *text, const wom_output_run_t *run, uint32_t 
 
 static void timeseries_csv(wom_text_t *text, const wom_output_run_t *run) {
     wom_text_printf(text, "step");
-    for (int column = 0; column < WOM_M_COLUMNS; column++) {
+    for (int column = 0; column < run->layout->count; column++) {
         for (int k = 0; k < 4; k++) {
-            wom_text_printf(text, ",%s_%s", wom_metrics_name(column), stat_names[k]);
+            wom_text_printf(text, ",%s_%s", run->layout->name[column], stat_names[k]);
         }
     }
     wom_text_printf(text, "\n");
@@ -127,7 +129,6 @@ static void timeseries_csv(wom_text_t *text, const wom_output_run_t *run) {
     }
 }
 
-/* Provenance lines that gnuplot skips. */
 /* The scenario name as it may appear in a comment or a single-quoted
  * gnuplot string: control characters become '?', a quote is doubled. */
 static void quoted_name(wom_text_t *text, const char *name) {
@@ -142,6 +143,7 @@ static void quoted_name(wom_text_t *text, const char *name) {
     }
 }
 
+/* Provenance lines that gnuplot skips. */
 static void provenance_comment(wom_text_t *text, const wom_output_run_t *run) {
     wom_text_printf(text, "# womsim %s, scenario '", WOM_VERSION);
     quoted_name(text, run->scenario_name);
@@ -152,9 +154,9 @@ static void provenance_comment(wom_text_t *text, const wom_output_run_t *run) {
 static void timeseries_dat(wom_text_t *text, const wom_output_run_t *run) {
     provenance_comment(text, run);
     wom_text_printf(text, "# columns: 1 step");
-    for (int column = 0; column < WOM_M_COLUMNS; column++) {
+    for (int column = 0; column < run->layout->count; column++) {
         for (int k = 0; k < 4; k++) {
-            wom_text_printf(text, ", %d %s_%s", 2 + 4 * column + k, wom_metrics_name(column),
+            wom_text_printf(text, ", %d %s_%s", 2 + 4 * column + k, run->layout->name[column],
                             stat_names[k]);
         }
     }
@@ -164,26 +166,120 @@ static void timeseries_dat(wom_text_t *text, const wom_output_run_t *run) {
     }
 }
 
-/* The .dat column of a metric's statistic (0 mean, 2 lo, 3 hi). */
-static int dat_column(int metric, int statistic) {
-    return 2 + 4 * metric + statistic;
+/* One curve of a plot: a column's mean over its CI band. `aware` plots
+ * agents minus the column (lo and hi swap). */
+typedef struct {
+    const char *column;
+    const char *colour;
+    const char *title;
+    bool aware;
+} curve_t;
+
+typedef struct {
+    const char *title;
+    const char *ylabel;
+    curve_t curves[4];
+} panel_t;
+
+static const panel_t wom_panels[] = {
+    {"Who knows the business",
+     "agents",
+     {{"unaware", "#7f7f7f", "aware", true},
+      {"customers", "#1f77b4", "customers", false},
+      {"prospects", "#2ca02c", "prospects", false},
+      {"lost", "#d62728", "lost", false}}},
+    {"Word of mouth: messages delivered per day",
+     "messages",
+     {{"msgs_pos", "#2ca02c", "positive", false}, {"msgs_neg", "#d62728", "negative", false}}},
+    {"Reputation: promoters minus detractors, % of aware agents",
+     "net score",
+     {{"reputation", "#9467bd", "reputation", false}}},
+};
+
+static const panel_t cascade_panels[] = {
+    {"Cascade",
+     "nodes",
+     {{"susceptible", "#7f7f7f", "susceptible", false},
+      {"active", "#d62728", "active", false},
+      {"removed", "#1f77b4", "removed", false}}},
+};
+
+static const panel_t bass_panels[] = {
+    {"Adoption", "adopters", {{"adopters", "#1f77b4", "adopters", false}}},
+};
+
+/* The .dat column of a layout column's statistic (0 mean, 2 lo, 3 hi). */
+static int dat_column(int column, int statistic) {
+    return 2 + 4 * column + statistic;
 }
 
-/* A mean line over its CI band. `expression` maps a column to a value: "$%d"
- * or "(agents - $%d)"; `flip` swaps lo and hi for decreasing maps. */
-static void band_and_line(wom_text_t *text, int metric, const char *expression, bool flip,
-                          const char *colour, const char *title, bool first) {
+static void plot_curve(wom_text_t *text, const wom_output_run_t *run, const curve_t *curve,
+                       bool first) {
+    int column = wom_metrics_find(run->layout, curve->column);
+    if (column < 0) {
+        return;
+    }
+    const char *format = curve->aware ? "(agents - $%d)" : "%d";
     char lo[64], hi[64], mean[64];
-    snprintf(lo, sizeof lo, expression, dat_column(metric, flip ? 3 : 2));
-    snprintf(hi, sizeof hi, expression, dat_column(metric, flip ? 2 : 3));
-    snprintf(mean, sizeof mean, expression, dat_column(metric, 0));
+    snprintf(lo, sizeof lo, format, dat_column(column, curve->aware ? 3 : 2));
+    snprintf(hi, sizeof hi, format, dat_column(column, curve->aware ? 2 : 3));
+    snprintf(mean, sizeof mean, format, dat_column(column, 0));
     wom_text_printf(text,
                     "%s data using 1:%s:%s with filledcurves fc '%s' fs transparent solid 0.2 "
                     "notitle, \\\n     data using 1:%s with lines lw 2 lc '%s' title '%s'",
-                    first ? "plot" : ", \\\n    ", lo, hi, colour, mean, colour, title);
+                    first ? "plot" : ", \\\n    ", lo, hi, curve->colour, mean, curve->colour,
+                    curve->title);
+}
+
+/* Columns of analytic.dat after the step: 0 when the run has no analytic
+ * curve (the wom kind, or ic and sir off Erdos-Renyi graphs). */
+static int analytic_curves(const wom_output_run_t *run) {
+    const wom_analytic_t *a = run->analytic;
+    if (run->scenario->model.kind == WOM_KIND_WOM || a == NULL) {
+        return 0;
+    }
+    if (a->kind == WOM_KIND_BASS) {
+        return 2;
+    }
+    return a->has_final_share ? 1 : 0;
+}
+
+/* The analytic curves, dashed, over a reference kind's panel. */
+static void plot_analytic(wom_text_t *text, const wom_output_run_t *run) {
+    static const char *const titles[2][2] = {
+        {"theory: final size (removed + active)", NULL},
+        {"mean field (complete graph)", "continuous Bass curve"}};
+    static const char *const styles[2] = {"dt 2 lw 2 lc '#000000'", "dt 3 lw 2 lc '#ff7f0e'"};
+    int curves = analytic_curves(run);
+    int bass = run->analytic != NULL && run->analytic->kind == WOM_KIND_BASS;
+    for (int i = 0; i < curves; i++) {
+        wom_text_printf(text, ", \\\n     'analytic.dat' using 1:%d with lines %s title '%s'",
+                        2 + i, styles[i], titles[bass][i]);
+    }
+}
+
+static void plot_panel(wom_text_t *text, const wom_output_run_t *run, const panel_t *panel) {
+    wom_text_printf(text, "  set title '%s'\n  set ylabel '%s'\n  ", panel->title, panel->ylabel);
+    if (analytic_curves(run) > 0) { /* a level line near the top would cross the key */
+        wom_text_printf(text, "set key below\n  ");
+    }
+    for (int i = 0; i < 4 && panel->curves[i].column != NULL; i++) {
+        plot_curve(text, run, &panel->curves[i], i == 0);
+    }
+    plot_analytic(text, run);
+    wom_text_printf(text, "\n");
 }
 
 static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
+    const panel_t *panels = wom_panels;
+    int count = sizeof wom_panels / sizeof wom_panels[0];
+    if (run->scenario->model.kind == WOM_KIND_IC || run->scenario->model.kind == WOM_KIND_SIR) {
+        panels = cascade_panels;
+        count = 1;
+    } else if (run->scenario->model.kind == WOM_KIND_BASS) {
+        panels = bass_panels;
+        count = 1;
+    }
     provenance_comment(text, run);
     wom_text_printf(text,
                     "# Renders timeseries.png and timeseries.svg from timeseries.dat:\n"
@@ -194,38 +290,25 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     "set grid\nset key top left\nset xlabel 'day'\n"
                     "do for [format = 1:2] {\n"
                     "  if (format == 1) {\n"
-                    "    set terminal pngcairo size 1000,1100 font ',10'\n"
+                    "    set terminal pngcairo size 1000,%d font ',10'\n"
                     "    set output 'timeseries.png'\n"
                     "  } else {\n"
-                    "    set terminal svg size 1000,1100 dynamic font ',10'\n"
+                    "    set terminal svg size 1000,%d dynamic font ',10'\n"
                     "    set output 'timeseries.svg'\n"
                     "  }\n"
-                    "  set multiplot layout 3,1 title 'womsim: ",
-                    run->result->agents);
+                    "  set multiplot layout %d,1 title 'womsim: ",
+                    run->result->agents, 100 + 350 * count, 100 + 350 * count, count);
     quoted_name(text, run->scenario_name);
-    wom_text_printf(text,
-                    " (%u replications)'\n"
-                    "  set title 'Who knows the business'\n  set ylabel 'agents'\n  ",
-                    run->result->replications);
-    band_and_line(text, WOM_M_UNAWARE, "(agents - $%d)", true, "#7f7f7f", "aware", true);
-    band_and_line(text, WOM_M_CUSTOMERS, "%d", false, "#1f77b4", "customers", false);
-    band_and_line(text, WOM_M_PROSPECTS, "%d", false, "#2ca02c", "prospects", false);
-    band_and_line(text, WOM_M_LOST, "%d", false, "#d62728", "lost", false);
-    wom_text_printf(text, "\n  set title 'Word of mouth: messages delivered per day'\n"
-                          "  set ylabel 'messages'\n  ");
-    band_and_line(text, WOM_M_MSGS_POS, "%d", false, "#2ca02c", "positive", true);
-    band_and_line(text, WOM_M_MSGS_NEG, "%d", false, "#d62728", "negative", false);
-    wom_text_printf(text, "\n  set title 'Reputation: promoters minus detractors, %% of aware "
-                          "agents'\n  set ylabel 'net score'\n  ");
-    band_and_line(text, WOM_M_REPUTATION, "%d", false, "#9467bd", "reputation", true);
-    wom_text_printf(text, "\n  unset multiplot\n  set output\n}\n");
+    wom_text_printf(text, " (%u replications)'\n", run->result->replications);
+    for (int i = 0; i < count; i++) {
+        plot_panel(text, run, &panels[i]);
+    }
+    wom_text_printf(text, "  unset multiplot\n  set output\n}\n");
 }
 
-static void json_summary_entry(wom_text_t *text, const char *name, const wom_stats_summary_t *s,
-                               bool last) {
-    wom_text_printf(text, "    ");
-    wom_text_json_string(text, name);
-    wom_text_printf(text, ": {\"mean\": ");
+/* {"mean": ..., "sd": ..., "ci95_lo": ..., "ci95_hi": ...} */
+static void json_summary_value(wom_text_t *text, const wom_stats_summary_t *s) {
+    wom_text_printf(text, "{\"mean\": ");
     wom_text_number(text, s->mean);
     wom_text_printf(text, ", \"sd\": ");
     wom_text_number(text, s->sd);
@@ -233,13 +316,106 @@ static void json_summary_entry(wom_text_t *text, const char *name, const wom_sta
     wom_text_number(text, s->ci95_lo);
     wom_text_printf(text, ", \"ci95_hi\": ");
     wom_text_number(text, s->ci95_hi);
-    wom_text_printf(text, "}%s\n", last ? "" : ",");
+    wom_text_printf(text, "}");
 }
 
+static void json_summary_entry(wom_text_t *text, const char *name, const wom_stats_summary_t *s,
+                               bool last) {
+    wom_text_printf(text, "    ");
+    wom_text_json_string(text, name);
+    wom_text_printf(text, ": ");
+    json_summary_value(text, s);
+    wom_text_printf(text, "%s\n", last ? "" : ",");
+}
+
+/* JSON has no infinity: a non-finite value is written as null. */
 static void json_number_field(wom_text_t *text, const char *name, double value, bool last) {
     wom_text_printf(text, "    \"%s\": ", name);
-    wom_text_number(text, value);
+    if (isfinite(value)) {
+        wom_text_number(text, value);
+    } else {
+        wom_text_printf(text, "null");
+    }
     wom_text_printf(text, "%s\n", last ? "" : ",");
+}
+
+/* The realised word of mouth: messages per experience, and the share of
+ * wanted messages that the degree cap cut. */
+static void summary_wom(wom_text_t *text, const wom_run_result_t *result) {
+    int64_t told = 0, capped = 0;
+    const int tellers[] = {WOM_M_TOLD_BY_SATISFIED, WOM_M_TOLD_BY_DISSATISFIED,
+                           WOM_M_TOLD_BY_RECOVERED, WOM_M_FORWARDED};
+    for (uint32_t r = 0; r < result->replications; r++) {
+        for (uint32_t t = 0; t <= result->steps; t++) {
+            const wom_metrics_row_t *row = wom_run_row(result, r, t);
+            for (size_t i = 0; i < sizeof tellers / sizeof tellers[0]; i++) {
+                told += row->count[tellers[i]];
+            }
+            capped += row->count[WOM_M_TELLS_CAPPED];
+        }
+    }
+    wom_text_printf(text, ",\n  \"wom\": {\n");
+    json_number_field(text, "told_per_satisfied",
+                      wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED),
+                      false);
+    json_number_field(
+        text, "told_per_dissatisfied",
+        wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_DISSATISFIED, WOM_M_DISSATISFIED), false);
+    json_number_field(text, "told_per_recovered",
+                      wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_RECOVERED, WOM_M_RECOVERED),
+                      false);
+    json_number_field(text, "capped_share",
+                      told + capped > 0 ? (double)capped / (double)(told + capped) : 0, true);
+    wom_text_printf(text, "  }");
+}
+
+/* The share of nodes a replication reached by the last step: ever active
+ * (ic), ever infected (sir), adopted (bass). */
+static double final_share(const wom_output_run_t *run, uint32_t replication) {
+    const wom_run_result_t *result = run->result;
+    const wom_metrics_row_t *row = wom_run_row(result, replication, result->steps);
+    int64_t reached = run->scenario->model.kind == WOM_KIND_BASS
+                          ? row->count[WOM_M_ADOPTERS]
+                          : row->count[WOM_M_ACTIVE] + row->count[WOM_M_REMOVED];
+    return result->agents > 0 ? (double)reached / result->agents : 0;
+}
+
+static void summary_analytic(wom_text_t *text, const wom_analytic_t *a) {
+    wom_text_printf(text, ",\n  \"analytic\": {\n");
+    json_number_field(text, "mean_degree", a->mean_degree, false);
+    if (a->kind == WOM_KIND_BASS) {
+        json_number_field(text, "final_meanfield", a->final_meanfield, false);
+        json_number_field(text, "final_continuous", a->final_continuous, true);
+    } else {
+        json_number_field(text, "transmissibility", a->transmissibility, false);
+        json_number_field(text, "threshold", a->threshold, false);
+        json_number_field(text, "seeded_share", a->seeded, !a->has_final_share);
+        if (a->has_final_share) {
+            json_number_field(text, "final_share", a->final_share, true);
+        }
+    }
+    wom_text_printf(text, "  }");
+}
+
+/* A reference kind's final share over the replications, and its theory. */
+static void summary_reference(wom_text_t *text, const wom_output_run_t *run) {
+    uint32_t replications = run->result->replications;
+    double *shares = malloc((replications + 1) * sizeof *shares);
+    if (shares == NULL) {
+        text->failed = true; /* reported as out of memory when written */
+        return;
+    }
+    for (uint32_t r = 0; r < replications; r++) {
+        shares[r] = final_share(run, r);
+    }
+    wom_stats_summary_t summary;
+    wom_stats_summarize(shares, replications, &summary);
+    free(shares);
+    wom_text_printf(text, ",\n  \"final_share\": ");
+    json_summary_value(text, &summary);
+    if (run->analytic != NULL) {
+        summary_analytic(text, run->analytic);
+    }
 }
 
 static void summary_json(wom_text_t *text, const wom_output_run_t *run) {
@@ -255,24 +431,58 @@ static void summary_json(wom_text_t *text, const wom_output_run_t *run) {
                     "  \"edges\": %llu,\n  \"directed\": %s,\n  \"final\": {\n",
                     result->replications, result->steps, result->agents, (unsigned long long)edges,
                     run->graph->directed ? "true" : "false");
-    const wom_stats_summary_t *final = &run->series[(size_t)result->steps * WOM_M_COLUMNS];
-    for (int column = 0; column < WOM_M_COLUMNS; column++) {
-        json_summary_entry(text, wom_metrics_name(column), &final[column],
-                           column == WOM_M_COLUMNS - 1);
+    int columns = run->layout->count;
+    const wom_stats_summary_t *final = &run->series[(size_t)result->steps * columns];
+    for (int column = 0; column < columns; column++) {
+        json_summary_entry(text, run->layout->name[column], &final[column], column == columns - 1);
     }
-    wom_text_printf(text, "  },\n  \"wom\": {\n");
-    json_number_field(text, "told_per_satisfied",
-                      wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED),
-                      false);
-    json_number_field(
-        text, "told_per_dissatisfied",
-        wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_DISSATISFIED, WOM_M_DISSATISFIED), false);
-    json_number_field(text, "capped_per_encounter",
-                      wom_stats_pooled_ratio(result, WOM_M_TELLS_CAPPED, WOM_M_ENCOUNTERS), true);
-    wom_text_printf(text, "  }\n}\n");
+    wom_text_printf(text, "  }");
+    if (run->scenario->model.kind == WOM_KIND_WOM) {
+        summary_wom(text, result);
+    } else {
+        summary_reference(text, run);
+    }
+    wom_text_printf(text, "\n}\n");
+}
+
+/* analytic.dat: the analytic curves in nodes, one row per step; ic, sir:
+ * the final size S x nodes (a level line); bass: the mean-field recursion
+ * and the continuous curve, times nodes. */
+static void analytic_dat(wom_text_t *text, const wom_output_run_t *run) {
+    const wom_analytic_t *a = run->analytic;
+    double nodes = a->nodes, share = 0;
+    provenance_comment(text, run);
+    if (a->kind == WOM_KIND_BASS) {
+        wom_text_printf(text,
+                        "# columns: 1 step, 2 meanfield (adopters), 3 continuous (adopters)\n");
+    } else {
+        wom_text_printf(text, "# columns: 1 step, 2 final_size (nodes ever active)\n");
+    }
+    for (uint32_t t = 0; t <= run->result->steps; t++) {
+        wom_text_printf(text, "%u ", t);
+        if (a->kind == WOM_KIND_BASS) {
+            wom_text_number(text, share * nodes);
+            wom_text_printf(text, " ");
+            wom_text_number(text, wom_analytic_bass_continuous(a->p, a->q, t) * nodes);
+            share = wom_analytic_bass_next(a->p, a->q, share);
+        } else {
+            wom_text_number(text, a->final_share * nodes);
+        }
+        wom_text_printf(text, "\n");
+    }
 }
 
 typedef void (*builder_fn)(wom_text_t *text, const wom_output_run_t *run);
+
+static wom_status build_and_write(const char *dir, const char *name, builder_fn build,
+                                  const wom_output_run_t *run, wom_error_t *error) {
+    wom_text_t text;
+    wom_text_init(&text);
+    build(&text, run);
+    wom_status status = wom_output_write_file(dir, name, &text, error);
+    wom_text_destroy(&text);
+    return status;
+}
 
 wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wom_error_t *error) {
     static const struct {
@@ -284,11 +494,10 @@ wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wo
                  {"timeseries.gp", timeseries_gp}};
     wom_status status = wom_output_make_dir(dir, error);
     for (size_t i = 0; status == WOM_OK && i < sizeof files / sizeof files[0]; i++) {
-        wom_text_t text;
-        wom_text_init(&text);
-        files[i].build(&text, run);
-        status = wom_output_write_file(dir, files[i].name, &text, error);
-        wom_text_destroy(&text);
+        status = build_and_write(dir, files[i].name, files[i].build, run, error);
+    }
+    if (status == WOM_OK && analytic_curves(run) > 0) {
+        status = build_and_write(dir, "analytic.dat", analytic_dat, run, error);
     }
     return status;
 }

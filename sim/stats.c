@@ -19,27 +19,34 @@ void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t
     *summary = (wom_stats_summary_t){mean, sd, mean - half, mean + half};
 }
 
-wom_status wom_stats_series(const wom_run_result_t *result, wom_stats_summary_t **table) {
-    size_t steps = result->steps + 1;
-    *table = malloc(steps * WOM_M_COLUMNS * sizeof **table);
-    double *values = malloc(result->replications * sizeof *values);
-    if (*table == NULL || values == NULL) {
-        free(*table);
-        free(values);
-        *table = NULL;
-        return WOM_ENOMEM;
-    }
-    for (uint32_t t = 0; t < steps; t++) {
-        for (int column = 0; column < WOM_M_COLUMNS; column++) {
-            for (uint32_t r = 0; r < result->replications; r++) {
-                values[r] = wom_metrics_value(wom_run_row(result, r, t), column, result->agents);
+wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_layout_t *layout,
+                            wom_stats_summary_t **table) {
+    size_t steps = result->steps + 1, columns = (size_t)layout->count;
+    size_t replications = result->replications;
+    *table = malloc(steps * columns * sizeof **table);
+    /* series[r][t] of one column, then values[r] of one step */
+    double *series = malloc(replications * steps * sizeof *series);
+    double *values = malloc(replications * sizeof *values);
+    wom_status status = *table && series && values ? WOM_OK : WOM_ENOMEM;
+    for (size_t column = 0; status == WOM_OK && column < columns; column++) {
+        for (uint32_t r = 0; r < replications; r++) {
+            wom_metrics_series(layout, (int)column, wom_run_row(result, r, 0), result->steps,
+                               result->agents, &series[r * steps]);
+        }
+        for (size_t t = 0; t < steps; t++) {
+            for (size_t r = 0; r < replications; r++) {
+                values[r] = series[r * steps + t];
             }
-            wom_stats_summarize(values, result->replications,
-                                &(*table)[t * WOM_M_COLUMNS + (size_t)column]);
+            wom_stats_summarize(values, replications, &(*table)[t * columns + column]);
         }
     }
+    free(series);
     free(values);
-    return WOM_OK;
+    if (status != WOM_OK) {
+        free(*table);
+        *table = NULL;
+    }
+    return status;
 }
 
 double wom_stats_pooled_ratio(const wom_run_result_t *result, int numerator, int denominator) {

@@ -67,6 +67,9 @@ wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream);
 
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
 
+/* Memory held by the CSR arrays, in bytes. */
+uint64_t wom_graph_bytes(const wom_graph_t *graph);
+
 void wom_graph_free(wom_graph_t *graph);
 
 static inline uint32_t wom_graph_degree(const wom_graph_t *graph, uint32_t node) {

@@ -1,6 +1,8 @@
-/* metrics.h: the per-step row of a run and its column names. A row holds
- * integer counts only (so parallel sums are exact and order-free); derived
- * metrics such as the reputation score are computed from a row on demand.
+/* metrics.h: what is recorded each step. A row holds integer counters only
+ * (so parallel sums are exact and order-free); a layout lists the columns a
+ * scenario's outputs show, in order: counters of its model kind, one per
+ * failure mode, and derived columns (reputation, revenue, discounted value)
+ * computed from a replication's rows.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_METRICS_H
 #define WOMSIM_METRICS_H
@@ -8,39 +10,78 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "womsim/config.h"
+
 /* Counters of one step. States are counted at the end of the step; events
  * during it; reached_* are cumulative (agents who ever heard). */
 typedef enum {
+    /* the wom kind */
     WOM_M_UNAWARE,
     WOM_M_PROSPECTS,
     WOM_M_CUSTOMERS,
     WOM_M_LOST,
     WOM_M_ENCOUNTERS,
     WOM_M_SATISFIED,
+    WOM_M_FAILURES,
+    WOM_M_COMPLAINTS,
+    WOM_M_RECOVERED,
     WOM_M_DISSATISFIED,
-    WOM_M_MSGS_POS, /* positive messages delivered */
+    WOM_M_MSGS_POS, /* positive messages delivered (word of mouth and reviews) */
     WOM_M_MSGS_NEG, /* negative messages delivered */
+    WOM_M_REVIEWS_POS,
+    WOM_M_REVIEWS_NEG,
     WOM_M_REACHED_POS,
     WOM_M_REACHED_NEG,
     WOM_M_PROMOTERS,
     WOM_M_DETRACTORS,
+    WOM_M_LOYAL,                /* loyalty-programme members at the end of the step */
     WOM_M_TOLD_BY_SATISFIED,    /* messages sent after satisfied experiences */
     WOM_M_TOLD_BY_DISSATISFIED, /* messages sent after dissatisfied ones */
+    WOM_M_TOLD_BY_RECOVERED,    /* messages sent after recoveries */
+    WOM_M_FORWARDED,            /* messages sent second-hand (hearsay) */
     WOM_M_TELLS_CAPPED,         /* messages not sent because K exceeded the degree */
-    WOM_M_COUNTERS              /* number of counters */
+    WOM_M_FAILURE_MODE,         /* first of WOM_MAX_FAILURES per-mode failure counts */
+    /* the reference kinds */
+    WOM_M_SUSCEPTIBLE = WOM_M_FAILURE_MODE + WOM_MAX_FAILURES,
+    WOM_M_ACTIVE,  /* ic: newly active this step; sir: infected */
+    WOM_M_REMOVED, /* ic: activated earlier; sir: recovered */
+    WOM_M_ADOPTERS,
+    WOM_M_COUNTERS /* number of counters */
 } wom_metrics_counter;
 
 typedef struct {
     int64_t count[WOM_M_COUNTERS];
 } wom_metrics_row_t;
 
-/* Output columns: every counter, then the derived ones. */
-typedef enum { WOM_M_REPUTATION = WOM_M_COUNTERS, WOM_M_COLUMNS } wom_derived;
+/* Derived columns, numbered after the counters. */
+typedef enum {
+    WOM_M_REPUTATION = WOM_M_COUNTERS, /* 100 (promoters - detractors) / aware agents */
+    WOM_M_REVENUE,                     /* price x encounters of the step */
+    WOM_M_VALUE,                       /* revenue discounted to step 0, cumulative */
+    WOM_M_IDS                          /* number of column ids */
+} wom_metrics_derived;
 
-/* The column's name in outputs, e.g. "customers". */
-const char *wom_metrics_name(int column);
+#define WOM_METRICS_MAX_COLUMNS 64
+#define WOM_METRICS_NAME        64 /* bytes in a column name, with the NUL */
 
-/* The column's value for a row of a run with `agents` agents. */
-double wom_metrics_value(const wom_metrics_row_t *row, int column, uint32_t agents);
+/* The columns of one scenario's outputs. */
+typedef struct {
+    int count;                                            /* columns in use */
+    int id[WOM_METRICS_MAX_COLUMNS];                      /* counter or derived id */
+    char name[WOM_METRICS_MAX_COLUMNS][WOM_METRICS_NAME]; /* e.g. "customers" */
+    double price, discount_rate;                          /* for revenue and value */
+} wom_metrics_layout_t;
+
+/* The columns for `scenario`'s model kind and failure modes. */
+void wom_metrics_layout_init(wom_metrics_layout_t *layout, const wom_scenario_t *scenario);
+
+/* The index of the column named `name` in `layout`, or -1. */
+int wom_metrics_find(const wom_metrics_layout_t *layout, const char *name);
+
+/* Column `column` of the layout for one replication's rows 0..steps, into
+ * values[0..steps]. Cumulative columns are summed in step order. */
+void wom_metrics_series(const wom_metrics_layout_t *layout, int column,
+                        const wom_metrics_row_t *rows, uint32_t steps, uint32_t agents,
+                        double *values);
 
 #endif

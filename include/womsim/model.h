@@ -1,9 +1,10 @@
 /* model.h: the agents of one run (struct of arrays) and the step kernel of
- * the `wom` kind (MODEL.md). Pure computation: no I/O, no globals, no
- * allocation after wom_model_alloc. Every draw is keyed by (seed, task,
- * step, agent, site), and the only writes to another agent's data are
- * integer increments of its inbox, so a step gives the same result for any
- * number of threads.
+ * the `wom` kind (MODEL.md), with the reference kinds (ic, sir, bass) of
+ * reference.h sharing the same arrays. Pure computation: no I/O, no
+ * globals, no allocation after wom_model_alloc. Every draw is keyed by
+ * (seed, task, step, agent, site), and the only writes to another agent's
+ * data are integer increments of its inbox, so a step gives the same result
+ * for any number of threads.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_MODEL_H
 #define WOMSIM_MODEL_H
@@ -19,8 +20,19 @@
 
 typedef enum { WOM_UNAWARE, WOM_PROSPECT, WOM_CUSTOMER, WOM_LOST, WOM_STATES } wom_agent_state;
 
-/* Bits of wom_model_t.heard. */
-enum { WOM_HEARD_POS = 1, WOM_HEARD_NEG = 2 };
+/* Message valences: inbox and tell index. */
+enum { WOM_POSITIVE = 0, WOM_NEGATIVE = 1 };
+
+/* Bits of wom_model_t.flags. */
+enum {
+    WOM_HEARD_POS = 1,   /* has ever heard good news */
+    WOM_HEARD_NEG = 2,   /* has ever heard bad news */
+    WOM_LOYAL = 4,       /* member of the loyalty programme */
+    WOM_INTERMEDIARY = 8 /* an adviser whose word weighs more */
+};
+
+/* Outcomes of a failed encounter, in the order of the repurchase table. */
+enum { WOM_SILENT, WOM_UNRESOLVED, WOM_RESOLVED, WOM_QUICK, WOM_OUTCOMES };
 
 /* Scratch memory of one thread inside a step: allocated once. */
 typedef struct {
@@ -28,6 +40,28 @@ typedef struct {
     uint32_t *picked; /* neighbour indices chosen by one tell (max_degree) */
     uint8_t *marked;  /* 1 where a neighbour index is picked; all 0 between tells */
 } wom_model_worker_t;
+
+/* One inbox buffer: per valence, the number of messages and their summed
+ * weight. */
+typedef struct {
+    uint32_t *count[2];
+    uint32_t *weight[2];
+} wom_model_inbox_t;
+
+/* Probabilities of the wom kind as integer thresholds for raw 32-bit words
+ * (a word w succeeds when w < threshold), precomputed once per model. */
+typedef struct {
+    uint64_t advertising, purchase, complain, success, quick, forward, winback;
+    uint64_t churn[2];  /* by loyalty membership */
+    uint64_t review[2]; /* by valence: a satisfied / dissatisfied review */
+    uint64_t *adoption; /* by attitude + cap: 2 * cap + 1 entries */
+    uint64_t *failure;  /* by segment * 2 + returning: any failure */
+    uint64_t mode_cumulative[2][WOM_MAX_FAILURES]; /* by returning: which mode */
+    int mode_severity[WOM_MAX_FAILURES];
+    int modes;                         /* failure modes (1 anonymous one without sections) */
+    uint64_t stay[2][WOM_OUTCOMES][2]; /* by loyalty, outcome, severity */
+    int segments;                      /* entries of `failure` / 2 */
+} wom_model_thresholds_t;
 
 typedef struct {
     const wom_scenario_t *scenario; /* borrowed, must outlive the model */
@@ -37,23 +71,19 @@ typedef struct {
     uint32_t step; /* steps completed; 0 after wom_model_reset */
 
     /* Agent state, one entry per agent. */
-    uint8_t *state;      /* wom_agent_state */
+    uint8_t *state;      /* wom_agent_state (reference kinds: their own states) */
     int16_t *attitude;   /* in [-attitude_cap, +attitude_cap] */
     uint32_t *purchases; /* encounters so far (saturates) */
-    uint8_t *heard;      /* WOM_HEARD_* bits: ever heard good / bad news */
-    /* Inboxes, double-buffered: step t reads inbox_*[t % 2] (sent at t-1)
-     * and writes inbox_*[(t + 1) % 2]; summed message weights. */
-    uint32_t *inbox_pos[2];
-    uint32_t *inbox_neg[2];
+    uint8_t *flags;      /* WOM_HEARD_*, WOM_LOYAL, WOM_INTERMEDIARY */
+    /* Double-buffered: step t reads inbox[t % 2] (sent at t-1) and writes
+     * inbox[(t + 1) % 2]. */
+    wom_model_inbox_t inbox[2];
 
     /* Cumulative counts carried from step to step. */
     int64_t reached_pos, reached_neg;
 
-    /* Probabilities as integer thresholds for raw 32-bit words. */
-    uint64_t advertising_threshold, purchase_threshold, failure_threshold;
-    uint64_t repurchase_threshold, churn_threshold, winback_threshold;
-    uint64_t *adoption_threshold; /* by attitude + cap: 2 * cap + 1 entries */
-    uint64_t *seeding_rank;       /* priority << 32 | agent, sorted: who is seeded first */
+    wom_model_thresholds_t thresholds;
+    uint64_t *seeding_rank; /* priority << 32 | agent, sorted: who is picked first */
 
     int threads; /* workers; > 1 runs agents in parallel */
     wom_model_worker_t *workers;
@@ -62,7 +92,7 @@ typedef struct {
 /* Bytes a model of `agents` agents with `threads` workers allocates. */
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads);
 
-/* A model for `scenario` on `graph` with `threads` workers (>= 1). */
+/* A model for `scenario` (any kind) on `graph` with `threads` workers. */
 wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
                            wom_model_t **model);
 void wom_model_free(wom_model_t *model);
@@ -73,5 +103,19 @@ void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
 
 /* Advances one step and records its metrics into `row`. */
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);
+
+/* Marks the first `count` agents of a ranking as chosen: by degree (best
+ * connected first, ties by lower id) or at random, keyed by the task and
+ * `site`. Leaves the ranking in model->seeding_rank; used by seeding and by
+ * the reference kinds. */
+void wom_model_rank(wom_model_t *model, int seeding, uint32_t site);
+
+/* The agent ranked `i`-th by the last wom_model_rank. */
+static inline uint32_t wom_model_ranked(const wom_model_t *model, uint32_t i) {
+    return (uint32_t)model->seeding_rank[i];
+}
+
+/* round(share * agents), at most agents. */
+uint32_t wom_model_share_of(double share, uint32_t agents);
 
 #endif

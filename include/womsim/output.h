@@ -9,8 +9,10 @@
 
 #include <stdio.h>
 
+#include "womsim/analytic.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
+#include "womsim/metrics.h"
 #include "womsim/run.h"
 #include "womsim/stats.h"
 #include "womsim/status.h"
@@ -23,7 +25,10 @@ typedef struct {
     const wom_scenario_t *scenario;
     const wom_graph_t *graph;
     const wom_run_result_t *result;
-    const wom_stats_summary_t *series; /* from wom_stats_series */
+    const wom_metrics_layout_t *layout; /* the columns of `series` */
+    const wom_stats_summary_t *series;  /* from wom_stats_series */
+    const wom_analytic_t *analytic;     /* reference kinds: theory beside the simulation, or
+                                           NULL; ignored for the wom kind */
 } wom_output_run_t;
 
 /* Creates `path` and its missing parents (like mkdir -p). */
@@ -40,7 +45,9 @@ wom_status wom_output_write_with(const char *path, wom_output_writer_fn writer, 
 wom_status wom_output_write_file(const char *dir, const char *name, const wom_text_t *text,
                                  wom_error_t *error);
 
-/* Writes timeseries.csv, summary.json, timeseries.dat and timeseries.gp. */
+/* Writes timeseries.csv, summary.json, timeseries.dat and timeseries.gp;
+ * for a reference kind with an analytic curve (run->analytic), also
+ * analytic.dat, which the plot overlays. */
 wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wom_error_t *error);
 
 /* Runs `gnuplot timeseries.gp` in `dir`, which writes timeseries.png and

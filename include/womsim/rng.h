@@ -22,10 +22,19 @@
  * places never share a stream. Values are part of the output's identity:
  * changing one changes results (and must update reference runs). */
 enum {
-    WOM_SITE_AGENT_STEP = 1, /* the per-agent per-step Bernoulli words */
-    WOM_SITE_TELL_COUNT = 2, /* K, the number told (GSL distribution) */
-    WOM_SITE_TELL_PICK = 3,  /* which K neighbours (Floyd's sampling) */
-    WOM_SITE_SEEDING = 4     /* initial customers and prospects */
+    WOM_SITE_AGENT_STEP = 1,     /* the per-agent per-step Bernoulli words */
+    WOM_SITE_TELL_COUNT = 2,     /* K, the number told (GSL distribution) */
+    WOM_SITE_TELL_PICK = 3,      /* which K neighbours (Floyd's sampling) */
+    WOM_SITE_SEEDING = 4,        /* initial customers and prospects */
+    WOM_SITE_FORWARD_COUNT = 5,  /* K of each hearsay re-telling (GSL) */
+    WOM_SITE_FORWARD_PICK = 6,   /* hearers of hearsay re-tellings */
+    WOM_SITE_REVIEW = 7,         /* readers of an online review */
+    WOM_SITE_INTERMEDIARIES = 8, /* who the intermediaries are */
+    WOM_SITE_IC_SEEDS = 9,       /* ic: the nodes active at t = 0 */
+    WOM_SITE_IC_STEP = 10,       /* ic: a newly active node's tries at its neighbours */
+    WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
+    WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
+    WOM_SITE_BASS_STEP = 13      /* bass: a non-adopter's adoption word */
 };
 
 /* The key of a stream. `site` must be below 256: the low 24 bits of the last

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "womsim/metrics.h"
 #include "womsim/run.h"
 #include "womsim/status.h"
 
@@ -20,9 +21,10 @@ typedef struct {
 
 void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t *summary);
 
-/* Summaries of every metric column at every step: a malloc'd table of
- * (steps + 1) x WOM_M_COLUMNS entries, step-major. */
-wom_status wom_stats_series(const wom_run_result_t *result, wom_stats_summary_t **table);
+/* Summaries of every column of `layout` at every step: a malloc'd table of
+ * (steps + 1) x layout->count entries, step-major. */
+wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_layout_t *layout,
+                            wom_stats_summary_t **table);
 
 /* The pooled ratio sum(numerator) / sum(denominator) of two counters over
  * all replications and steps (0 when the denominator is 0): e.g. messages

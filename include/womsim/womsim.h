@@ -3,11 +3,13 @@
 #ifndef WOMSIM_WOMSIM_H
 #define WOMSIM_WOMSIM_H
 
+#include "womsim/analytic.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
 #include "womsim/model.h"
 #include "womsim/output.h"
+#include "womsim/reference.h"
 #include "womsim/rng.h"
 #include "womsim/run.h"
 #include "womsim/stats.h"

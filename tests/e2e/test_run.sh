@@ -93,7 +93,7 @@ INI
     "$WOMSIM" run complete.ini -o c -q --no-plot || fail "run failed"
     satisfied=$(json_number c/summary.json told_per_satisfied)
     dissatisfied=$(json_number c/summary.json told_per_dissatisfied)
-    capped=$(json_number c/summary.json capped_per_encounter)
+    capped=$(json_number c/summary.json capped_share)
     n_sat=$(awk -F, 'NR > 1 { s += $22 } END { print s * 4 }' c/timeseries.csv)
     n_dis=$(awk -F, 'NR > 1 { s += $26 } END { print s * 4 }' c/timeseries.csv)
     awk -v x="$satisfied" -v n="$n_sat" 'BEGIN { exit !(n > 1000 && (x - 5)^2 < 16 * 5 / n) }' ||

@@ -81,6 +81,7 @@ static void states_sum_to_agents_every_step(void **state) {
     wom_scenario_t scenario = default_scenario();
     scenario.service.quality = 0.785;
     scenario.adoption.advertising = 0.0137;
+    scenario.recovery.complain_rate = 0.385; /* all outcomes occur */
     const uint32_t steps = 120;
     for (uint32_t task = 0; task < 3; task++) {
         wom_metrics_row_t *rows = simulate(&scenario, graph, 1, task, steps);
@@ -88,7 +89,9 @@ static void states_sum_to_agents_every_step(void **state) {
             const int64_t *c = rows[t].count;
             assert_int_equal(
                 c[WOM_M_UNAWARE] + c[WOM_M_PROSPECTS] + c[WOM_M_CUSTOMERS] + c[WOM_M_LOST], 1237);
-            assert_int_equal(c[WOM_M_ENCOUNTERS], c[WOM_M_SATISFIED] + c[WOM_M_DISSATISFIED]);
+            assert_int_equal(c[WOM_M_ENCOUNTERS], c[WOM_M_SATISFIED] + c[WOM_M_FAILURES]);
+            assert_int_equal(c[WOM_M_FAILURES], c[WOM_M_RECOVERED] + c[WOM_M_DISSATISFIED]);
+            assert_true(c[WOM_M_COMPLAINTS] >= c[WOM_M_RECOVERED]);
             if (t > 0) { /* cumulative counts never fall */
                 assert_true(c[WOM_M_REACHED_POS] >= rows[t - 1].count[WOM_M_REACHED_POS]);
                 assert_true(c[WOM_M_REACHED_NEG] >= rows[t - 1].count[WOM_M_REACHED_NEG]);
@@ -138,6 +141,8 @@ static void tells_reach_distinct_neighbours(void **state) {
     scenario.population.initial_aware = 0;
     scenario.adoption.advertising = 0;
     scenario.adoption.base = 0;
+    scenario.wom.forward_prob = 0;
+    scenario.online.review_rate_satisfied = 0;
     scenario.service.purchase_rate = 1;
     scenario.service.quality = 1;
     scenario.service.churn_rate = 0;
@@ -150,7 +155,7 @@ static void tells_reach_distinct_neighbours(void **state) {
         wom_model_reset(model, task, &row);
         wom_model_step(model, &row);
         assert_int_equal(row.count[WOM_M_MSGS_POS], 3);
-        const uint32_t *sent = model->inbox_pos[(model->step + 1) % 2];
+        const uint32_t *sent = model->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
         int hearers = 0;
         for (uint32_t v = 0; v < 11; v++) {
             assert_true(sent[v] <= 1);
@@ -310,6 +315,9 @@ static wom_scenario_t quiet_scenario(void) {
     scenario.service.purchase_rate = 0;
     scenario.service.churn_rate = 0;
     scenario.service.quality = 0.615;
+    scenario.wom.forward_prob = 0;
+    scenario.online.review_rate_satisfied = 0;
+    scenario.online.review_rate_dissatisfied = 0;
     return scenario;
 }
 
@@ -429,7 +437,8 @@ static void one_bad_message_each(wom_model_t *model, const void *context) {
     for (uint32_t v = 0; v < model->agents; v++) {
         assert_int_equal(model->state[v], WOM_CUSTOMER);
         model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
-        model->inbox_neg[1][v] = 1;
+        model->inbox[1].count[WOM_NEGATIVE][v] = 1;
+        model->inbox[1].weight[WOM_NEGATIVE][v] = 1;
     }
 }
 
@@ -437,7 +446,8 @@ static void one_good_message_each(wom_model_t *model, const void *context) {
     (void)context;
     for (uint32_t v = 0; v < model->agents; v++) {
         model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
-        model->inbox_pos[1][v] = 1;
+        model->inbox[1].count[WOM_POSITIVE][v] = 1;
+        model->inbox[1].weight[WOM_POSITIVE][v] = 1;
     }
 }
 
@@ -484,7 +494,7 @@ static void messages_are_heard_the_next_step(void **state) {
         assert_int_equal(row.count[WOM_M_REACHED_POS], 0);
         assert_int_equal(row.count[WOM_M_UNAWARE], 10);
         uint32_t teller = 11, hearers[3], found = 0;
-        const uint32_t *sent = model->inbox_pos[(model->step + 1) % 2];
+        const uint32_t *sent = model->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
         for (uint32_t v = 0; v < 11; v++) {
             if (model->state[v] == WOM_CUSTOMER) {
                 teller = v;

@@ -318,16 +318,19 @@ static void write_run_writes_the_four_files(void **state) {
         }
     }
     wom_run_result_t result = {2, 3, 1000, rows};
-    wom_stats_summary_t *series = NULL;
-    assert_int_equal(wom_stats_series(&result, &series), WOM_OK);
     wom_config_t *config = NULL;
     wom_scenario_t scenario;
     assert_int_equal(wom_config_alloc(&config), WOM_OK);
     assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
     wom_config_free(config);
+    wom_metrics_layout_t layout;
+    wom_metrics_layout_init(&layout, &scenario);
+    wom_stats_summary_t *series = NULL;
+    assert_int_equal(wom_stats_series(&result, &layout, &series), WOM_OK);
     wom_graph_t graph = {.nodes = 1000, .arcs = 0, .directed = false};
     const char *hash = "3f8a2c61d09e4b7755c1e0a9b2d4f6183c5e7a9b0d2f4e6a8c1b3d5f7e9a0c2b";
-    wom_output_run_t run = {"tiny-run-0385", hash, &scenario, &graph, &result, series};
+    wom_output_run_t run = {"tiny-run-0385", hash,    &scenario, &graph,
+                            &result,         &layout, series,    NULL};
 
     char *root = make_temp_dir();
     char *dir = join(root, "out/nested");

@@ -53,29 +53,79 @@ static void series_and_pooled_ratio(void **state) {
     rows[5].count[WOM_M_SATISFIED] = 1;
     rows[1].count[WOM_M_TOLD_BY_SATISFIED] = 17;
     rows[5].count[WOM_M_TOLD_BY_SATISFIED] = 24;
+    wom_scenario_t scenario = {0};
+    wom_metrics_layout_t layout;
+    wom_metrics_layout_init(&layout, &scenario);
+    int customers = wom_metrics_find(&layout, "customers");
+    assert_true(customers >= 0);
     wom_stats_summary_t *table = NULL;
-    assert_int_equal(wom_stats_series(&result, &table), WOM_OK);
-    const wom_stats_summary_t *step1 = &table[1 * WOM_M_COLUMNS + WOM_M_CUSTOMERS];
+    assert_int_equal(wom_stats_series(&result, &layout, &table), WOM_OK);
+    const wom_stats_summary_t *step1 = &table[1 * layout.count + customers];
     assert_near(step1->mean, 21, 1e-12);
     assert_near(step1->sd, sqrt(128), 1e-12);
-    assert_near(table[0 * WOM_M_COLUMNS + WOM_M_CUSTOMERS].mean, 0, 0);
+    assert_near(table[0 * layout.count + customers].mean, 0, 0);
     assert_near(wom_stats_pooled_ratio(&result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED), 41.0 / 8,
                 1e-12);
     assert_near(wom_stats_pooled_ratio(&result, WOM_M_TOLD_BY_SATISFIED, WOM_M_ENCOUNTERS), 0, 0);
     free(table);
 }
 
-/* Reputation: 100 * (promoters - detractors) / aware agents. */
+/* Reputation: 100 * (promoters - detractors) / aware agents; 0 when
+ * nobody is aware. */
 static void reputation_is_net_share_of_aware(void **state) {
     (void)state;
-    wom_metrics_row_t row = {0};
-    row.count[WOM_M_UNAWARE] = 600;
-    row.count[WOM_M_PROMOTERS] = 130;
-    row.count[WOM_M_DETRACTORS] = 30;
-    assert_near(wom_metrics_value(&row, WOM_M_REPUTATION, 1000), 25, 1e-12);
-    row.count[WOM_M_UNAWARE] = 1000;
-    row.count[WOM_M_PROMOTERS] = row.count[WOM_M_DETRACTORS] = 0;
-    assert_near(wom_metrics_value(&row, WOM_M_REPUTATION, 1000), 0, 0);
+    wom_metrics_row_t rows[2] = {0};
+    rows[0].count[WOM_M_UNAWARE] = 1000;
+    rows[1].count[WOM_M_UNAWARE] = 600;
+    rows[1].count[WOM_M_PROMOTERS] = 130;
+    rows[1].count[WOM_M_DETRACTORS] = 30;
+    wom_scenario_t scenario = {0};
+    wom_metrics_layout_t layout;
+    wom_metrics_layout_init(&layout, &scenario);
+    double values[2];
+    wom_metrics_series(&layout, wom_metrics_find(&layout, "reputation"), rows, 1, 1000, values);
+    assert_near(values[0], 0, 0);
+    assert_near(values[1], 25, 1e-12);
+}
+
+/* Revenue is price x encounters; value discounts each step's revenue to
+ * step 0 and accumulates: 3.85 * (7 + 11 / 1.0615 + 13 / 1.0615^2). */
+static void revenue_and_discounted_value(void **state) {
+    (void)state;
+    wom_metrics_row_t rows[3] = {0};
+    rows[0].count[WOM_M_ENCOUNTERS] = 7;
+    rows[1].count[WOM_M_ENCOUNTERS] = 11;
+    rows[2].count[WOM_M_ENCOUNTERS] = 13;
+    wom_scenario_t scenario = {0};
+    scenario.economics.price = 3.85;
+    scenario.economics.discount_rate = 0.0615;
+    wom_metrics_layout_t layout;
+    wom_metrics_layout_init(&layout, &scenario);
+    double revenue[3], value[3];
+    wom_metrics_series(&layout, wom_metrics_find(&layout, "revenue"), rows, 2, 100, revenue);
+    wom_metrics_series(&layout, wom_metrics_find(&layout, "value"), rows, 2, 100, value);
+    assert_near(revenue[1], 3.85 * 11, 1e-12);
+    assert_near(value[2], 3.85 * (7 + 11 / 1.0615 + 13 / (1.0615 * 1.0615)), 1e-9);
+}
+
+/* Failure modes add one column each, named after the mode; reference kinds
+ * have their own columns. */
+static void layouts_follow_kind_and_modes(void **state) {
+    (void)state;
+    wom_scenario_t scenario = {0};
+    scenario.failure_count = 2;
+    snprintf(scenario.failures[0].name, WOM_MAX_NAME, "late-delivery");
+    snprintf(scenario.failures[1].name, WOM_MAX_NAME, "rude-reply");
+    wom_metrics_layout_t layout;
+    wom_metrics_layout_init(&layout, &scenario);
+    int rude = wom_metrics_find(&layout, "failures_rude-reply");
+    assert_true(rude > wom_metrics_find(&layout, "failures_late-delivery"));
+    assert_int_equal(layout.id[rude], WOM_M_FAILURE_MODE + 1);
+    scenario.model.kind = WOM_KIND_SIR;
+    wom_metrics_layout_init(&layout, &scenario);
+    assert_int_equal(layout.count, 3);
+    assert_string_equal(layout.name[1], "active");
+    assert_int_equal(wom_metrics_find(&layout, "customers"), -1);
 }
 
 int main(void) {
@@ -84,6 +134,8 @@ int main(void) {
         cmocka_unit_test(one_value_has_no_interval),
         cmocka_unit_test(series_and_pooled_ratio),
         cmocka_unit_test(reputation_is_net_share_of_aware),
+        cmocka_unit_test(revenue_and_discounted_value),
+        cmocka_unit_test(layouts_follow_kind_and_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

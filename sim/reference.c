@@ -1,0 +1,232 @@
+/* reference.c: the step kernels of the reference kinds ic, sir and bass
+ * (reference.h gives the rules and the order within a step).
+ *
+ * Workload: 10^4..10^6 nodes, tens to hundreds of steps, many
+ * replications. A cascade reads the arcs of each infected node once per step
+ * it stays infected; Bass reads each arc once, when its tail adopts. A step
+ * is two passes over the nodes, each split over the model's threads:
+ *   1. decide: infections and recoveries (ic, sir) or adoptions (bass), from
+ *      the states at the start of the step; newly infected or adopting nodes
+ *      are marked FRESH;
+ *   2. settle: FRESH becomes ACTIVE, a new adopter adds 1 to the adopter
+ *      count of each out-neighbour, and the states are counted into the row.
+ * In pass 1 of a cascade a node reads another node's state only to ask
+ * "susceptible at the start of the step?": SUSCEPTIBLE and FRESH both say
+ * yes, ACTIVE and REMOVED both say no, and the only concurrent writes
+ * (SUSCEPTIBLE -> FRESH by any infector, ACTIVE -> REMOVED by the node
+ * itself) never change an answer. Those reads and writes are OpenMP atomics
+ * when threads share the arrays. Each node draws from its own stream keyed
+ * (seed, task, step, node, site), and how many words it draws depends only
+ * on start-of-step states, so rows are the same for any thread count.
+ * Counts are integer reductions.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "womsim/reference.h"
+
+#include <string.h>
+
+#include "womsim/rng.h"
+
+/* ---- shared helpers ---- */
+
+static wom_rng_stream_t stream_of(const wom_model_t *model, uint32_t node, uint32_t site) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, (wom_rng_key_t){model->scenario->simulation.seed, model->task,
+                                                 model->step, node, site});
+    return stream;
+}
+
+static uint8_t load_state(const uint8_t *cell, bool shared) {
+    uint8_t value;
+    if (shared) {
+#pragma omp atomic read
+        value = *cell;
+    } else {
+        value = *cell;
+    }
+    return value;
+}
+
+static void store_state(uint8_t *cell, uint8_t value, bool shared) {
+    if (shared) {
+#pragma omp atomic write
+        *cell = value;
+    } else {
+        *cell = value;
+    }
+}
+
+/* ---- ic and sir: one cascade kernel ---- */
+
+/* Word thresholds and stream site of a cascade: ic is sir with gamma = 1. */
+typedef struct {
+    uint64_t infect;  /* one try at a susceptible neighbour succeeds */
+    uint64_t recover; /* an infected node recovers after its tries */
+    uint32_t site;    /* WOM_SITE_IC_STEP or WOM_SITE_SIR_STEP */
+} cascade_t;
+
+static cascade_t cascade_of(const wom_scenario_t *s) {
+    if (s->model.kind == WOM_KIND_IC) {
+        return (cascade_t){wom_rng_threshold(s->ic.p), wom_rng_threshold(1), WOM_SITE_IC_STEP};
+    }
+    return (cascade_t){wom_rng_threshold(s->sir.beta), wom_rng_threshold(s->sir.gamma),
+                       WOM_SITE_SIR_STEP};
+}
+
+/* Infected node `node` draws its recovery word first, then one word per
+ * out-neighbour susceptible at the start of the step (a neighbour already
+ * marked FRESH by another infector still costs its word, so the stream
+ * never depends on which thread came first). */
+static void infect_neighbours(const wom_model_t *model, const cascade_t *cascade, uint32_t node,
+                              bool shared) {
+    wom_rng_stream_t stream = stream_of(model, node, cascade->site);
+    bool recovers = wom_rng_stream_next(&stream) < cascade->recover;
+    const wom_graph_t *graph = model->graph;
+    for (uint64_t arc = graph->offsets[node]; arc < graph->offsets[node + 1]; arc++) {
+        uint8_t *target = &model->state[graph->targets[arc]];
+        uint8_t state = load_state(target, shared);
+        if (state != WOM_REF_SUSCEPTIBLE && state != WOM_REF_FRESH) {
+            continue;
+        }
+        if (wom_rng_stream_next(&stream) < cascade->infect && state == WOM_REF_SUSCEPTIBLE) {
+            store_state(target, WOM_REF_FRESH, shared);
+        }
+    }
+    if (recovers) {
+        store_state(&model->state[node], WOM_REF_REMOVED, shared);
+    }
+}
+
+static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
+    const cascade_t cascade = cascade_of(model->scenario);
+    const uint32_t nodes = model->agents;
+    const bool shared = model->threads > 1;
+    uint8_t *state = model->state;
+#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static)
+    for (uint32_t v = 0; v < nodes; v++) {
+        if (load_state(&state[v], shared) == WOM_REF_ACTIVE) {
+            infect_neighbours(model, &cascade, v, shared);
+        }
+    }
+    /* Written so that the compiler vectorizes it: every node is counted
+     * every step, long after a cascade has ended. */
+    uint32_t susceptible = 0, active = 0;
+#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static) \
+    reduction(+ : susceptible, active)
+    for (uint32_t v = 0; v < nodes; v++) {
+        uint8_t now = state[v] == WOM_REF_FRESH ? WOM_REF_ACTIVE : state[v];
+        state[v] = now;
+        susceptible += now == WOM_REF_SUSCEPTIBLE;
+        active += now == WOM_REF_ACTIVE;
+    }
+    row->count[WOM_M_SUSCEPTIBLE] = susceptible;
+    row->count[WOM_M_ACTIVE] = active;
+    row->count[WOM_M_REMOVED] = (int64_t)nodes - susceptible - active;
+}
+
+/* `seeds` nodes (at most all), chosen at random keyed by the task. */
+static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_metrics_row_t *row) {
+    uint32_t count = seeds < (int64_t)model->agents ? (uint32_t)seeds : model->agents;
+    wom_model_rank(model, WOM_SEEDING_RANDOM, site);
+    for (uint32_t i = 0; i < count; i++) {
+        model->state[wom_model_ranked(model, i)] = WOM_REF_ACTIVE;
+    }
+    row->count[WOM_M_SUSCEPTIBLE] = model->agents - count;
+    row->count[WOM_M_ACTIVE] = count;
+}
+
+/* ---- bass ---- */
+
+/* The inbox arrays, unused by bass otherwise, hold per node the adopters
+ * among its in-neighbours (updated in pass 2) and its in-degree. */
+static uint32_t *adopting_in_neighbours(const wom_model_t *model) {
+    return model->inbox[0].count[0];
+}
+
+static uint32_t *in_degrees(const wom_model_t *model) {
+    return model->inbox[0].weight[0];
+}
+
+static void count_in_degrees(wom_model_t *model) {
+    const wom_graph_t *graph = model->graph;
+    uint32_t *in_degree = in_degrees(model);
+    for (uint64_t arc = 0; arc < graph->arcs; arc++) {
+        in_degree[graph->targets[arc]]++;
+    }
+}
+
+/* Pass 1 for one non-adopter: reads only its own entries. */
+static void maybe_adopt(const wom_model_t *model, uint32_t node) {
+    const wom_scenario_t *s = model->scenario;
+    uint32_t degree = in_degrees(model)[node];
+    double probability = s->bass.p;
+    if (degree > 0) {
+        probability += s->bass.q * adopting_in_neighbours(model)[node] / degree;
+    }
+    wom_rng_stream_t stream = stream_of(model, node, WOM_SITE_BASS_STEP);
+    if (wom_rng_stream_next(&stream) < wom_rng_threshold(probability)) {
+        model->state[node] = WOM_REF_FRESH;
+    }
+}
+
+/* Pass 2 for one new adopter: its out-neighbours hear of it next step. */
+static void announce_adoption(const wom_model_t *model, uint32_t node, bool shared) {
+    const wom_graph_t *graph = model->graph;
+    uint32_t *adopters = adopting_in_neighbours(model);
+    for (uint64_t arc = graph->offsets[node]; arc < graph->offsets[node + 1]; arc++) {
+        uint32_t *cell = &adopters[graph->targets[arc]];
+        if (shared) {
+#pragma omp atomic
+            (*cell)++;
+        } else {
+            (*cell)++;
+        }
+    }
+}
+
+static void step_bass(wom_model_t *model, wom_metrics_row_t *row) {
+    const uint32_t nodes = model->agents;
+    const bool shared = model->threads > 1;
+    uint8_t *state = model->state;
+#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static)
+    for (uint32_t v = 0; v < nodes; v++) {
+        if (state[v] == WOM_REF_SUSCEPTIBLE) {
+            maybe_adopt(model, v);
+        }
+    }
+    int64_t adopters = 0;
+#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static) \
+    reduction(+ : adopters)
+    for (uint32_t v = 0; v < nodes; v++) {
+        if (state[v] == WOM_REF_FRESH) {
+            state[v] = WOM_REF_ACTIVE;
+            announce_adoption(model, v, shared);
+        }
+        adopters += state[v] == WOM_REF_ACTIVE;
+    }
+    row->count[WOM_M_ADOPTERS] = adopters;
+}
+
+/* ---- dispatch ---- */
+
+void wom_reference_reset(wom_model_t *model, wom_metrics_row_t *row) {
+    const wom_scenario_t *s = model->scenario;
+    switch (s->model.kind) {
+    case WOM_KIND_IC:
+        seed_cascade(model, s->ic.seeds, WOM_SITE_IC_SEEDS, row);
+        break;
+    case WOM_KIND_SIR:
+        seed_cascade(model, s->sir.seeds, WOM_SITE_SIR_SEEDS, row);
+        break;
+    default: /* bass: nobody has adopted yet */
+        count_in_degrees(model);
+    }
+}
+
+void wom_reference_step(wom_model_t *model, wom_metrics_row_t *row) {
+    memset(row, 0, sizeof *row);
+    if (model->scenario->model.kind == WOM_KIND_BASS) {
+        step_bass(model, row);
+    } else {
+        step_cascade(model, row);
+    }
+}
