@@ -90,12 +90,14 @@ uninstall:
 clean:
 	rm -rf build build-sanitize womsim
 
-# docs/parameters.md carries the key table between two markers; an e2e test
-# fails when it is stale.
+# docs/parameters.md and docs/model.md carry the key table between two
+# markers; an e2e test fails when either is stale.
+DOCS_WITH_PARAMS := docs/parameters.md docs/model.md
 docs: $(WOMSIM)
-	@{ sed '/<!-- params:begin -->/q' docs/parameters.md; ./$(WOMSIM) params --markdown; \
-	   sed -n '/<!-- params:end -->/,$$p' docs/parameters.md; } >docs/parameters.md.tmp
-	@mv docs/parameters.md.tmp docs/parameters.md
+	@for doc in $(DOCS_WITH_PARAMS); do \
+	    { sed '/<!-- params:begin -->/q' $$doc; ./$(WOMSIM) params --markdown; \
+	      sed -n '/<!-- params:end -->/,$$p' $$doc; } >$$doc.tmp && mv $$doc.tmp $$doc; \
+	done
 
 format:
 	clang-format -i sim/*.c include/womsim/*.h tests/unit/*.c

@@ -114,11 +114,12 @@ test_params_lists_every_key_and_docs_match() {
         recovery.repurchase_silent_minor; do
         grep -q "^$key " params.txt || fail "params lacks $key"
     done
-    "$WOMSIM" params --markdown >params.md
-    sed -n '/<!-- params:begin -->/,/<!-- params:end -->/p' "$ROOT/docs/parameters.md" |
-        sed '1d;$d' >documented.md
-    cmp -s params.md documented.md ||
-        fail "docs/parameters.md is stale: regenerate with 'make docs'"
+        "$WOMSIM" params --markdown >params.md
+    for doc in parameters.md model.md; do
+        sed -n '/<!-- params:begin -->/,/<!-- params:end -->/p' "$ROOT/docs/$doc" |
+            sed '1d;$d' >documented.md
+        cmp -s params.md documented.md || fail "docs/$doc is stale: regenerate with 'make docs'"
+    done
 }
 
 # The hash does not depend on how the scenario's path was typed, and a dump
