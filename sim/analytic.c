@@ -153,6 +153,10 @@ static wom_status cascade_companions(const wom_scenario_t *s, const wom_graph_t 
         status = wom_analytic_final_share(a->mean_degree * a->transmissibility, a->seeded,
                                           &a->final_share);
     }
+    if (status == WOM_OK && a->has_final_share) {
+        status = wom_analytic_final_share(a->mean_degree * a->transmissibility, 0,
+                                          &a->large_outbreak_share);
+    }
     return status;
 }
 

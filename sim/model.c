@@ -141,7 +141,7 @@ static void set_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
     t->complain = wom_rng_threshold(s->recovery.complain_rate);
     t->success = wom_rng_threshold(s->recovery.success_rate);
     t->quick = wom_rng_threshold(s->recovery.quick_share);
-    t->forward = wom_rng_threshold(s->wom.forward_prob);
+
     t->winback = wom_rng_threshold(s->adoption.winback);
     t->review[WOM_POSITIVE] = wom_rng_threshold(s->online.review_rate_satisfied);
     t->review[WOM_NEGATIVE] = wom_rng_threshold(s->online.review_rate_dissatisfied);
@@ -179,7 +179,7 @@ static int segment_count(const wom_graph_t *graph) {
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads) {
     /* state, attitude, purchases, flags, 2 buffers x 2 valences x (count,
      * weight), seeding rank */
-    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * 2 * 2 * 4 + 8;
+    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * 2 * (4 + 8) + 8;
     const uint64_t per_worker = 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
     return per_agent * agents + per_worker * (uint64_t)threads;
 }
@@ -196,7 +196,7 @@ static bool alloc_arrays(wom_model_t *model) {
     for (int b = 0; b < 2; b++) {
         for (int v = 0; v < 2; v++) {
             model->inbox[b].count[v] = malloc(n * sizeof(uint32_t) + 1);
-            model->inbox[b].weight[v] = malloc(n * sizeof(uint32_t) + 1);
+            model->inbox[b].weight[v] = malloc(n * sizeof(uint64_t) + 1);
             ok = ok && model->inbox[b].count[v] && model->inbox[b].weight[v];
         }
     }
@@ -205,6 +205,28 @@ static bool alloc_arrays(wom_model_t *model) {
     t->adoption = malloc((size_t)(2 * model->scenario->model.attitude_cap + 1) * sizeof(uint64_t));
     t->failure = malloc((size_t)t->segments * 2 * sizeof(uint64_t));
     return ok && t->adoption && t->failure;
+}
+
+static wom_status within_nodes(const char *key, int64_t value, uint32_t nodes, wom_error_t *error) {
+    if (value <= (int64_t)nodes) {
+        return WOM_OK;
+    }
+    return wom_error_set(error, WOM_ECONFIG, "", 0,
+                         "%s = %lld must be at most the network's %u nodes", key, (long long)value,
+                         nodes);
+}
+
+wom_status wom_model_check(const wom_scenario_t *scenario, const wom_graph_t *graph,
+                           wom_error_t *error) {
+    switch (scenario->model.kind) {
+    case WOM_KIND_IC:
+        return within_nodes("ic.seeds", scenario->ic.seeds, graph->nodes, error);
+    case WOM_KIND_SIR:
+        return within_nodes("sir.seeds", scenario->sir.seeds, graph->nodes, error);
+
+    default:
+        return WOM_OK;
+    }
 }
 
 wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
@@ -283,7 +305,7 @@ static void clear_arrays(wom_model_t *model) {
     for (int b = 0; b < 2; b++) {
         for (int v = 0; v < 2; v++) {
             memset(model->inbox[b].count[v], 0, n * sizeof(uint32_t));
-            memset(model->inbox[b].weight[v], 0, n * sizeof(uint32_t));
+            memset(model->inbox[b].weight[v], 0, n * sizeof(uint64_t));
         }
     }
 }
@@ -341,18 +363,18 @@ static wom_rng_key_t key_of(const step_context_t *context, uint32_t agent, uint3
     return (wom_rng_key_t){model->scenario->simulation.seed, model->task, model->step, agent, site};
 }
 
-static void add_to(bool shared, uint32_t *cell, uint32_t amount) {
-    if (shared) {
-#pragma omp atomic
-        *cell += amount;
-    } else {
-        *cell += amount;
-    }
-}
-
 static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
-    add_to(context->shared, &context->write->count[valence][hearer], 1);
-    add_to(context->shared, &context->write->weight[valence][hearer], weight);
+    uint32_t *count = &context->write->count[valence][hearer];
+    uint64_t *total = &context->write->weight[valence][hearer];
+    if (context->shared) {
+#pragma omp atomic
+        *count += 1;
+#pragma omp atomic
+        *total += weight;
+    } else {
+        *count += 1;
+        *total += weight;
+    }
 }
 
 /* K ~ D(mean) from wom.tell_distribution, drawn with GSL from `rng`, which
@@ -447,11 +469,14 @@ static int16_t clamp_attitude(int64_t attitude, int64_t cap) {
 }
 
 /* Hearsay: each message heard is passed on with wom.forward_prob, to K ~
- * D(wom.forward_tell_mean) neighbours, same valence. */
-static void forward(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
-                    const uint32_t heard[2]) {
+ * D(wom.forward_tell_mean) neighbours, same valence. The number passed on
+ * is one binomial draw per valence (GSL), so the cost follows the messages
+ * passed on, not those heard; the config keeps forward_prob x
+ * forward_tell_mean below 1, so hearsay dies out instead of exploding. */
+static void forward(const step_context_t *context, uint32_t agent, const uint32_t heard[2]) {
     const wom_model_t *model = context->model;
-    if (model->thresholds.forward == 0) {
+    const wom_scenario_t *s = model->scenario;
+    if (s->wom.forward_prob <= 0) {
         return;
     }
     gsl_rng *rng = context->worker->rng;
@@ -459,22 +484,18 @@ static void forward(const step_context_t *context, uint32_t agent, wom_rng_strea
     wom_rng_stream_t picks;
     wom_rng_stream_init(&picks, key_of(context, agent, WOM_SITE_FORWARD_PICK));
     for (int valence = 0; valence < 2; valence++) {
-        for (uint32_t m = 0; m < heard[valence]; m++) {
-            if (wom_rng_stream_next(decisions) < model->thresholds.forward) {
-                uint32_t wanted =
-                    draw_tell_count(model->scenario, rng, model->scenario->wom.forward_tell_mean);
-                uint32_t told =
-                    tell(context, agent, valence, wanted, weight_of(model, agent), &picks);
-                context->counts[WOM_M_FORWARDED] += told;
-                context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
-            }
+        unsigned int passed = gsl_ran_binomial(rng, s->wom.forward_prob, heard[valence]);
+        for (unsigned int m = 0; m < passed; m++) {
+            uint32_t wanted = draw_tell_count(s, rng, s->wom.forward_tell_mean);
+            uint32_t told = tell(context, agent, valence, wanted, weight_of(model, agent), &picks);
+            context->counts[WOM_M_FORWARDED] += told;
+            context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
         }
     }
 }
 
 /* Phase 1, hear: the messages sent to this agent last step. */
-static void hear(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
-                 uint8_t *state, int64_t *attitude) {
+static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_model_inbox_t *in = context->read;
     uint32_t heard[2] = {in->count[WOM_POSITIVE][agent], in->count[WOM_NEGATIVE][agent]};
@@ -497,7 +518,7 @@ static void hear(const step_context_t *context, uint32_t agent, wom_rng_stream_t
     if (*state == WOM_CUSTOMER && *attitude <= model->scenario->adoption.churn_attitude) {
         *state = WOM_LOST;
     }
-    forward(context, agent, decisions, heard);
+    forward(context, agent, heard);
 }
 
 /* Phases 2 and 3: advertising, adoption and win-back. */
@@ -631,7 +652,7 @@ static void step_agent(const step_context_t *context, uint32_t agent) {
     int64_t attitude = model->attitude[agent];
     wom_rng_stream_t decisions;
     wom_rng_stream_init(&decisions, key_of(context, agent, WOM_SITE_AGENT_STEP));
-    hear(context, agent, &decisions, &state, &attitude);
+    hear(context, agent, &state, &attitude);
     adopt(model, &decisions, &state, attitude);
     if (state == WOM_CUSTOMER) {
         encounter(context, agent, &decisions, &state, &attitude);

@@ -136,14 +136,15 @@ static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_m
 
 /* ---- bass ---- */
 
-/* The inbox arrays, unused by bass otherwise, hold per node the adopters
- * among its in-neighbours (updated in pass 2) and its in-degree. */
+/* Two message-count arrays of the inbox, unused by bass otherwise, hold per
+ * node the adopters among its in-neighbours (updated in pass 2) and its
+ * in-degree. */
 static uint32_t *adopting_in_neighbours(const wom_model_t *model) {
-    return model->inbox[0].count[0];
+    return model->inbox[0].count[WOM_POSITIVE];
 }
 
 static uint32_t *in_degrees(const wom_model_t *model) {
-    return model->inbox[0].weight[0];
+    return model->inbox[0].count[WOM_NEGATIVE];
 }
 
 static void count_in_degrees(wom_model_t *model) {

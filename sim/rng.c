@@ -9,10 +9,9 @@
 
 /* Declares the gsl_rng type `gsl_rng_wom_philox` and wom_philox_reset().
  * The macro defines the type pointer as a file-level variable; it is set
- * once here and never changed, so it holds no run state. Each reset gives
- * 2^24 blocks (4 words each) before its count would reach the site bits; a
- * tell count needs a handful, and nothing draws long sequences from it
- * (seeding takes one raw word per agent). */
+ * once here and never changed, so it holds no run state. The adapter ORs
+ * its block count into the last counter word, which the key leaves free
+ * (rng.h), so each reset gives 2^32 blocks. */
 GSL_MICRORNG(wom_philox, philox4x32);
 
 gsl_rng *wom_rng_alloc_gsl(void) {
@@ -21,8 +20,7 @@ gsl_rng *wom_rng_alloc_gsl(void) {
 
 void wom_rng_reset_gsl(gsl_rng *rng, wom_rng_key_t key) {
     philox4x32_key_t philox_key = {{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
-    /* The adapter ORs its block count into the last counter word. */
-    philox4x32_ctr_t counter = {{key.agent, key.step, key.task, key.site << 24}};
+    philox4x32_ctr_t counter = {{key.agent, key.step, key.task | key.site << 24, 0}};
     wom_philox_reset(rng, counter, philox_key);
 }
 

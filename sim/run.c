@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "womsim/model.h"
+#include "womsim/rng.h"
 
 static void run_task(wom_model_t *model, uint32_t run_id, wom_metrics_row_t *rows, uint32_t steps) {
     wom_model_reset(model, run_id, &rows[0]);
@@ -87,7 +88,8 @@ static wom_status run_agents_parallel(const batch_t *batch, int threads) {
 wom_status wom_run_point(const wom_scenario_t *scenario, const wom_graph_t *graph, uint32_t point,
                          int threads, wom_progress_fn progress, void *user,
                          wom_run_result_t *result) {
-    if (threads < 1 || scenario->simulation.replications < 1 || scenario->simulation.steps < 1) {
+    if (threads < 1 || scenario->simulation.replications < 1 || scenario->simulation.steps < 1 ||
+        ((uint64_t)point + 1) * (uint64_t)scenario->simulation.replications > WOM_RNG_MAX_TASKS) {
         return WOM_EINVAL;
     }
     result->replications = (uint32_t)scenario->simulation.replications;

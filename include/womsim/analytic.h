@@ -61,11 +61,12 @@ typedef struct {
     uint32_t nodes;     /* of the actual graph */
     double mean_degree; /* c: mean out-degree of the actual graph (arcs / nodes) */
     /* ic, sir */
-    double transmissibility; /* T in [0, 1]: p (ic), beta / (beta + gamma - beta gamma) (sir) */
-    double threshold;        /* T_c of the actual graph; INFINITY when no cascade can grow */
-    double seeded;           /* rho: seeds / nodes, in [0, 1] */
-    bool has_final_share;    /* on erdos-renyi graphs only */
-    double final_share;      /* S solving 1 - S = (1 - rho) exp(-c T S), in [rho, 1] */
+    double transmissibility;     /* T in [0, 1]: p (ic), beta / (beta + gamma - beta gamma) (sir) */
+    double threshold;            /* T_c of the actual graph; INFINITY when no cascade can grow */
+    double seeded;               /* rho: seeds / nodes, in [0, 1] */
+    bool has_final_share;        /* on erdos-renyi graphs only */
+    double final_share;          /* S solving 1 - S = (1 - rho) exp(-c T S), in [rho, 1] */
+    double large_outbreak_share; /* the same with rho -> 0: S = 1 - exp(-c T S), in [0, 1] */
     /* bass */
     double p, q;             /* bass.p, bass.q */
     double final_meanfield;  /* F(steps) of the discrete recursion, in [0, 1] */

@@ -42,16 +42,19 @@ typedef struct {
 } wom_model_worker_t;
 
 /* One inbox buffer: per valence, the number of messages and their summed
- * weight. */
+ * weight. Weights are 64-bit: a hub hearing many weighted messages in one
+ * step could pass 2^32. Counts stay 32-bit: in one step an agent hears at
+ * most one experience per in-neighbour, hearsay is subcritical (config
+ * rule) and a review's readers are at most the agents. */
 typedef struct {
     uint32_t *count[2];
-    uint32_t *weight[2];
+    uint64_t *weight[2];
 } wom_model_inbox_t;
 
 /* Probabilities of the wom kind as integer thresholds for raw 32-bit words
  * (a word w succeeds when w < threshold), precomputed once per model. */
 typedef struct {
-    uint64_t advertising, purchase, complain, success, quick, forward, winback;
+    uint64_t advertising, purchase, complain, success, quick, winback;
     uint64_t churn[2];  /* by loyalty membership */
     uint64_t review[2]; /* by valence: a satisfied / dissatisfied review */
     uint64_t *adoption; /* by attitude + cap: 2 * cap + 1 entries */
@@ -92,6 +95,12 @@ typedef struct {
 /* Bytes a model of `agents` agents with `threads` workers allocates. */
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads);
 
+/* The checks that need the actual graph (a network file's size is known
+ * only once it is read): reference kinds' seeds within the nodes.
+ * WOM_ECONFIG with a message naming the key. */
+wom_status wom_model_check(const wom_scenario_t *scenario, const wom_graph_t *graph,
+                           wom_error_t *error);
+
 /* A model for `scenario` (any kind) on `graph` with `threads` workers. */
 wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
                            wom_model_t **model);
@@ -104,10 +113,10 @@ void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
 /* Advances one step and records its metrics into `row`. */
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);
 
-/* Marks the first `count` agents of a ranking as chosen: by degree (best
- * connected first, ties by lower id) or at random, keyed by the task and
- * `site`. Leaves the ranking in model->seeding_rank; used by seeding and by
- * the reference kinds. */
+/* Ranks the agents into model->seeding_rank: by degree (best connected
+ * first, ties by lower id) or at random, keyed by the task and `site`. The
+ * first k ranked are then the k chosen; used by seeding and by the
+ * reference kinds. */
 void wom_model_rank(wom_model_t *model, int seeding, uint32_t site);
 
 /* The agent ranked `i`-th by the last wom_model_rank. */

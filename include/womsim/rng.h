@@ -37,8 +37,13 @@ enum {
     WOM_SITE_BASS_STEP = 13      /* bass: a non-adopter's adoption word */
 };
 
-/* The key of a stream. `site` must be below 256: the low 24 bits of the last
- * counter word count the blocks drawn from the stream. */
+/* Tasks (run ids) a stream key can tell apart: 2^24. */
+#define WOM_RNG_MAX_TASKS (UINT32_C(1) << 24)
+
+/* The key of a stream. The third counter word holds the task in its low 24
+ * bits and the site in the high 8, so `task` must be below 2^24 (the batch
+ * limit of tasks is far lower) and `site` below 256; the fourth word counts
+ * the blocks drawn, so one stream gives 2^32 blocks (2^34 words). */
 typedef struct {
     uint64_t seed;
     uint32_t task;  /* run_id: sweep point x replication */
@@ -56,7 +61,7 @@ typedef struct {
 
 static inline void wom_rng_stream_init(wom_rng_stream_t *stream, wom_rng_key_t key) {
     stream->key = (philox4x32_key_t){{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
-    stream->counter = (philox4x32_ctr_t){{key.agent, key.step, key.task, key.site << 24}};
+    stream->counter = (philox4x32_ctr_t){{key.agent, key.step, key.task | key.site << 24, 0}};
     stream->used = 4;
 }
 

@@ -1190,6 +1190,14 @@ static void test_rules_cite_lines(void **state) {
 
 static void test_rules(void **state) {
     (void)state;
+    /* hearsay must die out: forward_prob x forward_tell_mean below 1 */
+    expect_rule_error_after(
+        (const char *const[]){"wom.forward_prob=0.385", "wom.forward_tell_mean=2.6", NULL},
+        "wom.forward_prob x wom.forward_tell_mean = 1.001 must be below 1, or hearsay grows");
+    expect_rule_error_after(
+        (const char *const[]){"model.kind=bass", "bass.p=0.385", "bass.q=0.7", NULL},
+        "bass.p + bass.q = 0.385 + 0.7 must be at most 1");
+
     expect_rule_error_after((const char *const[]){"network.mean_degree=5", NULL},
                             "must be an even integer of at least 2 for watts-strogatz");
     expect_rule_error_after((const char *const[]){"network.model=barabasi-albert",

@@ -11,8 +11,7 @@
  * only the draws: the same keyed streams consumed in the same order, so
  * agreement proves that fusing the phases into one pass is exact. Per
  * agent and step, one decisions stream (WOM_SITE_AGENT_STEP) persists
- * across the passes and hands out, in order: hearsay decisions (one per
- * message heard, positive messages first), advertising, adoption or
+ * across the passes and hands out, in order: advertising, adoption or
  * win-back, purchase, failure, failure mode, complaint, success, quick,
  * review, stay, churn. Tell counts (GSL, reset per tell), picks (Floyd's
  * sampling, with a linear search for "already picked"), hearsay and
@@ -193,7 +192,7 @@ typedef struct {
 /* Messages waiting for one agent, per valence. */
 typedef struct {
     uint32_t count[2];
-    uint32_t weight[2];
+    uint64_t weight[2];
 } mailbox_t;
 
 typedef struct {
@@ -343,30 +342,30 @@ static void review(naive_t *naive, uint32_t v, int valence) {
     for (int64_t i = 0; i < s->online.review_reach; i++) {
         mailbox_t *box = &naive->outbox[wom_rng_stream_below(&readers, naive->agents)];
         box->count[valence]++;
-        box->weight[valence] += (uint32_t)s->online.review_weight;
+        box->weight[valence] += (uint64_t)s->online.review_weight;
     }
     naive->counts[valence == WOM_POSITIVE ? WOM_M_REVIEWS_POS : WOM_M_REVIEWS_NEG]++;
     add_messages(naive, valence, (uint32_t)s->online.review_reach);
 }
 
-/* Hearsay: each message heard passed on with forward_prob. The fast
- * kernel spends no decision words when that probability rounds to 0. */
+/* Hearsay: of the messages heard of each valence, a Binomial(heard,
+ * forward_prob) number are passed on (GSL, from the agent's hearsay
+ * stream), each to its own K hearers. */
 static void pass_on(naive_t *naive, uint32_t v, const uint32_t heard[2]) {
     const wom_scenario_t *s = naive->s;
-    if (wom_rng_threshold(s->wom.forward_prob) == 0) {
+    if (s->wom.forward_prob <= 0) {
         return;
     }
     wom_rng_reset_gsl(naive->gsl, naive_key(naive, v, WOM_SITE_FORWARD_COUNT));
     wom_rng_stream_t picks;
     wom_rng_stream_init(&picks, naive_key(naive, v, WOM_SITE_FORWARD_PICK));
     for (int valence = 0; valence < 2; valence++) {
-        for (uint32_t m = 0; m < heard[valence]; m++) {
-            if (chance(naive, v, s->wom.forward_prob)) {
-                uint32_t wanted = tell_count(s, naive->gsl, s->wom.forward_tell_mean);
-                uint32_t told = send(naive, v, valence, wanted, weight_of(naive, v), &picks);
-                naive->counts[WOM_M_FORWARDED] += told;
-                add_messages(naive, valence, told);
-            }
+        unsigned int passed = gsl_ran_binomial(naive->gsl, s->wom.forward_prob, heard[valence]);
+        for (unsigned int m = 0; m < passed; m++) {
+            uint32_t wanted = tell_count(s, naive->gsl, s->wom.forward_tell_mean);
+            uint32_t told = send(naive, v, valence, wanted, weight_of(naive, v), &picks);
+            naive->counts[WOM_M_FORWARDED] += told;
+            add_messages(naive, valence, told);
         }
     }
 }
@@ -659,13 +658,15 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
         const mailbox_t *box = &naive->inbox[v];
         if (!agent_matches(fast, naive, v) || !inbox_matches(fast, naive, v)) {
             print_error("task %u step %u agent %u (state attitude purchases flags; inbox "
-                        "count/weight +, -): fast %d %d %u %d; %u/%u %u/%u, naive %d %lld %u "
-                        "%d; %u/%u %u/%u\n",
+                        "count/weight +, -): fast %d %d %u %d; %u/%llu %u/%llu, naive %d %lld %u "
+                        "%d; %u/%llu %u/%llu\n",
                         fast->task, fast->step, v, fast->state[v], fast->attitude[v],
-                        fast->purchases[v], fast->flags[v], next->count[0][v], next->weight[0][v],
-                        next->count[1][v], next->weight[1][v], a->state, (long long)a->attitude,
-                        a->purchases, flags_of(a), box->count[0], box->weight[0], box->count[1],
-                        box->weight[1]);
+                        fast->purchases[v], fast->flags[v], next->count[0][v],
+                        (unsigned long long)next->weight[0][v], next->count[1][v],
+                        (unsigned long long)next->weight[1][v], a->state, (long long)a->attitude,
+                        a->purchases, flags_of(a), box->count[0],
+                        (unsigned long long)box->weight[0], box->count[1],
+                        (unsigned long long)box->weight[1]);
             fail();
         }
     }
