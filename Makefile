@@ -23,6 +23,14 @@ BUILD := $(BUILD)-sanitize
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 endif
 
+# The manifest of every result folder records the source's `git describe`;
+# the stamp file changes only when the description does, so output.o is
+# rebuilt then and not on every make.
+GIT_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+GIT_STAMP    := $(BUILD)/git-describe
+$(shell mkdir -p $(BUILD) && { echo '$(GIT_DESCRIBE)' | cmp -s - $(GIT_STAMP) || \
+	echo '$(GIT_DESCRIBE)' >$(GIT_STAMP); })
+
 LIB_SRC   := $(filter-out sim/main.c sim/cli_%.c,$(wildcard sim/*.c))
 CLI_SRC   := sim/main.c $(wildcard sim/cli_*.c)
 LIB_OBJ   := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
@@ -46,6 +54,9 @@ deps:
 
 $(BUILD)/sim/%.o: sim/%.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/sim/output.o: $(GIT_STAMP)
+$(BUILD)/sim/output.o: WOM_CFLAGS += -DWOM_GIT_DESCRIBE='"$(GIT_DESCRIBE)"'
 
 $(LIBWOMSIM): $(LIB_OBJ)
 	$(AR) rcs $@ $^

@@ -34,14 +34,41 @@ wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
 bool cli_parse_bytes(const char *text, uint64_t *bytes);
 
 /* The scenario of a config that sweeps nothing; a sweep is refused. */
-wom_status cli_single_point(const wom_config_t *config, const char *path,
-                            wom_scenario_t *scenario, wom_error_t *error);
+wom_status cli_single_point(const wom_config_t *config, const char *path, wom_scenario_t *scenario,
+                            wom_error_t *error);
 
 /* Memory the machine has available now (MemAvailable), in bytes; 0 if
  * unknown, which means no limit. */
 uint64_t cli_available_memory(void);
 
+/* The current UTC time in ISO 8601, e.g. "2025-01-31T12:00:00Z". */
+void cli_utc_now(char text[32]);
+
+/* Draws every point's plots and, for a sweep, sweep.png and sweep.svg; a
+ * missing gnuplot is a note on stderr, not an error. *rendered tells
+ * whether the pictures were drawn. Returns a sysexits code. */
+int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered);
+
+/* What a manifest records besides the batch itself. */
+typedef struct {
+    int argc;
+    char **argv; /* a command's arguments as main passes them: argv[-1] is the program */
+    const char *scenario_file;        /* absolute path, re-read by `womsim merge` */
+    const cli_overrides_t *overrides; /* in the order they were applied */
+    int threads;
+    const char *started;    /* UTC, ISO 8601 */
+    bool aggregated;        /* the outputs were written (else one shard's tasks) */
+    bool pictures;          /* the plots were drawn */
+    uint32_t merged_shards; /* `womsim merge`: shards whose manifests to list */
+} cli_manifest_t;
+
+/* Writes DIR/manifest.json, or for one shard of several
+ * DIR/shards/I-of-N.json, recording exit status `code`; returns `code`, or
+ * the failure to write the manifest when `code` is EX_OK. */
+int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int code);
+
 int cli_run(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_graph(int argc, char **argv);

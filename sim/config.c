@@ -237,8 +237,9 @@ static const wom_key_t key_table[] = {
     KEY_REAL("online.review_rate_dissatisfied", online.review_rate_dissatisfied, "0.05", 0, 1,
              "a dissatisfied customer posts a bad review",
              "seeds/001: unhappy customers share bad experiences with the whole world (chosen)"),
-    KEY_INT("online.review_reach", online.review_reach, "20", 0, UINT32_NODES,
-            "agents a review reaches, drawn from the whole population", "chosen"),
+    KEY_INT("online.review_reach", online.review_reach, "20", 0, 1000000,
+            "agents a review reaches, drawn from the whole population (with replacement)",
+            "chosen"),
     KEY_INT("online.review_weight", online.review_weight, "1", 0, 30000,
             "weight of a review as a message (a message heard counts 1)", "chosen"),
 
@@ -1726,12 +1727,11 @@ size_t wom_config_points(const wom_config_t *config) {
     return points;
 }
 
-/* The value index of every key at `point`: swept keys in the order they
- * were first set, mixed radix with the last one varying fastest. */
-static void point_values(const wom_config_t *config, size_t point, size_t chosen[SLOT_COUNT]) {
-    size_t swept[SLOT_COUNT], n = 0;
+/* The slots of the swept keys in sweep order: the order they were first
+ * set. Returns how many there are. */
+static size_t sweep_order(const wom_config_t *config, size_t swept[SLOT_COUNT]) {
+    size_t n = 0;
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
-        chosen[slot] = 0;
         if (config->keys[slot].count <= 1) {
             continue;
         }
@@ -1740,6 +1740,35 @@ static void point_values(const wom_config_t *config, size_t point, size_t chosen
             swept[j] = swept[j - 1];
         }
         swept[j] = slot;
+    }
+    return n;
+}
+
+size_t wom_config_swept(const wom_config_t *config) {
+    size_t swept[SLOT_COUNT];
+    return config == NULL ? 0 : sweep_order(config, swept);
+}
+
+wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_config_sweep_t *key) {
+    size_t swept[SLOT_COUNT];
+    if (config == NULL || key == NULL || index >= sweep_order(config, swept)) {
+        return WOM_EINVAL;
+    }
+    named_key named;
+    const key_state *state = &config->keys[swept[index]];
+    snprintf(key->name, sizeof key->name, "%s", slot_key(config, swept[index], &named)->name);
+    key->values = (const char *const *)state->values;
+    key->count = state->count;
+    return WOM_OK;
+}
+
+/* The value index of every key at `point`: swept keys in sweep order,
+ * mixed radix with the last one varying fastest. */
+static void point_values(const wom_config_t *config, size_t point, size_t chosen[SLOT_COUNT]) {
+    size_t swept[SLOT_COUNT];
+    size_t n = sweep_order(config, swept);
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+        chosen[slot] = 0;
     }
     for (size_t j = n; j-- > 0;) {
         size_t count = config->keys[swept[j]].count;
@@ -1893,6 +1922,32 @@ static bool expectations_per_segment(const wom_scenario_t *s, char *why, size_t 
     return false;
 }
 
+/* Each message passed on makes forward_prob x forward_tell_mean new ones on
+ * average; at 1 or more hearsay never dies out and grows without bound. */
+static bool hearsay_subcritical(const wom_scenario_t *s, char *why, size_t size) {
+    double offspring = s->wom.forward_prob * s->wom.forward_tell_mean;
+    if (s->model.kind != WOM_KIND_WOM || offspring < 1) {
+        return true;
+    }
+    snprintf(why, size,
+             "wom.forward_prob x wom.forward_tell_mean = %.6g must be below 1, or hearsay grows "
+             "without end",
+             offspring);
+    return false;
+}
+
+/* The adoption probability p + q x share must stay a probability. */
+static bool bass_probability(const wom_scenario_t *s, char *why, size_t size) {
+    if (s->model.kind != WOM_KIND_BASS || s->bass.p + s->bass.q <= 1) {
+        return true;
+    }
+    char p[32], q[32];
+    wom_text_format_number(p, sizeof p, s->bass.p);
+    wom_text_format_number(q, sizeof q, s->bass.q);
+    snprintf(why, size, "bass.p + bass.q = %s + %s must be at most 1", p, q);
+    return false;
+}
+
 #define KARATE_NODES 34 /* Zachary's karate club */
 
 /* Seeds of a reference model, drawn without replacement from the nodes. A
@@ -1945,6 +2000,9 @@ static const struct {
      {"ic.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
     {sir_seeds_within_nodes,
      {"sir.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
+
+    {hearsay_subcritical, {"wom.forward_prob", "wom.forward_tell_mean", "model.kind", NULL}},
+    {bass_probability, {"bass.p", "bass.q", "model.kind", NULL}},
 };
 
 /* Where the latest setting of the cited keys was made; a rule broken by

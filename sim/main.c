@@ -15,16 +15,27 @@
 static const char usage[] =
     "usage: womsim COMMAND [ARGS]\n"
     "\n"
-    "  run SCENARIO [options]   simulate and write timeseries.csv, summary.json, plots\n"
+    "  run SCENARIO [options]   simulate and write timeseries.csv, summary.json, plots;\n"
+    "                           a sweep (a key with a list of values) writes sweep.csv,\n"
+    "                           runs.csv and points/<index>/ (docs/batch.md)\n"
     "      -o DIR               output folder (default out/<scenario name>)\n"
     "      -r N                 replications (simulation.replications)\n"
     "      -s SEED              seed (simulation.seed)\n"
     "      -t N                 threads (default: OMP_NUM_THREADS or all cores)\n"
     "      --set KEY=VALUE      override a scenario key (repeatable)\n"
+    "      --sweep KEY=LIST     sweep a key: 0.7:0.95:0.05 or 'a, b, c' (as --set)\n"
+    "      --max-tasks N        refuse batches of more than N tasks (points x\n"
+    "                           replications; default 100000)\n"
+    "      --shard I/N          run only the tasks with run_id % N == I and keep their\n"
+    "                           files for merge (default under a SLURM job array:\n"
+    "                           SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)\n"
     "      --max-mem SIZE       refuse runs estimated above SIZE (e.g. 8G; default:\n"
     "                           the memory available now; 0: no limit)\n"
     "      --no-plot            do not run gnuplot\n"
     "      -q                   print nothing but errors\n"
+    "  merge DIR [--no-plot] [-q] [--max-mem SIZE]\n"
+    "                           check that every shard in DIR is done and agrees, then\n"
+    "                           write the outputs an unsharded run writes\n"
     "  check SCENARIO [--set KEY=VALUE]... [--dump]\n"
     "                           validate; --dump prints the canonical scenario\n"
     "  params [--markdown]      list every scenario key with default, range, meaning\n"
@@ -46,12 +57,15 @@ int main(int argc, char **argv) {
         fputs(usage, stderr);
         return EX_USAGE;
     }
-    const char *command = argv[1];
+    const char *command = argv[1]; /* commands get argv + 1: their argv[-1] is the program */
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {
-        {"run", cli_run}, {"check", cli_check}, {"params", cli_params}, {"graph", cli_graph}};
+    } commands[] = {{"run", cli_run},
+                    {"merge", cli_merge},
+                    {"check", cli_check},
+                    {"params", cli_params},
+                    {"graph", cli_graph}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(command, commands[i].name) == 0) {
             return commands[i].run(argc - 1, argv + 1);

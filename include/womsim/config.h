@@ -225,6 +225,24 @@ size_t wom_config_points(const wom_config_t *config);
 wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_scenario_t *scenario,
                                wom_error_t *error);
 
+#define WOM_MAX_KEY_NAME 96 /* bytes in a full key name, with the NUL */
+
+/* One swept key (a key with more than one value). */
+typedef struct {
+    char name[WOM_MAX_KEY_NAME]; /* "service.quality", "failure.late-delivery.rate" */
+    const char *const *values;   /* its canonical values, owned by the config: valid until
+                                    the config changes or is freed */
+    size_t count;                /* >= 2 */
+} wom_config_sweep_t;
+
+/* The number of swept keys. */
+size_t wom_config_swept(const wom_config_t *config);
+
+/* Swept key `index` (0-based) in sweep order, the order wom_config_scenario
+ * uses: keys in the order they were first set, the last varying fastest.
+ * WOM_EINVAL past the last one. */
+wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_config_sweep_t *key);
+
 /* The canonical dump: every key in table order as "key = value" under its
  * [section], values canonical (swept keys as "v1, v2, ..."), then one
  * [failure.NAME] section per failure mode in the order they were given.

@@ -4,6 +4,7 @@
 #define WOMSIM_WOMSIM_H
 
 #include "womsim/analytic.h"
+#include "womsim/batch.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"

@@ -88,3 +88,21 @@ test_failure_rate_sweep_checked() {
     expect_exit 78 "failure.parcel-lost.rate = 1.5 is out of range [0, 1]" \
         "$WOMSIM" check shop.ini --set failure.parcel-lost.rate=1.5
 }
+
+# Checks that need the actual network: a file's size is known only once
+# read. Rules that keep the model finite: subcritical hearsay, p + q <= 1.
+test_checks_against_the_network_and_limits() {
+    printf '0 1\n1 2\n2 3\n' >four.txt
+    printf '[network]\nmodel = file\nfile = four.txt\n[model]\nkind = ic\n[ic]\nseeds = 10\n' \
+        >ic.ini
+    expect_exit 78 "ic.seeds = 10 must be at most the network's 4 nodes" \
+        "$WOMSIM" run ic.ini -o out -q --no-plot
+    expect_exit 78 "must be below 1, or hearsay grows without end" \
+        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set wom.forward_prob=0.5 \
+        --set wom.forward_tell_mean=2
+    expect_exit 78 "bass.p + bass.q = 0.6 + 0.6 must be at most 1" \
+        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set model.kind=bass --set bass.p=0.6 \
+        --set bass.q=0.6
+    expect_exit 78 "online.review_reach = 4000000000 is out of range" \
+        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set online.review_reach=4000000000
+}

@@ -135,12 +135,6 @@ test_output_path_is_a_file() {
     expect_exit 73 "afile" "$WOMSIM" run small.ini -o afile -q --no-plot
 }
 
-test_sweep_refused_by_run() {
-    small_scenario
-    expect_exit 78 "sweeps a key" "$WOMSIM" run small.ini -o s -q --no-plot \
-        --set "service.quality=0.7, 0.9"
-}
-
 test_usage_errors() {
     expect_exit 64 "run expects one scenario file" "$WOMSIM" run
     expect_exit 64 "-t expects a thread count" "$WOMSIM" run x.ini -t 0

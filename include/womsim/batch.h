@@ -1,0 +1,172 @@
+/* batch.h: research batches. A batch is the full factorial of a sweep
+ * (points in the config's order: swept keys in the order they were first
+ * set, the last varying fastest) times replications. Its tasks have stable
+ * ids, run_id = point * replications + replication, and a task's rows
+ * depend on its id only (its random streams are keyed by seed and run_id).
+ *
+ * Running a batch keeps every finished task on disk as
+ * DIR/tasks/<run_id>.rows, written atomically. Aggregating reads the task
+ * files back and writes every output from them, so outputs never depend on
+ * how the tasks were spread over threads, shards or machines. Shard I of N
+ * runs the tasks with run_id % N == I.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_BATCH_H
+#define WOMSIM_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "womsim/config.h"
+#include "womsim/graph.h"
+#include "womsim/metrics.h"
+#include "womsim/status.h"
+
+/* Which tasks there are and which of them this process runs. */
+typedef struct {
+    uint32_t points;       /* sweep points, >= 1 */
+    uint32_t replications; /* per point, >= 1; points x replications < 2^32 */
+    uint32_t shard;        /* this process runs the tasks with run_id % shards == shard */
+    uint32_t shards;       /* >= 1; 1: every task */
+} wom_batch_plan_t;
+
+static inline uint32_t wom_batch_tasks(const wom_batch_plan_t *plan) {
+    return plan->points * plan->replications;
+}
+
+static inline uint32_t wom_batch_run_id(const wom_batch_plan_t *plan, uint32_t point,
+                                        uint32_t replication) {
+    return point * plan->replications + replication;
+}
+
+static inline uint32_t wom_batch_point(const wom_batch_plan_t *plan, uint32_t run_id) {
+    return run_id / plan->replications;
+}
+
+static inline uint32_t wom_batch_replication(const wom_batch_plan_t *plan, uint32_t run_id) {
+    return run_id % plan->replications;
+}
+
+/* Whether this process's shard runs task `run_id`. */
+static inline bool wom_batch_mine(const wom_batch_plan_t *plan, uint32_t run_id) {
+    return run_id % plan->shards == plan->shard;
+}
+
+/* The tasks of `point` that this shard runs, ascending, into `ids` (room
+ * for plan->replications); returns how many. */
+uint32_t wom_batch_point_tasks(const wom_batch_plan_t *plan, uint32_t point, uint32_t *ids);
+
+/* ---- task files ----------------------------------------------------------
+ * DIR/tasks/<run_id>.rows, all integers little-endian:
+ *   0   8  magic "WOMTASK\0"
+ *   8   4  format version (WOM_BATCH_TASK_VERSION)
+ *  12   4  counters per row (WOM_M_COUNTERS)
+ *  16   4  run_id
+ *  20   4  steps (the file holds steps + 1 rows, step 0 first)
+ *  24   4  agents
+ *  28  64  scenario hash, lowercase hex
+ *  92   8  FNV-1a 64 of bytes 0..91 and of the rows
+ * 100      the rows: (steps + 1) x counters int64 */
+#define WOM_BATCH_TASK_VERSION 1
+#define WOM_BATCH_TASK_HEADER  100 /* bytes before the rows */
+
+typedef struct {
+    char scenario_hash[65]; /* 64 hex digits */
+    uint32_t run_id;
+    uint32_t steps;  /* rows: steps + 1 */
+    uint32_t agents; /* nodes of the network the task ran on */
+} wom_batch_task_t;
+
+/* "DIR/tasks/<run_id>.rows" into path[size]; false when it does not fit. */
+bool wom_batch_task_path(const char *dir, uint32_t run_id, char *path, size_t size);
+
+/* Writes the task file of task->run_id (rows 0..steps) atomically:
+ * temporary name in DIR/tasks, fsync, rename. DIR/tasks must exist. */
+wom_status wom_batch_write_task(const char *dir, const wom_batch_task_t *task,
+                                const wom_metrics_row_t *rows, wom_error_t *error);
+
+/* Reads the task file of expected->run_id into rows[0..steps] and its
+ * agents into *agents, checking that it is a task file of this format, of
+ * this scenario hash, run id and step count, whole and unaltered
+ * (checksum). WOM_ENOENT when it is missing; WOM_EDATA, with a message
+ * saying what is wrong, otherwise. expected->agents is not checked. */
+wom_status wom_batch_read_task(const char *dir, const wom_batch_task_t *expected,
+                               wom_metrics_row_t *rows, uint32_t *agents, wom_error_t *error);
+
+/* ---- a batch ------------------------------------------------------------ */
+
+typedef struct {
+    const char *dir;    /* result folder */
+    const char *name;   /* scenario name, e.g. "baseline" */
+    uint32_t shard;     /* this process's shard, < shards */
+    uint32_t shards;    /* >= 1 */
+    uint64_t max_tasks; /* refuse batches with more tasks */
+    int threads;        /* >= 1 */
+    uint64_t max_bytes; /* memory limit (--max-mem), 0 = none */
+} wom_batch_options_t;
+
+typedef struct {
+    const wom_config_t *config; /* borrowed: outlives the batch */
+    wom_batch_options_t options;
+    char hash[65]; /* scenario hash */
+    wom_batch_plan_t plan;
+    size_t keys;               /* swept keys */
+    wom_config_sweep_t *sweep; /* keys entries, sweep order */
+    wom_scenario_t first;      /* point 0's scenario */
+    wom_graph_t *graph;        /* the last graph built, kept while the network stays */
+    wom_scenario_t graph_of;   /* the scenario `graph` was built for */
+    uint32_t tasks_run;        /* tasks this process ran */
+    bool dir_made;             /* the folder and DIR/tasks exist */
+} wom_batch_t;
+
+/* Sets up the batch of `config` and checks it: every point resolves; the
+ * sweep varies neither simulation.replications (run ids count them) nor
+ * model.kind (points must share their metrics); at most options->max_tasks
+ * tasks (WOM_ECONFIG otherwise, naming the count). */
+wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
+                          const wom_batch_options_t *options, wom_error_t *error);
+void wom_batch_destroy(wom_batch_t *batch);
+
+/* The value index of swept key `key` at `point` (mixed radix, the last key
+ * fastest). */
+size_t wom_batch_value_index(const wom_batch_t *batch, uint32_t point, size_t key);
+
+/* Runs this shard's tasks point by point and writes each task file as the
+ * task finishes. A point whose network keys (or seed) differ from the
+ * previous graph's builds a new graph; otherwise the graph is reused. The
+ * first graph is built and the memory estimate checked before the folder
+ * is made, so a refused batch leaves nothing behind. */
+wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error);
+
+/* Reads every task file (all shards') and writes the outputs: runs.csv;
+ * for one point timeseries.csv, summary.json, timeseries.dat,
+ * timeseries.gp (and analytic.dat) in DIR; for several, those files in
+ * DIR/points/<point>/ and sweep.csv, sweep.dat, sweep.gp. Holds one point's
+ * rows at a time. */
+wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error);
+
+/* How many task files of the batch are missing (not there at all); the
+ * first missing run id in *first. */
+uint32_t wom_batch_missing(const wom_batch_t *batch, uint32_t *first);
+
+/* The folder of a point's timeseries files: DIR for a single point, else
+ * DIR/points/<point>. False when the path does not fit. */
+bool wom_batch_point_dir(const wom_batch_t *batch, uint32_t point, char *path, size_t size);
+
+/* A list of files relative to DIR. */
+typedef struct {
+    char **paths;
+    size_t count;
+} wom_batch_files_t;
+
+/* The files a manifest lists, those that exist: this shard's task files
+ * (every task file when the batch is aggregated), and when `aggregated`
+ * the outputs (with the PNG and SVG pictures when `pictures`). */
+wom_status wom_batch_list_files(const wom_batch_t *batch, bool aggregated, bool pictures,
+                                wom_batch_files_t *files);
+void wom_batch_files_destroy(wom_batch_files_t *files);
+
+/* Adds `name` (relative to dir) when it is a file that exists. */
+wom_status wom_batch_files_add(wom_batch_files_t *files, const char *dir, const char *name);
+
+#endif

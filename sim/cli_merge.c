@@ -1,0 +1,424 @@
+/* cli_merge.c: `womsim merge DIR`: the shards of a batch (womsim run
+ * --shard I/N -o DIR, on one machine or many sharing DIR) each leave their
+ * task files and DIR/shards/I-of-N.json. Merge checks that shards 0..N-1
+ * are all there, finished and of one scenario, that every task file is
+ * there, then re-reads the scenario (from the absolute path and overrides
+ * the shards recorded) and aggregates: the same outputs as an unsharded
+ * run, byte for byte, but for manifest.json.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *dir;
+    uint64_t max_bytes;
+    bool plot;
+    bool quiet;
+} merge_options_t;
+
+static int parse_merge_options(int argc, char **argv, merge_options_t *options) {
+    static const struct option long_options[] = {{"max-mem", required_argument, NULL, 'M'},
+                                                 {"no-plot", no_argument, NULL, 'P'},
+                                                 {NULL, 0, NULL, 0}};
+    *options = (merge_options_t){.max_bytes = cli_available_memory(), .plot = true};
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, ":q", long_options, NULL)) != -1) {
+        if (option == 'M' && !cli_parse_bytes(optarg, &options->max_bytes)) {
+            return cli_usage_error("--max-mem expects a size such as 512M or 8G, not '%s'", optarg);
+        } else if (option == 'P') {
+            options->plot = false;
+        } else if (option == 'q') {
+            options->quiet = true;
+        } else if (option != 'M') {
+            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1) {
+        return cli_usage_error("merge expects one folder");
+    }
+    options->dir = argv[optind];
+    return EX_OK;
+}
+
+/* ---- reading a shard manifest ------------------------------------------ */
+
+/* The fields of a shard manifest that merge needs. */
+typedef struct {
+    char scenario[256];
+    char scenario_file[WOM_MAX_PATH];
+    char hash[65];
+    char *overrides[256]; /* malloc'd, in order */
+    int override_count;
+    long exit_status;
+} shard_t;
+
+static void shard_free(shard_t *shard) {
+    for (int i = 0; i < shard->override_count; i++) {
+        free(shard->overrides[i]);
+    }
+    shard->override_count = 0;
+}
+
+/* A cursor over the JSON womsim writes: objects, arrays, strings (escapes
+ * \" \\ \/ \b \f \n \r \t and \u00XX, the ones wom_text_json_string
+ * writes), numbers and literals. */
+typedef struct {
+    const char *at;
+    bool failed;
+} json_t;
+
+static void skip_space(json_t *j) {
+    while (*j->at == ' ' || *j->at == '\n' || *j->at == '\t' || *j->at == '\r') {
+        j->at++;
+    }
+}
+
+static bool expect(json_t *j, char c) {
+    skip_space(j);
+    if (*j->at != c) {
+        j->failed = true;
+        return false;
+    }
+    j->at++;
+    return true;
+}
+
+/* A string into out[size] (cut short if longer). */
+static void json_string(json_t *j, char *out, size_t size) {
+    size_t n = 0;
+    if (!expect(j, '"')) {
+        return;
+    }
+    for (; *j->at != '"'; j->at++) {
+        char c = *j->at;
+        if (c == '\0') {
+            j->failed = true;
+            return;
+        }
+        if (c == '\\') {
+            static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+            const char *e = *++j->at ? strchr(escapes, *j->at) : NULL;
+            unsigned code = 0;
+            if (*j->at == 'u' && sscanf(j->at + 1, "%4x", &code) == 1 && code < 0x80) {
+                c = (char)code;
+                j->at += 4;
+            } else if (e != NULL && (e - escapes) % 2 == 0) {
+                c = e[1];
+            } else {
+                j->failed = true;
+                return;
+            }
+        }
+        if (n + 1 < size) {
+            out[n++] = c;
+        }
+    }
+    j->at++;
+    out[n] = '\0';
+}
+
+static void json_skip(json_t *j);
+
+/* The items of an array or the members of an object. */
+static void json_skip_items(json_t *j, char close, bool members) {
+    skip_space(j);
+    if (*j->at == close) {
+        j->at++;
+        return;
+    }
+    do {
+        if (members) {
+            char key[8];
+            json_string(j, key, sizeof key);
+            expect(j, ':');
+        }
+        json_skip(j);
+        skip_space(j);
+    } while (!j->failed && *j->at == ',' && j->at++);
+    expect(j, close);
+}
+
+static void json_skip(json_t *j) {
+    skip_space(j);
+    char c = *j->at;
+    if (c == '"') {
+        char ignored[8];
+        json_string(j, ignored, sizeof ignored);
+    } else if (c == '{' || c == '[') {
+        j->at++;
+        json_skip_items(j, c == '{' ? '}' : ']', c == '{');
+    } else if (c != '\0' && strchr("-0123456789tfn", c) != NULL) {
+        j->at += strspn(j->at, "-+.eE0123456789truefalsn");
+    } else {
+        j->failed = true;
+    }
+}
+
+static void json_overrides(json_t *j, shard_t *shard) {
+    if (!expect(j, '[')) {
+        return;
+    }
+    skip_space(j);
+    while (!j->failed && *j->at != ']') {
+        char item[WOM_MAX_PATH];
+        json_string(j, item, sizeof item);
+        if (shard->override_count == 256 ||
+            (shard->overrides[shard->override_count] = strdup(item)) == NULL) {
+            j->failed = true;
+            return;
+        }
+        shard->override_count++;
+        skip_space(j);
+        if (*j->at == ',') {
+            j->at++;
+            skip_space(j);
+        }
+    }
+    expect(j, ']');
+}
+
+static void json_member(json_t *j, const char *key, shard_t *shard) {
+    if (strcmp(key, "scenario") == 0) {
+        json_string(j, shard->scenario, sizeof shard->scenario);
+    } else if (strcmp(key, "scenario_file") == 0) {
+        json_string(j, shard->scenario_file, sizeof shard->scenario_file);
+    } else if (strcmp(key, "scenario_hash") == 0) {
+        json_string(j, shard->hash, sizeof shard->hash);
+    } else if (strcmp(key, "overrides") == 0) {
+        json_overrides(j, shard);
+    } else if (strcmp(key, "exit_status") == 0) {
+        char *end = NULL;
+        skip_space(j);
+        shard->exit_status = strtol(j->at, &end, 10);
+        j->failed |= end == j->at;
+        j->at = end;
+    } else {
+        json_skip(j);
+    }
+}
+
+static bool parse_shard(const char *text, shard_t *shard) {
+    json_t j = {text, false};
+    expect(&j, '{');
+    skip_space(&j);
+    while (!j.failed && *j.at == '"') {
+        char key[64];
+        json_string(&j, key, sizeof key);
+        expect(&j, ':');
+        json_member(&j, key, shard);
+        skip_space(&j);
+        if (*j.at == ',') {
+            j.at++;
+            skip_space(&j);
+        }
+    }
+    expect(&j, '}');
+    return !j.failed && shard->hash[0] != '\0' && shard->scenario_file[0] != '\0';
+}
+
+static char *read_text(const char *path) {
+    FILE *stream = fopen(path, "rb");
+    if (stream == NULL) {
+        return NULL;
+    }
+    size_t size = 0, capacity = 4096;
+    char *text = malloc(capacity);
+    for (size_t got; text != NULL && (got = fread(text + size, 1, capacity - size - 1, stream));) {
+        size += got;
+        if (capacity - size == 1) {
+            char *grown = realloc(text, capacity *= 2);
+            if (grown == NULL) {
+                free(text);
+            }
+            text = grown;
+        }
+    }
+    fclose(stream);
+    if (text != NULL) {
+        text[size] = '\0';
+    }
+    return text;
+}
+
+static int read_shard(const char *dir, uint32_t index, uint32_t count, shard_t *shard) {
+    char path[WOM_MAX_PATH];
+    *shard = (shard_t){.exit_status = -1}; /* shard_free()-able whatever happens */
+    snprintf(path, sizeof path, "%s/shards/%u-of-%u.json", dir, index, count);
+    char *text = read_text(path);
+    bool ok = text != NULL && parse_shard(text, shard);
+    free(text);
+    if (text == NULL) {
+        fprintf(stderr,
+                "womsim: %s: shard %u/%u has not finished (no manifest): run it with "
+                "--shard %u/%u -o %s\n",
+                path, index, count, index, count, dir);
+        return EX_NOINPUT;
+    }
+    if (!ok) {
+        fprintf(stderr, "womsim: %s: not a shard manifest womsim can read\n", path);
+        return EX_DATAERR;
+    }
+    if (shard->exit_status != 0) {
+        fprintf(stderr, "womsim: %s: shard %u/%u failed (exit status %ld); run it again\n", path,
+                index, count, shard->exit_status);
+        return EX_DATAERR;
+    }
+    return EX_OK;
+}
+
+/* ---- checking the shards ------------------------------------------------ */
+
+/* The N of the shard manifests in DIR/shards ("I-of-N.json"), refusing
+ * manifests of different N (stale shards of another split). */
+static int shard_count(const char *dir, uint32_t *count) {
+    char path[WOM_MAX_PATH], first[64] = "";
+    snprintf(path, sizeof path, "%s/shards", dir);
+    DIR *folder = opendir(path);
+    *count = 0;
+    if (folder == NULL) {
+        fprintf(stderr,
+                "womsim: %s: no shard manifests; run the shards first (womsim run "
+                "SCENARIO --shard I/N -o %s)\n",
+                path, dir);
+        return EX_NOINPUT;
+    }
+    int code = EX_OK;
+    for (struct dirent *entry; code == EX_OK && (entry = readdir(folder)) != NULL;) {
+        unsigned i, n;
+        char again[64];
+        if (sscanf(entry->d_name, "%u-of-%u.json", &i, &n) != 2 || i >= n ||
+            snprintf(again, sizeof again, "%u-of-%u.json", i, n) <= 0 ||
+            strcmp(again, entry->d_name) != 0) {
+            continue; /* not a shard manifest (a temporary file, say) */
+        }
+        if (*count != 0 && n != *count) {
+            fprintf(stderr,
+                    "womsim: %s: %s and %s split the batch differently; remove the "
+                    "stale shards' manifests\n",
+                    path, first, entry->d_name);
+            code = EX_DATAERR;
+        }
+        *count = n;
+        memcpy(first, again, sizeof first); /* the same name, known to fit */
+    }
+    closedir(folder);
+    if (code == EX_OK && *count == 0) {
+        fprintf(stderr, "womsim: %s: no shard manifests; run the shards first\n", path);
+        code = EX_NOINPUT;
+    }
+    return code;
+}
+
+/* Shard 0's manifest into `first`; every other shard must be finished and
+ * of the same scenario hash. */
+static int check_shards(const char *dir, uint32_t count, shard_t *first) {
+    int code = read_shard(dir, 0, count, first);
+    for (uint32_t i = 1; code == EX_OK && i < count; i++) {
+        shard_t other = {0};
+        code = read_shard(dir, i, count, &other);
+        if (code == EX_OK && strcmp(other.hash, first->hash) != 0) {
+            fprintf(stderr,
+                    "womsim: %s/shards: shard %u/%u ran scenario %.12s..., shard 0/%u "
+                    "ran %.12s...: they are not shards of one batch\n",
+                    dir, i, count, other.hash, count, first->hash);
+            code = EX_DATAERR;
+        }
+        shard_free(&other);
+    }
+    return code;
+}
+
+/* The scenario as the shards ran it, refused if it changed since. */
+static wom_status load_config(const shard_t *shard, cli_overrides_t *overrides,
+                              wom_config_t **config, wom_error_t *error) {
+    for (int i = 0; i < shard->override_count; i++) {
+        cli_add_override(overrides, shard->overrides[i]);
+    }
+    char hash[65];
+    wom_status status = cli_load_config(shard->scenario_file, overrides, config, error);
+    if (status == WOM_OK) {
+        status = wom_config_hash(*config, hash);
+    }
+    if (status == WOM_OK && strcmp(hash, shard->hash) != 0) {
+        status = wom_error_set(error, WOM_EDATA, shard->scenario_file, 0,
+                               "the scenario changed since the shards ran (its hash is now "
+                               "%.12s..., the shards ran %.12s...)",
+                               hash, shard->hash);
+    }
+    return status;
+}
+
+static wom_status check_tasks(const wom_batch_t *batch, uint32_t shards, wom_error_t *error) {
+    uint32_t first = 0, missing = wom_batch_missing(batch, &first);
+    if (missing == 0) {
+        return WOM_OK;
+    }
+    char path[WOM_MAX_PATH];
+    wom_batch_task_path(batch->options.dir, first, path, sizeof path);
+    return wom_error_set(error, WOM_ENOENT, path, 0,
+                         "%u of %u task files are missing (the first is of shard %u/%u); run "
+                         "that shard again",
+                         missing, wom_batch_tasks(&batch->plan), first % shards, shards);
+}
+
+int cli_merge(int argc, char **argv) {
+    merge_options_t options;
+    int code = parse_merge_options(argc, argv, &options);
+    uint32_t shards = 0;
+    if (code == EX_OK) {
+        code = shard_count(options.dir, &shards);
+    }
+    shard_t shard = {0};
+    if (code == EX_OK) {
+        code = check_shards(options.dir, shards, &shard);
+    }
+    if (code != EX_OK) {
+        shard_free(&shard);
+        return code;
+    }
+    char started[32];
+    cli_utc_now(started);
+    cli_overrides_t overrides = {0};
+    wom_config_t *config = NULL;
+    wom_batch_t batch = {0};
+    wom_error_t error = {0};
+    wom_batch_options_t batch_options = {options.dir, shard.scenario,   0, 1, UINT32_MAX,
+                                         1,           options.max_bytes};
+    wom_status status = load_config(&shard, &overrides, &config, &error);
+    if (status == WOM_OK) {
+        status = wom_batch_init(&batch, config, &batch_options, &error);
+    }
+    bool initialised = status == WOM_OK;
+    if (status == WOM_OK) {
+        status = check_tasks(&batch, shards, &error);
+    }
+    if (status == WOM_OK) {
+        status = wom_batch_aggregate(&batch, &error);
+    }
+    code = status == WOM_OK ? EX_OK : cli_fail(status, &error);
+    bool rendered = false;
+    if (code == EX_OK && !options.quiet) {
+        printf("womsim: merged %u shards: %u tasks\nresults: %s\n", shards,
+               wom_batch_tasks(&batch.plan), options.dir);
+    }
+    if (code == EX_OK && options.plot) {
+        code = cli_render_batch(&batch, options.quiet, &rendered);
+    }
+    if (initialised) { /* the folder exists: say what this merge made of it */
+        cli_manifest_t manifest = {
+            argc, argv, shard.scenario_file, &overrides, 1, started, true, rendered, shards};
+        code = cli_write_manifest(&batch, &manifest, code);
+    }
+    wom_batch_destroy(&batch);
+    wom_config_free(config);
+    shard_free(&shard);
+    return code;
+}

@@ -1,0 +1,504 @@
+/* test_batch.c: task files (round trip; every way a file can be wrong is
+ * refused with a message saying which), the tasks of a shard, the mapping
+ * of points to swept values and of tasks to run ids, the refusals of
+ * wom_batch_init, and a tiny batch run whole and in two shards: task files
+ * equal to direct model runs and outputs byte-identical.
+ * Each test works in its own mkdtemp folder, removed at the end.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+#include "womsim/womsim.h"
+
+enum { STEPS = 23 };
+
+static const char hash_a[65] = "3b72ec23151039e92a5e773cbe325a4866af91169bb36a7674959093f5212c19";
+static const char hash_b[65] = "e7562a60237e11026998f4504729bd8a0354b3df12f5f28afa11f050eb8c337e";
+
+/* ---- helpers ---- */
+
+static char *make_temp_dir(void) {
+    char *dir = strdup("/tmp/womsim-test-batch-XXXXXX");
+    assert_non_null(dir);
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static char *join(const char *dir, const char *name) {
+    size_t size = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(size);
+    assert_non_null(path);
+    snprintf(path, size, "%s/%s", dir, name);
+    return path;
+}
+
+/* Removes `path` and everything under it (no symlinks are made here). */
+static void remove_tree(const char *path) {
+    struct stat info;
+    if (lstat(path, &info) != 0) {
+        return;
+    }
+    if (S_ISDIR(info.st_mode)) {
+        DIR *folder = opendir(path);
+        assert_non_null(folder);
+        for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
+            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
+                char *child = join(path, entry->d_name);
+                remove_tree(child);
+                free(child);
+            }
+        }
+        closedir(folder);
+        assert_int_equal(rmdir(path), 0);
+    } else {
+        assert_int_equal(unlink(path), 0);
+    }
+}
+
+/* The whole file; its length in *length. */
+static unsigned char *read_all(const char *path, size_t *length) {
+    FILE *stream = fopen(path, "rb");
+    assert_non_null(stream);
+    assert_int_equal(fseek(stream, 0, SEEK_END), 0);
+    long size = ftell(stream);
+    assert_true(size >= 0);
+    rewind(stream);
+    unsigned char *data = malloc((size_t)size + 1);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)size, stream), (size_t)size);
+    fclose(stream);
+    *length = (size_t)size;
+    return data;
+}
+
+static void write_all(const char *path, const unsigned char *data, size_t length) {
+    FILE *stream = fopen(path, "wb");
+    assert_non_null(stream);
+    assert_int_equal(fwrite(data, 1, length, stream), length);
+    assert_int_equal(fclose(stream), 0);
+}
+
+static void assert_same_file(const char *a, const char *b) {
+    size_t la, lb;
+    unsigned char *da = read_all(a, &la), *db = read_all(b, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(da, db, la);
+    free(da);
+    free(db);
+}
+
+/* A folder with a tasks/ subfolder. */
+static char *make_batch_dir(void) {
+    char *dir = make_temp_dir();
+    char *tasks = join(dir, "tasks");
+    assert_int_equal(mkdir(tasks, 0777), 0);
+    free(tasks);
+    return dir;
+}
+
+/* Rows whose every counter differs, negative and beyond 32 bits included. */
+static wom_metrics_row_t *sample_rows(uint32_t steps) {
+    wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
+    assert_non_null(rows);
+    for (uint32_t t = 0; t <= steps; t++) {
+        for (int c = 0; c < WOM_M_COUNTERS; c++) {
+            rows[t].count[c] = (int64_t)(t * 7919 + c * 104729) * (c % 3 == 0 ? -1 : 1) +
+                               (c == 5 ? INT64_C(0x7123456789a) : 0);
+        }
+    }
+    return rows;
+}
+
+static wom_batch_task_t task_of(const char *hash, uint32_t run_id, uint32_t steps,
+                                uint32_t agents) {
+    wom_batch_task_t task = {.run_id = run_id, .steps = steps, .agents = agents};
+    memcpy(task.scenario_hash, hash, sizeof task.scenario_hash);
+    return task;
+}
+
+/* ---- task files ---- */
+
+static void task_file_round_trip(void **state) {
+    (void)state;
+    char *dir = make_batch_dir();
+    wom_metrics_row_t *rows = sample_rows(STEPS);
+    wom_batch_task_t task = task_of(hash_a, 385, STEPS, 1237);
+    wom_error_t error;
+    assert_int_equal(wom_batch_write_task(dir, &task, rows, &error), WOM_OK);
+    char *path = join(dir, "tasks/385.rows");
+    size_t length;
+    free(read_all(path, &length));
+    assert_int_equal(length, WOM_BATCH_TASK_HEADER + (STEPS + 1) * WOM_M_COUNTERS * 8);
+    wom_metrics_row_t *back = calloc(STEPS + 1, sizeof *back);
+    assert_non_null(back);
+    uint32_t agents = 0;
+    task.agents = 0; /* not checked */
+    assert_int_equal(wom_batch_read_task(dir, &task, back, &agents, &error), WOM_OK);
+    assert_int_equal(agents, 1237);
+    assert_memory_equal(back, rows, (STEPS + 1) * sizeof *rows);
+    /* No temporary file is left beside it. */
+    char *tasks = join(dir, "tasks");
+    DIR *folder = opendir(tasks);
+    int entries = 0;
+    for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
+        entries += entry->d_name[0] != '.';
+    }
+    closedir(folder);
+    assert_int_equal(entries, 1);
+    free(tasks);
+    free(back);
+    free(path);
+    free(rows);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* Writes a good file for task 41, alters it with `alter`, and expects the
+ * reader to refuse it with `status` and a message containing `why`. */
+typedef void alter_fn(unsigned char *data, size_t *length);
+
+static void expect_refused(alter_fn *alter, const wom_batch_task_t *expected, wom_status status,
+                           const char *why) {
+    char *dir = make_batch_dir();
+    wom_metrics_row_t *rows = sample_rows(STEPS);
+    wom_batch_task_t task = task_of(hash_a, 41, STEPS, 613);
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_write_task(dir, &task, rows, &error), WOM_OK);
+    char *path = join(dir, "tasks/41.rows"), expected_path[WOM_MAX_PATH];
+    assert_true(wom_batch_task_path(dir, expected->run_id, expected_path, sizeof expected_path));
+    size_t length;
+    unsigned char *data = read_all(path, &length);
+    unsigned char *copy = realloc(data, length + 16);
+    assert_non_null(copy);
+    alter(copy, &length);
+    write_all(path, copy, length);
+    uint32_t agents = 0;
+    assert_int_equal(wom_batch_read_task(dir, expected, rows, &agents, &error), status);
+    if (strstr(error.message, why) == NULL) {
+        print_error("message '%s' lacks '%s'\n", error.message, why);
+        fail();
+    }
+    assert_string_equal(error.file, expected_path);
+    free(copy);
+    free(path);
+    free(rows);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void flip_a_row_byte(unsigned char *data, size_t *length) {
+    data[*length - 385] ^= 0x10;
+}
+
+static void flip_a_header_byte(unsigned char *data, size_t *length) {
+    (void)length;
+    data[26] ^= 0x01; /* in agents */
+}
+
+static void cut_short(unsigned char *data, size_t *length) {
+    (void)data;
+    *length -= 61;
+}
+
+static void cut_to_the_header(unsigned char *data, size_t *length) {
+    (void)data;
+    *length = 57;
+}
+
+static void add_a_byte(unsigned char *data, size_t *length) {
+    data[(*length)++] = 0;
+}
+
+static void spoil_the_magic(unsigned char *data, size_t *length) {
+    (void)length;
+    memcpy(data, "PK\x03\x04", 4);
+}
+
+static void spoil_the_version(unsigned char *data, size_t *length) {
+    (void)length;
+    data[8] = 2;
+}
+
+static void leave_as_is(unsigned char *data, size_t *length) {
+    (void)data;
+    (void)length;
+}
+
+static void bad_task_files_are_refused(void **state) {
+    (void)state;
+    wom_batch_task_t good = task_of(hash_a, 41, STEPS, 613);
+    expect_refused(flip_a_row_byte, &good, WOM_EDATA, "checksum mismatch");
+    expect_refused(flip_a_header_byte, &good, WOM_EDATA, "checksum mismatch");
+    expect_refused(cut_short, &good, WOM_EDATA, "truncated");
+    expect_refused(cut_to_the_header, &good, WOM_EDATA, "truncated: 57 bytes");
+    expect_refused(add_a_byte, &good, WOM_EDATA, "too long");
+    expect_refused(spoil_the_magic, &good, WOM_EDATA, "not a womsim task file");
+    expect_refused(spoil_the_version, &good, WOM_EDATA, "task file format 2");
+    wom_batch_task_t other_scenario = task_of(hash_b, 41, STEPS, 613);
+    expect_refused(leave_as_is, &other_scenario, WOM_EDATA, "belongs to scenario 3b72ec231510");
+    wom_batch_task_t other_steps = task_of(hash_a, 41, STEPS + 1, 613);
+    expect_refused(leave_as_is, &other_steps, WOM_EDATA, "expected task 41 of 24 steps");
+    wom_batch_task_t other_task = task_of(hash_a, 42, STEPS, 613);
+    expect_refused(leave_as_is, &other_task, WOM_ENOENT, "task file missing");
+}
+
+/* A file of task 42 copied under the name of task 41 is caught. */
+static void a_renamed_task_file_is_refused(void **state) {
+    (void)state;
+    char *dir = make_batch_dir();
+    wom_metrics_row_t *rows = sample_rows(STEPS);
+    wom_batch_task_t task = task_of(hash_a, 42, STEPS, 613);
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_write_task(dir, &task, rows, &error), WOM_OK);
+    char *from = join(dir, "tasks/42.rows"), *to = join(dir, "tasks/41.rows");
+    assert_int_equal(rename(from, to), 0);
+    task.run_id = 41;
+    uint32_t agents;
+    assert_int_equal(wom_batch_read_task(dir, &task, rows, &agents, &error), WOM_EDATA);
+    assert_non_null(strstr(error.message, "holds task 42 of 23 steps, expected task 41"));
+    free(from);
+    free(to);
+    free(rows);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* ---- tasks, shards, points ---- */
+
+static void run_ids_and_shards(void **state) {
+    (void)state;
+    enum { POINTS = 7, REPLICATIONS = 5, SHARDS = 3 };
+    wom_batch_plan_t plan = {POINTS, REPLICATIONS, 0, 1};
+    assert_int_equal(wom_batch_tasks(&plan), 35);
+    assert_int_equal(wom_batch_run_id(&plan, 4, 3), 23);
+    assert_int_equal(wom_batch_point(&plan, 23), 4);
+    assert_int_equal(wom_batch_replication(&plan, 23), 3);
+    /* Every task is run by exactly one of three shards: run_id % 3. */
+    int runs[POINTS * REPLICATIONS] = {0};
+    uint32_t total = 0;
+    for (uint32_t shard = 0; shard < SHARDS; shard++) {
+        wom_batch_plan_t mine = {POINTS, REPLICATIONS, shard, SHARDS};
+        for (uint32_t p = 0; p < POINTS; p++) {
+            uint32_t ids[REPLICATIONS];
+            uint32_t count = wom_batch_point_tasks(&mine, p, ids);
+            for (uint32_t i = 0; i < count; i++) {
+                assert_int_equal(ids[i] % SHARDS, shard);
+                assert_int_equal(wom_batch_point(&mine, ids[i]), p);
+                assert_true(i == 0 || ids[i] > ids[i - 1]);
+                runs[ids[i]]++;
+            }
+            total += count;
+        }
+    }
+    assert_int_equal(total, POINTS * REPLICATIONS);
+    for (int id = 0; id < POINTS * REPLICATIONS; id++) {
+        assert_int_equal(runs[id], 1);
+    }
+    /* Point 2 of shard 1/3: ids 10..14, those = 1 mod 3 are 10 and 13. */
+    wom_batch_plan_t second = {POINTS, REPLICATIONS, 1, SHARDS};
+    uint32_t ids[REPLICATIONS];
+    assert_int_equal(wom_batch_point_tasks(&second, 2, ids), 2);
+    assert_int_equal(ids[0], 10);
+    assert_int_equal(ids[1], 13);
+}
+
+static wom_config_t *config_with(const char *const *assignments) {
+    wom_config_t *config = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_config_alloc(&config), WOM_OK);
+    for (const char *const *a = assignments; *a != NULL; a++) {
+        if (wom_config_set(config, *a, &error) != WOM_OK) {
+            print_error("%s: %s\n", *a, error.message);
+            fail();
+        }
+    }
+    return config;
+}
+
+static wom_batch_options_t options_for(const char *dir, uint32_t shard, uint32_t shards) {
+    return (wom_batch_options_t){dir, "tiny", shard, shards, 100000, 2, 0};
+}
+
+/* Keys in the order they were first set (not table order), the last
+ * fastest, exactly as wom_config_scenario resolves each point. */
+static void points_map_to_swept_values(void **state) {
+    (void)state;
+    const char *const sets[] = {"service.quality=0.615, 0.785", "simulation.replications=3",
+                                "network.nodes=311, 457, 602", "wom.forward_prob=0.05, 0.15", NULL};
+    wom_config_t *config = config_with(sets);
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for("unused", 0, 1);
+    wom_error_t error;
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(batch.plan.points, 12);
+    assert_int_equal(batch.plan.replications, 3);
+    assert_int_equal(batch.keys, 3);
+    assert_string_equal(batch.sweep[0].name, "service.quality");
+    assert_string_equal(batch.sweep[1].name, "network.nodes");
+    assert_string_equal(batch.sweep[2].name, "wom.forward_prob");
+    for (uint32_t p = 0; p < batch.plan.points; p++) {
+        wom_scenario_t scenario;
+        assert_int_equal(wom_config_scenario(config, p, &scenario, &error), WOM_OK);
+        size_t q = wom_batch_value_index(&batch, p, 0), n = wom_batch_value_index(&batch, p, 1),
+               f = wom_batch_value_index(&batch, p, 2);
+        assert_int_equal(p, (q * 3 + n) * 2 + f);
+        assert_near(scenario.service.quality, strtod(batch.sweep[0].values[q], NULL), 0);
+        assert_int_equal(scenario.network.nodes, strtoll(batch.sweep[1].values[n], NULL, 10));
+        assert_near(scenario.wom.forward_prob, strtod(batch.sweep[2].values[f], NULL), 0);
+    }
+    wom_batch_destroy(&batch);
+    wom_config_free(config);
+}
+
+static void expect_init_refused(const char *const *sets, uint64_t max_tasks, const char *why) {
+    wom_config_t *config = config_with(sets);
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for("unused", 0, 1);
+    options.max_tasks = max_tasks;
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_ECONFIG);
+    if (strstr(error.message, why) == NULL) {
+        print_error("message '%s' lacks '%s'\n", error.message, why);
+        fail();
+    }
+    assert_null(batch.sweep);
+    wom_config_free(config);
+}
+
+static void batches_refused_by_init(void **state) {
+    (void)state;
+    const char *const big[] = {"service.quality=0.6:0.9:0.01", "simulation.replications=7", NULL};
+    expect_init_refused(big, 200,
+                        "the batch has 217 tasks (31 points x 7 replications), more "
+                        "than --max-tasks 200");
+    const char *const replications[] = {"simulation.replications=3, 5", NULL};
+    expect_init_refused(replications, 100000, "simulation.replications cannot be swept");
+    const char *const kinds[] = {"model.kind=wom, bass", NULL};
+    expect_init_refused(kinds, 100000, "model.kind cannot be swept");
+    /* A point that breaks a rule is found before anything runs. */
+    const char *const degree[] = {"network.nodes=40, 9", "network.mean_degree=8.5", NULL};
+    expect_init_refused(degree, 100000, "mean_degree");
+}
+
+/* ---- a tiny batch ---- */
+
+static const char *const tiny[] = {"simulation.steps=23",
+                                   "simulation.replications=3",
+                                   "simulation.seed=385061523",
+                                   "network.model=karate",
+                                   "population.initial_customers=0.3",
+                                   "service.purchase_rate=0.215",
+                                   "service.quality=0.615, 0.785",
+                                   "adoption.advertising=0.0137, 0.0291",
+                                   NULL};
+
+static void run_batch(const wom_config_t *config, const char *dir, uint32_t shard, uint32_t shards,
+                      bool aggregate) {
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, shard, shards);
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(wom_batch_run(&batch, &error), WOM_OK);
+    assert_true(batch.dir_made);
+    assert_int_equal(batch.tasks_run, 12 / shards);
+    if (aggregate) {
+        uint32_t first;
+        assert_int_equal(wom_batch_missing(&batch, &first), 0);
+        if (wom_batch_aggregate(&batch, &error) != WOM_OK) {
+            print_error("%s: %s\n", error.file, error.message);
+            fail();
+        }
+    }
+    wom_batch_destroy(&batch);
+}
+
+/* Task 7 (point 2, replication 1) is the model run with task id 7. */
+static void assert_task_is_direct_run(const wom_config_t *config, const char *dir) {
+    wom_scenario_t scenario;
+    wom_graph_t *graph = NULL;
+    wom_model_t *model = NULL;
+    assert_int_equal(wom_config_scenario(config, 2, &scenario, NULL), WOM_OK);
+    assert_int_equal(wom_graph_build(&scenario, 0, &graph, NULL), WOM_OK);
+    assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
+    wom_metrics_row_t direct[STEPS + 1], stored[STEPS + 1];
+    wom_model_reset(model, 7, &direct[0]);
+    for (uint32_t t = 1; t <= STEPS; t++) {
+        wom_model_step(model, &direct[t]);
+    }
+    char hash[65];
+    assert_int_equal(wom_config_hash(config, hash), WOM_OK);
+    wom_batch_task_t task = task_of(hash, 7, STEPS, 0);
+    uint32_t agents = 0;
+    assert_int_equal(wom_batch_read_task(dir, &task, stored, &agents, NULL), WOM_OK);
+    assert_int_equal(agents, 34);
+    int64_t encounters = 0;
+    for (uint32_t t = 0; t <= STEPS; t++) {
+        encounters += direct[t].count[WOM_M_ENCOUNTERS];
+    }
+    assert_true(encounters > 20); /* a lively task, not rows of zeros */
+    assert_memory_equal(stored, direct, sizeof direct);
+    wom_model_free(model);
+    wom_graph_free(graph);
+}
+
+static void shards_give_the_same_files(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *whole = make_temp_dir(), *split = make_temp_dir();
+    run_batch(config, whole, 0, 1, true);
+    assert_task_is_direct_run(config, whole);
+    run_batch(config, split, 1, 2, false);
+    uint32_t first = 0;
+    wom_batch_t probe;
+    wom_batch_options_t options = options_for(split, 0, 1);
+    assert_int_equal(wom_batch_init(&probe, config, &options, NULL), WOM_OK);
+    assert_int_equal(wom_batch_missing(&probe, &first), 6); /* shard 0/2 has not run */
+    assert_int_equal(first, 0);
+    wom_batch_destroy(&probe);
+    run_batch(config, split, 0, 2, true);
+    const char *const names[] = {"tasks/0.rows",
+                                 "tasks/11.rows",
+                                 "runs.csv",
+                                 "sweep.csv",
+                                 "sweep.dat",
+                                 "sweep.gp",
+                                 "points/3/timeseries.csv",
+                                 "points/3/summary.json",
+                                 "points/0/timeseries.dat",
+                                 NULL};
+    for (const char *const *name = names; *name != NULL; name++) {
+        char *a = join(whole, *name), *b = join(split, *name);
+        assert_same_file(a, b);
+        free(a);
+        free(b);
+    }
+    remove_tree(whole);
+    remove_tree(split);
+    free(whole);
+    free(split);
+    wom_config_free(config);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(task_file_round_trip),
+        cmocka_unit_test(bad_task_files_are_refused),
+        cmocka_unit_test(a_renamed_task_file_is_refused),
+        cmocka_unit_test(run_ids_and_shards),
+        cmocka_unit_test(points_map_to_swept_values),
+        cmocka_unit_test(batches_refused_by_init),
+        cmocka_unit_test(shards_give_the_same_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
