@@ -62,15 +62,6 @@ static wom_graph_t *make_ring(uint32_t nodes, uint32_t reach) {
     return graph;
 }
 
-static wom_scenario_t default_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
-    return scenario;
-}
-
 static double root(double ct, double seeded) {
     double share = -1;
     assert_int_equal(wom_analytic_final_share(ct, seeded, &share), WOM_OK);

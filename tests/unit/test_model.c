@@ -16,57 +16,6 @@
 #include "test_util.h"
 #include "womsim/womsim.h"
 
-/* A hand-built CSR: the complete graph, or a ring where each node links to
- * its `reach` nearest nodes on each side. */
-static wom_graph_t *make_graph(uint32_t nodes, uint32_t reach, bool complete) {
-    wom_graph_t *graph = calloc(1, sizeof *graph);
-    uint32_t degree = complete ? nodes - 1 : 2 * reach;
-    graph->nodes = nodes;
-    graph->arcs = (uint64_t)nodes * degree;
-    graph->offsets = malloc((nodes + 1) * sizeof(uint64_t));
-    graph->targets = malloc(graph->arcs * sizeof(uint32_t));
-    graph->segment = calloc(nodes, 1);
-    graph->max_degree = degree;
-    for (uint32_t v = 0; v <= nodes; v++) {
-        graph->offsets[v] = (uint64_t)v * degree;
-    }
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t *row = graph->targets + graph->offsets[v], n = 0;
-        for (uint32_t u = 0; u < nodes; u++) {
-            uint32_t distance = u > v ? u - v : v - u;
-            distance = distance < nodes - distance ? distance : nodes - distance;
-            if (u != v && (complete || distance <= reach)) {
-                row[n++] = u;
-            }
-        }
-        assert_int_equal(n, degree);
-    }
-    return graph;
-}
-
-static wom_scenario_t default_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
-    return scenario;
-}
-
-/* Runs `steps` steps of task `task` and returns the rows (step 0 first). */
-static wom_metrics_row_t *simulate(const wom_scenario_t *scenario, const wom_graph_t *graph,
-                                   int threads, uint32_t task, uint32_t steps) {
-    wom_model_t *model = NULL;
-    assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
-    wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
-    wom_model_reset(model, task, &rows[0]);
-    for (uint32_t t = 1; t <= steps; t++) {
-        wom_model_step(model, &rows[t]);
-    }
-    wom_model_free(model);
-    return rows;
-}
-
 static int64_t total(const wom_metrics_row_t *rows, uint32_t steps, int counter) {
     int64_t sum = 0;
     for (uint32_t t = 0; t <= steps; t++) {

@@ -36,34 +36,6 @@
 
 /* ---- graphs and scenarios ---- */
 
-/* The complete graph, or a ring where each node links to its `reach`
- * nearest nodes on each side. */
-static wom_graph_t *make_graph(uint32_t nodes, uint32_t reach, bool complete) {
-    wom_graph_t *graph = calloc(1, sizeof *graph);
-    uint32_t degree = complete ? nodes - 1 : 2 * reach;
-    graph->nodes = nodes;
-    graph->arcs = (uint64_t)nodes * degree;
-    graph->offsets = malloc((nodes + 1) * sizeof(uint64_t));
-    graph->targets = malloc(graph->arcs * sizeof(uint32_t));
-    graph->segment = calloc(nodes, 1);
-    graph->max_degree = degree;
-    for (uint32_t v = 0; v <= nodes; v++) {
-        graph->offsets[v] = (uint64_t)v * degree;
-    }
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t *row = graph->targets + graph->offsets[v], n = 0;
-        for (uint32_t u = 0; u < nodes; u++) {
-            uint32_t distance = u > v ? u - v : v - u;
-            distance = distance < nodes - distance ? distance : nodes - distance;
-            if (u != v && (complete || distance <= reach)) {
-                row[n++] = u;
-            }
-        }
-        assert_int_equal(n, degree);
-    }
-    return graph;
-}
-
 /* A fixed pseudo-random number in [0, 1) for the pair u < v (splitmix64),
  * so the hand-made graph below needs no generator. */
 static double pair_noise(uint32_t u, uint32_t v) {
@@ -111,15 +83,6 @@ static wom_graph_t *make_two_segments(void) {
     assert_int_equal(arc, arcs);
     free(linked);
     return graph;
-}
-
-static wom_scenario_t default_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
-    return scenario;
 }
 
 static wom_failure_mode_t failure_mode(const char *name, double rate, int severity,

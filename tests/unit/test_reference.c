@@ -24,15 +24,6 @@
 
 /* ---- graphs and runs ---- */
 
-static wom_scenario_t default_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
-    return scenario;
-}
-
 /* An Erdos-Renyi graph built the way a run builds it. */
 static wom_graph_t *erdos_renyi(uint32_t nodes, double mean_degree, uint64_t seed) {
     wom_scenario_t s = default_scenario();
@@ -94,20 +85,6 @@ static wom_graph_t *random_directed(uint32_t nodes, uint32_t degree) {
         end_row(graph, v);
     }
     return graph;
-}
-
-/* Steps 0..steps of task `task`, with `threads` workers. */
-static wom_metrics_row_t *simulate(const wom_scenario_t *scenario, const wom_graph_t *graph,
-                                   int threads, uint32_t task, uint32_t steps) {
-    wom_model_t *model = NULL;
-    assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
-    wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
-    wom_model_reset(model, task, &rows[0]);
-    for (uint32_t t = 1; t <= steps; t++) {
-        wom_model_step(model, &rows[t]);
-    }
-    wom_model_free(model);
-    return rows;
 }
 
 /* Nodes ever active (ic), ever infected (sir) or adopted (bass). */

@@ -16,35 +16,6 @@
 
 enum { NODES = 1237, STEPS = 40, REPLICATIONS = 5 };
 
-/* A hand-built CSR ring: each node links to its `reach` nearest nodes on
- * each side (as make_graph in test_model.c). */
-static wom_graph_t *make_ring(uint32_t nodes, uint32_t reach) {
-    wom_graph_t *graph = calloc(1, sizeof *graph);
-    assert_non_null(graph);
-    uint32_t degree = 2 * reach;
-    graph->nodes = nodes;
-    graph->arcs = (uint64_t)nodes * degree;
-    graph->offsets = malloc((nodes + 1) * sizeof(uint64_t));
-    graph->targets = malloc(graph->arcs * sizeof(uint32_t));
-    graph->segment = calloc(nodes, 1);
-    graph->max_degree = degree;
-    for (uint32_t v = 0; v <= nodes; v++) {
-        graph->offsets[v] = (uint64_t)v * degree;
-    }
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t *row = graph->targets + graph->offsets[v], n = 0;
-        for (uint32_t u = 0; u < nodes; u++) {
-            uint32_t distance = u > v ? u - v : v - u;
-            distance = distance < nodes - distance ? distance : nodes - distance;
-            if (u != v && distance <= reach) {
-                row[n++] = u; /* ascending, as the CSR requires */
-            }
-        }
-        assert_int_equal(n, degree);
-    }
-    return graph;
-}
-
 /* The default scenario, made lively enough that rows differ between tasks:
  * plenty of customers, failures and word of mouth within 40 steps. */
 static wom_scenario_t lively_scenario(void) {
@@ -94,7 +65,7 @@ static void run(const wom_scenario_t *scenario, const wom_graph_t *graph, uint32
 /* Replication r of point 3 is task 3 * 5 + r, byte for byte. */
 static void replications_are_tasks_point_times_replications_plus_r(void **state) {
     (void)state;
-    wom_graph_t *graph = make_ring(NODES, 3);
+    wom_graph_t *graph = make_graph(NODES, 3, false);
     wom_scenario_t scenario = lively_scenario();
     const uint32_t point = 3;
     wom_run_result_t result = {0};
@@ -118,7 +89,7 @@ static void replications_are_tasks_point_times_replications_plus_r(void **state)
  * on 7 threads (more threads than replications) the agents are split. */
 static void rows_do_not_depend_on_threads(void **state) {
     (void)state;
-    wom_graph_t *graph = make_ring(NODES, 3);
+    wom_graph_t *graph = make_graph(NODES, 3, false);
     wom_scenario_t scenario = lively_scenario();
     const size_t bytes = REPLICATIONS * row_bytes();
     wom_run_result_t one = {0};
@@ -136,7 +107,7 @@ static void rows_do_not_depend_on_threads(void **state) {
 
 static void another_point_gives_other_rows(void **state) {
     (void)state;
-    wom_graph_t *graph = make_ring(NODES, 3);
+    wom_graph_t *graph = make_graph(NODES, 3, false);
     wom_scenario_t scenario = lively_scenario();
     wom_run_result_t first = {0}, second = {0};
     run(&scenario, graph, 0, 2, &first);
@@ -166,7 +137,7 @@ static void log_progress(void *user, uint32_t done, uint32_t total) {
 /* Once per replication, counting up to the total, on both parallel paths. */
 static void progress_counts_replications(void **state) {
     (void)state;
-    wom_graph_t *graph = make_ring(NODES, 3);
+    wom_graph_t *graph = make_graph(NODES, 3, false);
     wom_scenario_t scenario = lively_scenario();
     const int threads[] = {1, 3, 7};
     for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
@@ -185,7 +156,7 @@ static void progress_counts_replications(void **state) {
 
 static void bad_arguments_are_refused(void **state) {
     (void)state;
-    wom_graph_t *graph = make_ring(NODES, 3);
+    wom_graph_t *graph = make_graph(NODES, 3, false);
     wom_scenario_t scenario = lively_scenario();
     wom_run_result_t result = {0};
     assert_int_equal(wom_run_point(&scenario, graph, 0, 0, NULL, NULL, &result), WOM_EINVAL);
