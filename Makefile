@@ -2,7 +2,10 @@
 # reputation. `make run` and `make test` install missing Debian packages
 # first (scripts/install-deps.sh), so a fresh Debian 12 machine needs nothing
 # else. CFLAGS belongs to the user; the flags the build needs live in
-# WOM_CFLAGS. SPDX-License-Identifier: GPL-3.0-or-later
+# WOM_CFLAGS. `make MPI=1` also builds build/womsim-mpi (Open MPI, installed
+# by scripts/install-deps.sh --mpi; docs/batch.md). `make test` installs
+# Open MPI too, so that it runs the MPI test.
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -10,6 +13,8 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 SANITIZE ?=
+MPI      ?=
+MPICC    ?= mpicc
 LIBS_PC  := gsl igraph inih libmd
 
 WOM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp -Iinclude \
@@ -40,12 +45,26 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 WOMSIM    := $(BUILD)/womsim
 LIBWOMSIM := $(BUILD)/libwomsim.a
 DEPS_OK   := $(BUILD)/.deps-ok
+# The MPI program lives in sim/mpi/, out of the wildcards above: it links
+# the command line's objects but main.o, and only mpicc can build it.
+WOMSIM_MPI := $(BUILD)/womsim-mpi
+MPI_OBJ    := $(BUILD)/sim/mpi/main.o
+HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
+	command -v mpirun >/dev/null 2>&1 && echo yes)
 
 .PHONY: all deps run test check unit e2e install uninstall clean format docs
 .DELETE_ON_ERROR:
 
+# make MPI=1 installs Open MPI when it is missing, then makes the usual
+# build and womsim-mpi with pkg-config asked again (as `make run` does).
+ifeq ($(MPI),1)
+all:
+	@scripts/install-deps.sh --mpi
+	@$(MAKE) --no-print-directory MPI=0 all $(WOMSIM_MPI)
+else
 all: $(WOMSIM) $(LIBWOMSIM)
 	@ln -sf $(WOMSIM) womsim
+endif
 
 # Installs missing packages, then re-runs make so that pkg-config is asked
 # again with the packages in place.
@@ -68,14 +87,23 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(shell pkg-config --cflags --libs cmocka 2>/dev/null) $(WOM_LDLIBS) -o $@
 
-$(BUILD)/sim $(BUILD)/tests:
+$(MPI_OBJ): sim/mpi/main.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim/mpi
+	$(MPICC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) -c $< -o $@
+
+$(WOMSIM_MPI): $(MPI_OBJ) $(filter-out $(BUILD)/sim/main.o,$(CLI_OBJ)) $(LIBWOMSIM)
+	$(MPICC) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $^ $(WOM_LDLIBS) -o $@
+
+$(BUILD)/sim $(BUILD)/sim/mpi $(BUILD)/tests:
 	@mkdir -p $@
 
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(WOMSIM) run configs/baseline.ini
 
-test: deps
+# The install step takes Open MPI too, so that CI on a fresh machine runs
+# the MPI test (about 8 s more, once).
+test:
+	@scripts/install-deps.sh --mpi
 	@$(MAKE) --no-print-directory unit e2e
 
 check: test
@@ -83,8 +111,11 @@ check: test
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
-e2e: $(WOMSIM)
-	@WOMSIM=$(abspath $(WOMSIM)) tests/e2e/run.sh
+# With mpicc and mpirun present the MPI test runs too (else it says it is
+# skipped).
+e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
+	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
+		tests/e2e/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
@@ -93,9 +124,11 @@ install: all
 	install -m 644 $(LIBWOMSIM) $(DESTDIR)$(PREFIX)/lib/libwomsim.a
 	install -m 644 include/womsim/*.h $(DESTDIR)$(PREFIX)/include/womsim/
 	install -m 644 configs/*.ini $(DESTDIR)$(PREFIX)/share/womsim/configs/
+	$(if $(filter 1,$(MPI)),install -m 755 $(WOMSIM_MPI) $(DESTDIR)$(PREFIX)/bin/womsim-mpi)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/womsim $(DESTDIR)$(PREFIX)/lib/libwomsim.a
+	rm -f $(DESTDIR)$(PREFIX)/bin/womsim $(DESTDIR)$(PREFIX)/bin/womsim-mpi \
+		$(DESTDIR)$(PREFIX)/lib/libwomsim.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim
 
 clean:
@@ -111,4 +144,4 @@ docs: $(WOMSIM)
 	done
 
 format:
-	clang-format -i sim/*.c include/womsim/*.h tests/unit/*.c
+	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c

@@ -1,17 +1,23 @@
-/* batch.c: research batches: the tasks of a sweep, task files, running a
- * shard's tasks over OpenMP threads, and aggregating the task files into
- * the outputs. Workload: 1 to 10^5 tasks of 10^2..10^6 agents each; a task
- * file holds (steps + 1) x WOM_M_COUNTERS int64 (about 130 KiB for a
- * year), written once and read once or twice (aggregation, runs.csv).
+/* batch.c: research batches: the tasks of a sweep, task files, checking a
+ * folder before running (another scenario's tasks, a killed run's
+ * temporary files, the valid tasks a resume keeps), running a shard's
+ * tasks over OpenMP threads (whole tasks per thread across the points on
+ * one network, or each task's agents split), stopping cleanly, and
+ * aggregating the task files into the outputs. Workload: 1 to 10^5 tasks
+ * of 10^2..10^6 agents each; a task file holds (steps + 1) x
+ * WOM_M_COUNTERS int64 (about 130 KiB for a year), written once and read
+ * once or twice (aggregation, runs.csv; a resume checks it once more).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/batch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "womsim/analytic.h"
 #include "womsim/model.h"
@@ -388,33 +394,6 @@ static wom_status graph_for(wom_batch_t *batch, const wom_scenario_t *scenario,
     return status;
 }
 
-/* Refuses a point whose network, model copies and one point's rows
- * (aggregation holds them together) would exceed the limit. Tasks run
- * whole per thread, one model each, when there are at least as many as
- * threads; else one model splits its agents over the threads. */
-static wom_status check_memory(const wom_batch_t *batch, const wom_scenario_t *scenario,
-                               uint32_t tasks, wom_error_t *error) {
-    const wom_graph_t *graph = batch->graph;
-    int threads = batch->options.threads;
-    uint64_t rows = (uint64_t)scenario->simulation.replications *
-                    (uint64_t)(scenario->simulation.steps + 1) * sizeof(wom_metrics_row_t);
-    uint64_t models =
-        tasks >= (uint32_t)threads
-            ? (uint64_t)threads * wom_model_estimate_bytes(graph->nodes, graph->max_degree, 1)
-            : wom_model_estimate_bytes(graph->nodes, graph->max_degree, threads);
-    uint64_t network = wom_graph_bytes(graph);
-    uint64_t needed = network + rows + models, limit = batch->options.max_bytes;
-    if (limit != 0 && needed > limit) {
-        return wom_error_set(error, WOM_ETOOBIG, "", 0,
-                             "the run needs about %.1f MiB (network %.1f, agents %.1f, results "
-                             "%.1f), more than the limit of %.1f MiB (--max-mem); use fewer "
-                             "threads, replications or steps",
-                             needed / 1048576.0, network / 1048576.0, models / 1048576.0,
-                             rows / 1048576.0, limit / 1048576.0);
-    }
-    return WOM_OK;
-}
-
 /* DIR and DIR/tasks, once. DIR first, so that an empty name is refused
  * rather than becoming "/tasks". */
 static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
@@ -433,51 +412,454 @@ static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
     return status;
 }
 
-/* One point's tasks for this shard and what they run on. */
-typedef struct {
-    const wom_batch_t *batch;
-    const wom_scenario_t *scenario;
-    const uint32_t *ids;
-    uint32_t count;
-} point_run_t;
-
-static wom_status run_task(wom_model_t *model, const point_run_t *run, uint32_t run_id,
-                           wom_metrics_row_t *rows, wom_error_t *error) {
-    uint32_t steps = (uint32_t)run->scenario->simulation.steps;
-    wom_model_reset(model, run_id, &rows[0]);
-    for (uint32_t t = 1; t <= steps; t++) {
-        wom_model_step(model, &rows[t]);
-    }
-    wom_batch_task_t task = {.run_id = run_id, .steps = steps, .agents = run->batch->graph->nodes};
-    memcpy(task.scenario_hash, run->batch->hash, sizeof task.scenario_hash);
-    return wom_batch_write_task(run->batch->options.dir, &task, rows, error);
+static bool stopping(const wom_batch_t *batch) {
+    return batch->control.stop != NULL && *batch->control.stop != 0;
 }
 
-/* Whole tasks per thread, one model each. The first failure stops the
- * tasks not yet started and is reported. */
-static wom_status run_tasks_parallel(const point_run_t *run, wom_error_t *error) {
-    size_t rows_per_task = (size_t)run->scenario->simulation.steps + 1;
+/* ---- the folder before running ------------------------------------------ */
+
+/* Whether `name` is a temporary file as wom_output_stream_open makes them:
+ * "NAME.tmp.XXXXXX", six letters or digits from mkstemp. */
+static bool is_temporary(const char *name) {
+    size_t length = strlen(name);
+    const char *tail = name + length - (length > 11 ? 11 : length);
+    return length > 11 && strncmp(tail, ".tmp.", 5) == 0 &&
+           strspn(tail + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
+}
+
+/* The run id of "<run_id>.rows" (decimal, no leading zero) or, with
+ * `temporary`, of "<run_id>.rows.tmp.XXXXXX"; false for any other name. */
+static bool task_file_id(const char *name, bool temporary, uint32_t *run_id) {
+    if (name[0] < '0' || name[0] > '9' || (name[0] == '0' && name[1] != '.')) {
+        return false;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long id = strtoull(name, &end, 10);
+    if (errno != 0 || id > UINT32_MAX) {
+        return false;
+    }
+    *run_id = (uint32_t)id;
+    return temporary ? strncmp(end, ".rows.tmp.", 10) == 0 && is_temporary(end)
+                     : strcmp(end, ".rows") == 0;
+}
+
+/* Removes dir/name, a temporary file a killed run left. */
+static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
+    }
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return wom_error_set(error, WOM_EIO, path, 0,
+                             "cannot remove this temporary file a killed run left: %s",
+                             strerror(errno));
+    }
+    return WOM_OK;
+}
+
+/* Removes the temporary files in `dir` whose final names start with
+ * `prefix`. A missing folder has none. */
+static wom_status remove_temporaries(const char *dir, const char *prefix, wom_error_t *error) {
+    DIR *folder = opendir(dir);
+    if (folder == NULL) {
+        return WOM_OK;
+    }
     wom_status status = WOM_OK;
-    int failed = 0;
-#pragma omp parallel num_threads(run->batch->options.threads)
-    {
-        wom_model_t *model = NULL;
-        wom_metrics_row_t *rows = malloc(rows_per_task * sizeof *rows);
-        wom_error_t mine_error = {0};
-        wom_status mine = rows == NULL
-                              ? WOM_ENOMEM
-                              : wom_model_alloc(run->scenario, run->batch->graph, 1, &model);
-#pragma omp for schedule(dynamic, 1)
-        for (uint32_t i = 0; i < run->count; i++) {
-            int stop;
-#pragma omp atomic read
-            stop = failed;
-            if (mine == WOM_OK && !stop) {
-                mine = run_task(model, run, run->ids[i], rows, &mine_error);
+    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
+        const char *name = entry->d_name;
+        if (strncmp(name, prefix, strlen(prefix)) == 0 && is_temporary(name)) {
+            status = remove_file(dir, name, error);
+        }
+    }
+    closedir(folder);
+    return status;
+}
+
+/* The temporary files of the outputs this process writes: for an
+ * unsharded batch those in DIR (manifest.json's included) and in each
+ * point's folder; for a shard its manifest's, DIR/shards/I-of-N.json as
+ * the CLI names it. Other shards may be writing theirs right now. */
+static wom_status remove_output_temporaries(const wom_batch_t *batch, wom_error_t *error) {
+    const char *dir = batch->options.dir;
+    char path[WOM_MAX_PATH], prefix[64];
+    if (batch->plan.shards > 1) {
+        snprintf(prefix, sizeof prefix, "%u-of-%u.json", batch->plan.shard, batch->plan.shards);
+        snprintf(path, sizeof path, "%s/shards", dir);
+        return remove_temporaries(path, prefix, error);
+    }
+    wom_status status = remove_temporaries(dir, "", error);
+    for (uint32_t p = 0; status == WOM_OK && batch->plan.points > 1 && p < batch->plan.points;
+         p++) {
+        if (wom_batch_point_dir(batch, p, path, sizeof path)) {
+            status = remove_temporaries(path, "", error);
+        }
+    }
+    return status;
+}
+
+/* Whether `path` is a whole task file (its size and checksum hold) of a
+ * scenario other than the batch's, whose hash then goes to `hash`
+ * (unprintable bytes as '?'). A damaged file is not another batch's:
+ * resume runs it again. */
+static bool of_another_scenario(const wom_batch_t *batch, const char *path, char hash[65]) {
+    uint8_t header[WOM_BATCH_TASK_HEADER], *bytes = NULL;
+    struct stat info;
+    FILE *stream = fopen(path, "rb");
+    if (stream == NULL) {
+        return false;
+    }
+    size_t got = fread(header, 1, sizeof header, stream), length = 0;
+    fclose(stream);
+    if (got != sizeof header || memcmp(header, task_magic, sizeof task_magic) != 0 ||
+        memcmp(header + AT_HASH, batch->hash, 64) == 0 || stat(path, &info) != 0 ||
+        (uint64_t)info.st_size != task_bytes(get32(header + AT_STEPS)) ||
+        read_bytes(path, (size_t)info.st_size, &bytes, &length, NULL) != WOM_OK) {
+        return false;
+    }
+    bool whole = length == (size_t)info.st_size &&
+                 get64(bytes + AT_CHECKSUM) == task_checksum(bytes, length);
+    free(bytes);
+    for (int i = 0; i < 64; i++) {
+        uint8_t c = header[AT_HASH + i];
+        hash[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    hash[64] = '\0';
+    return whole;
+}
+
+static wom_status refuse_foreign(const wom_batch_t *batch, const char *path, const char *hash,
+                                 wom_error_t *error) {
+    const char *dir = batch->options.dir;
+    if (batch->control.resume) {
+        return wom_error_set(error, WOM_EDATA, path, 0,
+                             "cannot resume: the batch in %s ran scenario %.12s..., this one is "
+                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
+                             "-s) changed since; resume with the ones it started with, or start "
+                             "a new batch in another folder (-o)",
+                             dir, hash, batch->hash);
+    }
+    return wom_error_set(error, WOM_EDATA, path, 0,
+                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...) "
+                         "and batches do not mix in one folder: use another folder (-o), or "
+                         "remove %s/tasks to start over",
+                         dir, hash, batch->hash, dir);
+}
+
+/* True when DIR/manifest.json records a whole (unsharded) run that ended
+ * well: its task files are results already aggregated, not a batch waiting
+ * to be resumed, so a new run of another scenario may replace them (the
+ * usual "edit the scenario, run again" of a class). */
+static bool finished_run_in(const char *dir) {
+    char path[WOM_MAX_PATH], text[16384];
+    if (snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path) {
+        return false;
+    }
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        return false;
+    }
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[length] = '\0';
+    return strstr(text, "\"exit_status\": 0,") != NULL && strstr(text, "\"shard\": \"0/1\"");
+}
+
+/* Refuses a task file of another scenario in DIR/tasks (or, after a
+ * finished whole run and without --resume, removes it) and removes the
+ * temporary task files of this shard (not other shards': they may be
+ * running). */
+static wom_status check_tasks_folder(const wom_batch_t *batch, wom_error_t *error) {
+    char tasks[WOM_MAX_PATH], path[2 * WOM_MAX_PATH], hash[65];
+    if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
+        return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
+    }
+    DIR *folder = opendir(tasks);
+    if (folder == NULL) {
+        return WOM_OK; /* a new batch; a bad folder is reported when it is made */
+    }
+    wom_status status = WOM_OK;
+    bool replace =
+        !batch->control.resume && batch->plan.shards <= 1 && finished_run_in(batch->options.dir);
+    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
+        uint32_t run_id;
+        if (task_file_id(entry->d_name, true, &run_id)) {
+            status = wom_batch_mine(&batch->plan, run_id) ? remove_file(tasks, entry->d_name, error)
+                                                          : WOM_OK;
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", tasks, entry->d_name);
+        if (task_file_id(entry->d_name, false, &run_id) && of_another_scenario(batch, path, hash)) {
+            status = replace ? remove_file(tasks, entry->d_name, error)
+                             : refuse_foreign(batch, path, hash, error);
+        }
+    }
+    closedir(folder);
+    return status;
+}
+
+static bool is_set(const uint8_t *bits, uint32_t i) {
+    return bits != NULL && (bits[i / 8] >> (i % 8) & 1) != 0;
+}
+
+/* Resume: marks task `run_id` done when its file is valid (every check of
+ * wom_batch_read_task); a damaged file is counted, the first one's reason
+ * kept, and the task left to run again. */
+static wom_status keep_if_valid(wom_batch_t *batch, uint32_t run_id, uint32_t steps,
+                                wom_metrics_row_t *rows, uint8_t *done, wom_error_t *error) {
+    wom_batch_task_t expected = {.run_id = run_id, .steps = steps};
+    memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
+    wom_error_t why = {0};
+    uint32_t agents;
+    wom_status read = wom_batch_read_task(batch->options.dir, &expected, rows, &agents, &why);
+    if (read == WOM_OK) {
+        done[run_id / 8] |= (uint8_t)(1u << (run_id % 8));
+        batch->tasks_kept++;
+    } else if (read == WOM_EDATA) {
+        if (batch->tasks_damaged++ == 0) {
+            batch->damaged = why;
+        }
+    } else if (read != WOM_ENOENT) {
+        if (error != NULL) {
+            *error = why;
+        }
+        return read;
+    }
+    return WOM_OK;
+}
+
+/* Resume: sets the bit in `done` of each task of this shard whose file is
+ * valid. Reads every such file once, as aggregation will again. */
+static wom_status find_done(wom_batch_t *batch, uint8_t *done, wom_error_t *error) {
+    const wom_batch_plan_t *plan = &batch->plan;
+    uint32_t *ids = malloc(plan->replications * sizeof *ids);
+    wom_metrics_row_t *rows = NULL;
+    uint32_t room = 0; /* steps + 1 that `rows` holds; simulation.steps may be swept */
+    wom_status status =
+        ids == NULL ? wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory") : WOM_OK;
+    for (uint32_t p = 0; status == WOM_OK && p < plan->points; p++) {
+        uint32_t count = wom_batch_point_tasks(plan, p, ids);
+        wom_scenario_t scenario;
+        if (count == 0) {
+            continue;
+        }
+        status = wom_config_scenario(batch->config, p, &scenario, error);
+        uint32_t steps = status == WOM_OK ? (uint32_t)scenario.simulation.steps : 0;
+        if (status == WOM_OK && steps + 1 > room) {
+            free(rows);
+            room = steps + 1;
+            rows = malloc(room * sizeof *rows);
+            status = rows ? WOM_OK : wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
+        }
+        for (uint32_t i = 0; status == WOM_OK && i < count; i++) {
+            status = keep_if_valid(batch, ids[i], steps, rows, done, error);
+        }
+    }
+    free(rows);
+    free(ids);
+    return status;
+}
+
+/* ---- running groups of points -------------------------------------------- */
+
+/* What the threads of one wom_batch_run_with share. */
+typedef struct {
+    wom_batch_t *batch;
+    const uint8_t *done; /* resume: a bit per task whose file is kept; else NULL */
+    uint32_t finished;   /* tasks done: kept and run; written under wom_batch_progress */
+    uint32_t total;      /* this shard's tasks */
+} run_t;
+
+/* Consecutive points on one network and their tasks still to run. */
+typedef struct {
+    uint32_t first, end;     /* the points [first, end) */
+    wom_scenario_t scenario; /* point first's: its network is the group's */
+    uint32_t steps;          /* the most steps of the points (simulation.steps may be swept) */
+    uint32_t *ids;           /* the tasks to run, ascending; room for the shard's tasks */
+    uint32_t count;
+} group_t;
+
+/* The group that starts at point `first`: up to the next point whose
+ * network keys or seed differ. */
+static wom_status next_group(const run_t *run, uint32_t first, group_t *group, wom_error_t *error) {
+    const wom_batch_t *batch = run->batch;
+    wom_scenario_t scenario;
+    wom_status status = wom_config_scenario(batch->config, first, &group->scenario, error);
+    group->first = first;
+    group->steps = 0;
+    group->count = 0;
+    uint32_t p = first;
+    for (; status == WOM_OK && p < batch->plan.points; p++) {
+        if (p > first) {
+            status = wom_config_scenario(batch->config, p, &scenario, error);
+            if (status != WOM_OK || !same_network(&group->scenario, &scenario)) {
+                break;
             }
-            if (mine != WOM_OK) {
+        }
+        uint32_t steps = (uint32_t)(p > first ? scenario : group->scenario).simulation.steps;
+        group->steps = steps > group->steps ? steps : group->steps;
+        uint32_t *ids = group->ids + group->count;
+        uint32_t count = wom_batch_point_tasks(&batch->plan, p, ids);
+        for (uint32_t i = 0; i < count; i++) {
+            if (!is_set(run->done, ids[i])) {
+                group->ids[group->count++] = ids[i];
+            }
+        }
+    }
+    group->end = p;
+    return status;
+}
+
+/* Memory a group needs: the network, `models` models of `workers`
+ * workers each, and one point's rows (aggregation holds them together). */
+typedef struct {
+    uint64_t network, models, rows, total;
+} memory_t;
+
+static memory_t memory_of(const wom_batch_t *batch, const group_t *group, int models, int workers) {
+    const wom_graph_t *graph = batch->graph;
+    memory_t m;
+    m.network = wom_graph_bytes(graph);
+    m.models =
+        (uint64_t)models * wom_model_estimate_bytes(graph->nodes, graph->max_degree, workers);
+    m.rows = (uint64_t)batch->plan.replications * (group->steps + 1) * sizeof(wom_metrics_row_t);
+    m.total = m.network + m.models + m.rows;
+    return m;
+}
+
+/* Whole tasks per thread (*threads models of one worker) or one task at a
+ * time split over the threads (one model of options.threads workers): as
+ * control.parallel says, or for AUTO whole tasks when every thread gets
+ * one and their models fit. Refuses a choice that exceeds --max-mem. */
+static wom_status choose_parallel(const wom_batch_t *batch, const group_t *group, bool *whole,
+                                  int *threads, wom_error_t *error) {
+    int all = batch->options.threads;
+    int busy = group->count < (uint32_t)all ? (int)group->count : all;
+    memory_t tasks = memory_of(batch, group, busy, 1), agents = memory_of(batch, group, 1, all);
+    uint64_t limit = batch->options.max_bytes;
+    switch (batch->control.parallel) {
+    case WOM_BATCH_PARALLEL_TASKS:
+        *whole = true;
+        break;
+    case WOM_BATCH_PARALLEL_AGENTS:
+        *whole = false;
+        break;
+    default:
+        *whole = busy == all && (limit == 0 || tasks.total <= limit);
+    }
+    const memory_t *m = *whole ? &tasks : &agents;
+    *threads = *whole ? busy : all;
+    if (limit != 0 && m->total > limit) {
+        return wom_error_set(error, WOM_ETOOBIG, "", 0,
+                             "the run needs about %.1f MiB (network %.1f, agents %.1f, results "
+                             "%.1f), more than the limit of %.1f MiB (--max-mem); use fewer "
+                             "threads, replications or steps",
+                             m->total / 1048576.0, m->network / 1048576.0, m->models / 1048576.0,
+                             m->rows / 1048576.0, limit / 1048576.0);
+    }
+    return WOM_OK;
+}
+
+/* A thread's model, for the point of the task it runs. Models borrow their
+ * scenario, so the runner keeps its own copy of the point's. */
+typedef struct {
+    run_t *run;
+    int workers;    /* threads of the model */
+    uint32_t point; /* of `scenario` and `model`; UINT32_MAX: none yet */
+    wom_scenario_t scenario;
+    wom_model_t *model;
+    wom_metrics_row_t *rows; /* room for the group's most steps + 1 */
+} runner_t;
+
+static wom_status runner_init(runner_t *r, run_t *run, const group_t *group, int workers) {
+    r->run = run;
+    r->workers = workers;
+    r->point = UINT32_MAX;
+    r->model = NULL;
+    r->rows = malloc(((size_t)group->steps + 1) * sizeof *r->rows);
+    return r->rows == NULL ? WOM_ENOMEM : WOM_OK;
+}
+
+static void runner_destroy(runner_t *r) {
+    wom_model_free(r->model);
+    free(r->rows);
+}
+
+/* Runs task `run_id` and writes its file. */
+static wom_status runner_task(runner_t *r, uint32_t run_id, wom_error_t *error) {
+    const wom_batch_t *batch = r->run->batch;
+    uint32_t point = wom_batch_point(&batch->plan, run_id);
+    if (point != r->point) {
+        wom_model_free(r->model);
+        r->model = NULL;
+        r->point = UINT32_MAX;
+        wom_status status = wom_config_scenario(batch->config, point, &r->scenario, error);
+        if (status == WOM_OK) {
+            status = wom_model_alloc(&r->scenario, batch->graph, r->workers, &r->model);
+            if (status != WOM_OK) {
+                return wom_error_set(error, status, "", 0,
+                                     "cannot set up the agents of point %u: %s", point,
+                                     wom_strerror(status));
+            }
+        }
+        if (status != WOM_OK) {
+            return status;
+        }
+        r->point = point;
+    }
+    uint32_t steps = (uint32_t)r->scenario.simulation.steps;
+    wom_model_reset(r->model, run_id, &r->rows[0]);
+    for (uint32_t t = 1; t <= steps; t++) {
+        wom_model_step(r->model, &r->rows[t]);
+    }
+    wom_batch_task_t task = {.run_id = run_id, .steps = steps, .agents = batch->graph->nodes};
+    memcpy(task.scenario_hash, batch->hash, sizeof task.scenario_hash);
+    return wom_batch_write_task(batch->options.dir, &task, r->rows, error);
+}
+
+/* Counts a finished task and reports progress, one thread at a time. */
+static void task_finished(run_t *run) {
+    wom_batch_t *batch = run->batch;
+#pragma omp critical(wom_batch_progress)
+    {
+        batch->tasks_run++;
+        run->finished++;
+        if (batch->control.progress != NULL) {
+            batch->control.progress(batch->control.progress_user, run->finished, run->total);
+        }
+    }
+}
+
+/* Whole tasks per thread, one model each. A failure or a stop keeps the
+ * tasks not yet started from starting; the tasks in flight finish. */
+static wom_status run_whole_tasks(run_t *run, const group_t *group, int threads,
+                                  wom_error_t *error) {
+    wom_status status = WOM_OK;
+    int halt = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        runner_t runner;
+        wom_error_t mine_error = {0};
+        wom_status mine = runner_init(&runner, run, group, 1);
+        if (mine != WOM_OK) {
+            wom_error_set(&mine_error, mine, "", 0, "out of memory");
 #pragma omp atomic write
-                failed = 1;
+            halt = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (uint32_t i = 0; i < group->count; i++) {
+            int halted;
+#pragma omp atomic read
+            halted = halt;
+            if (halted || stopping(run->batch)) {
+                continue;
+            }
+            mine = runner_task(&runner, group->ids[i], &mine_error);
+            if (mine == WOM_OK) {
+                task_finished(run);
+            } else {
+#pragma omp atomic write
+                halt = 1;
             }
         }
         if (mine != WOM_OK) {
@@ -489,61 +871,103 @@ static wom_status run_tasks_parallel(const point_run_t *run, wom_error_t *error)
                 }
             }
         }
-        wom_model_free(model);
-        free(rows);
+        runner_destroy(&runner);
     }
     return status;
 }
 
-/* Fewer tasks than threads: one model whose steps split the agents. */
-static wom_status run_tasks_split(const point_run_t *run, wom_error_t *error) {
-    wom_model_t *model = NULL;
-    wom_metrics_row_t *rows = malloc(((size_t)run->scenario->simulation.steps + 1) * sizeof *rows);
-    wom_status status = rows == NULL ? WOM_ENOMEM
-                                     : wom_model_alloc(run->scenario, run->batch->graph,
-                                                       run->batch->options.threads, &model);
-    for (uint32_t i = 0; status == WOM_OK && i < run->count; i++) {
-        status = run_task(model, run, run->ids[i], rows, error);
+/* One task at a time, the model's steps splitting the agents over every
+ * thread. */
+static wom_status run_split_tasks(run_t *run, const group_t *group, wom_error_t *error) {
+    runner_t runner;
+    wom_status status = runner_init(&runner, run, group, run->batch->options.threads);
+    if (status != WOM_OK) {
+        status = wom_error_set(error, status, "", 0, "out of memory");
     }
-    wom_model_free(model);
-    free(rows);
+    for (uint32_t i = 0; status == WOM_OK && i < group->count && !stopping(run->batch); i++) {
+        status = runner_task(&runner, group->ids[i], error);
+        if (status == WOM_OK) {
+            task_finished(run);
+        }
+    }
+    runner_destroy(&runner);
+    return status;
+}
+
+static wom_status run_group(run_t *run, const group_t *group, wom_error_t *error) {
+    wom_batch_t *batch = run->batch;
+    wom_status status = graph_for(batch, &group->scenario, error);
+    for (uint32_t p = group->first + 1; status == WOM_OK && p < group->end; p++) {
+        wom_scenario_t scenario; /* seeds may be swept on one network */
+        status = wom_config_scenario(batch->config, p, &scenario, error);
+        status = status == WOM_OK ? wom_model_check(&scenario, batch->graph, error) : status;
+    }
+    bool whole = false;
+    int threads = 1;
+    if (status == WOM_OK) {
+        status = choose_parallel(batch, group, &whole, &threads, error);
+    }
+    if (status == WOM_OK) { /* before the long part, so a bad folder fails at once */
+        status = make_dirs(batch, error);
+    }
+    if (status == WOM_OK) {
+        status = whole ? run_whole_tasks(run, group, threads, error)
+                       : run_split_tasks(run, group, error);
+    }
+    return status;
+}
+
+wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *control,
+                              wom_error_t *error) {
+    batch->control = control != NULL ? *control : (wom_batch_control_t){0};
+    batch->stopped = false;
+    batch->tasks_kept = 0;
+    batch->tasks_damaged = 0;
+    wom_error_clear(&batch->damaged);
+    run_t run = {batch, NULL, 0, wom_batch_shard_tasks(&batch->plan)};
+    group_t group = {0};
+    uint8_t *done = NULL;
+    group.ids = malloc(((size_t)run.total + 1) * sizeof *group.ids);
+    if (batch->control.resume) {
+        done = calloc((size_t)wom_batch_tasks(&batch->plan) / 8 + 1, 1);
+    }
+    wom_status status = WOM_OK;
+    if (group.ids == NULL || (batch->control.resume && done == NULL)) {
+        status = wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
+    }
+    if (status == WOM_OK) {
+        status = check_tasks_folder(batch, error);
+    }
+    if (status == WOM_OK) {
+        status = remove_output_temporaries(batch, error);
+    }
+    if (status == WOM_OK && done != NULL) {
+        status = find_done(batch, done, error);
+    }
+    run.done = done;
+    run.finished = batch->tasks_kept;
+    if (status == WOM_OK && batch->control.progress != NULL) {
+        batch->control.progress(batch->control.progress_user, run.finished, run.total);
+    }
+    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points && !stopping(batch);
+         p = group.end) {
+        status = next_group(&run, p, &group, error);
+        if (status == WOM_OK && group.count > 0) {
+            status = run_group(&run, &group, error);
+        }
+    }
+    /* Without a failure, only a stop leaves tasks undone. */
+    batch->stopped = status == WOM_OK && run.finished < run.total;
+    if (status == WOM_OK) { /* a shard without tasks still has a folder to report in */
+        status = make_dirs(batch, error);
+    }
+    free(group.ids);
+    free(done);
     return status;
 }
 
 wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error) {
-    uint32_t *ids = malloc(batch->plan.replications * sizeof *ids);
-    if (ids == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
-    }
-    wom_status status = WOM_OK;
-    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points; p++) {
-        uint32_t count = wom_batch_point_tasks(&batch->plan, p, ids);
-        if (count == 0) {
-            continue;
-        }
-        wom_scenario_t scenario;
-        status = wom_config_scenario(batch->config, p, &scenario, error);
-        if (status == WOM_OK) {
-            status = graph_for(batch, &scenario, error);
-        }
-        if (status == WOM_OK) {
-            status = check_memory(batch, &scenario, count, error);
-        }
-        if (status == WOM_OK) { /* before the long part, so a bad folder fails at once */
-            status = make_dirs(batch, error);
-        }
-        if (status == WOM_OK) {
-            point_run_t run = {batch, &scenario, ids, count};
-            status = count >= (uint32_t)batch->options.threads ? run_tasks_parallel(&run, error)
-                                                               : run_tasks_split(&run, error);
-        }
-        batch->tasks_run += status == WOM_OK ? count : 0;
-    }
-    if (status == WOM_OK) { /* a shard without tasks still has a folder to report in */
-        status = make_dirs(batch, error);
-    }
-    free(ids);
-    return status;
+    return wom_batch_run_with(batch, NULL, error);
 }
 
 uint32_t wom_batch_missing(const wom_batch_t *batch, uint32_t *first) {
@@ -732,13 +1156,15 @@ wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error) {
         status = wom_output_stream_text(&a.runs, &header);
         wom_text_destroy(&header);
     }
-    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points; p++) {
-        status = aggregate_point(batch, &a, p, error);
+    batch->stopped = false;
+    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points && !batch->stopped; p++) {
+        batch->stopped = stopping(batch); /* runs.csv is then abandoned, as a kill would */
+        status = batch->stopped ? WOM_OK : aggregate_point(batch, &a, p, error);
     }
-    if (status == WOM_OK) {
+    if (status == WOM_OK && !batch->stopped) {
         status = wom_output_stream_commit(&a.runs, status, error);
     }
-    if (status == WOM_OK && batch->plan.points > 1) {
+    if (status == WOM_OK && !batch->stopped && batch->plan.points > 1) {
         status = write_sweep(batch, &a, error);
     }
     aggregate_free(&a);

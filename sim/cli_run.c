@@ -1,11 +1,13 @@
 /* cli_run.c: `womsim run`: a scenario's batch (every sweep point times its
- * replications, or one shard of it), its files, plots and manifest; and
+ * replications, or one shard of it), its files, plots and manifest, its
+ * progress on stderr, clean stops on SIGINT/SIGTERM and --resume; and
  * what `womsim merge` shares with it: drawing a batch's plots and writing
  * its manifest.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +34,10 @@ typedef struct {
     bool shard_given;       /* --shard was given (else SLURM's array may set it) */
     bool plot;
     bool quiet;
-    char replications[64]; /* "-r N" as an override */
-    char seed[64];         /* "-s SEED" as an override */
+    bool resume;                   /* --resume: keep the finished tasks in the folder */
+    wom_batch_parallel_t parallel; /* --parallel */
+    char replications[64];         /* "-r N" as an override */
+    char seed[64];                 /* "-s SEED" as an override */
 } run_options_t;
 
 static int default_threads(void) {
@@ -127,6 +131,17 @@ static int parse_valued(run_options_t *options, int option, const char *value) {
                                    UINT32_MAX, value);
         }
         return EX_OK;
+    case 'A':
+        if (strcmp(value, "auto") == 0) {
+            options->parallel = WOM_BATCH_PARALLEL_AUTO;
+        } else if (strcmp(value, "tasks") == 0) {
+            options->parallel = WOM_BATCH_PARALLEL_TASKS;
+        } else if (strcmp(value, "agents") == 0) {
+            options->parallel = WOM_BATCH_PARALLEL_AGENTS;
+        } else {
+            return cli_usage_error("--parallel expects tasks, agents or auto, not '%s'", value);
+        }
+        return EX_OK;
     default: /* 'H' */
         if (!parse_shard(value, &options->shard, &options->shards)) {
             return cli_usage_error("--shard expects I/N with 0 <= I < N, such as 2/8, not '%s'",
@@ -144,6 +159,8 @@ static int parse_run_options(int argc, char **argv, run_options_t *options) {
                                                  {"max-tasks", required_argument, NULL, 'T'},
                                                  {"shard", required_argument, NULL, 'H'},
                                                  {"no-plot", no_argument, NULL, 'P'},
+                                                 {"resume", no_argument, NULL, 'R'},
+                                                 {"parallel", required_argument, NULL, 'A'},
                                                  {NULL, 0, NULL, 0}};
     *options = (run_options_t){.threads = default_threads(),
                                .max_bytes = cli_available_memory(),
@@ -175,10 +192,14 @@ static int parse_run_options(int argc, char **argv, run_options_t *options) {
         case 'M':
         case 'T':
         case 'H':
+        case 'A':
             code = parse_valued(options, option, optarg);
             break;
         case 'P':
             options->plot = false;
+            break;
+        case 'R':
+            options->resume = true;
             break;
         case 'q':
             options->quiet = true;
@@ -297,6 +318,16 @@ static wom_status manifest_files(const wom_batch_t *batch, const cli_manifest_t 
     return status;
 }
 
+/* The task files among a manifest's files: those of this shard that
+ * exist (resume keeps some from before), or every task once aggregated. */
+static uint32_t listed_tasks(const wom_batch_files_t *files) {
+    uint32_t tasks = 0;
+    for (size_t i = 0; i < files->count; i++) {
+        tasks += strncmp(files->paths[i], "tasks/", 6) == 0;
+    }
+    return tasks;
+}
+
 int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int code) {
     wom_batch_files_t files = {0};
     wom_error_t error = {0};
@@ -307,7 +338,7 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
     snprintf(shard, sizeof shard, "%u/%u", batch->plan.shard, batch->plan.shards);
     if (m->merged_shards > 0) {
         snprintf(shard, sizeof shard, "merge of %u shards", m->merged_shards);
-    } else if (!m->aggregated) { /* a shard's manifest, beside its siblings' */
+    } else if (!m->aggregated && batch->plan.shards > 1) { /* beside its siblings' */
         snprintf(name, sizeof name, "shards/%u-of-%u.json", batch->plan.shard, batch->plan.shards);
         snprintf(shards_dir, sizeof shards_dir, "%s/shards", dir);
         status = status == WOM_OK ? wom_output_make_dir(shards_dir, &error) : status;
@@ -325,8 +356,7 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
                                       shard,
                                       batch->plan.points,
                                       batch->plan.replications,
-                                      m->aggregated ? wom_batch_tasks(&batch->plan)
-                                                    : batch->tasks_run,
+                                      listed_tasks(&files),
                                       m->started,
                                       ended,
                                       code,
@@ -343,6 +373,189 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
     return code;
 }
 
+/* ---- progress ------------------------------------------------------------ */
+
+/* Progress on stderr: on a terminal a bar redrawn in place (at most ten
+ * times a second), otherwise a line each time another tenth of the tasks
+ * is done. The batch calls show_progress from one thread at a time. */
+typedef struct {
+    bool terminal;
+    bool started;          /* the first report came */
+    struct timespec start; /* of the first report */
+    uint32_t first;        /* tasks done then: those --resume kept */
+    uint32_t tenth;        /* tenths of the tasks reported by lines */
+    double drawn;          /* seconds after start of the last bar */
+    bool bar;              /* a bar is on the line, waiting for its newline */
+} progress_t;
+
+/* "m:ss" or "h:mm:ss". */
+static void format_duration(double seconds, char *text, size_t size) {
+    long s = seconds < 0 ? 0 : seconds > 1e9 ? 1000000000L : (long)(seconds + 0.5);
+    if (s >= 3600) {
+        snprintf(text, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    } else {
+        snprintf(text, size, "%ld:%02ld", s / 60, s % 60);
+    }
+}
+
+static void show_progress(void *user, uint32_t done, uint32_t total) {
+    progress_t *p = user;
+    if (!p->started) {
+        p->started = true;
+        p->first = done;
+        p->tenth = total == 0 ? 10 : (uint32_t)((uint64_t)done * 10 / total);
+        p->drawn = -1;
+        clock_gettime(CLOCK_MONOTONIC, &p->start);
+    }
+    double elapsed = seconds_since(&p->start);
+    if (total == 0 || (p->terminal && done < total && elapsed - p->drawn < 0.1)) {
+        return;
+    }
+    char rate[32] = "", left[32] = ""; /* unknown before the first task run */
+    if (done > p->first && elapsed > 0) {
+        double per_second = (done - p->first) / elapsed;
+        snprintf(rate, sizeof rate, "%.3g tasks/s", per_second);
+        if (done < total) {
+            format_duration((total - done) / per_second, left, sizeof left - 5);
+            strcat(left, " left");
+        }
+    }
+    unsigned percent = (unsigned)((uint64_t)done * 100 / total);
+    if (p->terminal) {
+        static const char full[] = "##############################";
+        int width = (int)sizeof full - 1, filled = (int)((uint64_t)done * width / total);
+        fprintf(stderr, "\r[%.*s%*s] %3u%%  %u/%u tasks  %s  %s\033[K", filled, full,
+                width - filled, "", percent, done, total, rate, left);
+        p->drawn = elapsed;
+        p->bar = true;
+    } else if ((uint64_t)done * 10 / total > p->tenth) {
+        p->tenth = (uint32_t)((uint64_t)done * 10 / total);
+        fprintf(stderr, "womsim: %u%% (%u of %u tasks%s%s%s%s)\n", percent, done, total,
+                rate[0] ? ", " : "", rate, left[0] ? ", " : "", left);
+    }
+}
+
+/* Ends the bar's line, so that what follows starts on its own. */
+static void end_progress(progress_t *p) {
+    if (p->bar) {
+        fputc('\n', stderr);
+        p->bar = false;
+    }
+}
+
+/* ---- stopping on SIGINT and SIGTERM -------------------------------------- */
+
+/* Set by the handler and polled by the batch through
+ * wom_batch_control_t.stop; file-scope variables because a signal handler
+ * can reach nothing else. stop_note is set before the handler is and only
+ * read by it: 0 says nothing (-q), 1 a line, 2 a line after a progress
+ * bar's. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_note;
+
+static void on_stop_signal(int number) {
+    static const char note[] = "\nwomsim: stopping once the tasks in flight are done (the "
+                               "same signal again ends it at once)\n";
+    stop_signal = number;
+    if (stop_note > 0) { /* write(2) is async-signal-safe; stdio is not */
+        ssize_t ignored =
+            write(STDERR_FILENO, note + (stop_note == 1), sizeof note - 1 - (stop_note == 1));
+        (void)ignored;
+    }
+}
+
+/* The first SIGINT or SIGTERM asks for a clean stop; SA_RESETHAND leaves
+ * the second to kill. A signal the parent ignores stays ignored, as
+ * background jobs of a shell script ignore SIGINT. SA_RESTART keeps the
+ * file writes in flight from failing with EINTR. */
+static void catch_stop_signals(bool quiet) {
+    const int signals[] = {SIGINT, SIGTERM};
+    stop_note = quiet ? 0 : isatty(STDERR_FILENO) == 1 ? 2 : 1;
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old, action = {0};
+        if (sigaction(signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) {
+            continue;
+        }
+        action.sa_handler = on_stop_signal;
+        action.sa_flags = SA_RESETHAND | SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+/* One word of a command line as a POSIX shell reads it back. */
+static void print_shell_word(const char *word) {
+    if (word[0] != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789-_./=:,+@%^") == strlen(word)) {
+        fputs(word, stderr);
+        return;
+    }
+    fputc('\'', stderr);
+    for (const char *c = word; *c; c++) {
+        if (*c == '\'') {
+            fputs("'\\''", stderr);
+        } else {
+            fputc(*c, stderr);
+        }
+    }
+    fputc('\'', stderr);
+}
+
+/* Says what a stop kept and how to continue: the same command with
+ * --resume. Returns EX_TEMPFAIL. */
+static int report_stop(const wom_batch_t *batch, int argc, char **argv) {
+    const char *name = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+    uint32_t done = batch->tasks_kept + batch->tasks_run,
+             total = wom_batch_shard_tasks(&batch->plan);
+    if (batch->stopped) {
+        fprintf(stderr, "womsim: stopped by %s: %u of %u tasks are done and kept in %s/tasks%s\n",
+                name, done, total, batch->options.dir,
+                done == total ? "; the outputs were not all written" : "");
+    } else {
+        fprintf(stderr, "womsim: stopped by %s before drawing the plots\n", name);
+    }
+    fputs("to continue, run the same command with --resume:\n  ", stderr);
+    bool resume = false;
+    for (int i = -1; i < argc; i++) { /* argv[-1] is the program */
+        fputs(i < 0 ? "" : " ", stderr);
+        print_shell_word(argv[i]);
+        resume = resume || strcmp(argv[i], "--resume") == 0;
+    }
+    fputs(resume ? "\n" : " --resume\n", stderr);
+    return EX_TEMPFAIL;
+}
+
+/* --resume: the manifest the batch left (manifest.json, or the shard's)
+ * must be of this scenario; the task files are checked by the batch. */
+static wom_status check_manifest(const wom_batch_t *batch, wom_error_t *error) {
+    char path[WOM_MAX_PATH], line[256], hash[65] = "";
+    const wom_batch_plan_t *plan = &batch->plan;
+    if (plan->shards > 1) {
+        snprintf(path, sizeof path, "%s/shards/%u-of-%u.json", batch->options.dir, plan->shard,
+                 plan->shards);
+    } else {
+        snprintf(path, sizeof path, "%s/manifest.json", batch->options.dir);
+    }
+    FILE *stream = fopen(path, "r");
+    while (stream != NULL && hash[0] == '\0' && fgets(line, sizeof line, stream) != NULL) {
+        if (sscanf(line, " \"scenario_hash\": \"%64[0-9a-f]\"", hash) != 1) {
+            hash[0] = '\0';
+        }
+    }
+    if (stream != NULL) {
+        fclose(stream);
+    }
+    if (hash[0] != '\0' && strcmp(hash, batch->hash) != 0) {
+        return wom_error_set(error, WOM_EDATA, path, 0,
+                             "cannot resume: the batch in %s ran scenario %.12s..., this one is "
+                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
+                             "-s) changed since; resume with the ones it started with, or start "
+                             "a new batch in another folder (-o)",
+                             batch->options.dir, hash, batch->hash);
+    }
+    return WOM_OK;
+}
+
 /* ---- womsim run --------------------------------------------------------- */
 
 static void report(const wom_batch_t *batch, const run_options_t *options,
@@ -350,11 +563,15 @@ static void report(const wom_batch_t *batch, const run_options_t *options,
     const char *name = batch->options.name, *dir = batch->options.dir;
     const wom_batch_plan_t *plan = &batch->plan;
     double seconds = seconds_since(start);
+    if (batch->tasks_kept > 0) {
+        printf("womsim: %s: resumed: %u tasks kept from before, %u run now\n", name,
+               batch->tasks_kept, batch->tasks_run);
+    }
     if (plan->shards > 1) {
         printf("womsim: %s: shard %u/%u: %u of %u tasks in %.2f s (%d threads)\n"
                "when every shard is done: womsim merge %s\n",
-               name, plan->shard, plan->shards, batch->tasks_run, wom_batch_tasks(plan), seconds,
-               options->threads, dir);
+               name, plan->shard, plan->shards, batch->tasks_kept + batch->tasks_run,
+               wom_batch_tasks(plan), seconds, options->threads, dir);
     } else if (plan->points == 1) {
         printf("womsim: %s: %u replications x %lld days on %u agents in %.2f s (%d threads)\n"
                "results: %s/timeseries.csv and %s/summary.json\n",
@@ -369,9 +586,10 @@ static void report(const wom_batch_t *batch, const run_options_t *options,
 }
 
 /* Loads the scenario, runs this process's tasks and, unless it is one
- * shard of several, aggregates them. */
+ * shard of several or it was stopped, aggregates them. */
 static wom_status simulate(const run_options_t *options, const char *name, const char *dir,
-                           wom_config_t **config, wom_batch_t *batch, wom_error_t *error) {
+                           const wom_batch_control_t *control, wom_config_t **config,
+                           wom_batch_t *batch, wom_error_t *error) {
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
     if (status == WOM_OK) {
         wom_batch_options_t batch_options = {dir,
@@ -383,10 +601,13 @@ static wom_status simulate(const run_options_t *options, const char *name, const
                                              options->max_bytes};
         status = wom_batch_init(batch, *config, &batch_options, error);
     }
-    if (status == WOM_OK) {
-        status = wom_batch_run(batch, error);
+    if (status == WOM_OK && options->resume) {
+        status = check_manifest(batch, error);
     }
-    if (status == WOM_OK && options->shards == 1) {
+    if (status == WOM_OK) {
+        status = wom_batch_run_with(batch, control, error);
+    }
+    if (status == WOM_OK && !batch->stopped && options->shards == 1) {
         status = wom_batch_aggregate(batch, error);
     }
     return status;
@@ -407,29 +628,40 @@ int cli_run(int argc, char **argv) {
     cli_utc_now(started);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    catch_stop_signals(options.quiet);
+    const char *ci = getenv("CI");
+    progress_t progress = {.terminal = isatty(STDERR_FILENO) == 1};
+    bool show = !options.quiet && (ci == NULL || ci[0] == '\0');
+    wom_batch_control_t control = {options.resume, options.parallel, &stop_signal,
+                                   show ? show_progress : NULL, &progress};
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
     wom_error_t error = {0};
-    wom_status status = simulate(&options, name, dir, &config, &batch, &error);
+    wom_status status = simulate(&options, name, dir, &control, &config, &batch, &error);
+    end_progress(&progress);
+    if (batch.tasks_damaged > 0 && !options.quiet) {
+        fprintf(stderr, "womsim: %u damaged task file%s run again; the first: %s: %s\n",
+                batch.tasks_damaged, batch.tasks_damaged == 1 ? " was" : "s were",
+                batch.damaged.file, batch.damaged.message);
+    }
     code = status == WOM_OK ? EX_OK : cli_fail(status, &error);
-    if (code == EX_OK && !options.quiet) {
+    bool stopped = status == WOM_OK && batch.stopped, rendered = false;
+    bool aggregated = status == WOM_OK && !stopped && options.shards == 1;
+    if (code == EX_OK && !stopped && !options.quiet) {
         report(&batch, &options, &start);
     }
-    bool aggregated = status == WOM_OK && options.shards == 1, rendered = false;
-    if (aggregated && options.plot) {
-        code = cli_render_batch(&batch, options.quiet, &rendered);
+    if (aggregated && options.plot) { /* gnuplot gets a terminal's Ctrl-C too */
+        code = stop_signal ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
+        stopped = stop_signal != 0 && !rendered;
+    }
+    if (stopped) {
+        code = report_stop(&batch, argc, argv);
     }
     if (batch.dir_made) { /* merge re-reads the scenario from its absolute path */
         absolute_path(options.scenario_path, scenario_file, sizeof scenario_file);
-        cli_manifest_t manifest = {argc,
-                                   argv,
-                                   scenario_file,
-                                   &options.overrides,
-                                   options.threads,
-                                   started,
-                                   options.shards == 1,
-                                   rendered,
-                                   0};
+        cli_manifest_t manifest = {
+            argc,     argv, scenario_file, &options.overrides, options.threads, started, aggregated,
+            rendered, 0};
         code = cli_write_manifest(&batch, &manifest, code);
     }
     wom_batch_destroy(&batch);

@@ -31,8 +31,13 @@ static const char usage[] =
     "                           SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)\n"
     "      --max-mem SIZE       refuse runs estimated above SIZE (e.g. 8G; default:\n"
     "                           the memory available now; 0: no limit)\n"
+    "      --resume             continue a killed or stopped batch in its folder: keep\n"
+    "                           its finished tasks, run the rest (same arguments)\n"
+    "      --parallel MODE      auto (default), tasks (whole tasks per thread) or\n"
+    "                           agents (each task's agents split over the threads)\n"
     "      --no-plot            do not run gnuplot\n"
-    "      -q                   print nothing but errors\n"
+    "      -q                   print nothing but errors (progress goes to stderr\n"
+    "                           unless -q or the environment sets CI)\n"
     "  merge DIR [--no-plot] [-q] [--max-mem SIZE]\n"
     "                           check that every shard in DIR is done and agrees, then\n"
     "                           write the outputs an unsharded run writes\n"
@@ -46,8 +51,9 @@ static const char usage[] =
     "  version                  print the version\n"
     "  help                     print this help\n"
     "\n"
-    "Exit codes (sysexits): 64 usage, 65 bad data file, 66 missing input, 69 memory\n"
-    "limit, 73 cannot create output, 74 I/O error, 78 bad scenario.\n";
+    "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
+    "scenario), 66 missing input, 69 memory limit, 73 cannot create output, 74 I/O\n"
+    "error, 75 stopped by SIGINT/SIGTERM (continue with --resume), 78 bad scenario.\n";
 
 int main(int argc, char **argv) {
     gsl_set_error_handler_off();

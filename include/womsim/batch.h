@@ -8,11 +8,13 @@
  * DIR/tasks/<run_id>.rows, written atomically. Aggregating reads the task
  * files back and writes every output from them, so outputs never depend on
  * how the tasks were spread over threads, shards or machines. Shard I of N
- * runs the tasks with run_id % N == I.
+ * runs the tasks with run_id % N == I. Because the task files are the
+ * batch's state, a killed or stopped batch resumes from them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_BATCH_H
 #define WOMSIM_BATCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +22,7 @@
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
+#include "womsim/run.h"
 #include "womsim/status.h"
 
 /* Which tasks there are and which of them this process runs. */
@@ -50,6 +53,12 @@ static inline uint32_t wom_batch_replication(const wom_batch_plan_t *plan, uint3
 /* Whether this process's shard runs task `run_id`. */
 static inline bool wom_batch_mine(const wom_batch_plan_t *plan, uint32_t run_id) {
     return run_id % plan->shards == plan->shard;
+}
+
+/* How many tasks this shard runs. */
+static inline uint32_t wom_batch_shard_tasks(const wom_batch_plan_t *plan) {
+    uint32_t tasks = wom_batch_tasks(plan);
+    return tasks / plan->shards + (plan->shard < tasks % plan->shards ? 1 : 0);
 }
 
 /* The tasks of `point` that this shard runs, ascending, into `ids` (room
@@ -105,18 +114,48 @@ typedef struct {
     uint64_t max_bytes; /* memory limit (--max-mem), 0 = none */
 } wom_batch_options_t;
 
+/* How the tasks of consecutive points on one network share the threads.
+ * The outputs are the same bytes whichever is chosen. */
+typedef enum {
+    WOM_BATCH_PARALLEL_AUTO = 0, /* TASKS when there are at least as many tasks to run as
+                                    threads and their models fit in max_bytes; else AGENTS */
+    WOM_BATCH_PARALLEL_TASKS,    /* whole tasks per thread, one model each */
+    WOM_BATCH_PARALLEL_AGENTS    /* one task at a time, its agents split over the threads */
+} wom_batch_parallel_t;
+
+/* How wom_batch_run_with runs the tasks; all zero is wom_batch_run. */
+typedef struct {
+    bool resume; /* keep this shard's valid task files and run only the rest; a damaged one
+                    is run again */
+    wom_batch_parallel_t parallel;
+    /* Raised (non-zero) to stop: tasks in flight finish and are kept, no task starts and
+     * aggregation stops before its next point. NULL: never. Typically set by a signal
+     * handler; a sig_atomic_t is written in one store and read through volatile, so a
+     * thread sees it by its next task at the latest. */
+    const volatile sig_atomic_t *stop;
+    /* Called with (tasks done, this shard's tasks) once before the first task (done: the
+     * tasks kept by resume) and after each task, from one thread at a time. NULL: none. */
+    wom_progress_fn progress;
+    void *progress_user;
+} wom_batch_control_t;
+
 typedef struct {
     const wom_config_t *config; /* borrowed: outlives the batch */
     wom_batch_options_t options;
     char hash[65]; /* scenario hash */
     wom_batch_plan_t plan;
-    size_t keys;               /* swept keys */
-    wom_config_sweep_t *sweep; /* keys entries, sweep order */
-    wom_scenario_t first;      /* point 0's scenario */
-    wom_graph_t *graph;        /* the last graph built, kept while the network stays */
-    wom_scenario_t graph_of;   /* the scenario `graph` was built for */
-    uint32_t tasks_run;        /* tasks this process ran */
-    bool dir_made;             /* the folder and DIR/tasks exist */
+    size_t keys;                 /* swept keys */
+    wom_config_sweep_t *sweep;   /* keys entries, sweep order */
+    wom_scenario_t first;        /* point 0's scenario */
+    wom_graph_t *graph;          /* the last graph built, kept while the network stays */
+    wom_scenario_t graph_of;     /* the scenario `graph` was built for */
+    uint32_t tasks_run;          /* tasks this process ran */
+    bool dir_made;               /* the folder and DIR/tasks exist */
+    wom_batch_control_t control; /* of the last wom_batch_run_with; aggregation obeys its stop */
+    uint32_t tasks_kept;         /* resume: valid task files found and not run again */
+    uint32_t tasks_damaged;      /* resume: damaged task files run again */
+    wom_error_t damaged;         /* what was wrong with the first of them */
+    bool stopped;                /* control.stop left tasks or aggregation unfinished */
 } wom_batch_t;
 
 /* Sets up the batch of `config` and checks it: every point resolves; the
@@ -131,18 +170,35 @@ void wom_batch_destroy(wom_batch_t *batch);
  * fastest). */
 size_t wom_batch_value_index(const wom_batch_t *batch, uint32_t point, size_t key);
 
-/* Runs this shard's tasks point by point and writes each task file as the
- * task finishes. A point whose network keys (or seed) differ from the
- * previous graph's builds a new graph; otherwise the graph is reused. The
- * first graph is built and the memory estimate checked before the folder
- * is made, so a refused batch leaves nothing behind. */
+/* Runs this shard's tasks and writes each task file as the task finishes.
+ * Consecutive points on one network (the same network keys and seed) form
+ * a group that shares one graph; the tasks of a group run in parallel as
+ * control->parallel says, so a sweep of points with few replications each
+ * still keeps every thread busy. The first graph is built and the memory
+ * estimate checked before the folder is made, so a refused batch leaves
+ * nothing behind.
+ *
+ * Before running, the folder is checked: a task file of another scenario
+ * hash in DIR/tasks is refused (WOM_EDATA, naming both hashes; batches
+ * never mix in one folder), and the temporary files a killed run of this
+ * shard left (NAME.tmp.XXXXXX: its task files'; for an unsharded batch
+ * also the outputs' and manifest.json's; for a shard its manifest's) are
+ * removed. Without control->resume every task of the shard runs again
+ * (its files are rewritten with the same bytes). `control` may be NULL. */
+wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *control,
+                              wom_error_t *error);
+
+/* wom_batch_run_with(batch, NULL, error): every task of the shard, the
+ * parallel strategy chosen automatically, no progress, no stop. */
 wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error);
 
 /* Reads every task file (all shards') and writes the outputs: runs.csv;
  * for one point timeseries.csv, summary.json, timeseries.dat,
  * timeseries.gp (and analytic.dat) in DIR; for several, those files in
  * DIR/points/<point>/ and sweep.csv, sweep.dat, sweep.gp. Holds one point's
- * rows at a time. */
+ * rows at a time. When the stop flag of the last wom_batch_run_with is
+ * raised it returns WOM_OK before its next point with batch->stopped set,
+ * leaving runs.csv, sweep.* and the points not yet written as they were. */
 wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error);
 
 /* How many task files of the batch are missing (not there at all); the

@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh: end-to-end tests of the womsim program. Each test is a shell
-# function named test_*; the runner calls them all, prints PASS/FAIL per
-# test, and ends with one "e2e: N passed, N failed" line. Run from the
-# repository root with WOMSIM set to the program (make e2e does).
+# function named test_*; the runner calls them all, prints PASS/FAIL (or
+# SKIP) per test, and ends with one "e2e: N passed, N failed" line (", N
+# skipped" added when some were). Run from the repository root with WOMSIM
+# set to the program (make e2e does).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 WOMSIM=${WOMSIM:-$(pwd)/build/womsim}
@@ -13,12 +14,19 @@ export OMP_NUM_THREADS=2
 
 failures=0
 passes=0
+skips=0
 current=""
 
 # fail MESSAGE: marks the current test failed with a reason.
 fail() {
     echo "  $current: $*" >&2
     test_failed=1
+}
+
+# skip REASON: ends the current test as skipped, saying why.
+skip() {
+    echo "skipped: $*" >"$WORK/.skip"
+    exit 77
 }
 
 # expect_exit CODE STDERR_SUBSTRING COMMAND...: runs COMMAND, checks its
@@ -52,9 +60,13 @@ for test in $(grep -ho '^test_[a-z0-9_]*' "$ROOT"/tests/e2e/test_*.sh); do
     current=$test
     test_failed=0
     mkdir "$WORK/$test"
+    rm -f "$WORK/.skip"
     (cd "$WORK/$test" && $test) 2>"$WORK/test.log"
     status=$?
-    if [ "$status" -ne 0 ] || grep -q . "$WORK/test.log"; then
+    if [ "$status" -eq 77 ] && [ -s "$WORK/.skip" ] && ! grep -q . "$WORK/test.log"; then
+        skips=$((skips + 1))
+        echo "SKIP $test: $(cat "$WORK/.skip")"
+    elif [ "$status" -ne 0 ] || grep -q . "$WORK/test.log"; then
         failures=$((failures + 1))
         echo "FAIL $test"
         sed 's/^/    /' "$WORK/test.log"
@@ -63,5 +75,5 @@ for test in $(grep -ho '^test_[a-z0-9_]*' "$ROOT"/tests/e2e/test_*.sh); do
         echo "PASS $test"
     fi
 done
-echo "e2e: $passes passed, $failures failed"
+echo "e2e: $passes passed, $failures failed$([ "$skips" -gt 0 ] && echo ", $skips skipped")"
 [ "$failures" -eq 0 ]

@@ -122,7 +122,12 @@ test_batch_merge_refuses_missing_or_foreign_shards() {
     "$WOMSIM" run sweep.ini -o m -q --no-plot --shard 2/3 || fail "shard 2/3 failed"
     expect_exit 66 "shard 1/3 has not finished" "$WOMSIM" merge m -q --no-plot
     [ -e m/runs.csv ] && fail "a refused merge wrote outputs"
-    "$WOMSIM" run sweep.ini -o m -q --no-plot --shard 1/3 -s 386 || fail "shard 1/3 failed"
+    # A shard of another scenario is refused in the folder; its manifest
+    # copied in is refused by merge.
+    expect_exit 65 "holds tasks of another scenario" \
+        "$WOMSIM" run sweep.ini -o m -q --no-plot --shard 1/3 -s 386
+    "$WOMSIM" run sweep.ini -o other -q --no-plot --shard 1/3 -s 386 || fail "shard 1/3 failed"
+    cp other/shards/1-of-3.json m/shards/
     expect_exit 65 "they are not shards of one batch" "$WOMSIM" merge m -q --no-plot
     "$WOMSIM" run sweep.ini -o m -q --no-plot --shard 1/4 || fail "shard 1/4 failed"
     expect_exit 65 "split the batch differently" "$WOMSIM" merge m -q --no-plot

@@ -137,10 +137,12 @@ test_reference_one_and_two_threads_byte_identical() {
     sed 's/^kind = ic/kind = sir/' ic.ini >sir.ini
     for kind in ic sir bass; do
         for r in 4 1; do # replications in parallel, then agents in parallel
-            "$WOMSIM" run $kind.ini -o one -q --no-plot -t 1 -r $r || fail "$kind -t 1 failed"
-            "$WOMSIM" run $kind.ini -o two -q --no-plot -t 2 -r $r || fail "$kind -t 2 failed"
+            # A folder per batch: a run refuses a folder of another scenario's tasks.
+            "$WOMSIM" run $kind.ini -o one-$kind-$r -q --no-plot -t 1 -r $r || fail "$kind -t 1 failed"
+            "$WOMSIM" run $kind.ini -o two-$kind-$r -q --no-plot -t 2 -r $r || fail "$kind -t 2 failed"
             for file in timeseries.csv summary.json timeseries.dat analytic.dat; do
-                cmp -s "one/$file" "two/$file" || fail "$kind -r $r: $file differs between -t 1 and -t 2"
+                cmp -s "one-$kind-$r/$file" "two-$kind-$r/$file" ||
+                    fail "$kind -r $r: $file differs between -t 1 and -t 2"
             done
         done
     done

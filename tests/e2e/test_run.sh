@@ -197,3 +197,17 @@ test_empty_output_folder_refused() {
     small_scenario
     expect_exit 73 "the output folder name is empty" "$WOMSIM" run small.ini -o '' -q --no-plot
 }
+
+# The class workflow: edit the scenario, run again into the same folder.
+# A finished whole run's tasks are replaced; outputs are those of the new
+# scenario, identical to a run in a fresh folder.
+test_rerun_after_editing_the_scenario() {
+    small_scenario
+    "$WOMSIM" run small.ini -o same -q --no-plot || fail "first run failed"
+    sed 's/quality = 0.82/quality = 0.71/' small.ini >edited.ini && mv edited.ini small.ini
+    "$WOMSIM" run small.ini -o same -q --no-plot 2>err.txt || fail "rerun refused: $(cat err.txt)"
+    "$WOMSIM" run small.ini -o fresh -q --no-plot || fail "fresh run failed"
+    for file in timeseries.csv summary.json runs.csv; do
+        cmp -s "same/$file" "fresh/$file" || fail "$file differs from a fresh folder's"
+    done
+}

@@ -2,7 +2,10 @@
  * refused with a message saying which), the tasks of a shard, the mapping
  * of points to swept values and of tasks to run ids, the refusals of
  * wom_batch_init, and a tiny batch run whole and in two shards: task files
- * equal to direct model runs and outputs byte-identical.
+ * equal to direct model runs and outputs byte-identical; the same bytes
+ * for every parallel strategy and thread count; stopping through the stop
+ * flag, resuming (damaged files run again, temporary files removed) and
+ * refusing a folder of another scenario; progress reports.
  * Each test works in its own mkdtemp folder, removed at the end.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
@@ -490,6 +493,279 @@ static void shards_give_the_same_files(void **state) {
     wom_config_free(config);
 }
 
+/* ---- parallel strategies, stops, resume, progress ---- */
+
+static const char *const compared[] = {"tasks/0.rows",
+                                       "tasks/5.rows",
+                                       "tasks/11.rows",
+                                       "runs.csv",
+                                       "sweep.csv",
+                                       "points/1/timeseries.csv",
+                                       "points/3/summary.json",
+                                       NULL};
+
+static void assert_same_outputs(const char *a, const char *b) {
+    for (const char *const *name = compared; *name != NULL; name++) {
+        char *x = join(a, *name), *y = join(b, *name);
+        assert_same_file(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+/* Runs and aggregates the tiny batch in `dir` under `control`. */
+static void run_controlled(const wom_config_t *config, const char *dir, int threads,
+                           const wom_batch_control_t *control, wom_batch_t *batch) {
+    wom_batch_options_t options = options_for(dir, 0, 1);
+    options.threads = threads;
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(batch, config, &options, &error), WOM_OK);
+    if (wom_batch_run_with(batch, control, &error) != WOM_OK ||
+        (!batch->stopped && wom_batch_aggregate(batch, &error) != WOM_OK)) {
+        print_error("%s: %s\n", error.file, error.message);
+        fail();
+    }
+}
+
+/* The four points share the karate club, so their twelve tasks form one
+ * group: whole tasks run across points, or each task's agents split. */
+static void parallel_strategies_give_the_same_files(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *reference = make_temp_dir();
+    wom_batch_t batch;
+    wom_batch_control_t control = {0};
+    run_controlled(config, reference, 1, &control, &batch);
+    assert_int_equal(batch.tasks_run, 12);
+    wom_batch_destroy(&batch);
+    const wom_batch_parallel_t modes[] = {WOM_BATCH_PARALLEL_AUTO, WOM_BATCH_PARALLEL_TASKS,
+                                          WOM_BATCH_PARALLEL_AGENTS};
+    for (size_t m = 0; m < 3; m++) {
+        for (int threads = 1; threads <= 5; threads += 2) {
+            char *dir = make_temp_dir();
+            control.parallel = modes[m];
+            run_controlled(config, dir, threads, &control, &batch);
+            assert_int_equal(batch.tasks_run, 12);
+            assert_false(batch.stopped);
+            wom_batch_destroy(&batch);
+            assert_same_outputs(reference, dir);
+            remove_tree(dir);
+            free(dir);
+        }
+    }
+    remove_tree(reference);
+    free(reference);
+    wom_config_free(config);
+}
+
+/* Raises the stop flag once `after` tasks are reported done. */
+typedef struct {
+    volatile sig_atomic_t stop;
+    uint32_t after;
+    uint32_t calls, last_done, total;
+    bool increasing; /* every report counts more tasks than the one before */
+} stopper_t;
+
+static void stop_after(void *user, uint32_t done, uint32_t total) {
+    stopper_t *s = user;
+    s->increasing = s->increasing && (s->calls == 0 || done > s->last_done);
+    s->calls++;
+    s->last_done = done;
+    s->total = total;
+    if (done >= s->after) {
+        s->stop = 1;
+    }
+}
+
+static uint32_t task_files(const char *dir) {
+    char *tasks = join(dir, "tasks");
+    DIR *folder = opendir(tasks);
+    uint32_t count = 0;
+    assert_non_null(folder);
+    for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
+        count += strstr(entry->d_name, ".rows") != NULL;
+    }
+    closedir(folder);
+    free(tasks);
+    return count;
+}
+
+static void touch(const char *dir, const char *name) {
+    char *path = join(dir, name);
+    write_all(path, (const unsigned char *)"partial", 7);
+    free(path);
+}
+
+static bool exists(const char *dir, const char *name) {
+    char *path = join(dir, name);
+    struct stat info;
+    bool there = stat(path, &info) == 0;
+    free(path);
+    return there;
+}
+
+/* A stop keeps the finished tasks; resume runs the rest (and a damaged
+ * file again), removes what a killed run left, and ends with the files of
+ * a run never stopped. */
+static void stopped_batch_resumes_to_the_same_files(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *reference = make_temp_dir(), *dir = make_temp_dir();
+    wom_batch_t batch;
+    wom_batch_control_t control = {0};
+    run_controlled(config, reference, 2, &control, &batch);
+    wom_batch_destroy(&batch);
+
+    stopper_t stopper = {.after = 5, .increasing = true};
+    control =
+        (wom_batch_control_t){false, WOM_BATCH_PARALLEL_TASKS, &stopper.stop, stop_after, &stopper};
+    run_controlled(config, dir, 2, &control, &batch);
+    assert_true(batch.stopped);
+    assert_true(batch.tasks_run >= 5 && batch.tasks_run < 12); /* one more may be in flight */
+    assert_int_equal(task_files(dir), batch.tasks_run);
+    assert_true(stopper.increasing);
+    assert_int_equal(stopper.total, 12);
+    /* Aggregating under the raised flag writes nothing. */
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_aggregate(&batch, &error), WOM_OK);
+    assert_true(batch.stopped);
+    assert_false(exists(dir, "runs.csv"));
+    uint32_t run_before = batch.tasks_run;
+    wom_batch_destroy(&batch);
+
+    /* What a kill leaves: temporary files; and a damaged task file. */
+    touch(dir, "tasks/11.rows.tmp.Ab3xQz");
+    touch(dir, "runs.csv.tmp.Zq81Lk");
+    touch(dir, "notes.tmp.txt"); /* not a temporary file of womsim's: kept */
+    touch(dir, "tasks/0.rows");  /* task 0 ran first: its file is overwritten */
+    stopper = (stopper_t){.after = UINT32_MAX, .increasing = true};
+    control.resume = true;
+    run_controlled(config, dir, 2, &control, &batch);
+    assert_false(batch.stopped);
+    assert_int_equal(batch.tasks_kept, run_before - 1);
+    assert_int_equal(batch.tasks_damaged, 1);
+    assert_non_null(strstr(batch.damaged.message, "not a womsim task file"));
+    assert_int_equal(batch.tasks_run, 12 - batch.tasks_kept);
+    assert_int_equal(stopper.calls, batch.tasks_run + 1); /* the first report: the kept ones */
+    assert_int_equal(stopper.last_done, 12);
+    wom_batch_destroy(&batch);
+    assert_false(exists(dir, "tasks/11.rows.tmp.Ab3xQz"));
+    assert_false(exists(dir, "runs.csv.tmp.Zq81Lk"));
+    assert_true(exists(dir, "notes.tmp.txt"));
+    assert_same_outputs(reference, dir);
+
+    /* Resuming a finished batch runs nothing and writes the same files. */
+    run_controlled(config, dir, 2, &control, &batch);
+    assert_int_equal(batch.tasks_kept, 12);
+    assert_int_equal(batch.tasks_run, 0);
+    wom_batch_destroy(&batch);
+    assert_same_outputs(reference, dir);
+    remove_tree(reference);
+    remove_tree(dir);
+    free(reference);
+    free(dir);
+    wom_config_free(config);
+}
+
+/* A stop raised before the run starts no task. */
+static void stop_before_the_first_task(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *dir = make_temp_dir();
+    wom_batch_t batch;
+    volatile sig_atomic_t stop = 1;
+    wom_batch_control_t control = {.stop = &stop};
+    run_controlled(config, dir, 2, &control, &batch);
+    assert_true(batch.stopped);
+    assert_int_equal(batch.tasks_run, 0);
+    wom_batch_destroy(&batch);
+    remove_tree(dir);
+    free(dir);
+    wom_config_free(config);
+}
+
+static void expect_run_refused(const wom_config_t *config, const char *dir, bool resume,
+                               const char *why) {
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, 0, 1);
+    wom_batch_control_t control = {.resume = resume};
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(wom_batch_run_with(&batch, &control, &error), WOM_EDATA);
+    if (strstr(error.message, why) == NULL || strstr(error.message, "3b72ec231510") == NULL ||
+        strstr(error.message, batch.hash) != NULL || /* prefixes, not whole hashes */
+        strncmp(strstr(error.message, "this one is ") + 12, batch.hash, 12) != 0) {
+        print_error("message '%s' lacks '%s' or the hashes\n", error.message, why);
+        fail();
+    }
+    assert_int_equal(batch.tasks_run, 0);
+    wom_batch_destroy(&batch);
+}
+
+/* A task file of another scenario: refused with and without resume, and a
+ * damaged file of one is not taken for another scenario's. Another
+ * shard's temporary task files are left alone. */
+static void folder_of_another_scenario_is_refused(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *dir = make_batch_dir();
+    wom_metrics_row_t *rows = sample_rows(STEPS);
+    wom_batch_task_t task = task_of(hash_a, 2, STEPS, 34);
+    wom_error_t error;
+    assert_int_equal(wom_batch_write_task(dir, &task, rows, &error), WOM_OK);
+    expect_run_refused(config, dir, false, "holds tasks of another scenario");
+    expect_run_refused(config, dir, true, "cannot resume");
+    /* Cut short, it is damaged rather than foreign: resume runs it again. */
+    char *path = join(dir, "tasks/2.rows");
+    size_t length;
+    unsigned char *data = read_all(path, &length);
+    write_all(path, data, length - 8);
+    touch(dir, "tasks/3.rows.tmp.Kd02Xy"); /* task 3 is shard 1/2's */
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, 0, 2);
+    wom_batch_control_t control = {.resume = true};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(wom_batch_run_with(&batch, &control, &error), WOM_OK);
+    assert_int_equal(batch.tasks_damaged, 1);
+    assert_non_null(strstr(batch.damaged.message, "belongs to scenario"));
+    assert_int_equal(batch.tasks_run, 6);
+    assert_true(exists(dir, "tasks/3.rows.tmp.Kd02Xy"));
+    wom_batch_destroy(&batch);
+    free(data);
+    free(path);
+    free(rows);
+    remove_tree(dir);
+    free(dir);
+    wom_config_free(config);
+}
+
+/* A shard reports its own tasks; resume counts the kept ones first. */
+static void progress_counts_the_shard(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *dir = make_temp_dir();
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, 1, 2);
+    stopper_t stopper = {.after = UINT32_MAX, .increasing = true};
+    wom_batch_control_t control = {.progress = stop_after, .progress_user = &stopper};
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(wom_batch_shard_tasks(&batch.plan), 6);
+    assert_int_equal(wom_batch_run_with(&batch, &control, &error), WOM_OK);
+    assert_int_equal(stopper.calls, 7);
+    assert_int_equal(stopper.total, 6);
+    assert_int_equal(stopper.last_done, 6);
+    assert_true(stopper.increasing);
+    wom_batch_destroy(&batch);
+    wom_batch_plan_t odd = {7, 5, 2, 3}; /* 35 tasks: 2, 5, ..., 32 */
+    assert_int_equal(wom_batch_shard_tasks(&odd), 11);
+    odd.shard = 1;
+    assert_int_equal(wom_batch_shard_tasks(&odd), 12);
+    remove_tree(dir);
+    free(dir);
+    wom_config_free(config);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(task_file_round_trip),
@@ -499,6 +775,11 @@ int main(void) {
         cmocka_unit_test(points_map_to_swept_values),
         cmocka_unit_test(batches_refused_by_init),
         cmocka_unit_test(shards_give_the_same_files),
+        cmocka_unit_test(parallel_strategies_give_the_same_files),
+        cmocka_unit_test(stopped_batch_resumes_to_the_same_files),
+        cmocka_unit_test(stop_before_the_first_task),
+        cmocka_unit_test(folder_of_another_scenario_is_refused),
+        cmocka_unit_test(progress_counts_the_shard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,178 @@
+# test_resume.sh: stopping and resuming batches end to end: SIGKILL at
+# several moments then --resume gives the files of an uninterrupted run
+# with no temporary file left; SIGINT exits 75, keeps the finished tasks and
+# says how to resume; a resume or a run against a folder of another scenario
+# is refused naming both hashes; progress lines at 10% steps (none with -q
+# or CI set) and a bar on a terminal; the same bytes for --parallel tasks,
+# agents and auto with 1 and 2 threads.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# 6 x 2 points on one network, 8 replications: 96 tasks of about 2 s in
+# all on 2 cores, most of it in the tasks, the rest in writing 12 points.
+resume_scenario() {
+    scenario resume.ini <<'INI'
+[simulation]
+steps = 150
+replications = 8
+seed = 385
+[network]
+model = watts-strogatz
+nodes = 6000
+mean_degree = 6
+[service]
+quality = 0.7, 0.75, 0.8, 0.85, 0.9, 0.95
+[wom]
+forward_prob = 0.05, 0.15
+INI
+}
+
+# identical A B: every file but manifest.json is in both, byte for byte.
+identical() {
+    (cd "$1" && find . -type f ! -name manifest.json | sort) >"$1.list"
+    (cd "$2" && find . -type f ! -name manifest.json | sort) >"$2.list"
+    cmp -s "$1.list" "$2.list" || fail "$1 and $2 hold different files: $(diff "$1.list" "$2.list")"
+    while read -r file; do
+        cmp -s "$1/$file" "$2/$file" || fail "$file differs between $1 and $2"
+    done <"$1.list"
+}
+
+now() {
+    date +%s.%N
+}
+
+# The seconds the uninterrupted run took, times a fraction.
+at() {
+    awk -v t="$(cat took.txt)" -v f="$1" 'BEGIN { printf "%.2f", t * f }'
+}
+
+# Kills runs with SIGKILL at 30% and 85% of the uninterrupted run's time
+# (the second usually while writing the outputs), resumes each.
+test_resume_after_sigkill_is_byte_identical() {
+    resume_scenario
+    start=$(now)
+    "$WOMSIM" run resume.ini -o whole -q --no-plot || fail "uninterrupted run failed"
+    awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }' >took.txt
+    for fraction in 0.3 0.85; do
+        dir=killed-$fraction
+        "$WOMSIM" run resume.ini -o "$dir" -q --no-plot &
+        pid=$!
+        sleep "$(at $fraction)"
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        kept=$(find "$dir/tasks" -name '*.rows' 2>/dev/null | wc -l)
+        [ "$fraction" = 0.3 ] && [ "$kept" -ge 96 ] && fail "the run ended before the kill"
+        "$WOMSIM" run resume.ini -o "$dir" -q --no-plot --resume 2>err.txt ||
+            fail "resume after a kill at $fraction failed: $(cat err.txt)"
+        identical whole "$dir"
+        find "$dir" -name '*.tmp.*' | grep -q . && fail "temporary file left in $dir"
+        grep -q '"exit_status": 0,' "$dir/manifest.json" || fail "$dir: manifest lacks exit 0"
+    done
+    return 0
+}
+
+# SIGINT: tasks in flight finish, exit 75, the kept tasks are valid and in
+# the manifest, and the printed command resumes. A background job of a
+# script ignores SIGINT (and womsim keeps it ignored): env lets it through,
+# and unsets CI so that the progress lines tell when tasks are done.
+test_resume_after_sigint() {
+    resume_scenario
+    "$WOMSIM" run resume.ini -o whole -q --no-plot -r 2 || fail "uninterrupted run failed"
+    env -u CI --default-signal=INT "$WOMSIM" run resume.ini -o stopped --no-plot -r 2 \
+        >out.txt 2>err.txt &
+    pid=$!
+    # Signal once a tenth of the tasks are done, so that some are kept.
+    for _ in $(seq 250); do
+        grep -q '%' err.txt && break
+        sleep 0.02
+    done
+    kill -INT "$pid"
+    wait "$pid"
+    code=$?
+    [ "$code" -eq 75 ] || fail "exit $code after SIGINT, expected 75: $(cat err.txt)"
+    grep -q 'stopped by SIGINT: [0-9]* of 24 tasks are done and kept in stopped/tasks' err.txt ||
+        fail "no stop message: $(cat err.txt)"
+    grep -q "run .*resume.ini.* --resume\$" err.txt || fail "no resume command: $(cat err.txt)"
+    kept=$(find stopped/tasks -name '*.rows' | wc -l)
+    { [ "$kept" -ge 1 ] && [ "$kept" -lt 24 ]; } || fail "$kept task files kept, expected 1..23"
+    [ -e stopped/runs.csv ] && fail "a stopped batch aggregated"
+    grep -q '"exit_status": 75,' stopped/manifest.json || fail "manifest lacks exit status 75"
+    [ "$(grep -c '"tasks/[0-9]*.rows": "' stopped/manifest.json)" -eq "$kept" ] ||
+        fail "the manifest does not list the $kept kept tasks"
+    for file in stopped/tasks/*.rows; do
+        cmp -s "$file" "whole/tasks/${file##*/}" || fail "$file differs from the whole run's"
+    done
+    "$WOMSIM" run resume.ini -o stopped --no-plot -r 2 --resume >out.txt 2>err.txt ||
+        fail "resume failed: $(cat err.txt)"
+    grep -q "resumed: $kept tasks kept from before, $((24 - kept)) run now" out.txt ||
+        fail "resume does not say what it kept: $(cat out.txt)"
+    identical whole stopped
+}
+
+test_resume_refuses_another_scenario() {
+    resume_scenario
+    "$WOMSIM" run resume.ini -o out -q --no-plot -r 1 --set wom.forward_prob=0.05 ||
+        fail "run failed"
+    rm out/manifest.json # as if killed: only the task files tell
+    old=$("$WOMSIM" check resume.ini --set simulation.replications=1 \
+        --set wom.forward_prob=0.05 | sed 's/.*sha256 \(.\{12\}\).*/\1/')
+    new=$("$WOMSIM" check resume.ini --set simulation.replications=1 \
+        --set wom.forward_prob=0.05 --set service.quality=0.77 | sed 's/.*sha256 \(.\{12\}\).*/\1/')
+    expect_exit 65 "cannot resume: the batch in out ran scenario $old..., this one is $new..." \
+        "$WOMSIM" run resume.ini -o out -q --no-plot -r 1 --set wom.forward_prob=0.05 \
+        --set service.quality=0.77 --resume
+    expect_exit 65 "out holds tasks of another scenario ($old..., this one is $new...)" \
+        "$WOMSIM" run resume.ini -o out -q --no-plot -r 1 --set wom.forward_prob=0.05 \
+        --set service.quality=0.77
+    # The same scenario without --resume runs every task again.
+    "$WOMSIM" run resume.ini -o out -q --no-plot -r 1 --set wom.forward_prob=0.05 ||
+        fail "a rerun of the same scenario failed"
+    # A manifest of another scenario refuses a resume too.
+    "$WOMSIM" run resume.ini -o m -q --no-plot -r 1 --set wom.forward_prob=0.05 ||
+        fail "run failed"
+    rm -r m/tasks
+    expect_exit 65 "m/manifest.json: cannot resume" \
+        "$WOMSIM" run resume.ini -o m -q --no-plot -r 1 --set wom.forward_prob=0.15 --resume
+    expect_exit 64 "--parallel expects tasks, agents or auto" \
+        "$WOMSIM" run resume.ini -q --parallel threads
+}
+
+# One line per tenth of the tasks when stderr is not a terminal; none with
+# -q or CI set; a bar on a terminal (script gives the run a pty).
+test_resume_progress_lines() {
+    resume_scenario
+    set -- -r 2 --no-plot --set network.nodes=300 --set simulation.steps=20 --parallel tasks
+    (unset CI && "$WOMSIM" run resume.ini -o a "$@" 2>err.txt >/dev/null) || fail "run failed"
+    [ "$(grep -c '^womsim: [0-9]*% ([0-9]* of 24 tasks' err.txt)" -eq 10 ] ||
+        fail "expected 10 progress lines: $(cat err.txt)"
+    head -n 1 err.txt | grep -q '^womsim: 12% (3 of 24 tasks, [0-9.e+]* tasks/s, 0:0[0-9] left)$' ||
+        fail "bad first progress line: $(head -n 1 err.txt)"
+    tail -n 1 err.txt | grep -q '^womsim: 100% (24 of 24 tasks, [0-9.e+]* tasks/s)$' ||
+        fail "bad last progress line: $(tail -n 1 err.txt)"
+    CI=true "$WOMSIM" run resume.ini -o b "$@" 2>err.txt >/dev/null || fail "CI run failed"
+    [ -s err.txt ] && fail "progress with CI set: $(cat err.txt)"
+    (unset CI && "$WOMSIM" run resume.ini -o c -q "$@" 2>err.txt >/dev/null) || fail "-q run failed"
+    [ -s err.txt ] && fail "progress with -q: $(cat err.txt)"
+    if command -v script >/dev/null; then
+        (unset CI && script -qec "'$WOMSIM' run resume.ini -o d $*" /dev/null >pty.txt) ||
+            fail "run on a pty failed"
+        grep -q "$(printf '\r')\[#*\] 100%  24/24 tasks" pty.txt || fail "no bar: $(cat -A pty.txt)"
+    fi
+    return 0
+}
+
+# Two networks (the sweep changes nodes) of six points with 1 replication:
+# tasks of several points in parallel, or each task's agents split.
+test_resume_parallel_strategies_byte_identical() {
+    resume_scenario
+    set -- -q --no-plot -r 1 --set simulation.steps=40 --sweep "network.nodes=1500, 2500"
+    "$WOMSIM" run resume.ini -o auto-1 -t 1 "$@" || fail "-t 1 failed"
+    for parallel in tasks agents auto; do
+        for threads in 1 2; do
+            [ "$parallel-$threads" = auto-1 ] && continue
+            "$WOMSIM" run resume.ini -o "$parallel-$threads" -t "$threads" --parallel "$parallel" \
+                "$@" || fail "--parallel $parallel -t $threads failed"
+            identical auto-1 "$parallel-$threads"
+        done
+    done
+    return 0
+}
