@@ -32,41 +32,7 @@ static const char hash_b[65] = "e7562a60237e11026998f4504729bd8a0354b3df12f5f28a
 /* ---- helpers ---- */
 
 static char *make_temp_dir(void) {
-    char *dir = strdup("/tmp/womsim-test-batch-XXXXXX");
-    assert_non_null(dir);
-    assert_non_null(mkdtemp(dir));
-    return dir;
-}
-
-static char *join(const char *dir, const char *name) {
-    size_t size = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(size);
-    assert_non_null(path);
-    snprintf(path, size, "%s/%s", dir, name);
-    return path;
-}
-
-/* Removes `path` and everything under it (no symlinks are made here). */
-static void remove_tree(const char *path) {
-    struct stat info;
-    if (lstat(path, &info) != 0) {
-        return;
-    }
-    if (S_ISDIR(info.st_mode)) {
-        DIR *folder = opendir(path);
-        assert_non_null(folder);
-        for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
-            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
-                char *child = join(path, entry->d_name);
-                remove_tree(child);
-                free(child);
-            }
-        }
-        closedir(folder);
-        assert_int_equal(rmdir(path), 0);
-    } else {
-        assert_int_equal(unlink(path), 0);
-    }
+    return make_temp_dir_for("batch");
 }
 
 /* The whole file; its length in *length. */

@@ -1,6 +1,7 @@
 /* test_util.h: helpers shared by the unit tests: a double-precision
  * assert (cmocka 1.1's assert_float_equal compares floats), hand-built
- * graphs, the default scenario, and a plain model run. Header-only, with
+ * graphs, the default scenario, a plain model run, and temporary folders.
+ * Header-only, with
  * static inline functions, so each test program takes what it uses.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_TEST_UTIL_H
@@ -10,7 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "womsim/womsim.h"
 
@@ -77,6 +82,50 @@ static inline wom_metrics_row_t *simulate(const wom_scenario_t *scenario,
     }
     wom_model_free(model);
     return rows;
+}
+
+/* ---- temporary folders ---- */
+
+/* A new empty folder under /tmp named after `purpose` (malloc'd). */
+static inline char *make_temp_dir_for(const char *purpose) {
+    size_t size = strlen(purpose) + 32;
+    char *dir = malloc(size);
+    assert_non_null(dir);
+    snprintf(dir, size, "/tmp/womsim-test-%s-XXXXXX", purpose);
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+/* dir/name (malloc'd). */
+static inline char *join(const char *dir, const char *name) {
+    size_t size = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(size);
+    assert_non_null(path);
+    snprintf(path, size, "%s/%s", dir, name);
+    return path;
+}
+
+/* Removes `path` and everything under it (no symlinks are made here). */
+static inline void remove_tree(const char *path) {
+    struct stat info;
+    if (lstat(path, &info) != 0) {
+        return;
+    }
+    if (S_ISDIR(info.st_mode)) {
+        DIR *folder = opendir(path);
+        assert_non_null(folder);
+        for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
+            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
+                char *child = join(path, entry->d_name);
+                remove_tree(child);
+                free(child);
+            }
+        }
+        closedir(folder);
+        assert_int_equal(rmdir(path), 0);
+    } else {
+        assert_int_equal(unlink(path), 0);
+    }
 }
 
 #endif
