@@ -1,8 +1,8 @@
 /* test_util.h: helpers shared by the unit tests: a double-precision
  * assert (cmocka 1.1's assert_float_equal compares floats), hand-built
  * graphs, the default scenario, a plain model run, and temporary folders.
- * Header-only, with
- * static inline functions, so each test program takes what it uses.
+ * Header-only, with static inline functions, so each test program takes
+ * what it uses.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_TEST_UTIL_H
 #define WOMSIM_TEST_UTIL_H
