@@ -356,17 +356,31 @@ static wom_status load_config(const shard_t *shard, cli_overrides_t *overrides,
     return status;
 }
 
-static wom_status check_tasks(const wom_batch_t *batch, uint32_t shards, wom_error_t *error) {
+/* Every task file present and valid before any output is written; a bad
+ * one names its shard and how to redo it. */
+static wom_status check_tasks(wom_batch_t *batch, uint32_t shards, wom_error_t *error) {
     uint32_t first = 0, missing = wom_batch_missing(batch, &first);
-    if (missing == 0) {
-        return WOM_OK;
-    }
     char path[WOM_MAX_PATH];
-    wom_batch_task_path(batch->options.dir, first, path, sizeof path);
-    return wom_error_set(error, WOM_ENOENT, path, 0,
-                         "%u of %u task files are missing (the first is of shard %u/%u); run "
-                         "that shard again",
-                         missing, wom_batch_tasks(&batch->plan), first % shards, shards);
+    if (missing > 0) {
+        wom_batch_task_path(batch->options.dir, first, path, sizeof path);
+        return wom_error_set(error, WOM_ENOENT, path, 0,
+                             "%u of %u task files are missing (the first is of shard %u/%u); "
+                             "run that shard again with --shard %u/%u --resume",
+                             missing, wom_batch_tasks(&batch->plan), first % shards, shards,
+                             first % shards, shards);
+    }
+    wom_error_t why = {0};
+    wom_status status = wom_batch_verify(batch, &first, &why);
+    if (status == WOM_EDATA || status == WOM_ENOENT) {
+        return wom_error_set(error, status, why.file, why.line,
+                             "%s (a task of shard %u/%u); run that shard again with --shard "
+                             "%u/%u --resume",
+                             why.message, first % shards, shards, first % shards, shards);
+    }
+    if (status != WOM_OK && error != NULL) {
+        *error = why;
+    }
+    return status;
 }
 
 int cli_merge(int argc, char **argv) {

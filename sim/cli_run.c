@@ -4,6 +4,7 @@
  * what `womsim merge` shares with it: drawing a batch's plots and writing
  * its manifest.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -60,7 +61,7 @@ static bool parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *
     char *end = NULL;
     errno = 0;
     unsigned long long parsed = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0 || text[0] == '-' || parsed < min ||
+    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno != 0 || parsed < min ||
         parsed > max) {
         return false;
     }
@@ -414,7 +415,7 @@ static void show_progress(void *user, uint32_t done, uint32_t total) {
     char rate[32] = "", left[32] = ""; /* unknown before the first task run */
     if (done > p->first && elapsed > 0) {
         double per_second = (done - p->first) / elapsed;
-        snprintf(rate, sizeof rate, "%.3g tasks/s", per_second);
+        snprintf(rate, sizeof rate, "%.1f tasks/s", per_second);
         if (done < total) {
             format_duration((total - done) / per_second, left, sizeof left - 5);
             strcat(left, " left");

@@ -205,6 +205,12 @@ wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error);
  * first missing run id in *first. */
 uint32_t wom_batch_missing(const wom_batch_t *batch, uint32_t *first);
 
+/* Reads and checks every task file of this process's tasks, as aggregation
+ * will. WOM_OK when all are valid; else the first bad run id in *first and
+ * WOM_ENOENT (missing) or WOM_EDATA (damaged), with the reason in `error`.
+ * Checking first means a bad file is found before any output is written. */
+wom_status wom_batch_verify(wom_batch_t *batch, uint32_t *first, wom_error_t *error);
+
 /* The folder of a point's timeseries files: DIR for a single point, else
  * DIR/points/<point>. False when the path does not fit. */
 bool wom_batch_point_dir(const wom_batch_t *batch, uint32_t point, char *path, size_t size);

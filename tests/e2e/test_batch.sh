@@ -243,3 +243,21 @@ test_batch_single_point_keeps_its_files() {
     awk -F, 'NR == 19 { print $10 }' r1/timeseries.csv >series.txt
     cmp -s runs.txt series.txt || fail "runs.csv and timeseries.csv disagree at day 17"
 }
+
+# A damaged task file is found before merge writes any output, and the
+# message names its shard and how to redo it.
+test_merge_checks_every_task_file_first() {
+    printf '[simulation]\nsteps = 30\nreplications = 3\n[network]\nnodes = 500\nmean_degree = 6\n' \
+        >s.ini
+    for i in 0 1 2; do
+        "$WOMSIM" run s.ini -o m --sweep service.quality=0.7,0.9 --no-plot -q --shard $i/3 ||
+            fail "shard $i failed"
+    done
+    truncate -s 100 m/tasks/4.rows
+    expect_exit 65 "(a task of shard 1/3); run that shard again with --shard 1/3 --resume" \
+        "$WOMSIM" merge m -q --no-plot
+    [ -e m/points ] && fail "merge wrote outputs before finding the damaged task"
+    "$WOMSIM" run s.ini -o m --sweep service.quality=0.7,0.9 --no-plot -q --shard 1/3 \
+        --resume 2>/dev/null || fail "resume of shard 1 failed"
+    "$WOMSIM" merge m -q --no-plot || fail "merge after the repair failed"
+}

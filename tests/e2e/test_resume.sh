@@ -176,3 +176,29 @@ test_resume_parallel_strategies_byte_identical() {
     done
     return 0
 }
+
+# A folder holding a finished run, then a batch of another scenario killed
+# part-way: the old manifest is gone before the new batch's first task, so
+# --resume continues the killed batch and a third scenario is refused
+# instead of deleting the kept tasks.
+test_killed_batch_after_a_finished_one_is_kept() {
+    resume_scenario
+    "$WOMSIM" run resume.ini -o out -q --no-plot --set simulation.steps=20 || fail "first run failed"
+    "$WOMSIM" run resume.ini -o out -q --no-plot -s 386 &
+    pid=$!
+        # The new batch first replaces the finished run's tasks and drops its
+    # manifest; once it has kept a task of its own, kill it.
+    for _ in $(seq 400); do
+        [ ! -e out/manifest.json ] && [ -n "$(ls out/tasks 2>/dev/null)" ] && break
+        sleep 0.01
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    [ -e out/manifest.json ] && fail "the finished run's manifest outlived the new batch's start"
+    expect_exit 65 "holds tasks of another scenario" \
+        "$WOMSIM" run resume.ini -o out -q --no-plot -s 387
+    "$WOMSIM" run resume.ini -o out -q --no-plot -s 386 --resume 2>err.txt ||
+        fail "resume of the killed batch failed: $(cat err.txt)"
+    "$WOMSIM" run resume.ini -o fresh -q --no-plot -s 386 || fail "fresh run failed"
+    identical out fresh
+}
