@@ -82,7 +82,7 @@ test_resume_after_sigint() {
     pid=$!
     # Signal once a tenth of the tasks are done, so that some are kept.
     for _ in $(seq 250); do
-        grep -q '%' err.txt && break
+        grep -qs '%' err.txt && break
         sleep 0.02
     done
     kill -INT "$pid"
