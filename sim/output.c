@@ -336,10 +336,10 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     "set grid\nset key top left\nset xlabel 'day'\n"
                     "do for [format = 1:2] {\n"
                     "  if (format == 1) {\n"
-                    "    set terminal pngcairo size 1000,%d font ',10'\n"
+                    "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
                     "    set output 'timeseries.png'\n"
                     "  } else {\n"
-                    "    set terminal svg size 1000,%d dynamic font ',10'\n"
+                    "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
                     "    set output 'timeseries.svg'\n"
                     "  }\n"
                     "  set multiplot layout %d,1 title 'womsim: ",
