@@ -67,6 +67,31 @@ typedef struct {
  * the failure to write the manifest when `code` is EX_OK. */
 int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int code);
 
+/* The options of `womsim run`. */
+typedef struct {
+    const char *scenario_path;
+    const char *output_dir;
+    cli_overrides_t overrides;
+    int threads;
+    uint64_t max_bytes;
+    uint64_t max_tasks;
+    uint32_t shard, shards; /* 0/1: every task */
+    bool shard_given;       /* --shard was given (else SLURM's array may set it) */
+    bool plot;
+    bool quiet;
+    bool resume;                   /* --resume: keep the finished tasks in the folder */
+    wom_batch_parallel_t parallel; /* --parallel */
+    char replications[64];         /* "-r N" as an override */
+    char seed[64];                 /* "-s SEED" as an override */
+} cli_run_options_t;
+
+/* Parses `womsim run`'s arguments (argv[0] = "run"; getopt may permute
+ * argv); EX_OK, or EX_USAGE after printing why. */
+int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
+
+/* The run's output folder: -o, or out/<scenario name without extension>. */
+void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size);
+
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);

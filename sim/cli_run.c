@@ -24,23 +24,6 @@
 
 #define DEFAULT_MAX_TASKS 100000
 
-typedef struct {
-    const char *scenario_path;
-    const char *output_dir;
-    cli_overrides_t overrides;
-    int threads;
-    uint64_t max_bytes;
-    uint64_t max_tasks;
-    uint32_t shard, shards; /* 0/1: every task */
-    bool shard_given;       /* --shard was given (else SLURM's array may set it) */
-    bool plot;
-    bool quiet;
-    bool resume;                   /* --resume: keep the finished tasks in the folder */
-    wom_batch_parallel_t parallel; /* --parallel */
-    char replications[64];         /* "-r N" as an override */
-    char seed[64];                 /* "-s SEED" as an override */
-} run_options_t;
-
 static int default_threads(void) {
 #ifdef _OPENMP
     return omp_get_max_threads();
@@ -50,8 +33,8 @@ static int default_threads(void) {
 }
 
 /* Turns -r and -s into overrides, so they get the same checks as --set. */
-static bool add_shortcut(run_options_t *options, const char *key, const char *value, char *storage,
-                         size_t size) {
+static bool add_shortcut(cli_run_options_t *options, const char *key, const char *value,
+                         char *storage, size_t size) {
     return snprintf(storage, size, "%s=%s", key, value) < (int)size &&
            cli_add_override(&options->overrides, storage);
 }
@@ -90,7 +73,7 @@ static bool parse_shard(const char *text, uint32_t *shard, uint32_t *shards) {
 /* Under a SLURM job array (sbatch --array=0-(N-1)) each array task is a
  * shard: SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN, so that 1-based
  * arrays work too) of SLURM_ARRAY_TASK_COUNT. */
-static int slurm_shard(run_options_t *options) {
+static int slurm_shard(cli_run_options_t *options) {
     const char *id = getenv("SLURM_ARRAY_TASK_ID");
     const char *count = getenv("SLURM_ARRAY_TASK_COUNT");
     const char *min = getenv("SLURM_ARRAY_TASK_MIN");
@@ -111,7 +94,7 @@ static int slurm_shard(run_options_t *options) {
 }
 
 /* The options that take a value and are not overrides. */
-static int parse_valued(run_options_t *options, int option, const char *value) {
+static int parse_valued(cli_run_options_t *options, int option, const char *value) {
     switch (option) {
     case 't': {
         uint64_t threads = 0;
@@ -153,7 +136,7 @@ static int parse_valued(run_options_t *options, int option, const char *value) {
     }
 }
 
-static int parse_run_options(int argc, char **argv, run_options_t *options) {
+int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
     static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
                                                  {"sweep", required_argument, NULL, 'S'},
                                                  {"max-mem", required_argument, NULL, 'M'},
@@ -163,11 +146,11 @@ static int parse_run_options(int argc, char **argv, run_options_t *options) {
                                                  {"resume", no_argument, NULL, 'R'},
                                                  {"parallel", required_argument, NULL, 'A'},
                                                  {NULL, 0, NULL, 0}};
-    *options = (run_options_t){.threads = default_threads(),
-                               .max_bytes = cli_available_memory(),
-                               .max_tasks = DEFAULT_MAX_TASKS,
-                               .shards = 1,
-                               .plot = true};
+    *options = (cli_run_options_t){.threads = default_threads(),
+                                   .max_bytes = cli_available_memory(),
+                                   .max_tasks = DEFAULT_MAX_TASKS,
+                                   .shards = 1,
+                                   .plot = true};
     optind = 1;
     opterr = 0;
     int option;
@@ -232,6 +215,16 @@ static void scenario_name(const char *path, char *name, size_t size) {
     char *dot = strrchr(name, '.');
     if (dot != NULL && dot != name) {
         *dot = '\0';
+    }
+}
+
+void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size) {
+    char name[256];
+    scenario_name(options->scenario_path, name, sizeof name);
+    if (options->output_dir != NULL) {
+        snprintf(dir, size, "%s", options->output_dir);
+    } else {
+        snprintf(dir, size, "out/%s", name);
     }
 }
 
@@ -559,7 +552,7 @@ static wom_status check_manifest(const wom_batch_t *batch, wom_error_t *error) {
 
 /* ---- womsim run --------------------------------------------------------- */
 
-static void report(const wom_batch_t *batch, const run_options_t *options,
+static void report(const wom_batch_t *batch, const cli_run_options_t *options,
                    const struct timespec *start) {
     const char *name = batch->options.name, *dir = batch->options.dir;
     const wom_batch_plan_t *plan = &batch->plan;
@@ -588,7 +581,7 @@ static void report(const wom_batch_t *batch, const run_options_t *options,
 
 /* Loads the scenario, runs this process's tasks and, unless it is one
  * shard of several or it was stopped, aggregates them. */
-static wom_status simulate(const run_options_t *options, const char *name, const char *dir,
+static wom_status simulate(const cli_run_options_t *options, const char *name, const char *dir,
                            const wom_batch_control_t *control, wom_config_t **config,
                            wom_batch_t *batch, wom_error_t *error) {
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
@@ -615,17 +608,14 @@ static wom_status simulate(const run_options_t *options, const char *name, const
 }
 
 int cli_run(int argc, char **argv) {
-    run_options_t options;
-    int code = parse_run_options(argc, argv, &options);
+    cli_run_options_t options;
+    int code = cli_parse_run_options(argc, argv, &options);
     if (code != EX_OK) {
         return code;
     }
     char name[256], dir[WOM_MAX_PATH], started[32], scenario_file[WOM_MAX_PATH];
     scenario_name(options.scenario_path, name, sizeof name);
-    snprintf(dir, sizeof dir, "%s", options.output_dir ? options.output_dir : "out/");
-    if (options.output_dir == NULL) {
-        strncat(dir, name, sizeof dir - strlen(dir) - 1);
-    }
+    cli_run_folder(&options, dir, sizeof dir);
     cli_utc_now(started);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);

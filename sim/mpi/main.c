@@ -10,8 +10,6 @@
  * GPFS, or one machine's disk): ranks exchange only exit statuses, the
  * results travel through the files. Workload: two collective calls per run.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,66 +27,19 @@ static const char usage[] =
     "  rank r of N runs shard r/N into the output folder (on a filesystem every\n"
     "  rank sees); rank 0 then merges the shards as 'womsim merge' does\n";
 
-/* What rank 0 needs from the run's options to merge: the folder, and the
- * options `womsim merge` shares with `womsim run`. */
-typedef struct {
-    const char *scenario_path;
-    const char *output_dir; /* -o, NULL: out/<scenario name> */
-    char *max_mem;          /* --max-mem, NULL: the default */
-    bool quiet;
-    bool plot;
-    bool shard_given;
-} mpi_options_t;
-
-/* Reads the few options it needs from a copy of `womsim run`'s arguments.
- * The table mirrors cli_run.c's, so that an option's value is not taken
- * for the scenario: keep them in step. Everything else, unknown options
- * included, is cli_run's to check and report. */
-static void parse_options(int argc, char **argv, mpi_options_t *options) {
-    static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
-                                                 {"sweep", required_argument, NULL, 'S'},
-                                                 {"max-mem", required_argument, NULL, 'M'},
-                                                 {"max-tasks", required_argument, NULL, 'T'},
-                                                 {"shard", required_argument, NULL, 'H'},
-                                                 {"resume", no_argument, NULL, 'R'},
-                                                 {"parallel", required_argument, NULL, 'A'},
-                                                 {"no-plot", no_argument, NULL, 'P'},
-                                                 {NULL, 0, NULL, 0}};
-    char **copy = malloc(((size_t)argc + 1) * sizeof *copy); /* getopt permutes its argv */
-    *options = (mpi_options_t){.plot = true};
+/* `womsim run`'s options, parsed as cli_run parses them (from a copy of
+ * the arguments: getopt permutes its argv). */
+static int parse_options(int argc, char **argv, cli_run_options_t *options) {
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
     if (copy == NULL) {
-        return;
+        fputs("womsim: out of memory\n", stderr);
+        return EX_OSERR;
     }
     memcpy(copy, argv, (size_t)argc * sizeof *copy);
     copy[argc] = NULL;
-    optind = 1;
-    opterr = 0;
-    for (int option; (option = getopt_long(argc, copy, ":o:r:s:t:q", long_options, NULL)) != -1;) {
-        options->output_dir = option == 'o' ? optarg : options->output_dir;
-        options->max_mem = option == 'M' ? optarg : options->max_mem;
-        options->quiet |= option == 'q';
-        options->plot &= option != 'P';
-        options->shard_given |= option == 'H';
-    }
-    options->scenario_path = optind == argc - 1 ? copy[optind] : NULL;
+    int code = cli_parse_run_options(argc, copy, options);
     free(copy);
-}
-
-/* The folder `womsim run` writes to: -o, or out/<scenario name without
- * its extension>, as cli_run.c names it. */
-static void run_folder(const mpi_options_t *options, char *dir, size_t size) {
-    if (options->output_dir != NULL || options->scenario_path == NULL) {
-        snprintf(dir, size, "%s", options->output_dir ? options->output_dir : "");
-        return;
-    }
-    char copy[WOM_MAX_PATH], name[256];
-    snprintf(copy, sizeof copy, "%s", options->scenario_path);
-    snprintf(name, sizeof name, "%s", basename(copy));
-    char *dot = strrchr(name, '.');
-    if (dot != NULL && dot != name) {
-        *dot = '\0';
-    }
-    snprintf(dir, size, "out/%s", name);
+    return code;
 }
 
 /* Waits for a collective without spinning: a rank done early waits while
@@ -135,20 +86,17 @@ static int run_shard(int argc, char **argv, int rank, int ranks) {
 /* `womsim merge DIR` with the run's -q, --no-plot and --max-mem. Its
  * manifest records that command, which redoes this step; the shards'
  * manifests record the womsim-mpi command. */
-static int merge(const mpi_options_t *options) {
-    char dir[WOM_MAX_PATH];
-    run_folder(options, dir, sizeof dir);
-    char *args[8] = {"womsim", "merge", dir};
-    int n = 3;
+static int merge(const cli_run_options_t *options) {
+    char dir[WOM_MAX_PATH], max_mem[32];
+    cli_run_folder(options, dir, sizeof dir);
+    snprintf(max_mem, sizeof max_mem, "%llu", (unsigned long long)options->max_bytes);
+    char *args[8] = {"womsim", "merge", dir, "--max-mem", max_mem};
+    int n = 5;
     if (options->quiet) {
         args[n++] = "-q";
     }
     if (!options->plot) {
         args[n++] = "--no-plot";
-    }
-    if (options->max_mem != NULL) {
-        args[n++] = "--max-mem";
-        args[n++] = options->max_mem;
     }
     return cli_merge(n - 1, args + 1);
 }
@@ -157,10 +105,11 @@ static int merge(const mpi_options_t *options) {
  * 0. Every rank returns the same code: the worst of the shards', else the
  * merge's. */
 static int run(int argc, char **argv, int rank, int ranks) {
-    mpi_options_t options;
-    parse_options(argc - 1, argv + 1, &options);
-    int code = EX_OK, worst = EX_OK;
-    if (options.shard_given) { /* every rank sees it: one message */
+    cli_run_options_t options;
+    int code = parse_options(argc - 1, argv + 1, &options), worst = EX_OK;
+    if (code != EX_OK) {
+        /* every rank read the same arguments and said why */
+    } else if (options.shard_given) { /* every rank sees it: one message */
         code = rank == 0 ? cli_usage_error("womsim-mpi sets --shard itself: rank r of N runs "
                                            "shard r/N")
                          : EX_USAGE;
