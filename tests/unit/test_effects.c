@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "test_util.h"
 #include "womsim/womsim.h"
@@ -34,11 +35,7 @@ enum { REPLICATIONS = 10, STEPS = 200, THREADS = 2 };
 
 /* The defaults (quality 0.9: the shop grows) on the shared graph. */
 static wom_scenario_t effects_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
+    wom_scenario_t scenario = default_scenario();
     scenario.simulation.seed = 91573;
     scenario.simulation.replications = REPLICATIONS;
     scenario.simulation.steps = STEPS;
@@ -89,32 +86,17 @@ static finals_t run_arm(const wom_scenario_t *scenario, const wom_graph_t *graph
     return finals;
 }
 
-static double mean_of(const double *values, int n) {
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-        sum += values[i];
-    }
-    return sum / n;
-}
-
-static double variance_of(const double *values, int n) {
-    double mean = mean_of(values, n), squares = 0;
-    for (int i = 0; i < n; i++) {
-        squares += (values[i] - mean) * (values[i] - mean);
-    }
-    return squares / (n - 1);
-}
-
 /* Fails unless mean(high) - mean(low) > 3 Welch standard errors. */
 static void assert_clearly_higher(const double *high, const double *low, const char *what) {
-    double difference = mean_of(high, REPLICATIONS) - mean_of(low, REPLICATIONS);
-    double error = sqrt(variance_of(high, REPLICATIONS) / REPLICATIONS +
-                        variance_of(low, REPLICATIONS) / REPLICATIONS);
+    double difference =
+        gsl_stats_mean(high, 1, REPLICATIONS) - gsl_stats_mean(low, 1, REPLICATIONS);
+    double error = sqrt(gsl_stats_variance(high, 1, REPLICATIONS) / REPLICATIONS +
+                        gsl_stats_variance(low, 1, REPLICATIONS) / REPLICATIONS);
     if (!(difference > 3 * error)) {
         print_error("%s: expected higher by > 3 standard errors, got a difference of %.6g "
                     "(standard error %.6g; means %.6g vs %.6g)\n",
-                    what, difference, error, mean_of(high, REPLICATIONS),
-                    mean_of(low, REPLICATIONS));
+                    what, difference, error, gsl_stats_mean(high, 1, REPLICATIONS),
+                    gsl_stats_mean(low, 1, REPLICATIONS));
         fail();
     }
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_errno.h>
 
 #include "test_util.h"
@@ -107,22 +108,6 @@ static void final_shares(const wom_scenario_t *scenario, const wom_graph_t *grap
         shares[r] = (double)reached(scenario, &rows[steps]) / graph->nodes;
         free(rows);
     }
-}
-
-static double mean_of(const double *values, uint32_t count) {
-    double sum = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        sum += values[i];
-    }
-    return sum / count;
-}
-
-static double variance_of(const double *values, uint32_t count) {
-    double mean = mean_of(values, count), sum = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        sum += (values[i] - mean) * (values[i] - mean);
-    }
-    return sum / (count - 1);
 }
 
 static wom_scenario_t cascade_scenario(int kind, double p_or_beta, double gamma, int64_t seeds) {
@@ -401,7 +386,7 @@ static void expect_root(const wom_scenario_t *s, const wom_graph_t *graph, doubl
     wom_analytic_t a;
     assert_int_equal(wom_analytic_compute(s, graph, &a), WOM_OK);
     assert_true(a.has_final_share);
-    assert_near(mean_of(shares, REPLICATIONS), a.final_share, tolerance);
+    assert_near(gsl_stats_mean(shares, 1, REPLICATIONS), a.final_share, tolerance);
     assert_near(a.threshold * a.mean_degree, 1, 0.01); /* Erdos-Renyi: T_c = 1/c */
 }
 
@@ -431,7 +416,7 @@ static void ic_and_sir_reach_the_root_on_erdos_renyi(void **state) {
     }
     wom_analytic_t a;
     assert_int_equal(wom_analytic_compute(&s, dense, &a), WOM_OK);
-    assert_near(mean_of(shares, 3), a.final_share, 1.5e-4);
+    assert_near(gsl_stats_mean(shares, 1, 3), a.final_share, 1.5e-4);
     wom_graph_free(dense);
     wom_graph_free(sparse);
 }
@@ -522,10 +507,10 @@ static void sir_with_gamma_one_matches_ic(void **state) {
     final_shares(&sir, graph, 0, R, 80, b);
     final_shares(&control, graph, 0, R, 80, c);
     double bound = sqrt(log(2 / 1e-4) / 2) * sqrt(2.0 / R);
-    double welch =
-        (mean_of(a, R) - mean_of(b, R)) / sqrt((variance_of(a, R) + variance_of(b, R)) / R);
-    double control_welch =
-        (mean_of(a, R) - mean_of(c, R)) / sqrt((variance_of(a, R) + variance_of(c, R)) / R);
+    double welch = (gsl_stats_mean(a, 1, R) - gsl_stats_mean(b, 1, R)) /
+                   sqrt((gsl_stats_variance(a, 1, R) + gsl_stats_variance(b, 1, R)) / R);
+    double control_welch = (gsl_stats_mean(a, 1, R) - gsl_stats_mean(c, 1, R)) /
+                           sqrt((gsl_stats_variance(a, 1, R) + gsl_stats_variance(c, 1, R)) / R);
     assert_true(fabs(welch) < 4);
     assert_true(fabs(control_welch) > 4);
     double *a_copy = malloc(R * sizeof *a_copy);

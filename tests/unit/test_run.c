@@ -19,11 +19,7 @@ enum { NODES = 1237, STEPS = 40, REPLICATIONS = 5 };
 /* The default scenario, made lively enough that rows differ between tasks:
  * plenty of customers, failures and word of mouth within 40 steps. */
 static wom_scenario_t lively_scenario(void) {
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
+    wom_scenario_t scenario = default_scenario();
     scenario.simulation.steps = STEPS;
     scenario.simulation.replications = REPLICATIONS;
     scenario.simulation.seed = 385061523;
