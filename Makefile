@@ -45,6 +45,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 WOMSIM    := $(BUILD)/womsim
 LIBWOMSIM := $(BUILD)/libwomsim.a
 DEPS_OK   := $(BUILD)/.deps-ok
+BENCH     := $(BUILD)/bench
 # The MPI program lives in sim/mpi/, out of the wildcards above: it links
 # the command line's objects but main.o, and only mpicc can build it.
 WOMSIM_MPI := $(BUILD)/womsim-mpi
@@ -52,7 +53,7 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e install uninstall clean format docs
+.PHONY: all deps run test check unit e2e bench bench-large install uninstall clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -87,6 +88,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(shell pkg-config --cflags --libs cmocka 2>/dev/null) $(WOM_LDLIBS) -o $@
 
+$(BENCH): tests/bench/bench.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(WOM_LDLIBS) -o $@
+
 $(MPI_OBJ): sim/mpi/main.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim/mpi
 	$(MPICC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) -c $< -o $@
 
@@ -117,6 +122,16 @@ e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
 		tests/e2e/run.sh
 
+# The benchmark of docs/performance.md: W1-W4 at 1 and 2 threads, a table
+# in out/bench/ (a few minutes). bench-large runs the 10-million-agent W5.
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH)
+	@BENCH=$(BENCH) tests/bench/run.sh
+
+bench-large: deps
+	@$(MAKE) --no-print-directory $(BENCH)
+	@BENCH=$(BENCH) BENCH_WORKLOADS=W5 BENCH_THREADS=2 tests/bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
@@ -144,4 +159,4 @@ docs: $(WOMSIM)
 	done
 
 format:
-	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c
+	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c tests/bench/*.c

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "womsim/memory.h"
+
 /* ---------------------------------------------------------------------------
  * The edge array and the CSR builder */
 
@@ -63,7 +65,7 @@ static wom_graph_t *graph_alloc(uint32_t nodes, bool directed) {
     }
     graph->nodes = nodes;
     graph->directed = directed;
-    graph->offsets = calloc((size_t)nodes + 1, sizeof *graph->offsets);
+    graph->offsets = wom_memory_calloc((size_t)nodes + 1, sizeof *graph->offsets);
     graph->segment = calloc(nodes > 0 ? nodes : 1, sizeof *graph->segment);
     if (graph->offsets == NULL || graph->segment == NULL) {
         wom_graph_free(graph);
@@ -150,7 +152,7 @@ static wom_status csr_build(uint32_t nodes, bool directed, const edge_list_t *ed
         return WOM_ENOMEM;
     }
     csr_count(graph, edges);
-    graph->targets = malloc((graph->arcs > 0 ? graph->arcs : 1) * sizeof *graph->targets);
+    graph->targets = wom_memory_alloc(graph->arcs * sizeof *graph->targets);
     if (graph->targets == NULL) {
         wom_graph_free(graph);
         return WOM_ENOMEM;

@@ -20,6 +20,7 @@
 #include <omp.h>
 #endif
 
+#include "womsim/memory.h"
 #include "womsim/reference.h"
 #include "womsim/rng.h"
 
@@ -186,17 +187,17 @@ uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int thre
 
 static bool alloc_arrays(wom_model_t *model) {
     size_t n = model->agents;
-    model->state = malloc(n + 1);
-    model->attitude = malloc(n * sizeof(int16_t) + 1);
-    model->purchases = malloc(n * sizeof(uint32_t) + 1);
-    model->flags = malloc(n + 1);
-    model->seeding_rank = malloc(n * sizeof(uint64_t) + 1);
+    model->state = wom_memory_alloc(n + 1);
+    model->attitude = wom_memory_alloc(n * sizeof(int16_t) + 1);
+    model->purchases = wom_memory_alloc(n * sizeof(uint32_t) + 1);
+    model->flags = wom_memory_alloc(n + 1);
+    model->seeding_rank = wom_memory_alloc(n * sizeof(uint64_t) + 1);
     bool ok =
         model->state && model->attitude && model->purchases && model->flags && model->seeding_rank;
     for (int b = 0; b < 2; b++) {
         for (int v = 0; v < 2; v++) {
-            model->inbox[b].count[v] = malloc(n * sizeof(uint32_t) + 1);
-            model->inbox[b].weight[v] = malloc(n * sizeof(uint64_t) + 1);
+            model->inbox[b].count[v] = wom_memory_alloc(n * sizeof(uint32_t) + 1);
+            model->inbox[b].weight[v] = wom_memory_alloc(n * sizeof(uint64_t) + 1);
             ok = ok && model->inbox[b].count[v] && model->inbox[b].weight[v];
         }
     }
@@ -265,21 +266,62 @@ static uint64_t rank_of(uint32_t priority, uint32_t agent) {
     return (uint64_t)priority << 32 | agent;
 }
 
-/* Degree: best connected first, ties by lower id. Random: each agent's
- * priority is a keyed word, so each task ranks differently and the choice
- * never depends on a stream's length. */
-void wom_model_rank(wom_model_t *model, int seeding, uint32_t site) {
-    for (uint32_t v = 0; v < model->agents; v++) {
-        uint32_t priority = UINT32_MAX - wom_graph_degree(model->graph, v);
-        if (seeding == WOM_SEEDING_RANDOM) {
-            wom_rng_stream_t stream;
-            wom_rng_stream_init(&stream, (wom_rng_key_t){model->scenario->simulation.seed,
-                                                         model->task, 0, v, site});
-            priority = wom_rng_stream_next(&stream);
+/* Moves the k smallest of ranks[0 .. n) to the front, in no order
+ * (Wirth's selection: a Hoare partition around the current k-th element
+ * until it stays put). Seeding needs only the first few of a million
+ * agents ranked, so a full sort per replication would dominate a cascade;
+ * neither the C library nor GSL offers a selection (GSL's
+ * gsl_sort_*_smallest is O(k n)). */
+static void select_smallest(uint64_t *ranks, int64_t n, int64_t k) {
+    int64_t kth = k - 1, left = 0, right = n - 1;
+    while (left < right && kth >= 0) {
+        uint64_t pivot = ranks[kth];
+        int64_t i = left, j = right;
+        do {
+            while (ranks[i] < pivot) {
+                i++;
+            }
+            while (pivot < ranks[j]) {
+                j--;
+            }
+            if (i <= j) {
+                uint64_t swap = ranks[i];
+                ranks[i++] = ranks[j];
+                ranks[j--] = swap;
+            }
+        } while (i <= j);
+        if (j < kth) {
+            left = i;
         }
-        model->seeding_rank[v] = rank_of(priority, v);
+        if (kth < i) {
+            right = j;
+        }
     }
-    qsort(model->seeding_rank, model->agents, sizeof(uint64_t), by_rank);
+}
+
+/* Degree: best connected first, ties by lower id. Random: each agent's
+ * priority is a keyed word (one Philox block serves four agents), so each
+ * task ranks differently and the choice never depends on a stream's
+ * length. Only the first `count` are put in order. */
+void wom_model_rank(wom_model_t *model, int seeding, uint32_t site, uint32_t count) {
+    const uint32_t agents = model->agents;
+    const wom_rng_key_t key = {model->scenario->simulation.seed, model->task, 0, 0, site};
+#pragma omp parallel for num_threads(model->threads) if (model->threads > 1) schedule(static)
+    for (uint64_t first = 0; first < agents; first += 4) {
+        wom_rng_stream_t stream;
+        wom_rng_key_t block = key;
+        block.agent = (uint32_t)(first / 4);
+        wom_rng_stream_init(&stream, block);
+        for (uint32_t v = (uint32_t)first; v < first + 4 && v < agents; v++) {
+            uint32_t priority = seeding == WOM_SEEDING_RANDOM
+                                    ? wom_rng_stream_next(&stream)
+                                    : UINT32_MAX - wom_graph_degree(model->graph, v);
+            model->seeding_rank[v] = rank_of(priority, v);
+        }
+    }
+    count = count < agents ? count : agents;
+    select_smallest(model->seeding_rank, agents, count);
+    qsort(model->seeding_rank, count, sizeof(uint64_t), by_rank);
 }
 
 uint32_t wom_model_share_of(double share, uint32_t agents) {
@@ -296,9 +338,19 @@ static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     }
 }
 
+/* The cascades use only the states (their active lists are written
+ * before they are read); bass also its two count arrays (reference.c). */
 static void clear_arrays(wom_model_t *model) {
     size_t n = model->agents;
     memset(model->state, WOM_UNAWARE, n);
+    int kind = model->scenario->model.kind;
+    if (kind == WOM_KIND_BASS) {
+        memset(model->inbox[0].count[WOM_POSITIVE], 0, n * sizeof(uint32_t));
+        memset(model->inbox[0].count[WOM_NEGATIVE], 0, n * sizeof(uint32_t));
+    }
+    if (kind != WOM_KIND_WOM) {
+        return;
+    }
     memset(model->attitude, 0, n * sizeof(int16_t));
     memset(model->purchases, 0, n * sizeof(uint32_t));
     memset(model->flags, 0, n);
@@ -317,7 +369,8 @@ static void seed_population(wom_model_t *model) {
     uint32_t n = model->agents;
     uint32_t intermediaries = wom_model_share_of(s->population.intermediaries, n);
     if (intermediaries > 0) {
-        wom_model_rank(model, s->population.intermediary_seeding, WOM_SITE_INTERMEDIARIES);
+        wom_model_rank(model, s->population.intermediary_seeding, WOM_SITE_INTERMEDIARIES,
+                       intermediaries);
         for (uint32_t i = 0; i < intermediaries; i++) {
             model->flags[wom_model_ranked(model, i)] |= WOM_INTERMEDIARY;
         }
@@ -325,7 +378,7 @@ static void seed_population(wom_model_t *model) {
     uint32_t customers = wom_model_share_of(s->population.initial_customers, n);
     uint32_t aware = wom_model_share_of(s->population.initial_aware, n);
     aware = aware < n - customers ? aware : n - customers;
-    wom_model_rank(model, s->population.seeding, WOM_SITE_SEEDING);
+    wom_model_rank(model, s->population.seeding, WOM_SITE_SEEDING, customers + aware);
     for (uint32_t i = 0; i < customers + aware; i++) {
         model->state[wom_model_ranked(model, i)] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
     }

@@ -23,6 +23,9 @@
 #include "womsim/reference.h"
 
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "womsim/rng.h"
 
@@ -72,65 +75,180 @@ static cascade_t cascade_of(const wom_scenario_t *s) {
                        WOM_SITE_SIR_STEP};
 }
 
-/* Infected node `node` draws its recovery word first, then one word per
- * out-neighbour susceptible at the start of the step (a neighbour already
- * marked FRESH by another infector still costs its word, so the stream
- * never depends on which thread came first). */
-static void infect_neighbours(const wom_model_t *model, const cascade_t *cascade, uint32_t node,
-                              bool shared) {
+/* Appends the worker's staged nodes to the next active list. */
+static void flush_staged(wom_model_t *model, wom_model_worker_t *worker, bool shared) {
+    wom_model_cascade_t *cascade = &model->cascade;
+    uint32_t count = worker->staged_count, at;
+    if (shared) {
+#pragma omp atomic capture
+        {
+            at = cascade->next_size;
+            cascade->next_size += count;
+        }
+    } else {
+        at = cascade->next_size;
+        cascade->next_size += count;
+    }
+    memcpy(cascade->next + at, worker->staged, count * sizeof *worker->staged);
+    worker->staged_count = 0;
+}
+
+/* `node` is active next step. */
+static void stage(wom_model_t *model, wom_model_worker_t *worker, uint32_t node, bool shared) {
+    worker->staged[worker->staged_count++] = node;
+    if (worker->staged_count == WOM_MODEL_STAGE) {
+        flush_staged(model, worker, shared);
+    }
+}
+
+/* SUSCEPTIBLE -> FRESH; true for the one infector that made the change
+ * (GCC's atomic builtin when threads share the states: OpenMP 5.0 has no
+ * compare-and-swap). */
+static bool claim(uint8_t *cell, bool shared) {
+    if (!shared) {
+        *cell = WOM_REF_FRESH;
+        return true;
+    }
+    uint8_t expected = WOM_REF_SUSCEPTIBLE;
+    return __atomic_compare_exchange_n(cell, &expected, WOM_REF_FRESH, false, __ATOMIC_RELAXED,
+                                       __ATOMIC_RELAXED);
+}
+
+/* Infected node `node` draws its recovery word first (sir only: an ic
+ * node always recovers and draws none), then one word per out-neighbour
+ * susceptible at the start of the step (a neighbour already marked FRESH
+ * by another infector still costs its word, so the stream never depends on
+ * which thread came first). New infections, and `node` itself unless it
+ * recovers, are staged for the next active list. Inlined twice, with
+ * `shared` constant, so the one-thread loop has no atomics. */
+static inline void infect_neighbours(wom_model_t *model, wom_model_worker_t *worker,
+                                     const cascade_t *cascade, uint32_t node, bool shared) {
     wom_rng_stream_t stream = stream_of(model, node, cascade->site);
-    bool recovers = wom_rng_stream_next(&stream) < cascade->recover;
+    bool recovers =
+        cascade->recover > UINT32_MAX || wom_rng_stream_next(&stream) < cascade->recover;
+    uint8_t *const states = model->state;
+    const uint64_t infect = cascade->infect;
     const wom_graph_t *graph = model->graph;
-    for (uint64_t arc = graph->offsets[node]; arc < graph->offsets[node + 1]; arc++) {
-        uint8_t *target = &model->state[graph->targets[arc]];
+    const uint32_t *arc = graph->targets + graph->offsets[node];
+    const uint32_t *end = graph->targets + graph->offsets[node + 1];
+    for (; arc < end; arc++) {
+        uint8_t *target = &states[*arc];
         uint8_t state = load_state(target, shared);
         if (state != WOM_REF_SUSCEPTIBLE && state != WOM_REF_FRESH) {
             continue;
         }
-        if (wom_rng_stream_next(&stream) < cascade->infect && state == WOM_REF_SUSCEPTIBLE) {
-            store_state(target, WOM_REF_FRESH, shared);
+        if (wom_rng_stream_next(&stream) < infect && state == WOM_REF_SUSCEPTIBLE &&
+            claim(target, shared)) {
+            stage(model, worker, *arc, shared);
         }
     }
     if (recovers) {
-        store_state(&model->state[node], WOM_REF_REMOVED, shared);
+        store_state(&states[node], WOM_REF_REMOVED, shared);
+    } else {
+        stage(model, worker, node, shared);
     }
 }
 
+/* Prefetch distances along the active list: a node's row offsets this far
+ * ahead, its arcs half as far (by then its offsets are in cache). The list
+ * is in discovery order, so without them every row is a cache miss. The
+ * prefetches stay in the loop itself: GCC deems a function that only
+ * prefetches pure and drops the call. */
+enum { PREFETCH_OFFSETS = 12, PREFETCH_ARCS = 6, PREFETCH_STATES = 3 };
+
+/* Active lists shorter than this run on one thread (a parallel region costs
+ * more than a few thousand nodes' tries). */
+enum { PARALLEL_FROM = 4096 };
+
+/* Pass 1: the active nodes try their neighbours; the next list is built. */
+static void try_active(wom_model_t *model, const cascade_t *cascade) {
+    const uint32_t size = model->cascade.size;
+    const uint32_t *now = model->cascade.now;
+    const wom_graph_t *graph = model->graph;
+    const bool shared = model->threads > 1 && size >= PARALLEL_FROM;
+    model->cascade.next_size = 0;
+#pragma omp parallel num_threads(model->threads) if (shared)
+    {
+        int thread = 0;
+#ifdef _OPENMP
+        thread = omp_get_thread_num();
+#endif
+        wom_model_worker_t *worker = &model->workers[thread];
+#pragma omp for schedule(dynamic, 1024)
+        for (uint32_t i = 0; i < size; i++) {
+            if (i + PREFETCH_OFFSETS < size) {
+                __builtin_prefetch(&graph->offsets[now[i + PREFETCH_OFFSETS]]);
+            }
+            if (i + PREFETCH_ARCS < size) {
+                __builtin_prefetch(&graph->targets[graph->offsets[now[i + PREFETCH_ARCS]]]);
+            }
+            if (i + PREFETCH_STATES < size) {
+                uint32_t ahead = now[i + PREFETCH_STATES];
+                for (uint64_t arc = graph->offsets[ahead]; arc < graph->offsets[ahead + 1]; arc++) {
+                    __builtin_prefetch(&model->state[graph->targets[arc]]);
+                }
+            }
+            if (shared) {
+                infect_neighbours(model, worker, cascade, now[i], true);
+            } else {
+                infect_neighbours(model, worker, cascade, now[i], false);
+            }
+        }
+        flush_staged(model, worker, shared);
+    }
+}
+
+/* Pass 2: the newly infected become ACTIVE; returns how many there were. */
+static uint32_t settle(wom_model_t *model) {
+    const wom_model_cascade_t *cascade = &model->cascade;
+    const uint32_t size = cascade->next_size;
+    uint8_t *state = model->state;
+    uint32_t fresh = 0;
+#pragma omp parallel for num_threads(model->threads) if (model->threads > 1 && \
+                                                          size >= PARALLEL_FROM) \
+    schedule(static) reduction(+ : fresh)
+    for (uint32_t i = 0; i < size; i++) {
+        uint8_t *cell = &state[cascade->next[i]];
+        fresh += *cell == WOM_REF_FRESH;
+        *cell = WOM_REF_ACTIVE;
+    }
+    return fresh;
+}
+
+/* Only the active list is visited: a step costs the arcs of the infected
+ * nodes, and nothing once the cascade has died out. */
 static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
     const cascade_t cascade = cascade_of(model->scenario);
-    const uint32_t nodes = model->agents;
-    const bool shared = model->threads > 1;
-    uint8_t *state = model->state;
-#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static)
-    for (uint32_t v = 0; v < nodes; v++) {
-        if (load_state(&state[v], shared) == WOM_REF_ACTIVE) {
-            infect_neighbours(model, &cascade, v, shared);
-        }
+    wom_model_cascade_t *active = &model->cascade;
+    if (active->size > 0) {
+        try_active(model, &cascade);
+        active->susceptible -= settle(model);
+        uint32_t *swap = active->now;
+        active->now = active->next;
+        active->next = swap;
+        active->size = active->next_size;
     }
-    /* Written so that the compiler vectorizes it: every node is counted
-     * every step, long after a cascade has ended. */
-    uint32_t susceptible = 0, active = 0;
-#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static) \
-    reduction(+ : susceptible, active)
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint8_t now = state[v] == WOM_REF_FRESH ? WOM_REF_ACTIVE : state[v];
-        state[v] = now;
-        susceptible += now == WOM_REF_SUSCEPTIBLE;
-        active += now == WOM_REF_ACTIVE;
-    }
-    row->count[WOM_M_SUSCEPTIBLE] = susceptible;
-    row->count[WOM_M_ACTIVE] = active;
-    row->count[WOM_M_REMOVED] = (int64_t)nodes - susceptible - active;
+    row->count[WOM_M_SUSCEPTIBLE] = active->susceptible;
+    row->count[WOM_M_ACTIVE] = active->size;
+    row->count[WOM_M_REMOVED] = (int64_t)model->agents - active->susceptible - active->size;
 }
 
-/* `seeds` nodes (at most all), chosen at random keyed by the task. */
+/* `seeds` nodes (at most all), chosen at random keyed by the task, form
+ * the first active list. */
 static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_metrics_row_t *row) {
     uint32_t count = seeds < (int64_t)model->agents ? (uint32_t)seeds : model->agents;
-    wom_model_rank(model, WOM_SEEDING_RANDOM, site);
+    wom_model_rank(model, WOM_SEEDING_RANDOM, site, count);
+    wom_model_cascade_t *cascade = &model->cascade;
+    cascade->now = model->inbox[0].count[WOM_POSITIVE];
+    cascade->next = model->inbox[0].count[WOM_NEGATIVE];
     for (uint32_t i = 0; i < count; i++) {
-        model->state[wom_model_ranked(model, i)] = WOM_REF_ACTIVE;
+        uint32_t node = wom_model_ranked(model, i);
+        model->state[node] = WOM_REF_ACTIVE;
+        cascade->now[i] = node;
     }
-    row->count[WOM_M_SUSCEPTIBLE] = model->agents - count;
+    cascade->size = count;
+    cascade->susceptible = model->agents - count;
+    row->count[WOM_M_SUSCEPTIBLE] = cascade->susceptible;
     row->count[WOM_M_ACTIVE] = count;
 }
 

@@ -34,12 +34,27 @@ enum {
 /* Outcomes of a failed encounter, in the order of the repurchase table. */
 enum { WOM_SILENT, WOM_UNRESOLVED, WOM_RESOLVED, WOM_QUICK, WOM_OUTCOMES };
 
+/* Entries a worker stages before appending them to a shared list. */
+#define WOM_MODEL_STAGE 256
+
 /* Scratch memory of one thread inside a step: allocated once. */
 typedef struct {
-    gsl_rng *rng;     /* reset to a key before each GSL draw */
-    uint32_t *picked; /* neighbour indices chosen by one tell (max_degree) */
-    uint8_t *marked;  /* 1 where a neighbour index is picked; all 0 between tells */
+    gsl_rng *rng;                     /* reset to a key before each GSL draw */
+    uint32_t *picked;                 /* neighbour indices chosen by one tell (max_degree) */
+    uint8_t *marked;                  /* 1 where a neighbour index is picked; all 0 between tells */
+    uint32_t staged[WOM_MODEL_STAGE]; /* cascades: next-step active nodes not yet appended */
+    uint32_t staged_count;
 } wom_model_worker_t;
+
+/* The reference cascades' (ic, sir) active list: the nodes infected at the
+ * start of the step, and the list of the next step being built. Both alias
+ * inbox count arrays, which the cascades use for nothing else, so a cascade
+ * costs no memory beyond the wom kind's. */
+typedef struct {
+    uint32_t *now, *next;
+    uint32_t size, next_size;
+    uint32_t susceptible; /* nodes susceptible at the start of the step */
+} wom_model_cascade_t;
 
 /* One inbox buffer: per valence, the number of messages and their summed
  * weight. Weights are 64-bit: a hub hearing many weighted messages in one
@@ -86,7 +101,8 @@ typedef struct {
     int64_t reached_pos, reached_neg;
 
     wom_model_thresholds_t thresholds;
-    uint64_t *seeding_rank; /* priority << 32 | agent, sorted: who is picked first */
+    wom_model_cascade_t cascade; /* ic and sir only */
+    uint64_t *seeding_rank;      /* priority << 32 | agent, sorted: who is picked first */
 
     int threads; /* workers; > 1 runs agents in parallel */
     wom_model_worker_t *workers;
@@ -114,12 +130,12 @@ void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);
 
 /* Ranks the agents into model->seeding_rank: by degree (best connected
- * first, ties by lower id) or at random, keyed by the task and `site`. The
- * first k ranked are then the k chosen; used by seeding and by the
- * reference kinds. */
-void wom_model_rank(wom_model_t *model, int seeding, uint32_t site);
+ * first, ties by lower id) or at random, keyed by the task and `site`, and
+ * puts the first `count` in order: they are the `count` chosen. Used by
+ * seeding and by the reference kinds. */
+void wom_model_rank(wom_model_t *model, int seeding, uint32_t site, uint32_t count);
 
-/* The agent ranked `i`-th by the last wom_model_rank. */
+/* The agent ranked `i`-th (i < count) by the last wom_model_rank. */
 static inline uint32_t wom_model_ranked(const wom_model_t *model, uint32_t i) {
     return (uint32_t)model->seeding_rank[i];
 }

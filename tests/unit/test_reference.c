@@ -153,8 +153,13 @@ static void naive_seed(const wom_scenario_t *s, uint32_t task, uint32_t nodes, i
                        uint32_t site, uint8_t *state) {
     uint64_t *rank = malloc(nodes * sizeof *rank);
     for (uint32_t v = 0; v < nodes; v++) {
-        wom_rng_stream_t stream = naive_stream(s, task, 0, v, site);
-        rank[v] = (uint64_t)wom_rng_stream_next(&stream) << 32 | v;
+        /* node v's word is word v % 4 of the stream of block v / 4 */
+        wom_rng_stream_t stream = naive_stream(s, task, 0, v / 4, site);
+        uint32_t word = 0;
+        for (uint32_t i = 0; i <= v % 4; i++) {
+            word = wom_rng_stream_next(&stream);
+        }
+        rank[v] = (uint64_t)word << 32 | v;
     }
     qsort(rank, nodes, sizeof *rank, by_value);
     for (uint32_t i = 0; i < nodes && i < count; i++) {
@@ -164,7 +169,7 @@ static void naive_seed(const wom_scenario_t *s, uint32_t task, uint32_t nodes, i
 }
 
 /* One cascade step: every node infected at the start tries its neighbours
- * susceptible at the start (recovery word first), then maybe recovers. */
+ * susceptible at the start (sir: recovery word first), then maybe recovers. */
 static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, uint32_t task,
                                uint32_t step, const uint8_t *start, uint8_t *state) {
     bool ic = s->model.kind == WOM_KIND_IC;
@@ -176,7 +181,7 @@ static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, ui
         }
         wom_rng_stream_t stream =
             naive_stream(s, task, step, v, ic ? WOM_SITE_IC_STEP : WOM_SITE_SIR_STEP);
-        bool recovers = wom_rng_stream_next(&stream) < recover;
+        bool recovers = ic || wom_rng_stream_next(&stream) < recover; /* ic draws no word */
         for (uint64_t a = g->offsets[v]; a < g->offsets[v + 1]; a++) {
             uint32_t u = g->targets[a];
             if (start[u] == WOM_REF_SUSCEPTIBLE && wom_rng_stream_next(&stream) < infect) {

@@ -1,0 +1,37 @@
+#!/bin/sh
+# run.sh: `make bench`: every workload of issue #6 at 1 and 2 threads, each
+# in its own process (tests/bench/bench.c), into one table printed and
+# written to out/bench/bench.csv and bench.md. The speed-up column is the
+# 1-thread wall time over the 2-thread one. BENCH_WORKLOADS picks the
+# workloads (default W1 W2 W3 W4; `make bench-large` runs W5).
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+bench=${BENCH:-build/bench}
+workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4}
+threads=${BENCH_THREADS:-1 2}
+out=${BENCH_OUT:-out/bench}
+mkdir -p "$out"
+csv="$out/bench.csv"
+tmp="$csv.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+"$bench" --header >"$tmp"
+for workload in $workloads; do
+    for t in $threads; do
+        OMP_NUM_THREADS=$t "$bench" "$workload" "$t" >>"$tmp"
+    done
+done
+# The speed-up from 1 to 2 threads, appended to each row (blank where a
+# workload ran with one thread count only).
+awk -F, 'NR == 1 { print $0 ",speedup"; next }
+    { rows[NR] = $0; wall[$1 "," $7] = $10; name[NR] = $1; t[NR] = $7 }
+    END { for (i = 2; i <= NR; i++) {
+        one = wall[name[i] ",1"]; s = ""
+        if (t[i] > 1 && one != "") s = sprintf("%.2f", one / wall[name[i] "," t[i]])
+        print rows[i] "," s } }' "$tmp" >"$csv"
+# The Markdown table: the columns a reader compares first.
+awk -F, 'NR == 1 { print "| workload | agents | edges | steps | reps x points | threads | graph s | run s | wall s | run CPU s | agent-steps/s | messages/s | activations/s | edge trials/s | peak MB | B/edge | B/agent | BFS nodes/s | ratio to BFS | speed-up |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
+    { printf "| %s | %s | %s | %s | %s x %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 }' \
+    "$csv" >"$out/bench.md"
+cat "$out/bench.md"
