@@ -1,24 +1,27 @@
 /* reference.c: the step kernels of the reference kinds ic, sir and bass
  * (reference.h gives the rules and the order within a step).
  *
- * Workload: 10^4..10^6 nodes, tens to hundreds of steps, many
- * replications. A cascade reads the arcs of each infected node once per step
- * it stays infected; Bass reads each arc once, when its tail adopts. A step
- * is two passes over the nodes, each split over the model's threads:
- *   1. decide: infections and recoveries (ic, sir) or adoptions (bass), from
- *      the states at the start of the step; newly infected or adopting nodes
- *      are marked FRESH;
- *   2. settle: FRESH becomes ACTIVE, a new adopter adds 1 to the adopter
- *      count of each out-neighbour, and the states are counted into the row.
- * In pass 1 of a cascade a node reads another node's state only to ask
- * "susceptible at the start of the step?": SUSCEPTIBLE and FRESH both say
- * yes, ACTIVE and REMOVED both say no, and the only concurrent writes
- * (SUSCEPTIBLE -> FRESH by any infector, ACTIVE -> REMOVED by the node
- * itself) never change an answer. Those reads and writes are OpenMP atomics
- * when threads share the arrays. Each node draws from its own stream keyed
- * (seed, task, step, node, site), and how many words it draws depends only
- * on start-of-step states, so rows are the same for any thread count.
- * Counts are integer reductions.
+ * Workload: 10^4..10^7 nodes, tens to hundreds of steps, many
+ * replications; a cascade touches each infected node's arcs once per step
+ * it stays infected, and is over long before the last step.
+ * - ic and sir keep an active list (the nodes infected at the start of the
+ *   step), so a step costs the arcs of those nodes and nothing once the
+ *   cascade has died out. Pass 1 walks the list (rows and neighbour states
+ *   prefetched ahead: the list is in discovery order, so every row would
+ *   otherwise be a cache miss): each node tries its neighbours susceptible
+ *   at the start of the step; a success marks the neighbour FRESH and
+ *   appends it to the next list. Pass 2 turns FRESH into ACTIVE. A node
+ *   reads another's state only to ask "susceptible at the start of the
+ *   step?": SUSCEPTIBLE and FRESH both say yes, ACTIVE and REMOVED both say
+ *   no, and the only concurrent writes (SUSCEPTIBLE -> FRESH by one winning
+ *   infector, ACTIVE -> REMOVED by the node itself) never change an answer.
+ *   The next list's order depends on the threads, its content does not.
+ * - bass is two passes over all nodes: adoptions decided from the start
+ *   of the step, then each new adopter adds 1 to the adopter count of its
+ *   out-neighbours.
+ * Each node draws from its own stream keyed (seed, task, step, node, site),
+ * and how many words it draws depends only on start-of-step states, so rows
+ * are the same for any thread count. Counts are integer reductions.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/reference.h"
 
