@@ -1,7 +1,8 @@
 /* graph.c: the social graph. Owns the compact CSR (uint32 node ids, uint64
- * offsets) and the one builder every source goes through (an edge array ->
- * counting sort by source -> sorted rows without loops or duplicates); the
- * igraph generators and GraphML/GML readers; our own SNAP edge-list reader
+ * offsets) and the builder most sources go through (an edge array ->
+ * counting sort by source -> sorted rows without loops or duplicates); our
+ * own Erdos-Renyi (straight into the CSR) and Barabasi-Albert generators,
+ * the other generators and the GraphML/GML readers from igraph; our own SNAP edge-list reader
  * and writer; the memory estimate checked before anything is allocated; and
  * the statistics of `womsim graph`.
  * Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
@@ -20,6 +21,7 @@
 #include <sys/types.h>
 
 #include "womsim/memory.h"
+#include "womsim/rng.h"
 
 /* ---------------------------------------------------------------------------
  * The edge array and the CSR builder */
@@ -278,25 +280,173 @@ static igraph_error_t generate_configuration(const wom_scenario_t *scenario, igr
     return code;
 }
 
-/* Runs the generator of scenario->network.model with igraph's default RNG;
+/* ---------------------------------------------------------------------------
+ * Our own generators: Erdos-Renyi and Barabasi-Albert
+ *
+ * igraph's generators hold the graph as an igraph_t (32 bytes an edge) plus
+ * the edge vector they build first, so at a million nodes and more they
+ * take several times the memory of our CSR (and 10^7 nodes would not fit in
+ * a few GiB). These two, the models of the large benchmarks, write the CSR
+ * directly from keyed streams (seed, task 0, step 0, node, WOM_SITE_GRAPH),
+ * so a node's edges depend on the seed and the node alone. */
+
+/* Node v's candidates in Erdos-Renyi G(n, p): the nodes below it
+ * (undirected; each pair once) or every other node (directed), each an edge
+ * with probability p, visited by geometric gaps between successes (Batagelj
+ * & Brandes 2005): one logarithm per edge, not one draw per pair. */
+typedef struct {
+    wom_rng_stream_t stream;
+    double log_miss;     /* log(1 - p) */
+    uint64_t candidates; /* v (undirected) or n - 1 (directed) */
+    uint64_t next;       /* the next candidate index to consider */
+    uint32_t node;
+    bool directed;
+} er_row_t;
+
+static void er_row_start(er_row_t *row, const wom_scenario_t *scenario, uint32_t node) {
+    wom_rng_stream_init(&row->stream,
+                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, node, WOM_SITE_GRAPH});
+    row->log_miss = log1p(-erdos_renyi_probability(scenario));
+    row->directed = scenario->network.directed;
+    row->candidates = row->directed ? (uint64_t)scenario->network.nodes - 1 : node;
+    row->next = 0;
+    row->node = node;
+}
+
+/* The row's next neighbour, ascending; false when the row is done. */
+static bool er_row_next(er_row_t *row, uint32_t *neighbour) {
+    if (row->next >= row->candidates || row->log_miss == 0) {
+        return false; /* also p = 0, which has no edges */
+    }
+    double gap = floor(log(wom_rng_stream_unit(&row->stream)) / row->log_miss); /* p = 1: 0 */
+    if (gap >= (double)(row->candidates - row->next)) {
+        row->next = row->candidates;
+        return false;
+    }
+    uint64_t candidate = row->next + (uint64_t)gap;
+    row->next = candidate + 1;
+    /* directed: candidate indices skip the node itself */
+    *neighbour = (uint32_t)(row->directed && candidate >= row->node ? candidate + 1 : candidate);
+    return true;
+}
+
+/* Two passes over the same keyed rows: count, then fill. Undirected, row
+ * v receives its lower neighbours when row v is generated and each higher
+ * neighbour u when row u is, in increasing order both, so every row comes
+ * out sorted, without loops or duplicates, and nothing but the CSR is held. */
+static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    const bool directed = scenario->network.directed;
+    wom_graph_t *graph = graph_alloc(nodes, directed);
+    if (graph == NULL) {
+        return WOM_ENOMEM;
+    }
+    uint64_t *offsets = graph->offsets;
+    er_row_t row;
+    uint32_t w;
+    for (uint32_t v = 0; v < nodes; v++) {
+        for (er_row_start(&row, scenario, v); er_row_next(&row, &w);) {
+            offsets[v + 1]++;
+            offsets[w + 1] += !directed;
+        }
+    }
+    for (uint32_t v = 0; v < nodes; v++) {
+        offsets[v + 1] += offsets[v];
+    }
+    graph->arcs = offsets[nodes];
+    graph->targets = wom_memory_alloc(graph->arcs * sizeof *graph->targets);
+    if (graph->targets == NULL) {
+        wom_graph_free(graph);
+        return WOM_ENOMEM;
+    }
+    for (uint32_t v = 0; v < nodes; v++) { /* offsets[v] is row v's write cursor */
+        for (er_row_start(&row, scenario, v); er_row_next(&row, &w);) {
+            graph->targets[offsets[v]++] = w;
+            if (!directed) {
+                graph->targets[offsets[w]++] = v;
+            }
+        }
+    }
+    memmove(offsets + 1, offsets, (size_t)nodes * sizeof *offsets);
+    offsets[0] = 0;
+    for (uint32_t v = 0; v < nodes; v++) {
+        uint32_t degree = wom_graph_degree(graph, v);
+        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
+    }
+    *out = graph;
+    return WOM_OK;
+}
+
+/* A uniform index below `bound` (< 2^53) from 53 random bits. */
+static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
+    uint64_t index = (uint64_t)((wom_rng_stream_unit(stream) - 0x1p-53) * (double)bound);
+    return index < bound ? index : bound - 1;
+}
+
+/* Barabasi-Albert: node v joins min(v, m) distinct earlier nodes, each
+ * chosen with probability proportional to its degree + 1 (undirected) or
+ * in-degree + 1 (directed), igraph's rule with zero appeal 1. The edge
+ * array doubles as the list of edge ends (Batagelj & Brandes 2005): a
+ * uniform pick among the ends and one extra token per node has exactly
+ * those probabilities; a node picked twice by the same v is drawn again. */
+static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    const uint32_t m = (uint32_t)scenario->network.m;
+    const bool directed = scenario->network.directed;
+    uint64_t edges_max = 0;
+    for (uint32_t v = 1; v < nodes && v <= m; v++) {
+        edges_max += v;
+    }
+    edges_max += nodes > m + 1 ? (uint64_t)(nodes - m - 1) * m : 0;
+    edge_list_t edges = {wom_memory_alloc(edges_max * 2 * sizeof(uint32_t)), 0, edges_max};
+    uint8_t *picked = calloc(nodes > 0 ? nodes : 1, 1);
+    wom_status status = edges.pairs != NULL && picked != NULL ? WOM_OK : WOM_ENOMEM;
+    for (uint32_t v = 1; status == WOM_OK && v < nodes; v++) {
+        uint64_t first = edges.count;
+        wom_rng_stream_t stream;
+        wom_rng_stream_init(&stream,
+                            (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+        /* ends: both ends of every edge, or only the targets (at odd indices) */
+        uint64_t ends = directed ? first : 2 * first;
+        for (uint32_t k = 0; k < (v < m ? v : m); k++) {
+            uint32_t target = k; /* v <= m: every earlier node */
+            while (v > m) {
+                uint64_t token = uniform_below(&stream, ends + v);
+                target = token >= ends ? (uint32_t)(token - ends)
+                                       : edges.pairs[directed ? 2 * token + 1 : token];
+                if (!picked[target]) {
+                    break;
+                }
+            }
+            picked[target] = 1;
+            edges.pairs[2 * edges.count] = v;
+            edges.pairs[2 * edges.count + 1] = target;
+            edges.count++;
+        }
+        for (uint64_t e = first; e < edges.count; e++) {
+            picked[edges.pairs[2 * e + 1]] = 0;
+        }
+    }
+    free(picked);
+    if (status == WOM_OK) {
+        status = csr_build(nodes, directed, &edges, out);
+    }
+    free(edges.pairs);
+    return status;
+}
+
+/* Runs igraph's generator of scenario->network.model (all but erdos-renyi
+ * and barabasi-albert) with igraph's default RNG;
  * `what` names the igraph call for error messages. */
 static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *out,
                                      const char **what) {
     const bool directed = scenario->network.directed;
     const igraph_integer_t n = scenario->network.nodes;
     switch (scenario->network.model) {
-    case WOM_NET_ERDOS_RENYI:
-        *what = "igraph_erdos_renyi_game_gnp";
-        return igraph_erdos_renyi_game_gnp(out, n, erdos_renyi_probability(scenario), directed,
-                                           false);
     case WOM_NET_WATTS_STROGATZ:
         *what = "igraph_watts_strogatz_game";
         return igraph_watts_strogatz_game(out, 1, n, llround(scenario->network.mean_degree / 2),
                                           scenario->network.rewire, false, false);
-    case WOM_NET_BARABASI_ALBERT:
-        *what = "igraph_barabasi_game";
-        return igraph_barabasi_game(out, n, 1.0, scenario->network.m, NULL, false, 1.0, directed,
-                                    IGRAPH_BARABASI_PSUMTREE, NULL);
     case WOM_NET_SBM:
         *what = "igraph_sbm_game";
         return generate_sbm(scenario, out);
@@ -395,6 +545,15 @@ static void assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
  * so in `directed`. */
 static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                            wom_error_t *error) {
+    int model = scenario->network.model;
+    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_BARABASI_ALBERT) {
+        wom_status status = model == WOM_NET_ERDOS_RENYI
+                                ? generate_erdos_renyi(scenario, graph)
+                                : generate_barabasi_albert(scenario, graph);
+        return status == WOM_OK ? WOM_OK
+                                : wom_error_set(error, status, NULL, 0,
+                                                "no memory for the network's adjacency");
+    }
     igraph_t source;
     wom_status status = generate_seeded(scenario, &source, error);
     if (status != WOM_OK) {
@@ -744,8 +903,8 @@ wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream) {
  * The memory estimate
  *
  * Peak bytes while a graph is built: the builder's edge array is alive
- * throughout, with first igraph's copy (generators, GraphML/GML) or the SNAP
- * id map, then the CSR. So peak = edge array + max(before, CSR). Arcs are
+ * throughout, with first igraph's copy (igraph's generators, GraphML/GML)
+ * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array + max(before, CSR). Arcs are
  * counted as two per edge, which is exact for undirected graphs and a bound
  * for directed ones. */
 
@@ -859,7 +1018,16 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
                        : scenario->network.model == WOM_NET_SBM  ? (double)sbm_nodes(scenario)
                                                                  : (double)scenario->network.nodes;
         double edges = expected_edges(scenario, nodes);
-        bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
+        switch (scenario->network.model) {
+        case WOM_NET_ERDOS_RENYI: /* the CSR alone; 1% over the mean covers the spread */
+            bytes = csr_bytes(1.01 * edges, nodes);
+            break;
+        case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
+            bytes = peak_bytes(edges, nodes, 0) + nodes;
+            break;
+        default:
+            bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
+        }
         if (scenario->network.model == WOM_NET_CONFIGURATION) {
             bytes += nodes * sizeof(igraph_integer_t); /* the degree sequence */
         }

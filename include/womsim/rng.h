@@ -34,7 +34,8 @@ enum {
     WOM_SITE_IC_STEP = 10,       /* ic: a newly active node's tries at its neighbours */
     WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
-    WOM_SITE_BASS_STEP = 13      /* bass: a non-adopter's adoption word */
+    WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
+    WOM_SITE_GRAPH = 14          /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */
@@ -99,6 +100,12 @@ static inline uint64_t wom_rng_threshold(double probability) {
  * rejection step, so each draw costs exactly one word). */
 static inline uint32_t wom_rng_stream_below(wom_rng_stream_t *stream, uint32_t bound) {
     return (uint32_t)(((uint64_t)wom_rng_stream_next(stream) * bound) >> 32);
+}
+
+/* A uniform double in (0, 1] from two words (53 random bits). */
+static inline double wom_rng_stream_unit(wom_rng_stream_t *stream) {
+    uint64_t high = wom_rng_stream_next(stream) >> 5, low = wom_rng_stream_next(stream) >> 6;
+    return (double)((high << 26 | low) + 1) * 0x1p-53;
 }
 
 /* A gsl_rng whose draws come from a keyed Philox stream; reset it to a key
