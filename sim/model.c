@@ -48,14 +48,11 @@ void wom_model_free(wom_model_t *model) {
     free(model->purchases);
     free(model->flags);
     for (int b = 0; b < 2; b++) {
-        for (int v = 0; v < 2; v++) {
-            free(model->inbox[b].count[v]);
-            free(model->inbox[b].weight[v]);
-        }
+        free(model->inbox[b].count[0]); /* count[1] is the same block */
+        free(model->inbox[b].extra);
     }
     free(model->thresholds.adoption);
     free(model->thresholds.failure);
-    free(model->seeding_rank);
     free(model);
 }
 
@@ -178,9 +175,9 @@ static int segment_count(const wom_graph_t *graph) {
 }
 
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads) {
-    /* state, attitude, purchases, flags, 2 buffers x 2 valences x (count,
-     * weight), seeding rank */
-    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * 2 * (4 + 8) + 8;
+    /* state, attitude, purchases, flags, 2 buffers x (2 counts, extra
+     * weight); the seeding rank borrows a buffer's counts */
+    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * (2 * 4 + 8);
     const uint64_t per_worker = 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
     return per_agent * agents + per_worker * (uint64_t)threads;
 }
@@ -191,16 +188,15 @@ static bool alloc_arrays(wom_model_t *model) {
     model->attitude = wom_memory_alloc(n * sizeof(int16_t) + 1);
     model->purchases = wom_memory_alloc(n * sizeof(uint32_t) + 1);
     model->flags = wom_memory_alloc(n + 1);
-    model->seeding_rank = wom_memory_alloc(n * sizeof(uint64_t) + 1);
-    bool ok =
-        model->state && model->attitude && model->purchases && model->flags && model->seeding_rank;
+    bool ok = model->state && model->attitude && model->purchases && model->flags;
     for (int b = 0; b < 2; b++) {
-        for (int v = 0; v < 2; v++) {
-            model->inbox[b].count[v] = wom_memory_alloc(n * sizeof(uint32_t) + 1);
-            model->inbox[b].weight[v] = wom_memory_alloc(n * sizeof(uint64_t) + 1);
-            ok = ok && model->inbox[b].count[v] && model->inbox[b].weight[v];
-        }
+        wom_model_inbox_t *inbox = &model->inbox[b];
+        inbox->count[0] = wom_memory_alloc(2 * n * sizeof(uint32_t) + 1);
+        inbox->count[1] = inbox->count[0] != NULL ? inbox->count[0] + n : NULL;
+        inbox->extra = wom_memory_alloc(n * sizeof(int64_t) + 1);
+        ok = ok && inbox->count[0] && inbox->extra;
     }
+    model->seeding_rank = (uint64_t *)model->inbox[1].count[0];
     wom_model_thresholds_t *t = &model->thresholds;
     t->segments = segment_count(model->graph);
     t->adoption = malloc((size_t)(2 * model->scenario->model.attitude_cap + 1) * sizeof(uint64_t));
@@ -355,10 +351,8 @@ static void clear_arrays(wom_model_t *model) {
     memset(model->purchases, 0, n * sizeof(uint32_t));
     memset(model->flags, 0, n);
     for (int b = 0; b < 2; b++) {
-        for (int v = 0; v < 2; v++) {
-            memset(model->inbox[b].count[v], 0, n * sizeof(uint32_t));
-            memset(model->inbox[b].weight[v], 0, n * sizeof(uint64_t));
-        }
+        memset(model->inbox[b].count[0], 0, 2 * n * sizeof(uint32_t));
+        memset(model->inbox[b].extra, 0, n * sizeof(int64_t));
     }
 }
 
@@ -382,6 +376,7 @@ static void seed_population(wom_model_t *model) {
     for (uint32_t i = 0; i < customers + aware; i++) {
         model->state[wom_model_ranked(model, i)] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
     }
+    memset(model->inbox[1].count[0], 0, 2 * (size_t)n * sizeof(uint32_t)); /* was the ranking */
 }
 
 void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
@@ -418,15 +413,22 @@ static wom_rng_key_t key_of(const step_context_t *context, uint32_t agent, uint3
 
 static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
     uint32_t *count = &context->write->count[valence][hearer];
-    uint64_t *total = &context->write->weight[valence][hearer];
     if (context->shared) {
 #pragma omp atomic
         *count += 1;
-#pragma omp atomic
-        *total += weight;
     } else {
         *count += 1;
-        *total += weight;
+    }
+    if (weight == 1) {
+        return;
+    }
+    int64_t extra = valence == WOM_POSITIVE ? (int64_t)weight - 1 : 1 - (int64_t)weight;
+    int64_t *total = &context->write->extra[hearer];
+    if (context->shared) {
+#pragma omp atomic
+        *total += extra;
+    } else {
+        *total += extra;
     }
 }
 
@@ -454,7 +456,9 @@ static uint32_t draw_tell_count(const wom_scenario_t *s, gsl_rng *rng, double me
 
 /* Tells `wanted` distinct out-neighbours, capped at the degree, with
  * Floyd's sampling: O(K) draws from `stream`, and the worker's marks answer
- * "already picked?" in O(1). Returns the number told. */
+ * "already picked?" in O(1). The hearers are picked first and their counts
+ * prefetched, so the K cache misses of the deliveries overlap. Returns the
+ * number told. */
 static uint32_t tell(const step_context_t *context, uint32_t agent, int valence, uint32_t wanted,
                      uint32_t weight, wom_rng_stream_t *stream) {
     const wom_graph_t *graph = context->model->graph;
@@ -462,7 +466,11 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
     uint32_t count = wanted < degree ? wanted : degree;
     context->counts[WOM_M_TELLS_CAPPED] += wanted - count;
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
+    const uint32_t *inbox = context->write->count[valence];
     if (count == degree) {
+        for (uint32_t i = 0; i < count; i++) {
+            __builtin_prefetch(&inbox[neighbours[i]], 1);
+        }
         for (uint32_t i = 0; i < count; i++) {
             deliver(context, valence, neighbours[i], weight);
         }
@@ -477,10 +485,11 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
         }
         marked[candidate] = 1;
         picked[n] = candidate;
-        deliver(context, valence, neighbours[candidate], weight);
+        __builtin_prefetch(&inbox[neighbours[candidate]], 1);
     }
     for (uint32_t n = 0; n < count; n++) {
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
+        deliver(context, valence, neighbours[picked[n]], weight);
     }
     return count;
 }
@@ -555,10 +564,9 @@ static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, 
     if ((heard[0] | heard[1]) == 0) {
         return;
     }
-    int64_t net = (int64_t)in->weight[WOM_POSITIVE][agent] - in->weight[WOM_NEGATIVE][agent];
-    for (int v = 0; v < 2; v++) {
-        in->count[v][agent] = in->weight[v][agent] = 0;
-    }
+    int64_t net = (int64_t)heard[WOM_POSITIVE] - heard[WOM_NEGATIVE] + in->extra[agent];
+    in->count[WOM_POSITIVE][agent] = in->count[WOM_NEGATIVE][agent] = 0;
+    in->extra[agent] = 0;
     uint8_t news = (uint8_t)((heard[0] ? WOM_HEARD_POS : 0) | (heard[1] ? WOM_HEARD_NEG : 0));
     uint8_t fresh = news & (uint8_t)~model->flags[agent];
     model->flags[agent] |= news;

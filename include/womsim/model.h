@@ -56,14 +56,19 @@ typedef struct {
     uint32_t susceptible; /* nodes susceptible at the start of the step */
 } wom_model_cascade_t;
 
-/* One inbox buffer: per valence, the number of messages and their summed
- * weight. Weights are 64-bit: a hub hearing many weighted messages in one
- * step could pass 2^32. Counts stay 32-bit: in one step an agent hears at
+/* One inbox buffer: per valence the number of messages, and the net extra
+ * weight of weighted messages (intermediaries' word, reviews): the sum of
+ * (weight - 1) over good news minus the same over bad news, so a message's
+ * weight in total is count + extra. A message of weight 1, the common case,
+ * touches only its count. Counts are 32-bit: in one step an agent hears at
  * most one experience per in-neighbour, hearsay is subcritical (config
- * rule) and a review's readers are at most the agents. */
+ * rule) and a review's readers are at most the agents; the extra weight is
+ * 64-bit, as a hub hearing many weighted messages in one step could pass
+ * 2^31. The two counts of a buffer are one block (count[1] follows
+ * count[0]), which the ranking borrows at set-up (seeding_rank). */
 typedef struct {
     uint32_t *count[2];
-    uint64_t *weight[2];
+    int64_t *extra;
 } wom_model_inbox_t;
 
 /* Probabilities of the wom kind as integer thresholds for raw 32-bit words
@@ -102,7 +107,8 @@ typedef struct {
 
     wom_model_thresholds_t thresholds;
     wom_model_cascade_t cascade; /* ic and sir only */
-    uint64_t *seeding_rank;      /* priority << 32 | agent, sorted: who is picked first */
+    uint64_t *seeding_rank; /* priority << 32 | agent, the first ones sorted: who is picked
+                               first; set-up only, in the memory of inbox[1]'s counts */
 
     int threads; /* workers; > 1 runs agents in parallel */
     wom_model_worker_t *workers;

@@ -387,7 +387,6 @@ static void one_bad_message_each(wom_model_t *model, const void *context) {
         assert_int_equal(model->state[v], WOM_CUSTOMER);
         model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
         model->inbox[1].count[WOM_NEGATIVE][v] = 1;
-        model->inbox[1].weight[WOM_NEGATIVE][v] = 1;
     }
 }
 
@@ -396,7 +395,6 @@ static void one_good_message_each(wom_model_t *model, const void *context) {
     for (uint32_t v = 0; v < model->agents; v++) {
         model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
         model->inbox[1].count[WOM_POSITIVE][v] = 1;
-        model->inbox[1].weight[WOM_POSITIVE][v] = 1;
     }
 }
 

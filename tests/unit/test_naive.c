@@ -601,16 +601,17 @@ static bool agent_matches(const wom_model_t *fast, const naive_t *naive, uint32_
            fast->purchases[v] == a->purchases && fast->flags[v] == flags_of(a);
 }
 
+/* The fast model's net extra weight: (weight - count) of good news minus
+ * the same of bad news. */
+static int64_t extra_weight(const mailbox_t *box) {
+    return ((int64_t)box->weight[0] - box->count[0]) - ((int64_t)box->weight[1] - box->count[1]);
+}
+
 static bool inbox_matches(const wom_model_t *fast, const naive_t *naive, uint32_t v) {
     const wom_model_inbox_t *next = &fast->inbox[(fast->step + 1) % 2];
     const mailbox_t *box = &naive->inbox[v];
-    for (int valence = 0; valence < 2; valence++) {
-        if (next->count[valence][v] != box->count[valence] ||
-            next->weight[valence][v] != box->weight[valence]) {
-            return false;
-        }
-    }
-    return true;
+    return next->count[0][v] == box->count[0] && next->count[1][v] == box->count[1] &&
+           next->extra[v] == extra_weight(box);
 }
 
 /* Every agent, and the messages waiting for next step, agree. */
@@ -621,15 +622,13 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
         const mailbox_t *box = &naive->inbox[v];
         if (!agent_matches(fast, naive, v) || !inbox_matches(fast, naive, v)) {
             print_error("task %u step %u agent %u (state attitude purchases flags; inbox "
-                        "count/weight +, -): fast %d %d %u %d; %u/%llu %u/%llu, naive %d %lld %u "
-                        "%d; %u/%llu %u/%llu\n",
+                        "counts +, -, extra weight): fast %d %d %u %d; %u %u %lld, naive %d %lld "
+                        "%u %d; %u %u %lld\n",
                         fast->task, fast->step, v, fast->state[v], fast->attitude[v],
-                        fast->purchases[v], fast->flags[v], next->count[0][v],
-                        (unsigned long long)next->weight[0][v], next->count[1][v],
-                        (unsigned long long)next->weight[1][v], a->state, (long long)a->attitude,
-                        a->purchases, flags_of(a), box->count[0],
-                        (unsigned long long)box->weight[0], box->count[1],
-                        (unsigned long long)box->weight[1]);
+                        fast->purchases[v], fast->flags[v], next->count[0][v], next->count[1][v],
+                        (long long)next->extra[v], a->state, (long long)a->attitude,
+                        a->purchases, flags_of(a), box->count[0], box->count[1],
+                        (long long)extra_weight(box));
             fail();
         }
     }
