@@ -550,9 +550,9 @@ static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
         wom_status status = model == WOM_NET_ERDOS_RENYI
                                 ? generate_erdos_renyi(scenario, graph)
                                 : generate_barabasi_albert(scenario, graph);
-        return status == WOM_OK ? WOM_OK
-                                : wom_error_set(error, status, NULL, 0,
-                                                "no memory for the network's adjacency");
+        return status == WOM_OK
+                   ? WOM_OK
+                   : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");
     }
     igraph_t source;
     wom_status status = generate_seeded(scenario, &source, error);
@@ -904,9 +904,9 @@ wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream) {
  *
  * Peak bytes while a graph is built: the builder's edge array is alive
  * throughout, with first igraph's copy (igraph's generators, GraphML/GML)
- * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array + max(before, CSR). Arcs are
- * counted as two per edge, which is exact for undirected graphs and a bound
- * for directed ones. */
+ * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array +
+ * max(before, CSR). Arcs are counted as two per edge, which is exact for undirected graphs and a
+ * bound for directed ones. */
 
 #define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
 #define CSR_ARC_BYTES  4.0 /* one uint32 target */

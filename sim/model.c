@@ -4,10 +4,10 @@
  * replications), so the step is one fused pass over the agents. Fusing the
  * phases is exact: within a step an agent's phases read and write only its
  * own state, except telling, which writes the other inbox buffer that is
- * read next step. Each agent draws its Bernoulli words from one keyed
- * stream (one Philox block covers four decisions), compared with integer
- * thresholds computed once; GSL is called once per tell, for the number
- * told. The reference kinds (reference.c) share the arrays and the
+ * read next step. Each agent draws its Bernoulli words from keyed
+ * streams (one Philox block covers the common step of two agents),
+ * compared with integer thresholds computed once; GSL is called once per
+ * tell, for the number told. The reference kinds (reference.c) share the arrays and the
  * dispatch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/model.h"
@@ -556,6 +556,30 @@ static void forward(const step_context_t *context, uint32_t agent, const uint32_
     }
 }
 
+/* An agent's Bernoulli words in one step. The first two are its half of
+ * a Philox block shared with its pair (agents 2i and 2i + 1, key agent i,
+ * WOM_SITE_AGENT_STEP): they cover a common step (one or two draws), so an
+ * agent-step costs half a block. An encounter's further words come from
+ * the agent's own stream (WOM_SITE_AGENT_MORE), started when needed. */
+typedef struct {
+    uint32_t first[2];
+    unsigned used;
+    bool more_started;
+    wom_rng_stream_t more;
+    wom_rng_key_t more_key;
+} decisions_t;
+
+static uint32_t decide(decisions_t *decisions) {
+    if (decisions->used < 2) {
+        return decisions->first[decisions->used++];
+    }
+    if (!decisions->more_started) {
+        wom_rng_stream_init(&decisions->more, decisions->more_key);
+        decisions->more_started = true;
+    }
+    return wom_rng_stream_next(&decisions->more);
+}
+
 /* Phase 1, hear: the messages sent to this agent last step. */
 static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
@@ -583,33 +607,33 @@ static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, 
 }
 
 /* Phases 2 and 3: advertising, adoption and win-back. */
-static void adopt(const wom_model_t *model, wom_rng_stream_t *decisions, uint8_t *state,
+static void adopt(const wom_model_t *model, decisions_t *decisions, uint8_t *state,
                   int64_t attitude) {
     const wom_model_thresholds_t *t = &model->thresholds;
-    if (*state == WOM_UNAWARE && wom_rng_stream_next(decisions) < t->advertising) {
+    if (*state == WOM_UNAWARE && decide(decisions) < t->advertising) {
         *state = WOM_PROSPECT;
     }
     int64_t cap = model->scenario->model.attitude_cap;
     if (*state == WOM_PROSPECT) {
-        if (wom_rng_stream_next(decisions) < t->adoption[attitude + cap]) {
+        if (decide(decisions) < t->adoption[attitude + cap]) {
             *state = WOM_CUSTOMER;
         }
     } else if (*state == WOM_LOST && attitude > 0) {
-        if (wom_rng_stream_next(decisions) < t->winback) {
+        if (decide(decisions) < t->winback) {
             *state = WOM_CUSTOMER;
         }
     }
 }
 
 /* The failing mode, or -1 when the encounter goes well. */
-static int draw_failure(const wom_model_t *model, uint32_t agent, wom_rng_stream_t *decisions) {
+static int draw_failure(const wom_model_t *model, uint32_t agent, decisions_t *decisions) {
     const wom_model_thresholds_t *t = &model->thresholds;
     int returning = model->purchases[agent] >= model->scenario->service.returning_after;
     int segment = model->graph->segment[agent];
-    if (wom_rng_stream_next(decisions) >= t->failure[segment * 2 + returning]) {
+    if (decide(decisions) >= t->failure[segment * 2 + returning]) {
         return -1;
     }
-    uint32_t word = wom_rng_stream_next(decisions);
+    uint32_t word = decide(decisions);
     int mode = 0;
     while (mode < t->modes - 1 && word >= t->mode_cumulative[returning][mode]) {
         mode++;
@@ -619,20 +643,20 @@ static int draw_failure(const wom_model_t *model, uint32_t agent, wom_rng_stream
 
 /* A failure's outcome: silent, complained and unresolved, resolved, or
  * resolved quickly. */
-static int failure_outcome(const step_context_t *context, wom_rng_stream_t *decisions) {
+static int failure_outcome(const step_context_t *context, decisions_t *decisions) {
     const wom_model_thresholds_t *t = &context->model->thresholds;
-    if (wom_rng_stream_next(decisions) >= t->complain) {
+    if (decide(decisions) >= t->complain) {
         return WOM_SILENT;
     }
     context->counts[WOM_M_COMPLAINTS]++;
-    if (wom_rng_stream_next(decisions) >= t->success) {
+    if (decide(decisions) >= t->success) {
         return WOM_UNRESOLVED;
     }
-    return wom_rng_stream_next(decisions) < t->quick ? WOM_QUICK : WOM_RESOLVED;
+    return decide(decisions) < t->quick ? WOM_QUICK : WOM_RESOLVED;
 }
 
 /* A satisfied encounter: good news, maybe a good review. */
-static void satisfied(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+static void satisfied(const step_context_t *context, uint32_t agent, decisions_t *decisions,
                       int64_t *attitude) {
     const wom_scenario_t *s = context->model->scenario;
     int64_t *counts = context->counts;
@@ -642,14 +666,14 @@ static void satisfied(const step_context_t *context, uint32_t agent, wom_rng_str
                                     weight_of(context->model, agent));
     counts[WOM_M_MSGS_POS] += told;
     counts[WOM_M_TOLD_BY_SATISFIED] += told;
-    if (wom_rng_stream_next(decisions) < context->model->thresholds.review[WOM_POSITIVE]) {
+    if (decide(decisions) < context->model->thresholds.review[WOM_POSITIVE]) {
         post_review(context, agent, WOM_POSITIVE);
     }
 }
 
 /* A failed encounter: complaint and recovery, or bad news; then stay or go. */
-static void failed(const step_context_t *context, uint32_t agent, int mode,
-                   wom_rng_stream_t *decisions, uint8_t *state, int64_t *attitude) {
+static void failed(const step_context_t *context, uint32_t agent, int mode, decisions_t *decisions,
+                   uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
     int64_t *counts = context->counts;
@@ -673,23 +697,23 @@ static void failed(const step_context_t *context, uint32_t agent, int mode,
             tell_experience(context, agent, WOM_NEGATIVE, s->wom.dissatisfied_tell_mean, weight);
         counts[WOM_M_MSGS_NEG] += told;
         counts[WOM_M_TOLD_BY_DISSATISFIED] += told;
-        if (wom_rng_stream_next(decisions) < model->thresholds.review[WOM_NEGATIVE]) {
+        if (decide(decisions) < model->thresholds.review[WOM_NEGATIVE]) {
             post_review(context, agent, WOM_NEGATIVE);
         }
     }
     int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
     int severity = model->thresholds.mode_severity[mode];
-    if (wom_rng_stream_next(decisions) >= model->thresholds.stay[loyal][outcome][severity]) {
+    if (decide(decisions) >= model->thresholds.stay[loyal][outcome][severity]) {
         *state = WOM_LOST;
     }
 }
 
 /* Phase 4 and 5: a customer's service encounter and what it tells. */
-static void encounter(const step_context_t *context, uint32_t agent, wom_rng_stream_t *decisions,
+static void encounter(const step_context_t *context, uint32_t agent, decisions_t *decisions,
                       uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
-    if (wom_rng_stream_next(decisions) >= model->thresholds.purchase) {
+    if (decide(decisions) >= model->thresholds.purchase) {
         return;
     }
     context->counts[WOM_M_ENCOUNTERS]++;
@@ -705,21 +729,22 @@ static void encounter(const step_context_t *context, uint32_t agent, wom_rng_str
     }
 }
 
-/* One agent's whole step, phases 1-6, then its share of the record. */
-static void step_agent(const step_context_t *context, uint32_t agent) {
+/* One agent's whole step, phases 1-6, then its share of the record;
+ * `first` are its two words of the block shared with its pair. */
+static void step_agent(const step_context_t *context, uint32_t agent, const uint32_t first[2]) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
-    wom_rng_stream_t decisions;
-    wom_rng_stream_init(&decisions, key_of(context, agent, WOM_SITE_AGENT_STEP));
+    decisions_t decisions = {.first = {first[0], first[1]},
+                             .more_key = key_of(context, agent, WOM_SITE_AGENT_MORE)};
     hear(context, agent, &state, &attitude);
     adopt(model, &decisions, &state, attitude);
     if (state == WOM_CUSTOMER) {
         encounter(context, agent, &decisions, &state, &attitude);
     }
     int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
-    if (state == WOM_CUSTOMER && wom_rng_stream_next(&decisions) < model->thresholds.churn[loyal]) {
+    if (state == WOM_CUSTOMER && decide(&decisions) < model->thresholds.churn[loyal]) {
         state = WOM_LOST;
     }
     model->state[agent] = state;
@@ -745,8 +770,16 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
 #endif
         step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
 #pragma omp for schedule(static)
-        for (uint32_t agent = 0; agent < agents; agent++) {
-            step_agent(&context, agent);
+        for (uint64_t pair = 0; pair < (agents + UINT64_C(1)) / 2; pair++) {
+            wom_rng_stream_t shared_block;
+            wom_rng_stream_init(&shared_block,
+                                key_of(&context, (uint32_t)pair, WOM_SITE_AGENT_STEP));
+            wom_rng_stream_refill(&shared_block);
+            uint32_t agent = (uint32_t)(2 * pair);
+            step_agent(&context, agent, shared_block.block.v);
+            if (agent + 1 < agents) {
+                step_agent(&context, agent + 1, shared_block.block.v + 2);
+            }
         }
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];

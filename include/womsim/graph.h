@@ -3,9 +3,8 @@
  * all replications and threads. Erdos-Renyi and Barabasi-Albert are our
  * own generators (keyed streams, no copy of the graph besides the CSR); the
  * others come from igraph (used at set-up only, single-threaded, its RNG
- * seeded from the run seed); SNAP edge lists are read by our own reader (igraph's rejects '#' comment lines); GraphML
- * and GML go through igraph.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * seeded from the run seed); SNAP edge lists are read by our own reader (igraph's rejects '#'
+ * comment lines); GraphML and GML go through igraph. SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_GRAPH_H
 #define WOMSIM_GRAPH_H
 

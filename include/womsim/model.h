@@ -107,8 +107,8 @@ typedef struct {
 
     wom_model_thresholds_t thresholds;
     wom_model_cascade_t cascade; /* ic and sir only */
-    uint64_t *seeding_rank; /* priority << 32 | agent, the first ones sorted: who is picked
-                               first; set-up only, in the memory of inbox[1]'s counts */
+    uint64_t *seeding_rank;      /* priority << 32 | agent, the first ones sorted: who is picked
+                                    first; set-up only, in the memory of inbox[1]'s counts */
 
     int threads; /* workers; > 1 runs agents in parallel */
     wom_model_worker_t *workers;

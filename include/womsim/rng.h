@@ -22,7 +22,7 @@
  * places never share a stream. Values are part of the output's identity:
  * changing one changes results (and must update reference runs). */
 enum {
-    WOM_SITE_AGENT_STEP = 1,     /* the per-agent per-step Bernoulli words */
+    WOM_SITE_AGENT_STEP = 1,     /* the first two Bernoulli words of agents 2i, 2i + 1 (key i) */
     WOM_SITE_TELL_COUNT = 2,     /* K, the number told (GSL distribution) */
     WOM_SITE_TELL_PICK = 3,      /* which K neighbours (Floyd's sampling) */
     WOM_SITE_SEEDING = 4,        /* initial customers and prospects */
@@ -35,7 +35,8 @@ enum {
     WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
-    WOM_SITE_GRAPH = 14          /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
+    WOM_SITE_GRAPH = 14,         /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
+    WOM_SITE_AGENT_MORE = 15     /* an agent's Bernoulli words after its first two */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */

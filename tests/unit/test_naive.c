@@ -10,10 +10,12 @@
  * instead of reading the fast model's precomputed thresholds. It shares
  * only the draws: the same keyed streams consumed in the same order, so
  * agreement proves that fusing the phases into one pass is exact. Per
- * agent and step, one decisions stream (WOM_SITE_AGENT_STEP) persists
- * across the passes and hands out, in order: advertising, adoption or
- * win-back, purchase, failure, failure mode, complaint, success, quick,
- * review, stay, churn. Tell counts (GSL, reset per tell), picks (Floyd's
+ * agent and step, one sequence of decision words persists across the
+ * passes: the agent's two words of the block it shares with its pair
+ * (agents 2i and 2i + 1: words 0-1 and 2-3 of block i, WOM_SITE_AGENT_STEP),
+ * then its own stream (WOM_SITE_AGENT_MORE). It hands out, in order:
+ * advertising, adoption or win-back, purchase, failure, failure mode,
+ * complaint, success, quick, review, stay, churn. Tell counts (GSL, reset per tell), picks (Floyd's
  * sampling, with a linear search for "already picked"), hearsay and
  * reviews have their own streams.
  *
@@ -158,14 +160,22 @@ typedef struct {
     uint64_t weight[2];
 } mailbox_t;
 
+/* An agent's decision words in one step: two from the shared block, then
+ * its own stream. */
+typedef struct {
+    uint32_t first[2];
+    unsigned used;
+    wom_rng_stream_t more;
+} decisions_t;
+
 typedef struct {
     const wom_scenario_t *s;
     const wom_graph_t *graph;
     uint32_t agents, task, step;
     agent_t *agent;
-    mailbox_t *inbox;            /* heard this step */
-    mailbox_t *outbox;           /* heard next step */
-    wom_rng_stream_t *decisions; /* one per agent, re-keyed each step */
+    mailbox_t *inbox;       /* heard this step */
+    mailbox_t *outbox;      /* heard next step */
+    decisions_t *decisions; /* one per agent, re-keyed each step */
     gsl_rng *gsl;
     uint32_t *picked; /* neighbour indices chosen by one tell */
     int64_t counts[WOM_M_COUNTERS];
@@ -213,9 +223,18 @@ static wom_rng_key_t naive_key(const naive_t *naive, uint32_t agent, uint32_t si
     return (wom_rng_key_t){naive->s->simulation.seed, naive->task, naive->step, agent, site};
 }
 
-/* A Bernoulli draw: the next word of the agent's decisions stream. */
+/* The next word of the agent's decisions. */
+static uint32_t decision_word(naive_t *naive, uint32_t v) {
+    decisions_t *decisions = &naive->decisions[v];
+    if (decisions->used < 2) {
+        return decisions->first[decisions->used++];
+    }
+    return wom_rng_stream_next(&decisions->more);
+}
+
+/* A Bernoulli draw from the agent's decisions. */
 static bool chance(naive_t *naive, uint32_t v, double probability) {
-    return wom_rng_stream_next(&naive->decisions[v]) < wom_rng_threshold(probability);
+    return decision_word(naive, v) < wom_rng_threshold(probability);
 }
 
 static int64_t clamp(const naive_t *naive, int64_t attitude) {
@@ -421,7 +440,7 @@ static double failure_probability(const wom_scenario_t *s, uint8_t segment, bool
  * mode whose cumulative share exceeds the word. */
 static int failing_mode(naive_t *naive, uint32_t v, bool returning) {
     const wom_scenario_t *s = naive->s;
-    uint32_t word = wom_rng_stream_next(&naive->decisions[v]);
+    uint32_t word = decision_word(naive, v);
     double sum = rate_sum(s, returning), cumulative = 0;
     int last = 0;
     for (int k = 0; k < mode_count(s); k++) {
@@ -560,7 +579,17 @@ static void naive_step(naive_t *naive, wom_metrics_row_t *row) {
     naive->step++;
     memset(naive->counts, 0, sizeof naive->counts);
     for (uint32_t v = 0; v < naive->agents; v++) {
-        wom_rng_stream_init(&naive->decisions[v], naive_key(naive, v, WOM_SITE_AGENT_STEP));
+        wom_rng_stream_t block;
+        wom_rng_stream_init(&block, naive_key(naive, v / 2, WOM_SITE_AGENT_STEP));
+        uint32_t words[4];
+        for (int i = 0; i < 4; i++) {
+            words[i] = wom_rng_stream_next(&block);
+        }
+        decisions_t *decisions = &naive->decisions[v];
+        decisions->first[0] = words[2 * (v % 2)];
+        decisions->first[1] = words[2 * (v % 2) + 1];
+        decisions->used = 0;
+        wom_rng_stream_init(&decisions->more, naive_key(naive, v, WOM_SITE_AGENT_MORE));
     }
     const phase_fn phases[] = {hear, advertise, adopt, encounter, churn};
     for (size_t p = 0; p < sizeof phases / sizeof phases[0]; p++) {
@@ -626,9 +655,8 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
                         "%u %d; %u %u %lld\n",
                         fast->task, fast->step, v, fast->state[v], fast->attitude[v],
                         fast->purchases[v], fast->flags[v], next->count[0][v], next->count[1][v],
-                        (long long)next->extra[v], a->state, (long long)a->attitude,
-                        a->purchases, flags_of(a), box->count[0], box->count[1],
-                        (long long)extra_weight(box));
+                        (long long)next->extra[v], a->state, (long long)a->attitude, a->purchases,
+                        flags_of(a), box->count[0], box->count[1], (long long)extra_weight(box));
             fail();
         }
     }
