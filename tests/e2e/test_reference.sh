@@ -65,8 +65,11 @@ test_reference_ic_writes_final_share_and_analytic() {
     threshold=$(analytic_number out/summary.json threshold)
     degree=$(analytic_number out/summary.json mean_degree)
     [ "$(analytic_number out/summary.json transmissibility)" = "0.3" ] || fail "T is not p"
-    # 4 runs of 5000 nodes: the mean's sd is about 0.008; allow 0.03.
-    awk -v m="$mean" -v s="$root" 'BEGIN { exit !(s > 0.72 && s < 0.74 && (m - s)^2 < 0.03^2) }' ||
+    # The root for the graph's own mean degree: 0.732 at exactly c = 6, T =
+    # 0.3; the realized degree of 5000 nodes is within 6 +- 0.1 (about 3 of
+    # its standard deviations, 0.035), which moves the root by less than
+    # 0.01. 4 runs of 5000 nodes: the mean's sd is about 0.008; allow 0.03.
+    awk -v m="$mean" -v s="$root" 'BEGIN { exit !(s > 0.722 && s < 0.742 && (m - s)^2 < 0.03^2) }' ||
         fail "final share $mean is not near the root $root"
     awk -v t="$threshold" -v c="$degree" 'BEGIN { exit !((t * c - 1)^2 < 0.05^2) }' ||
         fail "threshold $threshold is not 1 / c = 1 / $degree on Erdos-Renyi"
