@@ -22,6 +22,7 @@ if [ "${1:-}" = "-o" ]; then
     dest=$2
     shift 2
 fi
+[ -d configs ] || { echo "scenario-pictures.sh: no configs/ here: run it from the repository root" >&2; exit 66; }
 [ -x "$WOMSIM" ] || { echo "scenario-pictures.sh: $WOMSIM not found: run make first" >&2; exit 66; }
 command -v gnuplot >/dev/null 2>&1 ||
     { echo "scenario-pictures.sh: gnuplot not found: run scripts/install-deps.sh" >&2; exit 69; }
