@@ -295,27 +295,69 @@ static void select_smallest(uint64_t *ranks, int64_t n, int64_t k) {
     }
 }
 
-/* Degree: best connected first, ties by lower id. Random: each agent's
- * priority is a keyed word (one Philox block serves four agents), so each
- * task ranks differently and the choice never depends on a stream's
- * length. Only the first `count` are put in order. */
-void wom_model_rank(wom_model_t *model, int seeding, uint32_t site, uint32_t count) {
-    const uint32_t agents = model->agents;
-    const wom_rng_key_t key = {model->scenario->simulation.seed, model->task, 0, 0, site};
-#pragma omp parallel for num_threads(model->threads) if (model->threads > 1) schedule(static)
-    for (uint64_t first = 0; first < agents; first += 4) {
-        wom_rng_stream_t stream;
-        wom_rng_key_t block = key;
-        block.agent = (uint32_t)(first / 4);
-        wom_rng_stream_init(&stream, block);
-        for (uint32_t v = (uint32_t)first; v < first + 4 && v < agents; v++) {
-            uint32_t priority = seeding == WOM_SEEDING_RANDOM
-                                    ? wom_rng_stream_next(&stream)
-                                    : UINT32_MAX - wom_graph_degree(model->graph, v);
-            model->seeding_rank[v] = rank_of(priority, v);
+/* The priorities of agents first .. first + 3 (those below the agent
+ * count) into rank[0 ..]: a lower one is picked first. Random: word i of
+ * the block keyed (first / 4) is agent first + i's, so one Philox block
+ * serves four agents, each task ranks differently and the choice never
+ * depends on a stream's length. Degree: best connected first, ties by
+ * lower id. Returns how many were written. */
+static uint32_t priorities_of_four(const wom_model_t *model, int seeding, uint32_t site,
+                                   uint32_t first, uint64_t rank[4]) {
+    wom_rng_stream_t stream;
+    if (seeding == WOM_SEEDING_RANDOM) {
+        wom_rng_stream_init(&stream, (wom_rng_key_t){model->scenario->simulation.seed, model->task,
+                                                     0, first / 4, site});
+        wom_rng_stream_refill(&stream);
+    }
+    uint32_t count = model->agents - first < 4 ? model->agents - first : 4;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t priority = seeding == WOM_SEEDING_RANDOM
+                                ? stream.block.v[i]
+                                : UINT32_MAX - wom_graph_degree(model->graph, first + i);
+        rank[i] = rank_of(priority, first + i);
+    }
+    return count;
+}
+
+/* A few chosen (cascade seeds): one pass keeping the `count` (>= 1)
+ * smallest in order by insertion, instead of writing every agent's rank
+ * and selecting. */
+static void rank_few(wom_model_t *model, int seeding, uint32_t site, uint32_t count) {
+    uint64_t *best = model->seeding_rank;
+    uint32_t kept = 0;
+    for (uint64_t first = 0; first < model->agents; first += 4) {
+        uint64_t four[4];
+        uint32_t written = priorities_of_four(model, seeding, site, (uint32_t)first, four);
+        for (uint32_t i = 0; i < written; i++) {
+            if (kept == count && four[i] >= best[count - 1]) {
+                continue;
+            }
+            uint32_t at = kept < count ? kept++ : count - 1;
+            for (; at > 0 && best[at - 1] > four[i]; at--) {
+                best[at] = best[at - 1];
+            }
+            best[at] = four[i];
         }
     }
+}
+
+/* Up to this many chosen, rank_few's insertion beats a full selection. */
+enum { RANK_FEW = 64 };
+
+void wom_model_rank(wom_model_t *model, int seeding, uint32_t site, uint32_t count) {
+    const uint32_t agents = model->agents;
     count = count < agents ? count : agents;
+    if (count == 0) {
+        return;
+    }
+    if (count <= RANK_FEW) {
+        rank_few(model, seeding, site, count);
+        return;
+    }
+#pragma omp parallel for num_threads(model->threads) if (model->threads > 1) schedule(static)
+    for (uint64_t first = 0; first < agents; first += 4) {
+        priorities_of_four(model, seeding, site, (uint32_t)first, &model->seeding_rank[first]);
+    }
     select_smallest(model->seeding_rank, agents, count);
     qsort(model->seeding_rank, count, sizeof(uint64_t), by_rank);
 }
