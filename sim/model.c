@@ -771,11 +771,53 @@ static void encounter(const step_context_t *context, uint32_t agent, decisions_t
     }
 }
 
+/* An agent's share of the step's record, from its state at the end. */
+static inline void record_agent(const step_context_t *context, uint8_t state, int64_t attitude,
+                                uint8_t flags) {
+    const wom_scenario_t *s = context->model->scenario;
+    int64_t *counts = context->counts;
+    counts[WOM_M_UNAWARE + state]++;
+    counts[WOM_M_PROMOTERS] += attitude >= s->model.promoter_at;
+    counts[WOM_M_DETRACTORS] += attitude <= -s->model.promoter_at;
+    counts[WOM_M_LOYAL] += (flags & WOM_LOYAL) && state == WOM_CUSTOMER;
+}
+
+/* The common step, taken first: no message heard and no event. It draws
+ * exactly the words the full step would (advertising; adoption; win-back
+ * when the attitude is positive; purchase then churn) and, when one of
+ * them fires, returns false before changing anything, so the full step
+ * runs instead with the same words. */
+static inline bool quiet_step(const step_context_t *context, uint32_t agent,
+                              const uint32_t first[2]) {
+    const wom_model_t *model = context->model;
+    const wom_model_inbox_t *in = context->read;
+    if ((in->count[WOM_POSITIVE][agent] | in->count[WOM_NEGATIVE][agent]) != 0) {
+        return false;
+    }
+    const wom_model_thresholds_t *t = &model->thresholds;
+    uint8_t state = model->state[agent], flags = model->flags[agent];
+    int64_t attitude = model->attitude[agent];
+    /* The thresholds of the first and second word by state, picked without
+     * a branch: states are mixed at random along the agents, so a switch
+     * would be mispredicted about every other agent. */
+    const uint64_t first_threshold[WOM_STATES] = {
+        t->advertising, t->adoption[attitude + model->scenario->model.attitude_cap], t->purchase,
+        attitude > 0 ? t->winback : 0};
+    const uint64_t second_threshold[WOM_STATES] = {0, 0, t->churn[(flags & WOM_LOYAL) != 0], 0};
+    bool quiet = (first[0] >= first_threshold[state]) & (first[1] >= second_threshold[state]);
+    if (quiet) {
+        record_agent(context, state, attitude, flags);
+    }
+    return quiet;
+}
+
 /* One agent's whole step, phases 1-6, then its share of the record;
  * `first` are its two words of the block shared with its pair. */
 static void step_agent(const step_context_t *context, uint32_t agent, const uint32_t first[2]) {
+    if (quiet_step(context, agent, first)) {
+        return;
+    }
     wom_model_t *model = context->model;
-    const wom_scenario_t *s = model->scenario;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
     decisions_t decisions = {.first = {first[0], first[1]},
@@ -791,18 +833,40 @@ static void step_agent(const step_context_t *context, uint32_t agent, const uint
     }
     model->state[agent] = state;
     model->attitude[agent] = (int16_t)attitude;
-    int64_t *counts = context->counts;
-    counts[WOM_M_UNAWARE + state]++;
-    counts[WOM_M_PROMOTERS] += attitude >= s->model.promoter_at;
-    counts[WOM_M_DETRACTORS] += attitude <= -s->model.promoter_at;
-    counts[WOM_M_LOYAL] += loyal && state == WOM_CUSTOMER;
+    record_agent(context, state, attitude, model->flags[agent]);
+}
+
+/* Agent pairs whose shared blocks are computed together, before any of
+ * them steps: independent blocks overlap in the pipeline, while one block
+ * computed just before its use costs Philox's whole latency. */
+enum { PAIRS_PER_BATCH = 32 };
+
+/* The pairs of batch `first_pair` .. + PAIRS_PER_BATCH - 1 (those that
+ * exist): agents 2i and 2i + 1 share the block keyed i. */
+static void step_pairs(const step_context_t *context, uint64_t first_pair) {
+    const uint32_t agents = context->model->agents;
+    uint64_t pairs = (agents + UINT64_C(1)) / 2 - first_pair;
+    pairs = pairs < PAIRS_PER_BATCH ? pairs : PAIRS_PER_BATCH;
+    philox4x32_ctr_t blocks[PAIRS_PER_BATCH];
+    for (uint64_t i = 0; i < pairs; i++) {
+        blocks[i] =
+            wom_rng_first_block(key_of(context, (uint32_t)(first_pair + i), WOM_SITE_AGENT_STEP));
+    }
+    for (uint64_t i = 0; i < pairs; i++) {
+        uint32_t agent = (uint32_t)(2 * (first_pair + i));
+        step_agent(context, agent, blocks[i].v);
+        if (agent + 1 < agents) {
+            step_agent(context, agent + 1, blocks[i].v + 2);
+        }
+    }
 }
 
 static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
     int64_t counts[WOM_M_COUNTERS] = {0};
     const wom_model_inbox_t *read = &model->inbox[model->step % 2];
     const wom_model_inbox_t *write = &model->inbox[(model->step + 1) % 2];
-    uint32_t agents = model->agents;
+    const uint64_t pairs = (model->agents + UINT64_C(1)) / 2;
+    const uint64_t batches = (pairs + PAIRS_PER_BATCH - 1) / PAIRS_PER_BATCH;
     bool shared = model->threads > 1;
 #pragma omp parallel num_threads(model->threads) if (shared) reduction(+ : counts[:WOM_M_COUNTERS])
     {
@@ -812,16 +876,8 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
 #endif
         step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
 #pragma omp for schedule(static)
-        for (uint64_t pair = 0; pair < (agents + UINT64_C(1)) / 2; pair++) {
-            wom_rng_stream_t shared_block;
-            wom_rng_stream_init(&shared_block,
-                                key_of(&context, (uint32_t)pair, WOM_SITE_AGENT_STEP));
-            wom_rng_stream_refill(&shared_block);
-            uint32_t agent = (uint32_t)(2 * pair);
-            step_agent(&context, agent, shared_block.block.v);
-            if (agent + 1 < agents) {
-                step_agent(&context, agent + 1, shared_block.block.v + 2);
-            }
+        for (uint64_t batch = 0; batch < batches; batch++) {
+            step_pairs(&context, batch * PAIRS_PER_BATCH);
         }
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];

@@ -67,6 +67,15 @@ static inline void wom_rng_stream_init(wom_rng_stream_t *stream, wom_rng_key_t k
     stream->used = 4;
 }
 
+/* The first four words of the stream of `key`, as one Philox block. A loop
+ * that computes many independent blocks before using them runs Philox at
+ * its throughput (several blocks in flight) instead of its latency. */
+static inline philox4x32_ctr_t wom_rng_first_block(wom_rng_key_t key) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key);
+    return philox4x32(stream.counter, stream.key);
+}
+
 /* The stream's next block of four words (kept apart from
  * wom_rng_stream_next so that the compiler inlines the common path, a
  * word already drawn, and not ten Philox rounds at every call site). */
