@@ -645,6 +645,10 @@ int cli_run(int argc, char **argv) {
         code = stop_signal ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
         stopped = stop_signal != 0 && !rendered;
     }
+    if (aggregated && !stopped && code == EX_OK) {
+        code =
+            cli_write_report(&batch, options.scenario_path, options.plot, rendered, options.quiet);
+    }
     if (stopped) {
         code = report_stop(&batch, argc, argv);
     }

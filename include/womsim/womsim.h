@@ -11,6 +11,7 @@
 #include "womsim/model.h"
 #include "womsim/output.h"
 #include "womsim/reference.h"
+#include "womsim/report.h"
 #include "womsim/rng.h"
 #include "womsim/run.h"
 #include "womsim/stats.h"
