@@ -101,9 +101,10 @@ run: deps
 	./$(WOMSIM) run configs/baseline.ini
 
 # The install step takes Open MPI too, so that CI on a fresh machine runs
-# the MPI test (about 8 s more, once).
+# the MPI test (about 8 s more, once), and Chromium (--test), which the
+# report test loads pages in.
 test:
-	@scripts/install-deps.sh --mpi
+	@scripts/install-deps.sh --mpi --test
 	@$(MAKE) --no-print-directory unit e2e
 
 check: test
