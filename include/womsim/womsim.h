@@ -5,6 +5,7 @@
 
 #include "womsim/analytic.h"
 #include "womsim/batch.h"
+#include "womsim/compare.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
