@@ -22,6 +22,10 @@ static bool span_equal(span_t a, span_t b) {
     return a.length == b.length && memcmp(a.start, b.start, a.length) == 0;
 }
 
+static bool span_is(span_t span, const char *text) {
+    return span.length == strlen(text) && memcmp(span.start, text, span.length) == 0;
+}
+
 /* The next line at *cursor, without its line break; false at the end. */
 static bool next_line(const char **cursor, span_t *line) {
     if (*cursor == NULL || **cursor == '\0') {
@@ -65,9 +69,11 @@ static double relative_change(double old_value, double new_value) {
 }
 
 /* Records a changed number of `metric` (its first `length` bytes) when it
- * is the metric's largest change so far. */
+ * is the metric's largest change so far; a change of a spread (an sd or a
+ * CI bound: `spread`) counts only while no other number of the metric
+ * changed, as bounds near 0 change by large ratios. */
 static wom_status record(wom_compare_t *result, const char *metric, size_t length,
-                         const char *where, double old_value, double new_value) {
+                         const char *where, bool spread, double old_value, double new_value) {
     char name[WOM_COMPARE_TEXT];
     snprintf(name, sizeof name, "%.*s", (int)length, metric);
     double change = relative_change(old_value, new_value);
@@ -82,13 +88,14 @@ static wom_status record(wom_compare_t *result, const char *metric, size_t lengt
             return WOM_ENOMEM;
         }
         result->metrics = grown;
-        result->metrics[i] = (wom_compare_metric_t){.change = -1};
+        result->metrics[i] = (wom_compare_metric_t){.change = -1, .spread = true};
         snprintf(result->metrics[i].metric, sizeof result->metrics[i].metric, "%s", name);
         result->metric_count++;
     }
     wom_compare_metric_t *m = &result->metrics[i];
-    if (change > m->change) {
+    if ((m->spread && !spread) || (m->spread == spread && change > m->change)) {
         snprintf(m->where, sizeof m->where, "%s", where);
+        m->spread = spread;
         m->old_value = old_value;
         m->new_value = new_value;
         m->change = change;
@@ -131,12 +138,15 @@ static size_t split_csv(span_t line, span_t *fields) {
     return count;
 }
 
-/* A column's metric: its name without the statistic suffix. */
-static size_t metric_length(span_t column) {
-    static const char *const suffixes[] = {"_ci95_lo", "_ci95_hi", "_mean", "_sd", "_lo", "_hi"};
+/* A column's metric: its name without the statistic suffix; *spread tells
+ * an sd or a CI bound from a mean. */
+static size_t metric_length(span_t column, bool *spread) {
+    static const char *const suffixes[] = {"_mean", "_ci95_lo", "_ci95_hi", "_sd", "_lo", "_hi"};
+    *spread = false;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         size_t n = strlen(suffixes[i]);
         if (column.length > n && memcmp(column.start + column.length - n, suffixes[i], n) == 0) {
+            *spread = i > 0;
             return column.length - n;
         }
     }
@@ -182,7 +192,9 @@ static wom_status compare_csv_line(wom_compare_t *result, csv_t *csv, size_t num
         snprintf(where, sizeof where, "%.*s at %.*s %.*s", (int)column.length, column.start,
                  (int)csv->header[0].length, csv->header[0].start, (int)csv->old_fields[0].length,
                  csv->old_fields[0].start);
-        status = record(result, column.start, metric_length(column), where, old_value, new_value);
+        bool spread = false;
+        size_t length = metric_length(column, &spread);
+        status = record(result, column.start, length, where, spread, old_value, new_value);
     }
     differs(result, number, old_line, new_line, other);
     return status;
@@ -195,6 +207,7 @@ static wom_status compare_csv_line(wom_compare_t *result, csv_t *csv, size_t num
 typedef struct {
     char skeleton[4096];
     double numbers[64];
+    span_t keys[64]; /* the string before each number: its key */
     size_t count;
 } json_line_t;
 
@@ -210,11 +223,14 @@ static bool number_start(const char *c, const char *end, const char *line) {
 static bool json_line(span_t line, json_line_t *out) {
     size_t n = 0;
     bool quoted = false;
-    const char *end = line.start + line.length;
+    const char *end = line.start + line.length, *opened = line.start;
+    span_t key = {"", 0};
     out->count = 0;
     for (const char *c = line.start; c < end && n + 2 < sizeof out->skeleton;) {
         if (*c == '"' && (c == line.start || c[-1] != '\\')) {
             quoted = !quoted;
+            opened = quoted ? c + 1 : opened;
+            key = quoted ? key : (span_t){opened, (size_t)(c - opened)};
         }
         if (!quoted && number_start(c, end, line.start)) {
             size_t length = strspn(c, "-+.eE0123456789");
@@ -223,7 +239,7 @@ static bool json_line(span_t line, json_line_t *out) {
                 !span_number((span_t){c, length}, &out->numbers[out->count])) {
                 return false;
             }
-            out->count++;
+            out->keys[out->count++] = key;
             out->skeleton[n++] = '#';
             c += length;
         } else {
@@ -249,15 +265,19 @@ static wom_status compare_json_line(wom_compare_t *result, size_t number, span_t
     bool other = status != WOM_OK || !json_line(old_line, a) || !json_line(new_line, b) ||
                  a->count != b->count || strcmp(a->skeleton, b->skeleton) != 0;
     span_t key = json_key(old_line);
-    char where[WOM_COMPARE_TEXT];
-    snprintf(where, sizeof where, "line %zu", number);
     for (size_t i = 0; !other && status == WOM_OK && i < a->count; i++) {
-        if (a->numbers[i] != b->numbers[i]) {
-            status =
-                key.length > 0
-                    ? record(result, key.start, key.length, where, a->numbers[i], b->numbers[i])
-                    : record(result, where, strlen(where), where, a->numbers[i], b->numbers[i]);
+        if (a->numbers[i] == b->numbers[i]) {
+            continue;
         }
+        span_t name = a->keys[i];
+        char where[WOM_COMPARE_TEXT];
+        snprintf(where, sizeof where, "%.*s%son line %zu", (int)name.length, name.start,
+                 name.length ? " " : "", number);
+        bool spread = span_is(name, "sd") || span_is(name, "ci95_lo") || span_is(name, "ci95_hi");
+        status =
+            key.length > 0
+                ? record(result, key.start, key.length, where, spread, a->numbers[i], b->numbers[i])
+                : record(result, where, strlen(where), where, spread, a->numbers[i], b->numbers[i]);
     }
     differs(result, number, old_line, new_line, other);
     free(a);

@@ -4,7 +4,8 @@
  * read by column, a metric being a column's name without its statistic
  * (customers_mean, customers_ci95_lo -> customers); line-based JSON
  * (summary.json, manifest.json) by line, a metric being the line's first
- * key. Pure computation over two texts.
+ * key. A mean's change ranks before an sd's or a CI bound's, whose ratios
+ * blow up near 0. Pure computation over two texts.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_COMPARE_H
 #define WOMSIM_COMPARE_H
@@ -22,6 +23,7 @@ typedef struct {
     char where[WOM_COMPARE_TEXT];  /* the number that changed most: "customers_hi at step 60" */
     double old_value, new_value;
     double change; /* |new - old| / |old|; infinity when old is 0 */
+    bool spread;   /* of an sd or a CI bound: no mean (or plain number) of the metric changed */
 } wom_compare_metric_t;
 
 typedef struct {

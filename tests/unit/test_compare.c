@@ -1,8 +1,8 @@
 /* test_compare.c: unit tests of the compare module: equal texts, CSV
- * columns grouped into metrics with their largest relative change (and
- * where), changes from zero, lines only one text has, changed headers and
- * text; JSON lines compared by their numbers and keyed by their first
- * string.
+ * columns grouped into metrics with their largest relative change (a
+ * mean's before an sd's or a bound's) and where, changes from zero, lines
+ * only one text has, changed headers and text; JSON lines compared by
+ * their numbers and keyed by their first string.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,12 +54,14 @@ static void csv_metrics(void **state) {
     assert_string_equal(result.metrics[0].metric, "reputation");
     assert_near(result.metrics[0].change, 0.1, 1e-12);
     assert_string_equal(result.metrics[0].where, "reputation_mean at step 0");
-    /* customers: 0.2 / 200 = 1e-3 on step 1, then 0.52 / 260 = 2e-3 on step 2, the largest */
+    /* customers: the mean by 0.2 / 200 = 1e-3 on step 1; the lower bound by more,
+     * 0.52 / 260 = 2e-3 on step 2, but a mean's change comes first */
     assert_string_equal(result.metrics[1].metric, "customers");
-    assert_near(result.metrics[1].change, 2e-3, 1e-12);
-    assert_string_equal(result.metrics[1].where, "customers_ci95_lo at step 2");
-    assert_near(result.metrics[1].old_value, 260, 0);
-    assert_near(result.metrics[1].new_value, 260.52, 0);
+    assert_near(result.metrics[1].change, 1e-3, 1e-12);
+    assert_false(result.metrics[1].spread);
+    assert_string_equal(result.metrics[1].where, "customers_mean at step 1");
+    assert_near(result.metrics[1].old_value, 200, 0);
+    assert_near(result.metrics[1].new_value, 200.2, 0);
     wom_compare_destroy(&result);
 }
 
@@ -74,6 +76,7 @@ static void csv_changes_from_zero_and_other_lines(void **state) {
     assert_int_equal(result.first_line, 2);
     assert_int_equal(result.metric_count, 1);
     assert_true(isinf(result.metrics[0].change));
+    assert_true(result.metrics[0].spread); /* only the sd changed */
     assert_string_equal(result.metrics[0].where, "customers_sd at step 0");
     assert_int_equal(result.other_line, 4); /* the rerun lacks step 2 */
     assert_string_equal(result.old_text, "2,300,20,260,7");
@@ -118,9 +121,12 @@ static void json_lines(void **state) {
     assert_int_equal(result.metric_count, 2);
     assert_string_equal(result.metrics[0].metric, "customers");
     assert_near(result.metrics[0].change, 0.05, 1e-12);
-    assert_string_equal(result.metrics[0].where, "line 4");
+    assert_true(result.metrics[0].spread); /* only its upper bound changed */
+    assert_string_equal(result.metrics[0].where, "ci95_hi on line 4");
     assert_string_equal(result.metrics[1].metric, "lost");
     assert_near(result.metrics[1].change, 0.5, 1e-12);
+    assert_string_equal(result.metrics[1].where, "mean on line 5");
+    assert_false(result.metrics[1].spread);
     wom_compare_destroy(&result);
     /* digits in a string (a hash) are text, not numbers */
     result = compare(old_text, "{\n  \"scenario_hash\": \"3b72ed\",\n", false);
