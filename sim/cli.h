@@ -103,10 +103,22 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
 /* The run's output folder: -o, or out/<scenario name without extension>. */
 void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size);
 
+/* The scenario name of a path: "configs/baseline.ini" -> "baseline". */
+void cli_scenario_name(const char *path, char *name, size_t size);
+
+/* Loads the scenario of `options` with its overrides, runs this process's
+ * tasks into `dir` and, unless it is one shard of several or it was
+ * stopped, aggregates them. `control` may be NULL (no progress, no stop).
+ * The caller frees *config and destroys *batch, whatever the outcome. */
+wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
+                        const wom_batch_control_t *control, wom_config_t **config,
+                        wom_batch_t *batch, wom_error_t *error);
+
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_graph(int argc, char **argv);
+int cli_regress(int argc, char **argv);
 
 #endif
