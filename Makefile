@@ -52,7 +52,7 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e install uninstall clean format docs
+.PHONY: all deps run test check unit e2e regress reference install uninstall clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -105,7 +105,7 @@ run: deps
 # report test loads pages in.
 test:
 	@scripts/install-deps.sh --mpi --test
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e regress
 
 check: test
 
@@ -117,6 +117,15 @@ unit: $(UNIT_BIN)
 e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
 		tests/e2e/run.sh
+
+# The reference runs in results/reference/ (docs/regression.md): regress
+# reruns them and fails on any difference; reference remakes them, only ever
+# on purpose, after a reviewed change of the model's results.
+regress: $(WOMSIM)
+	./$(WOMSIM) regress results/reference
+
+reference: $(WOMSIM)
+	./$(WOMSIM) regress --update results/reference
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
