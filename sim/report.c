@@ -214,11 +214,11 @@ static const char *kind_name(int kind) {
     case WOM_KIND_IC:
         return "independent cascade (a reference model)";
     case WOM_KIND_SIR:
-        return "SIR (a reference model)";
+        return "SIR model (a reference model)";
     case WOM_KIND_BASS:
-        return "Bass diffusion (a reference model)";
+        return "Bass diffusion model (a reference model)";
     default:
-        return "word of mouth";
+        return "word-of-mouth model";
     }
 }
 
@@ -229,10 +229,10 @@ static void head(wom_text_t *text, const wom_batch_t *batch) {
     escape(text, batch->options.name);
     wom_text_printf(text, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     escape(text, batch->options.name);
-    wom_text_printf(text, "</h1>\n<p class=\"lead\">A womsim %s of the %s model:",
+    wom_text_printf(text, "</h1>\n<p class=\"lead\">A womsim %s of the %s:",
                     batch->plan.points > 1 ? "batch" : "run", kind_name(batch->first.model.kind));
     if (batch->plan.points > 1) {
-        wom_text_printf(text, "%u parameter combinations (points), each", batch->plan.points);
+        wom_text_printf(text, " %u parameter combinations (points), each", batch->plan.points);
     }
     wom_text_printf(text, " %u replications of %lld days", batch->plan.replications,
                     (long long)batch->first.simulation.steps);

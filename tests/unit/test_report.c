@@ -203,7 +203,10 @@ static void page_of_a_sweep(void **state) {
     assert_non_null(batch.shares);
     wom_report_t report = {&batch, NULL, gnuplot_like, "sweep.svg", NULL};
     char *page = page_of(&report);
-    expect_in(page, "A womsim batch of the independent cascade", true);
+    expect_in(page,
+              "A womsim batch of the independent cascade (a reference model): 2 parameter "
+              "combinations (points), each 3 replications of 12 days.",
+              true);
     expect_in(page, "<th>point 1<div class=\"meaning\">ic.p = 0.3</div></th>", true);
     char cell[128];
     snprintf(cell, sizeof cell, "<td class=\"n\">%.4g<div class=\"meaning\">[%.4g, %.4g]</div>",
