@@ -53,7 +53,8 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e bench bench-large install uninstall clean format docs
+.PHONY: all deps run test check unit e2e regress reference bench bench-large install uninstall \
+	clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -106,10 +107,11 @@ run: deps
 	./$(WOMSIM) run configs/baseline.ini
 
 # The install step takes Open MPI too, so that CI on a fresh machine runs
-# the MPI test (about 8 s more, once).
+# the MPI test (about 8 s more, once), and Chromium (--test), which the
+# report test loads pages in.
 test:
-	@scripts/install-deps.sh --mpi
-	@$(MAKE) --no-print-directory unit e2e
+	@scripts/install-deps.sh --mpi --test
+	@$(MAKE) --no-print-directory unit e2e regress
 
 check: test
 
@@ -131,6 +133,15 @@ bench: deps
 bench-large: deps
 	@$(MAKE) --no-print-directory $(BENCH)
 	@BENCH=$(BENCH) BENCH_WORKLOADS=W5 BENCH_THREADS=2 tests/bench/run.sh
+
+# The reference runs in results/reference/ (docs/regression.md): regress
+# reruns them and fails on any difference; reference remakes them, only ever
+# on purpose, after a reviewed change of the model's results.
+regress: $(WOMSIM)
+	./$(WOMSIM) regress results/reference
+
+reference: $(WOMSIM)
+	./$(WOMSIM) regress --update results/reference
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

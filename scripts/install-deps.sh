@@ -3,7 +3,9 @@
 #
 # Idempotent and silent when everything is present; runs `apt-get update`
 # only when something is missing; uses sudo when not root. With --mpi it also
-# installs Open MPI for the distributed build.
+# installs Open MPI for the distributed build; with --test, what only the
+# tests need: Chromium, which loads report.html headless (large, so not for
+# `make run`).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -13,8 +15,9 @@ librandom123-dev libmd-dev libcmocka-dev gnuplot-nox"
 for arg in "$@"; do
     case "$arg" in
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
+    --test) packages="$packages chromium" ;;
     *)
-        echo "install-deps.sh: unknown option '$arg' (known: --mpi)" >&2
+        echo "install-deps.sh: unknown option '$arg' (known: --mpi, --test)" >&2
         exit 64
         ;;
     esac

@@ -349,8 +349,11 @@ void wom_batch_destroy(wom_batch_t *batch) {
     if (batch != NULL) {
         free(batch->sweep);
         wom_graph_free(batch->graph);
+        free(batch->finals);
+        free(batch->shares);
         batch->sweep = NULL;
         batch->graph = NULL;
+        batch->finals = batch->shares = NULL;
     }
 }
 
@@ -1195,6 +1198,19 @@ static wom_status write_sweep(const wom_batch_t *batch, const aggregate_t *a, wo
     return wom_output_write_sweep(batch->options.dir, &sweep, error);
 }
 
+/* Hands the final summaries over to the batch, for the report. */
+static void keep_finals(wom_batch_t *batch, aggregate_t *a) {
+    free(batch->finals);
+    free(batch->shares);
+    batch->layout = a->layout;
+    batch->finals = a->finals;
+    batch->shares = batch->first.model.kind == WOM_KIND_WOM ? NULL : a->shares;
+    if (batch->shares == NULL) {
+        free(a->shares);
+    }
+    a->finals = a->shares = NULL;
+}
+
 wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error) {
     aggregate_t a = {0};
     char path[WOM_MAX_PATH];
@@ -1227,6 +1243,9 @@ wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error) {
     }
     if (status == WOM_OK && !batch->stopped && batch->plan.points > 1) {
         status = write_sweep(batch, &a, error);
+    }
+    if (status == WOM_OK && !batch->stopped) {
+        keep_finals(batch, &a);
     }
     aggregate_free(&a);
     return status;
@@ -1305,6 +1324,9 @@ wom_status wom_batch_list_files(const wom_batch_t *batch, bool aggregated, bool 
     size_t sweep_files = aggregated && batch->plan.points > 1 ? (pictures ? 5 : 3) : 0;
     for (size_t i = 0; status == WOM_OK && i < sweep_files; i++) {
         status = add_file(files, dir, "%s", sweep[i]);
+    }
+    if (status == WOM_OK && aggregated) { /* written by the program after the plots */
+        status = add_file(files, dir, "report.html");
     }
     if (status != WOM_OK) {
         wom_batch_files_destroy(files);

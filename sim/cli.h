@@ -30,6 +30,10 @@ bool cli_add_override(cli_overrides_t *overrides, const char *assignment);
 wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
                            wom_config_t **config, wom_error_t *error);
 
+/* The whole file at `path`, NUL-terminated and malloc'd; NULL when it cannot be
+ * read (errno says why) or memory runs out. */
+char *cli_read_text(const char *path);
+
 /* Parses a byte count with an optional K, M, G or T suffix (powers of 1024). */
 bool cli_parse_bytes(const char *text, uint64_t *bytes);
 
@@ -48,6 +52,13 @@ void cli_utc_now(char text[32]);
  * missing gnuplot is a note on stderr, not an error. *rendered tells
  * whether the pictures were drawn. Returns a sysexits code. */
 int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered);
+
+/* Writes DIR/report.html for an aggregated batch: the scenario file at
+ * `scenario_path` gives the description; the plot is inlined when `rendered`
+ * (else the page says why there is none: --no-plot unless `plot`, or no
+ * gnuplot). Says where it is unless `quiet`. Returns a sysexits code. */
+int cli_write_report(const wom_batch_t *batch, const char *scenario_path, bool plot, bool rendered,
+                     bool quiet);
 
 /* What a manifest records besides the batch itself. */
 typedef struct {
@@ -92,10 +103,22 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
 /* The run's output folder: -o, or out/<scenario name without extension>. */
 void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size);
 
+/* The scenario name of a path: "configs/baseline.ini" -> "baseline". */
+void cli_scenario_name(const char *path, char *name, size_t size);
+
+/* Loads the scenario of `options` with its overrides, runs this process's
+ * tasks into `dir` and, unless it is one shard of several or it was
+ * stopped, aggregates them. `control` may be NULL (no progress, no stop).
+ * The caller frees *config and destroys *batch, whatever the outcome. */
+wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
+                        const wom_batch_control_t *control, wom_config_t **config,
+                        wom_batch_t *batch, wom_error_t *error);
+
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_graph(int argc, char **argv);
+int cli_regress(int argc, char **argv);
 
 #endif

@@ -224,35 +224,11 @@ static bool parse_shard(const char *text, shard_t *shard) {
     return !j.failed && shard->hash[0] != '\0' && shard->scenario_file[0] != '\0';
 }
 
-static char *read_text(const char *path) {
-    FILE *stream = fopen(path, "rb");
-    if (stream == NULL) {
-        return NULL;
-    }
-    size_t size = 0, capacity = 4096;
-    char *text = malloc(capacity);
-    for (size_t got; text != NULL && (got = fread(text + size, 1, capacity - size - 1, stream));) {
-        size += got;
-        if (capacity - size == 1) {
-            char *grown = realloc(text, capacity *= 2);
-            if (grown == NULL) {
-                free(text);
-            }
-            text = grown;
-        }
-    }
-    fclose(stream);
-    if (text != NULL) {
-        text[size] = '\0';
-    }
-    return text;
-}
-
 static int read_shard(const char *dir, uint32_t index, uint32_t count, shard_t *shard) {
     char path[WOM_MAX_PATH];
     *shard = (shard_t){.exit_status = -1}; /* shard_free()-able whatever happens */
     snprintf(path, sizeof path, "%s/shards/%u-of-%u.json", dir, index, count);
-    char *text = read_text(path);
+    char *text = cli_read_text(path);
     bool ok = text != NULL && parse_shard(text, shard);
     free(text);
     if (text == NULL) {
@@ -425,6 +401,9 @@ int cli_merge(int argc, char **argv) {
     }
     if (code == EX_OK && options.plot) {
         code = cli_render_batch(&batch, options.quiet, &rendered);
+    }
+    if (code == EX_OK) {
+        code = cli_write_report(&batch, shard.scenario_file, options.plot, rendered, options.quiet);
     }
     if (initialised) { /* the folder exists: say what this merge made of it */
         cli_manifest_t manifest = {

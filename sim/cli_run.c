@@ -207,8 +207,8 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
     return slurm_shard(options);
 }
 
-/* "configs/baseline.ini" -> "baseline". */
-static void scenario_name(const char *path, char *name, size_t size) {
+/* The scenario name of a path, e.g. "configs/baseline.ini" -> "baseline". */
+void cli_scenario_name(const char *path, char *name, size_t size) {
     char copy[WOM_MAX_PATH];
     snprintf(copy, sizeof copy, "%s", path);
     snprintf(name, size, "%s", basename(copy));
@@ -220,7 +220,7 @@ static void scenario_name(const char *path, char *name, size_t size) {
 
 void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size) {
     char name[256];
-    scenario_name(options->scenario_path, name, sizeof name);
+    cli_scenario_name(options->scenario_path, name, sizeof name);
     if (options->output_dir != NULL) {
         snprintf(dir, size, "%s", options->output_dir);
     } else {
@@ -581,9 +581,9 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
 
 /* Loads the scenario, runs this process's tasks and, unless it is one
  * shard of several or it was stopped, aggregates them. */
-static wom_status simulate(const cli_run_options_t *options, const char *name, const char *dir,
-                           const wom_batch_control_t *control, wom_config_t **config,
-                           wom_batch_t *batch, wom_error_t *error) {
+wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
+                        const wom_batch_control_t *control, wom_config_t **config,
+                        wom_batch_t *batch, wom_error_t *error) {
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
     if (status == WOM_OK) {
         wom_batch_options_t batch_options = {dir,
@@ -614,7 +614,7 @@ int cli_run(int argc, char **argv) {
         return code;
     }
     char name[256], dir[WOM_MAX_PATH], started[32], scenario_file[WOM_MAX_PATH];
-    scenario_name(options.scenario_path, name, sizeof name);
+    cli_scenario_name(options.scenario_path, name, sizeof name);
     cli_run_folder(&options, dir, sizeof dir);
     cli_utc_now(started);
     struct timespec start;
@@ -628,7 +628,7 @@ int cli_run(int argc, char **argv) {
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
     wom_error_t error = {0};
-    wom_status status = simulate(&options, name, dir, &control, &config, &batch, &error);
+    wom_status status = cli_simulate(&options, name, dir, &control, &config, &batch, &error);
     end_progress(&progress);
     if (batch.tasks_damaged > 0 && !options.quiet) {
         fprintf(stderr, "womsim: %u damaged task file%s run again; the first: %s: %s\n",
@@ -644,6 +644,10 @@ int cli_run(int argc, char **argv) {
     if (aggregated && options.plot) { /* gnuplot gets a terminal's Ctrl-C too */
         code = stop_signal ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
         stopped = stop_signal != 0 && !rendered;
+    }
+    if (aggregated && !stopped && code == EX_OK) {
+        code =
+            cli_write_report(&batch, options.scenario_path, options.plot, rendered, options.quiet);
     }
     if (stopped) {
         code = report_stop(&batch, argc, argv);

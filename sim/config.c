@@ -1762,6 +1762,24 @@ wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_co
     return WOM_OK;
 }
 
+size_t wom_config_entries(const wom_config_t *config) {
+    return config == NULL ? 0 : FIXED_KEYS + (size_t)config->mode_count * FAILURE_KEYS;
+}
+
+wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config_entry_t *entry) {
+    if (entry == NULL || index >= wom_config_entries(config)) {
+        return WOM_EINVAL;
+    }
+    named_key named;
+    const key_state *state = &config->keys[index]; /* the slots in use come first */
+    snprintf(entry->name, sizeof entry->name, "%s", slot_key(config, index, &named)->name);
+    entry->key = slot_row(index);
+    entry->values = (const char *const *)state->values;
+    entry->count = state->count;
+    entry->set = state->first_set != 0;
+    return WOM_OK;
+}
+
 /* The value index of every key at `point`: swept keys in sweep order,
  * mixed radix with the last one varying fastest. */
 static void point_values(const wom_config_t *config, size_t point, size_t chosen[SLOT_COUNT]) {

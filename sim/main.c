@@ -48,12 +48,20 @@ static const char usage[] =
     "  graph --edges FILE [--directed] [--write FILE]\n"
     "                           build or read a network and print its statistics;\n"
     "                           --write exports it as a SNAP edge list\n"
+    "  regress [DIR] [--set KEY=VALUE]... [--update]\n"
+    "                           rerun the reference runs DIR/LIST names (default DIR:\n"
+    "                           results/reference) and compare their files byte for\n"
+    "                           byte: a difference names the file, its first differing\n"
+    "                           line and each metric's largest relative change, and\n"
+    "                           exits 65; --set changes every rerun; --update makes the\n"
+    "                           references anew (make reference; docs/regression.md)\n"
     "  version                  print the version\n"
     "  help                     print this help\n"
     "\n"
     "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
-    "scenario), 66 missing input, 69 memory limit, 73 cannot create output, 74 I/O\n"
-    "error, 75 stopped by SIGINT/SIGTERM (continue with --resume), 78 bad scenario.\n";
+    "scenario, or a reference run that differs), 66 missing input, 69 memory limit,\n"
+    "73 cannot create output, 74 I/O error, 75 stopped by SIGINT/SIGTERM (continue\n"
+    "with --resume), 78 bad scenario.\n";
 
 int main(int argc, char **argv) {
     gsl_set_error_handler_off();
@@ -67,11 +75,8 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {{"run", cli_run},
-                    {"merge", cli_merge},
-                    {"check", cli_check},
-                    {"params", cli_params},
-                    {"graph", cli_graph}};
+    } commands[] = {{"run", cli_run},       {"merge", cli_merge}, {"check", cli_check},
+                    {"params", cli_params}, {"graph", cli_graph}, {"regress", cli_regress}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(command, commands[i].name) == 0) {
             return commands[i].run(argc - 1, argv + 1);

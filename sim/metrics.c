@@ -89,6 +89,56 @@ int wom_metrics_find(const wom_metrics_layout_t *layout, const char *name) {
     return -1;
 }
 
+/* What each column means, for people (the report); docs/model.md has the
+ * same table. */
+static const char *const counter_meanings[WOM_M_COUNTERS] = {
+    [WOM_M_UNAWARE] = "agents who have not heard of the business",
+    [WOM_M_PROSPECTS] = "agents who know it but have not bought yet",
+    [WOM_M_CUSTOMERS] = "agents who buy from it",
+    [WOM_M_LOST] = "former customers who left",
+    [WOM_M_ENCOUNTERS] = "service encounters (purchases) that day",
+    [WOM_M_SATISFIED] = "encounters that satisfied the customer that day",
+    [WOM_M_FAILURES] = "encounters that failed that day",
+    [WOM_M_COMPLAINTS] = "complaints about failures that day",
+    [WOM_M_RECOVERED] = "complaints resolved that day",
+    [WOM_M_DISSATISFIED] = "failures not recovered that day",
+    [WOM_M_MSGS_POS] = "good messages delivered that day (word of mouth, hearsay, reviews)",
+    [WOM_M_MSGS_NEG] = "bad messages delivered that day",
+    [WOM_M_REVIEWS_POS] = "good reviews posted that day",
+    [WOM_M_REVIEWS_NEG] = "bad reviews posted that day",
+    [WOM_M_REACHED_POS] = "agents who have ever heard good news",
+    [WOM_M_REACHED_NEG] = "agents who have ever heard bad news",
+    [WOM_M_PROMOTERS] = "agents with an attitude of a promoter",
+    [WOM_M_DETRACTORS] = "agents with an attitude of a detractor",
+    [WOM_M_LOYAL] = "customers in the loyalty programme",
+    [WOM_M_TOLD_BY_SATISFIED] = "messages sent after satisfied experiences that day",
+    [WOM_M_TOLD_BY_DISSATISFIED] = "messages sent after dissatisfied experiences that day",
+    [WOM_M_TOLD_BY_RECOVERED] = "messages sent after recoveries that day",
+    [WOM_M_FORWARDED] = "messages passed on second-hand (hearsay) that day",
+    [WOM_M_TELLS_CAPPED] = "messages not sent because the teller had too few neighbours",
+    [WOM_M_SUSCEPTIBLE] = "nodes not reached yet",
+    [WOM_M_ACTIVE] = "ic: nodes newly active that day; sir: infected nodes",
+    [WOM_M_REMOVED] = "ic: nodes activated earlier; sir: recovered nodes",
+    [WOM_M_ADOPTERS] = "nodes that have adopted",
+};
+
+const char *wom_metrics_meaning(int id) {
+    switch (id) {
+    case WOM_M_REPUTATION:
+        return "100 x (promoters - detractors) / agents who know the business: a net score";
+    case WOM_M_REVENUE:
+        return "price x encounters of the day";
+    case WOM_M_VALUE:
+        return "revenue discounted to day 0, summed so far";
+    default:
+        break;
+    }
+    if (id >= WOM_M_FAILURE_MODE && id < WOM_M_FAILURE_MODE + WOM_MAX_FAILURES) {
+        return "failures of this failure mode that day";
+    }
+    return id >= 0 && id < WOM_M_COUNTERS && counter_meanings[id] ? counter_meanings[id] : "";
+}
+
 /* An NPS-like net score over the agents who know the business. */
 static double reputation(const wom_metrics_row_t *row, uint32_t agents) {
     int64_t aware = (int64_t)agents - row->count[WOM_M_UNAWARE];

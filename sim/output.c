@@ -915,3 +915,24 @@ wom_status wom_output_write_manifest(const char *dir, const char *name,
     wom_text_destroy(&text);
     return status;
 }
+
+wom_status wom_output_write_reference_manifest(const char *dir, const char *name,
+                                               const wom_output_manifest_t *m, wom_error_t *error) {
+    wom_text_t text;
+    wom_text_init(&text);
+    wom_text_printf(&text, "{\n");
+    manifest_string(&text, "womsim", WOM_VERSION);
+    manifest_string(&text, "scenario", m->scenario_name);
+    manifest_string(&text, "scenario_hash", m->scenario_hash);
+    wom_text_printf(&text, "  \"seed\": %llu,\n", (unsigned long long)m->seed);
+    manifest_string(&text, "rng", wom_rng_name());
+    wom_text_printf(&text, "  \"points\": %u,\n  \"replications\": %u,\n", m->points,
+                    m->replications);
+    wom_status status = manifest_files(&text, dir, m, error);
+    wom_text_printf(&text, "}\n");
+    if (status == WOM_OK) {
+        status = wom_output_write_file(dir, name, &text, error);
+    }
+    wom_text_destroy(&text);
+    return status;
+}

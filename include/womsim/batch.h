@@ -23,6 +23,7 @@
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
 #include "womsim/run.h"
+#include "womsim/stats.h"
 #include "womsim/status.h"
 
 /* Which tasks there are and which of them this process runs. */
@@ -156,6 +157,11 @@ typedef struct {
     uint32_t tasks_damaged;      /* resume: damaged task files run again */
     wom_error_t damaged;         /* what was wrong with the first of them */
     bool stopped;                /* control.stop left tasks or aggregation unfinished */
+    /* Set by wom_batch_aggregate (NULL before): every point's final summaries, the
+     * numbers summary.json and sweep.csv print, for the report. */
+    wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
+    wom_stats_summary_t *finals; /* points x layout.count, at each point's last step */
+    wom_stats_summary_t *shares; /* reference kinds: final share per point; else NULL */
 } wom_batch_t;
 
 /* Sets up the batch of `config` and checks it: every point resolves; the

@@ -243,6 +243,25 @@ size_t wom_config_swept(const wom_config_t *config);
  * WOM_EINVAL past the last one. */
 wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_config_sweep_t *key);
 
+/* One key of a config as a report lists it: every fixed key in table
+ * order, then each failure mode's keys. */
+typedef struct {
+    char name[WOM_MAX_KEY_NAME]; /* "service.quality", "failure.late-delivery.rate" */
+    const wom_key_t *key;        /* its table row: type, default, meaning */
+    const char *const *values;   /* its canonical values, owned by the config: valid until
+                                    the config changes or is freed */
+    size_t count;                /* values: 1, or more when swept; 0 for a failure mode's
+                                    missing rate */
+    bool set;                    /* given by the scenario file or an override (possibly to
+                                    the default value); false: left at the default */
+} wom_config_entry_t;
+
+/* The number of entries: the fixed keys and the keys of every failure mode. */
+size_t wom_config_entries(const wom_config_t *config);
+
+/* Entry `index` (0-based, dump order); WOM_EINVAL past the last one. */
+wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config_entry_t *entry);
+
 /* The canonical dump: every key in table order as "key = value" under its
  * [section], values canonical (swept keys as "v1, v2, ..."), then one
  * [failure.NAME] section per failure mode in the order they were given.

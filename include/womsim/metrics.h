@@ -78,6 +78,9 @@ void wom_metrics_layout_init(wom_metrics_layout_t *layout, const wom_scenario_t 
 /* The index of the column named `name` in `layout`, or -1. */
 int wom_metrics_find(const wom_metrics_layout_t *layout, const char *name);
 
+/* What column id `id` (a layout's id[]) counts, in a line for people; "" if unknown. */
+const char *wom_metrics_meaning(int id);
+
 /* Column `column` of the layout for one replication's rows 0..steps, into
  * values[0..steps]. Cumulative columns are summed in step order. */
 void wom_metrics_series(const wom_metrics_layout_t *layout, int column,

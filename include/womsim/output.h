@@ -153,4 +153,12 @@ typedef struct {
 wom_status wom_output_write_manifest(const char *dir, const char *name,
                                      const wom_output_manifest_t *m, wom_error_t *error);
 
+/* Writes dir/name, the manifest of a reference run (womsim regress): only
+ * what is the same on every machine for the same results: the womsim
+ * version, scenario name and hash, seed, RNG, points, replications and the
+ * SHA-256 of every listed file. No time, command line, paths, threads, git
+ * description or library versions. Uses only those fields of `m`. */
+wom_status wom_output_write_reference_manifest(const char *dir, const char *name,
+                                               const wom_output_manifest_t *m, wom_error_t *error);
+
 #endif

@@ -148,9 +148,9 @@ test_batch_manifest_hashes_match_files() {
     grep -q '<svg' out/sweep.svg || fail "no sweep.svg"
     [ -s out/points/5/timeseries.png ] || fail "no timeseries.png for point 5"
     sed -n 's/^    "\(.*\)": "\([0-9a-f]\{64\}\)",\{0,1\}$/\2  \1/p' out/manifest.json >sums.txt
-    # 24 tasks + runs.csv + 6 points x 6 files + sweep.csv/.dat/.gp/.png/.svg
-    [ "$(wc -l <sums.txt)" -eq $((24 + 1 + 36 + 5)) ] ||
-        fail "manifest lists $(wc -l <sums.txt) files, expected 66"
+    # 24 tasks + runs.csv + 6 points x 6 files + sweep.csv/.dat/.gp/.png/.svg + report.html
+    [ "$(wc -l <sums.txt)" -eq $((24 + 1 + 36 + 5 + 1)) ] ||
+        fail "manifest lists $(wc -l <sums.txt) files, expected 67"
     grep -q 'manifest.json' sums.txt && fail "the manifest lists itself"
     (cd out && sha256sum -c --quiet ../sums.txt) >check.txt 2>&1 ||
         fail "hashes do not match: $(head -n 3 check.txt)"

@@ -74,7 +74,8 @@ test_mpi_reports_the_merge() {
     need_mpi
     mpi_scenario
     mpi_run 3 run small.ini -o m --no-plot >out.txt 2>err.txt || fail "mpirun failed: $(cat err.txt)"
-    [ "$(grep -c . out.txt)" -eq 2 ] || fail "expected the merge's two lines: $(cat out.txt)"
+    [ "$(grep -c . out.txt)" -eq 3 ] || fail "expected the merge's three lines: $(cat out.txt)"
+    grep -qx 'report: m/report.html' out.txt || fail "no report line: $(cat out.txt)"
     grep -qx 'womsim: merged 3 shards: 6 tasks' out.txt || fail "no merge line: $(cat out.txt)"
     [ -e m/sweep.png ] && fail "--no-plot did not reach the merge"
     mpi_run 1 run small.ini -o one -q --no-plot || fail "one rank failed"

@@ -186,10 +186,11 @@ test_killed_batch_after_a_finished_one_is_kept() {
     "$WOMSIM" run resume.ini -o out -q --no-plot --set simulation.steps=20 || fail "first run failed"
     "$WOMSIM" run resume.ini -o out -q --no-plot -s 386 &
     pid=$!
-        # The new batch first replaces the finished run's tasks and drops its
-    # manifest; once it has kept a task of its own, kill it.
+    # The new batch first replaces the finished run's tasks and drops its
+    # manifest; once it has kept a task of its own (a final .rows file, not
+    # the temporary one it is writing), kill it.
     for _ in $(seq 400); do
-        [ ! -e out/manifest.json ] && [ -n "$(ls out/tasks 2>/dev/null)" ] && break
+        [ ! -e out/manifest.json ] && ls out/tasks 2>/dev/null | grep -q '\.rows$' && break
         sleep 0.01
     done
     kill -9 "$pid" 2>/dev/null

@@ -459,6 +459,54 @@ static void shards_give_the_same_files(void **state) {
     wom_config_free(config);
 }
 
+/* After aggregating, the batch keeps every point's final summaries: the
+ * numbers each point's summary.json prints. */
+static void aggregate_keeps_the_finals(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *dir = make_temp_dir();
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, 0, 1);
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_null(batch.finals);
+    assert_int_equal(wom_batch_run(&batch, &error), WOM_OK);
+    assert_int_equal(wom_batch_aggregate(&batch, &error), WOM_OK);
+    assert_non_null(batch.finals);
+    assert_null(batch.shares); /* the wom kind has no final share */
+    int customers = wom_metrics_find(&batch.layout, "customers");
+    assert_true(customers >= 0);
+    for (uint32_t p = 0; p < batch.plan.points; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "points/%u/summary.json", p);
+        char *path = join(dir, name);
+        size_t length = 0;
+        char *summary = (char *)read_all(path, &length);
+        summary[length] = '\0';
+        for (int column = 0; column < batch.layout.count; column++) {
+            const wom_stats_summary_t *s = &batch.finals[p * batch.layout.count + column];
+            wom_text_t entry;
+            wom_text_init(&entry);
+            wom_text_printf(&entry, "\"%s\": {\"mean\": ", batch.layout.name[column]);
+            wom_text_number(&entry, s->mean);
+            wom_text_printf(&entry, ", \"sd\": ");
+            wom_text_number(&entry, s->sd);
+            wom_text_printf(&entry, ", \"ci95_lo\": ");
+            wom_text_number(&entry, s->ci95_lo);
+            assert_non_null(strstr(summary, entry.data));
+            wom_text_destroy(&entry);
+        }
+        assert_true(batch.finals[p * batch.layout.count + customers].mean > 0);
+        free(summary);
+        free(path);
+    }
+    wom_batch_destroy(&batch);
+    assert_null(batch.finals);
+    remove_tree(dir);
+    free(dir);
+    wom_config_free(config);
+}
+
 /* ---- parallel strategies, stops, resume, progress ---- */
 
 static const char *const compared[] = {"tasks/0.rows",
@@ -741,6 +789,7 @@ int main(void) {
         cmocka_unit_test(points_map_to_swept_values),
         cmocka_unit_test(batches_refused_by_init),
         cmocka_unit_test(shards_give_the_same_files),
+        cmocka_unit_test(aggregate_keeps_the_finals),
         cmocka_unit_test(parallel_strategies_give_the_same_files),
         cmocka_unit_test(stopped_batch_resumes_to_the_same_files),
         cmocka_unit_test(stop_before_the_first_task),

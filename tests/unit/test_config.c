@@ -1349,6 +1349,54 @@ static void test_hash(void **state) {
     wom_config_free(two);
 }
 
+/* The entries list every key once, in dump order, with the failure modes'
+ * keys after the fixed ones, and tell set keys (even to the default value)
+ * from keys left at the default. */
+static void test_entries(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    size_t count = 0;
+    const wom_key_t *keys = wom_config_keys(&count);
+    assert_int_equal(wom_config_read_file(config, FAILURES, &error), WOM_OK);
+    set(config, "service.quality=0.9"); /* the default value, but given */
+    set(config, "wom.forward_prob=0, 0.2");
+    size_t entries = wom_config_entries(config);
+    assert_int_equal(entries, count - 3 + 2 * 3); /* fixed keys, then 3 per failure mode */
+    wom_config_entry_t entry;
+    size_t set_count = 0;
+    for (size_t i = 0; i < entries; i++) {
+        assert_int_equal(wom_config_entry(config, i, &entry), WOM_OK);
+        set_count += entry.set;
+        if (i < count - 3) {
+            assert_string_equal(entry.name, keys[i].name);
+            assert_ptr_equal(entry.key, &keys[i]);
+        }
+        if (strcmp(entry.name, "service.purchase_rate") == 0) {
+            assert_true(entry.set);
+            assert_string_equal(entry.values[0], "0.117");
+        } else if (strcmp(entry.name, "wom.forward_prob") == 0) {
+            assert_true(entry.set);
+            assert_int_equal(entry.count, 2);
+            assert_string_equal(entry.values[1], "0.2");
+        } else if (strcmp(entry.name, "service.churn_rate") == 0) {
+            assert_false(entry.set);
+            assert_string_equal(entry.values[0], entry.key->default_value);
+        }
+    }
+    /* late-delivery: rate, severity, applies_to; Wrong_Item-2: rate, applies_to; and the
+     * three keys set above and in [service] */
+    assert_int_equal(set_count, 3 + 2 + 3);
+    assert_int_equal(wom_config_entry(config, count - 3, &entry), WOM_OK);
+    assert_string_equal(entry.name, "failure.late-delivery.rate");
+    assert_string_equal(entry.values[0], "0.0385");
+    assert_int_equal(wom_config_entry(config, entries - 2, &entry), WOM_OK);
+    assert_string_equal(entry.name, "failure.Wrong_Item-2.severity");
+    assert_false(entry.set);
+    assert_int_equal(wom_config_entry(config, entries, &entry), WOM_EINVAL);
+    wom_config_free(config);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_table),
@@ -1395,6 +1443,7 @@ int main(void) {
         cmocka_unit_test(test_canonical_values),
         cmocka_unit_test(test_dump_round_trip),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_output.c: folders made like mkdir -p, atomic writes that leave the
  * old file and no temporary behind on failure, and the files of a tiny
- * hand-made run (timeseries.csv, summary.json, timeseries.dat, .gp).
+ * hand-made run (timeseries.csv, summary.json, timeseries.dat, .gp), and a
+ * reference manifest (womsim regress) without the fields that vary.
  * Each test works in its own mkdtemp folder, removed at the end.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <sha2.h>
 
 #include "test_util.h"
 #include "womsim/womsim.h"
@@ -366,6 +369,37 @@ static void write_run_writes_the_four_files(void **state) {
     free(series);
 }
 
+/* A reference manifest holds what is the same on every machine, and the
+ * SHA-256 of its files; nothing that varies (times, command, threads). */
+static void reference_manifest_has_no_varying_fields(void **state) {
+    (void)state;
+    char *dir = make_temp_dir();
+    char *data = join(dir, "timeseries.csv");
+    write_all(data, "step,x_mean\n0,1\n");
+    const char *const files[] = {"timeseries.csv"};
+    const char *const command[] = {"womsim", "run"};
+    wom_output_manifest_t m = {
+        command, 2, "shop", "/abs/shop.ini", NULL,   0, "ab12", 385, 8, "0/1",
+        1,       3, 3,      "now",           "then", 0, files,  1};
+    assert_int_equal(wom_output_write_reference_manifest(dir, "manifest.json", &m, NULL), WOM_OK);
+    char *path = join(dir, "manifest.json");
+    size_t length = 0;
+    char *text = read_all(path, &length);
+    char digest[SHA256_DIGEST_STRING_LENGTH], expected[512];
+    assert_non_null(SHA256Data((const uint8_t *)"step,x_mean\n0,1\n", 16, digest));
+    snprintf(expected, sizeof expected,
+             "{\n  \"womsim\": \"%s\",\n  \"scenario\": \"shop\",\n  \"scenario_hash\": \"ab12\",\n"
+             "  \"seed\": 385,\n  \"rng\": \"%s\",\n  \"points\": 1,\n  \"replications\": 3,\n"
+             "  \"files\": {\n    \"timeseries.csv\": \"%s\"\n  }\n}\n",
+             WOM_VERSION, wom_rng_name(), digest);
+    assert_string_equal(text, expected);
+    free(text);
+    free(path);
+    free(data);
+    remove_tree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(make_dir_creates_nested_folders),
@@ -376,6 +410,7 @@ int main(void) {
         cmocka_unit_test(write_into_missing_folder_fails),
         cmocka_unit_test(write_file_writes_text_and_refuses_failed_text),
         cmocka_unit_test(write_run_writes_the_four_files),
+        cmocka_unit_test(reference_manifest_has_no_varying_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,467 @@
+/* cli_regress.c: `womsim regress [DIR]`: reruns every reference run that
+ * DIR/LIST names (DIR: results/reference) from the scenario copy in its
+ * folder, into a temporary folder, and compares timeseries.csv,
+ * summary.json, sweep.csv and the reference manifest byte for byte with
+ * the folder's. A difference names the file, its first differing line and
+ * each metric's largest relative change, and the command exits 65.
+ * `--set KEY=VALUE` changes every rerun (to see what regress catches);
+ * `--update` (make reference) makes the folders anew from LIST instead.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _XOPEN_SOURCE 700 /* nftw */
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEFAULT_DIR    "results/reference"
+#define MAX_WORDS      64  /* words on a line of LIST */
+#define MAX_REFERENCES 256 /* lines of LIST */
+
+typedef struct {
+    const char *dir;
+    bool update;
+    cli_overrides_t overrides; /* --set: every rerun, after the reference's own options */
+} regress_options_t;
+
+/* A line of DIR/LIST: NAME SCENARIO [OPTIONS...]. */
+typedef struct {
+    long line;
+    char *words[MAX_WORDS]; /* into the LIST's text */
+    int count;
+} reference_t;
+
+static int parse_regress_options(int argc, char **argv, regress_options_t *options) {
+    static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
+                                                 {"update", no_argument, NULL, 'U'},
+                                                 {NULL, 0, NULL, 0}};
+    *options = (regress_options_t){.dir = DEFAULT_DIR};
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+        if (option == 'S' && !cli_add_override(&options->overrides, optarg)) {
+            return cli_usage_error("too many overrides");
+        } else if (option == 'U') {
+            options->update = true;
+        } else if (option != 'S') {
+            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc - 1) {
+        return cli_usage_error("regress expects at most one folder");
+    }
+    if (options->update && options->overrides.count > 0) {
+        return cli_usage_error("--set changes reruns only; a reference's options belong in LIST");
+    }
+    options->dir = optind == argc - 1 ? argv[optind] : options->dir;
+    return EX_OK;
+}
+
+/* ---- LIST ----------------------------------------------------------------- */
+
+static int list_error(const char *path, long line, const char *what, const char *word) {
+    fprintf(stderr, "womsim: %s:%ld: %s%s%s%s\n", path, line, what, word ? " '" : "",
+            word ? word : "", word ? "'" : "");
+    return EX_DATAERR;
+}
+
+/* The words of a LIST line are sound: a NAME that is a plain folder name,
+ * and options that only say what to simulate. */
+static int check_reference(const char *path, const reference_t *r) {
+    const char *name = r->words[0];
+    if (r->count < 2) {
+        return list_error(path, r->line, "expected NAME SCENARIO [OPTIONS...]", NULL);
+    }
+    if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+            strlen(name) ||
+        name[0] == '.') {
+        return list_error(path, r->line,
+                          "a reference's name is letters, digits, '.', '-', '_':", name);
+    }
+    for (int i = 2; i < r->count; i += 2) {
+        const char *option = r->words[i];
+        if (strcmp(option, "-r") != 0 && strcmp(option, "-s") != 0 &&
+            strcmp(option, "--set") != 0 && strcmp(option, "--sweep") != 0) {
+            return list_error(path, r->line,
+                              "options are -r N, -s SEED, --set K=V, --sweep K=L, not", option);
+        }
+        if (i + 1 == r->count) {
+            return list_error(path, r->line, "a value is missing after", option);
+        }
+    }
+    return EX_OK;
+}
+
+/* Splits `text` (LIST, changed in place) into references; '#' starts a
+ * comment line, blank lines are skipped. */
+static int parse_list(const char *path, char *text, reference_t *references, int *count) {
+    long number = 0;
+    *count = 0;
+    for (char *line = text, *next; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+        number++;
+        reference_t r = {.line = number};
+        for (char *word = strtok(line, " \t\r"); word != NULL && word[0] != '#';
+             word = strtok(NULL, " \t\r")) {
+            if (r.count == MAX_WORDS) {
+                return list_error(path, number, "too many words", NULL);
+            }
+            r.words[r.count++] = word;
+        }
+        if (r.count == 0) {
+            continue;
+        }
+        int code = check_reference(path, &r);
+        if (code == EX_OK && *count == MAX_REFERENCES) {
+            code = list_error(path, number, "too many references", NULL);
+        }
+        for (int i = 0; code == EX_OK && i < *count; i++) {
+            if (strcmp(references[i].words[0], r.words[0]) == 0) {
+                code = list_error(path, number, "a second reference named", r.words[0]);
+            }
+        }
+        if (code != EX_OK) {
+            return code;
+        }
+        references[(*count)++] = r;
+    }
+    return EX_OK;
+}
+
+/* ---- files and folders ------------------------------------------------------ */
+
+/* Whether snprintf's `length` fitted in `size` bytes. */
+static bool fits(int length, size_t size) {
+    return length >= 0 && (size_t)length < size;
+}
+
+static int too_long(const char *path) {
+    fprintf(stderr, "womsim: %s...: path is too long\n", path);
+    return EX_CANTCREAT;
+}
+
+static int remove_entry(const char *path, const struct stat *info, int flag, struct FTW *at) {
+    (void)info;
+    (void)flag;
+    (void)at;
+    return remove(path);
+}
+
+static void remove_tree(const char *path) {
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Copies `from` to dir/name (name may hold folders), atomically. */
+static wom_status copy_file(const char *from, const char *dir, const char *name,
+                            wom_error_t *error) {
+    char *content = cli_read_text(from);
+    if (content == NULL) {
+        return wom_error_set(error, WOM_ENOENT, from, 0, "cannot read: %s", strerror(errno));
+    }
+    char path[WOM_MAX_PATH];
+    if (!fits(snprintf(path, sizeof path, "%s/%s", dir, name), sizeof path)) {
+        free(content);
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+    }
+    wom_text_t text;
+    wom_text_init(&text);
+    wom_text_printf(&text, "%s", content);
+    free(content);
+    wom_status status = wom_output_make_dir(dirname(path), error);
+    if (status == WOM_OK) {
+        status = wom_output_write_file(dir, name, &text, error);
+    }
+    wom_text_destroy(&text);
+    return status;
+}
+
+/* The files a reference keeps of a run: its timeseries.csv, summary.json
+ * and sweep.csv files, at any depth. */
+static bool compared(const char *path) {
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    return strcmp(name, "timeseries.csv") == 0 || strcmp(name, "summary.json") == 0 ||
+           strcmp(name, "sweep.csv") == 0;
+}
+
+/* ---- one reference ---------------------------------------------------------- */
+
+/* What regress needs of one reference. */
+typedef struct {
+    const char *name;          /* NAME in LIST */
+    char folder[WOM_MAX_PATH]; /* DIR/NAME */
+    char scenario[256];        /* the scenario copy's file name */
+    char scratch[WOM_MAX_PATH];
+    wom_batch_files_t files; /* compared files of the rerun */
+} job_t;
+
+/* Reruns the reference's scenario at `scenario_path` into job->scratch and
+ * writes the reference manifest there; job->files lists the compared files. */
+static int rerun(const regress_options_t *o, const reference_t *r, const char *scenario_path,
+                 job_t *job) {
+    char *argv[MAX_WORDS + 2 * 256 + 2];
+    int argc = 0;
+    argv[argc++] = "run";
+    for (int i = 2; i < r->count; i++) {
+        argv[argc++] = r->words[i];
+    }
+    for (int i = 0; i < o->overrides.count; i++) {
+        argv[argc++] = "--set";
+        argv[argc++] = (char *)o->overrides.items[i];
+    }
+    argv[argc++] = (char *)scenario_path;
+    cli_run_options_t run;
+    int code = cli_parse_run_options(argc, argv, &run);
+    if (code != EX_OK) {
+        return code;
+    }
+    char name[256];
+    cli_scenario_name(scenario_path, name, sizeof name);
+    wom_config_t *config = NULL;
+    wom_batch_t batch = {0};
+    wom_batch_files_t all = {0};
+    wom_error_t error = {0};
+    wom_status status = cli_simulate(&run, name, job->scratch, NULL, &config, &batch, &error);
+    if (status == WOM_OK) {
+        status = wom_batch_list_files(&batch, true, false, &all);
+    }
+    for (size_t i = 0; status == WOM_OK && i < all.count; i++) {
+        status = compared(all.paths[i])
+                     ? wom_batch_files_add(&job->files, job->scratch, all.paths[i])
+                     : WOM_OK;
+    }
+    wom_output_manifest_t manifest = {.scenario_name = name,
+                                      .scenario_hash = batch.hash,
+                                      .seed = batch.first.simulation.seed,
+                                      .points = batch.plan.points,
+                                      .replications = batch.plan.replications,
+                                      .files = (const char *const *)job->files.paths,
+                                      .file_count = job->files.count};
+    if (status == WOM_OK) {
+        status =
+            wom_output_write_reference_manifest(job->scratch, "manifest.json", &manifest, &error);
+    }
+    wom_batch_files_destroy(&all);
+    wom_batch_destroy(&batch);
+    wom_config_free(config);
+    return status == WOM_OK ? EX_OK : cli_fail(status, &error);
+}
+
+/* Prints how `file` of the reference differs from the rerun's. */
+static void report_difference(const char *name, const char *file, const wom_compare_t *c) {
+    fprintf(stderr, "womsim: regress: %s: %s differs at line %zu", name, file, c->first_line);
+    if (c->old_lines != c->new_lines) {
+        fprintf(stderr, " (the reference has %zu lines, the rerun %zu)", c->old_lines,
+                c->new_lines);
+    }
+    fputs("\n", stderr);
+    for (size_t i = 0; i < c->metric_count; i++) {
+        const wom_compare_metric_t *m = &c->metrics[i];
+        if (isinf(m->change)) {
+            fprintf(stderr, "  %s: changed from 0 (%s: 0 -> %.9g)\n", m->metric, m->where,
+                    m->new_value);
+        } else {
+            fprintf(stderr, "  %s: largest relative change %.3g (%s: %.9g -> %.9g)\n", m->metric,
+                    m->change, m->where, m->old_value, m->new_value);
+        }
+    }
+    if (c->other_line > 0) {
+        fprintf(stderr,
+                "  line %zu differs in more than numbers:\n    reference: %s\n    rerun:     %s\n",
+                c->other_line, c->old_text, c->new_text);
+    }
+}
+
+/* Compares one file of the reference with the rerun's; EX_DATAERR when
+ * they differ (after saying how). */
+static int compare_file(const job_t *job, const char *file) {
+    char ours[WOM_MAX_PATH], theirs[WOM_MAX_PATH];
+    if (!fits(snprintf(ours, sizeof ours, "%s/%s", job->folder, file), sizeof ours) ||
+        !fits(snprintf(theirs, sizeof theirs, "%s/%s", job->scratch, file), sizeof theirs)) {
+        return too_long(job->folder);
+    }
+    char *reference = cli_read_text(ours), *rerun_text = cli_read_text(theirs);
+    int code = EX_OK;
+    if (reference == NULL || rerun_text == NULL) {
+        fprintf(stderr, "womsim: regress: %s: %s is missing from the %s\n", job->name, file,
+                reference == NULL ? "reference" : "rerun");
+        code = EX_DATAERR;
+    } else if (strcmp(reference, rerun_text) != 0) {
+        wom_compare_t c;
+        bool csv = strlen(file) > 4 && strcmp(file + strlen(file) - 4, ".csv") == 0;
+        if (wom_compare_texts(reference, rerun_text, csv, &c) != WOM_OK) {
+            code = cli_fail(WOM_ENOMEM, NULL);
+        } else {
+            report_difference(job->name, file, &c);
+            wom_compare_destroy(&c);
+            code = EX_DATAERR;
+        }
+    }
+    free(reference);
+    free(rerun_text);
+    return code;
+}
+
+/* Every compared file, then the manifest; EX_DATAERR when any differs. */
+static int compare_reference(const job_t *job) {
+    int code = EX_OK;
+    for (size_t i = 0; i < job->files.count; i++) {
+        int file_code = compare_file(job, job->files.paths[i]);
+        code = code == EX_OK ? file_code : code;
+    }
+    int manifest_code = compare_file(job, "manifest.json");
+    code = code == EX_OK ? manifest_code : code;
+    if (code == EX_OK) {
+        printf("womsim: regress: %s: ok\n", job->name);
+    }
+    return code;
+}
+
+/* Puts `fresh` in the place of `folder`, removing the old one. */
+static wom_status replace_folder(const char *fresh, const char *folder, wom_error_t *error) {
+    char trash[WOM_MAX_PATH];
+    if (!fits(snprintf(trash, sizeof trash, "%s.old.XXXXXX", folder), sizeof trash)) {
+        return wom_error_set(error, WOM_ECANTCREAT, folder, 0, "path is too long");
+    }
+    if (mkdtemp(trash) == NULL) {
+        return wom_error_set(error, WOM_ECANTCREAT, trash, 0, "cannot create: %s", strerror(errno));
+    }
+    bool moved = rename(folder, trash) == 0; /* an empty folder may be replaced */
+    if ((!moved && errno != ENOENT) || rename(fresh, folder) != 0) {
+        int saved = errno;
+        if (moved) {
+            rename(trash, folder);
+        }
+        remove_tree(trash);
+        return wom_error_set(error, WOM_EIO, folder, 0, "cannot replace: %s", strerror(saved));
+    }
+    remove_tree(trash);
+    return WOM_OK;
+}
+
+/* --update: the scenario copied from LIST's path into a new folder, the
+ * rerun's compared files and manifest beside it, put in place. */
+static int update_reference(const regress_options_t *o, const reference_t *r, job_t *job) {
+    char fresh[WOM_MAX_PATH], source[WOM_MAX_PATH], scenario_path[WOM_MAX_PATH];
+    wom_error_t error = {0};
+    if (!fits(snprintf(fresh, sizeof fresh, "%s.new.XXXXXX", job->folder), sizeof fresh) ||
+        !fits(snprintf(source, sizeof source, "%s%s%s", r->words[1][0] == '/' ? "" : o->dir,
+                       r->words[1][0] == '/' ? "" : "/", r->words[1]),
+              sizeof source)) {
+        return too_long(job->folder);
+    }
+    if (mkdtemp(fresh) == NULL) {
+        return cli_fail(
+            wom_error_set(&error, WOM_ECANTCREAT, fresh, 0, "cannot create: %s", strerror(errno)),
+            &error);
+    }
+    wom_status status = copy_file(source, fresh, job->scenario, &error);
+    if (status == WOM_OK &&
+        !fits(snprintf(scenario_path, sizeof scenario_path, "%s/%s", fresh, job->scenario),
+              sizeof scenario_path)) {
+        status = wom_error_set(&error, WOM_ECANTCREAT, fresh, 0, "path is too long");
+    }
+    int code = status == WOM_OK ? rerun(o, r, scenario_path, job) : cli_fail(status, &error);
+    for (size_t i = 0; code == EX_OK && status == WOM_OK && i <= job->files.count; i++) {
+        const char *file = i < job->files.count ? job->files.paths[i] : "manifest.json";
+        char from[WOM_MAX_PATH];
+        status = fits(snprintf(from, sizeof from, "%s/%s", job->scratch, file), sizeof from)
+                     ? copy_file(from, fresh, file, &error)
+                     : wom_error_set(&error, WOM_ECANTCREAT, job->scratch, 0, "path is too long");
+    }
+    if (code == EX_OK && status == WOM_OK) {
+        status = replace_folder(fresh, job->folder, &error);
+    }
+    if (code == EX_OK && status != WOM_OK) {
+        code = cli_fail(status, &error);
+    }
+    if (code != EX_OK) {
+        remove_tree(fresh);
+    } else {
+        printf("womsim: regress: %s: made from %s (%zu files)\n", job->name, source,
+               job->files.count + 2);
+    }
+    return code;
+}
+
+static int regress_one(const regress_options_t *o, const reference_t *r) {
+    job_t job = {.name = r->words[0]};
+    char copy[WOM_MAX_PATH], scenario_path[WOM_MAX_PATH];
+    const char *tmp = getenv("TMPDIR");
+    if (!fits(snprintf(job.folder, sizeof job.folder, "%s/%s", o->dir, job.name),
+              sizeof job.folder) ||
+        !fits(snprintf(copy, sizeof copy, "%s", r->words[1]), sizeof copy) ||
+        !fits(snprintf(job.scenario, sizeof job.scenario, "%s", basename(copy)),
+              sizeof job.scenario) ||
+        !fits(snprintf(scenario_path, sizeof scenario_path, "%s/%s", job.folder, job.scenario),
+              sizeof scenario_path) ||
+        !fits(snprintf(job.scratch, sizeof job.scratch, "%s/womsim-regress-XXXXXX",
+                       tmp && tmp[0] ? tmp : "/tmp"),
+              sizeof job.scratch)) {
+        return too_long(o->dir);
+    }
+    if (mkdtemp(job.scratch) == NULL) {
+        fprintf(stderr, "womsim: %s: cannot create: %s\n", job.scratch, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    int code = EX_OK;
+    if (o->update) {
+        code = update_reference(o, r, &job);
+    } else if (access(scenario_path, R_OK) != 0) {
+        fprintf(stderr,
+                "womsim: %s: no reference here (%s); make the references with make "
+                "reference\n",
+                scenario_path, strerror(errno));
+        code = EX_NOINPUT;
+    } else {
+        code = rerun(o, r, scenario_path, &job);
+        code = code == EX_OK ? compare_reference(&job) : code;
+    }
+    remove_tree(job.scratch);
+    wom_batch_files_destroy(&job.files);
+    return code;
+}
+
+int cli_regress(int argc, char **argv) {
+    regress_options_t options;
+    int code = parse_regress_options(argc, argv, &options);
+    if (code != EX_OK) {
+        return code;
+    }
+    char path[WOM_MAX_PATH];
+    if (!fits(snprintf(path, sizeof path, "%s/LIST", options.dir), sizeof path)) {
+        return too_long(options.dir);
+    }
+    char *text = cli_read_text(path);
+    if (text == NULL) {
+        fprintf(stderr, "womsim: %s: cannot read the list of references: %s\n", path,
+                strerror(errno));
+        return EX_NOINPUT;
+    }
+    static reference_t references[MAX_REFERENCES];
+    int count = 0;
+    code = parse_list(path, text, references, &count);
+    if (code == EX_OK && count == 0) {
+        code = list_error(path, 1, "no references listed", NULL);
+    }
+    /* Every reference runs, so that one report names every difference;
+     * the first failure's code is the command's. */
+    int result = code;
+    for (int i = 0; code == EX_OK && i < count; i++) {
+        int one = regress_one(&options, &references[i]);
+        result = result == EX_OK ? one : result;
+    }
+    free(text);
+    return result;
+}

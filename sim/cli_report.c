@@ -1,0 +1,48 @@
+/* cli_report.c: a finished run's report.html, written after its plots and
+ * before its manifest (which lists it), by `womsim run` and `womsim merge`
+ * alike: reads the scenario file (its leading comment is the description)
+ * and the plot's SVG, has the report module build the page and writes it
+ * atomically.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+/* Why a report has no plot, when it has none. */
+static const char *missing_plot(bool plot, bool rendered, const char *svg) {
+    if (!plot) {
+        return "the run was made with --no-plot";
+    }
+    if (!rendered) {
+        return "gnuplot is not installed, so none were drawn";
+    }
+    return svg == NULL ? "the SVG file gnuplot drew could not be read" : NULL;
+}
+
+int cli_write_report(const wom_batch_t *batch, const char *scenario_path, bool plot, bool rendered,
+                     bool quiet) {
+    const char *dir = batch->options.dir;
+    const char *svg_name = batch->plan.points > 1 ? "sweep.svg" : "timeseries.svg";
+    char svg_path[WOM_MAX_PATH];
+    snprintf(svg_path, sizeof svg_path, "%s/%s", dir, svg_name);
+    char *scenario_text = cli_read_text(scenario_path);
+    char *svg = rendered ? cli_read_text(svg_path) : NULL;
+    wom_report_t report = {batch, scenario_text, svg, svg_name, missing_plot(plot, rendered, svg)};
+    wom_text_t page;
+    wom_text_init(&page);
+    wom_report_html(&page, &report);
+    wom_error_t error = {0};
+    wom_status status = wom_output_write_file(dir, "report.html", &page, &error);
+    wom_text_destroy(&page);
+    free(svg);
+    free(scenario_text);
+    if (status != WOM_OK) {
+        return cli_fail(status, &error);
+    }
+    if (!quiet) {
+        printf("report: %s/report.html\n", dir);
+    }
+    return EX_OK;
+}
