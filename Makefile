@@ -120,9 +120,9 @@ unit: $(UNIT_BIN)
 
 # With mpicc and mpirun present the MPI test runs too (else it says it is
 # skipped).
-e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
+e2e: $(WOMSIM) $(BENCH) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
-		tests/e2e/run.sh
+		BENCH=$(abspath $(BENCH)) tests/e2e/run.sh
 
 # The benchmark of docs/performance.md: W1-W4 at 1 and 2 threads, a table
 # in out/bench/ (a few minutes). bench-large runs the 10-million-agent W5.
