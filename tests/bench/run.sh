@@ -4,8 +4,12 @@
 # written to out/bench/bench.csv and bench.md. The speed-up column is the
 # 1-thread wall time over the 2-thread one. BENCH_WORKLOADS picks the
 # workloads (default W1 W2 W3 W4; `make bench-large` runs W5).
+# Threads wait for each other asleep (OMP_WAIT_POLICY=passive) unless the
+# caller says otherwise: on a shared machine a spinning thread takes the
+# core another process needs and the figures swing by several times.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 bench=${BENCH:-build/bench}
 workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4}
 threads=${BENCH_THREADS:-1 2}
