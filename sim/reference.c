@@ -117,35 +117,6 @@ static bool claim(uint8_t *cell, bool shared) {
                                        __ATOMIC_RELAXED);
 }
 
-/* A node's stream with its first blocks computed in advance (see
- * try_active): the same words as wom_rng_stream_next on the stream, in the
- * same order. */
-enum { BLOCKS_AHEAD = 3 };
-
-typedef struct {
-    philox4x32_ctr_t blocks[BLOCKS_AHEAD];
-    unsigned used;         /* words of `blocks` handed out */
-    wom_rng_stream_t rest; /* the stream from block BLOCKS_AHEAD on */
-} words_t;
-
-static void words_compute(words_t *words, const wom_model_t *model, uint32_t node, uint32_t site) {
-    words->rest = stream_of(model, node, site);
-    for (unsigned b = 0; b < BLOCKS_AHEAD; b++) {
-        words->blocks[b] = philox4x32(words->rest.counter, words->rest.key);
-        words->rest.counter.v[3]++;
-    }
-    words->used = 0;
-}
-
-static inline uint32_t words_next(words_t *words) {
-    if (words->used < 4 * BLOCKS_AHEAD) {
-        uint32_t word = words->blocks[words->used / 4].v[words->used % 4];
-        words->used++;
-        return word;
-    }
-    return wom_rng_stream_next(&words->rest);
-}
-
 /* Infected node `node` draws its recovery word first (sir only: an ic
  * node always recovers and draws none), then one word per out-neighbour
  * susceptible at the start of the step (a neighbour already marked FRESH
@@ -154,9 +125,10 @@ static inline uint32_t words_next(words_t *words) {
  * recovers, are staged for the next active list. Inlined twice, with
  * `shared` constant, so the one-thread loop has no atomics. */
 static inline void infect_neighbours(wom_model_t *model, wom_model_worker_t *worker,
-                                     const cascade_t *cascade, uint32_t node, words_t *stream,
-                                     bool shared) {
-    bool recovers = cascade->recover > UINT32_MAX || words_next(stream) < cascade->recover;
+                                     const cascade_t *cascade, uint32_t node, bool shared) {
+    wom_rng_stream_t stream = stream_of(model, node, cascade->site);
+    bool recovers =
+        cascade->recover > UINT32_MAX || wom_rng_stream_next(&stream) < cascade->recover;
     uint8_t *const states = model->state;
     const uint64_t infect = cascade->infect;
     const wom_graph_t *graph = model->graph;
@@ -168,7 +140,8 @@ static inline void infect_neighbours(wom_model_t *model, wom_model_worker_t *wor
         if (state != WOM_REF_SUSCEPTIBLE && state != WOM_REF_FRESH) {
             continue;
         }
-        if (words_next(stream) < infect && state == WOM_REF_SUSCEPTIBLE && claim(target, shared)) {
+        if (wom_rng_stream_next(&stream) < infect && state == WOM_REF_SUSCEPTIBLE &&
+            claim(target, shared)) {
             stage(model, worker, *arc, shared);
         }
     }
@@ -190,49 +163,11 @@ enum { PREFETCH_OFFSETS = 12, PREFETCH_ARCS = 6, PREFETCH_STATES = 3 };
  * more than a few thousand nodes' tries). */
 enum { PARALLEL_FROM = 4096 };
 
-/* Active nodes are taken in batches whose first Philox blocks are computed
- * together before any of them is used: independent blocks overlap in the
- * pipeline, while a block computed just before its use costs Philox's whole
- * latency. */
-enum { CASCADE_BATCH = 16 };
-
-/* Active nodes now[first .. first + CASCADE_BATCH) (those that exist). */
-static void try_batch(wom_model_t *model, wom_model_worker_t *worker, const cascade_t *cascade,
-                      uint32_t first, bool shared) {
-    const wom_model_cascade_t *active = &model->cascade;
-    const uint32_t *now = active->now;
-    const uint32_t size = active->size;
-    const wom_graph_t *graph = model->graph;
-    const uint32_t count = size - first < CASCADE_BATCH ? size - first : CASCADE_BATCH;
-    words_t words[CASCADE_BATCH];
-    for (uint32_t j = 0; j < count; j++) {
-        words_compute(&words[j], model, now[first + j], cascade->site);
-    }
-    for (uint32_t j = 0, i = first; j < count; j++, i++) {
-        if (i + PREFETCH_OFFSETS < size) {
-            __builtin_prefetch(&graph->offsets[now[i + PREFETCH_OFFSETS]]);
-        }
-        if (i + PREFETCH_ARCS < size) {
-            __builtin_prefetch(&graph->targets[graph->offsets[now[i + PREFETCH_ARCS]]]);
-        }
-        if (i + PREFETCH_STATES < size) {
-            uint32_t ahead = now[i + PREFETCH_STATES];
-            for (uint64_t arc = graph->offsets[ahead]; arc < graph->offsets[ahead + 1]; arc++) {
-                __builtin_prefetch(&model->state[graph->targets[arc]]);
-            }
-        }
-        if (shared) {
-            infect_neighbours(model, worker, cascade, now[i], &words[j], true);
-        } else {
-            infect_neighbours(model, worker, cascade, now[i], &words[j], false);
-        }
-    }
-}
-
 /* Pass 1: the active nodes try their neighbours; the next list is built. */
 static void try_active(wom_model_t *model, const cascade_t *cascade) {
     const uint32_t size = model->cascade.size;
-    const uint32_t batches = (size + CASCADE_BATCH - 1) / CASCADE_BATCH;
+    const uint32_t *now = model->cascade.now;
+    const wom_graph_t *graph = model->graph;
     const bool shared = model->threads > 1 && size >= PARALLEL_FROM;
     model->cascade.next_size = 0;
 #pragma omp parallel num_threads(model->threads) if (shared)
@@ -242,9 +177,25 @@ static void try_active(wom_model_t *model, const cascade_t *cascade) {
         thread = omp_get_thread_num();
 #endif
         wom_model_worker_t *worker = &model->workers[thread];
-#pragma omp for schedule(dynamic, 64)
-        for (uint32_t batch = 0; batch < batches; batch++) {
-            try_batch(model, worker, cascade, batch * CASCADE_BATCH, shared);
+#pragma omp for schedule(dynamic, 1024)
+        for (uint32_t i = 0; i < size; i++) {
+            if (i + PREFETCH_OFFSETS < size) {
+                __builtin_prefetch(&graph->offsets[now[i + PREFETCH_OFFSETS]]);
+            }
+            if (i + PREFETCH_ARCS < size) {
+                __builtin_prefetch(&graph->targets[graph->offsets[now[i + PREFETCH_ARCS]]]);
+            }
+            if (i + PREFETCH_STATES < size) {
+                uint32_t ahead = now[i + PREFETCH_STATES];
+                for (uint64_t arc = graph->offsets[ahead]; arc < graph->offsets[ahead + 1]; arc++) {
+                    __builtin_prefetch(&model->state[graph->targets[arc]]);
+                }
+            }
+            if (shared) {
+                infect_neighbours(model, worker, cascade, now[i], true);
+            } else {
+                infect_neighbours(model, worker, cascade, now[i], false);
+            }
         }
         flush_staged(model, worker, shared);
     }
