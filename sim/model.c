@@ -174,12 +174,32 @@ static int segment_count(const wom_graph_t *graph) {
     return segments;
 }
 
+/* Bytes per agent: state, attitude, purchases, flags, 2 buffers x 2
+ * counts; the seeding rank borrows a buffer's counts. */
+enum { AGENT_BYTES = 1 + 2 + 4 + 1 + 2 * 2 * 4, EXTRA_BYTES = 2 * 8 };
+
+static uint64_t worker_bytes(uint32_t max_degree) {
+    return sizeof(wom_model_worker_t) + 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
+}
+
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads) {
-    /* state, attitude, purchases, flags, 2 buffers x (2 counts, extra
-     * weight); the seeding rank borrows a buffer's counts */
-    const uint64_t per_agent = 1 + 2 + 4 + 1 + 2 * (2 * 4 + 8);
-    const uint64_t per_worker = 4096 + 5 * (uint64_t)max_degree; /* gsl_rng, picks, marks */
-    return per_agent * agents + per_worker * (uint64_t)threads;
+    return (uint64_t)(AGENT_BYTES + EXTRA_BYTES) * agents +
+           worker_bytes(max_degree) * (uint64_t)threads;
+}
+
+uint64_t wom_model_bytes(const wom_model_t *model) {
+    uint64_t per_agent = AGENT_BYTES + (model->inbox[0].extra != NULL ? EXTRA_BYTES : 0);
+    return per_agent * model->agents + worker_bytes(model->graph->max_degree) * model->threads;
+}
+
+/* Whether a message can weigh other than 1: an intermediary's word, or a
+ * review. Without them the inboxes need no extra weight at all. */
+static bool weighted_messages(const wom_scenario_t *s) {
+    bool intermediaries =
+        s->population.intermediaries > 0 && s->population.intermediary_weight != 1;
+    bool reviews = s->online.review_weight != 1 && s->online.review_reach > 0 &&
+                   (s->online.review_rate_satisfied > 0 || s->online.review_rate_dissatisfied > 0);
+    return s->model.kind == WOM_KIND_WOM && (intermediaries || reviews);
 }
 
 static bool alloc_arrays(wom_model_t *model) {
@@ -193,8 +213,12 @@ static bool alloc_arrays(wom_model_t *model) {
         wom_model_inbox_t *inbox = &model->inbox[b];
         inbox->count[0] = wom_memory_alloc(2 * n * sizeof(uint32_t) + 1);
         inbox->count[1] = inbox->count[0] != NULL ? inbox->count[0] + n : NULL;
-        inbox->extra = wom_memory_alloc(n * sizeof(int64_t) + 1);
-        ok = ok && inbox->count[0] && inbox->extra;
+        inbox->extra = NULL;
+        if (weighted_messages(model->scenario)) {
+            inbox->extra = wom_memory_alloc(n * sizeof(int64_t) + 1);
+            ok = ok && inbox->extra;
+        }
+        ok = ok && inbox->count[0];
     }
     model->seeding_rank = (uint64_t *)model->inbox[1].count[0];
     wom_model_thresholds_t *t = &model->thresholds;
@@ -394,7 +418,9 @@ static void clear_arrays(wom_model_t *model) {
     memset(model->flags, 0, n);
     for (int b = 0; b < 2; b++) {
         memset(model->inbox[b].count[0], 0, 2 * n * sizeof(uint32_t));
-        memset(model->inbox[b].extra, 0, n * sizeof(int64_t));
+        if (model->inbox[b].extra != NULL) {
+            memset(model->inbox[b].extra, 0, n * sizeof(int64_t));
+        }
     }
 }
 
@@ -630,9 +656,12 @@ static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, 
     if ((heard[0] | heard[1]) == 0) {
         return;
     }
-    int64_t net = (int64_t)heard[WOM_POSITIVE] - heard[WOM_NEGATIVE] + in->extra[agent];
+    int64_t net = (int64_t)heard[WOM_POSITIVE] - heard[WOM_NEGATIVE];
     in->count[WOM_POSITIVE][agent] = in->count[WOM_NEGATIVE][agent] = 0;
-    in->extra[agent] = 0;
+    if (in->extra != NULL) {
+        net += in->extra[agent];
+        in->extra[agent] = 0;
+    }
     uint8_t news = (uint8_t)((heard[0] ? WOM_HEARD_POS : 0) | (heard[1] ? WOM_HEARD_NEG : 0));
     uint8_t fresh = news & (uint8_t)~model->flags[agent];
     model->flags[agent] |= news;

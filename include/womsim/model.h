@@ -64,7 +64,8 @@ typedef struct {
  * most one experience per in-neighbour, hearsay is subcritical (config
  * rule) and a review's readers are at most the agents; the extra weight is
  * 64-bit, as a hub hearing many weighted messages in one step could pass
- * 2^31. The two counts of a buffer are one block (count[1] follows
+ * 2^31; it is allocated only when the scenario can send weighted messages
+ * (NULL otherwise). The two counts of a buffer are one block (count[1] follows
  * count[0]), which the ranking borrows at set-up (seeding_rank). */
 typedef struct {
     uint32_t *count[2];
@@ -114,8 +115,12 @@ typedef struct {
     wom_model_worker_t *workers;
 } wom_model_t;
 
-/* Bytes a model of `agents` agents with `threads` workers allocates. */
+/* Bytes a model of `agents` agents with `threads` workers allocates at
+ * most (with the extra weights of weighted messages). */
 uint64_t wom_model_estimate_bytes(uint32_t agents, uint32_t max_degree, int threads);
+
+/* Bytes `model` holds. */
+uint64_t wom_model_bytes(const wom_model_t *model);
 
 /* The checks that need the actual graph (a network file's size is known
  * only once it is read): reference kinds' seeds within the nodes.

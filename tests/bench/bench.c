@@ -205,6 +205,18 @@ static void run_points(const wom_config_t *config, const wom_graph_t *graph, int
     }
 }
 
+/* The bytes of one model of the workload (one per thread when whole
+ * replications run side by side). */
+static double one_model_bytes(const wom_scenario_t *scenario, const wom_graph_t *graph) {
+    wom_model_t *model = NULL;
+    if (wom_model_alloc(scenario, graph, 1, &model) != WOM_OK) {
+        die("model", NULL);
+    }
+    double bytes = (double)wom_model_bytes(model);
+    wom_model_free(model);
+    return bytes;
+}
+
 static double peak_rss_bytes(void) {
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
@@ -253,7 +265,7 @@ int main(int argc, char **argv) {
     /* Per edge: the CSR's targets; per agent: the rest of the graph (row
      * offsets, segments) and the model's arrays. */
     double target_bytes = 4.0 * (double)graph->arcs;
-    double model_bytes = (double)wom_model_estimate_bytes(graph->nodes, graph->max_degree, threads);
+    double model_bytes = one_model_bytes(&scenario, graph);
     /* The headline rate of the workload: activations for the cascade,
      * agent-steps for the wom kind. */
     double rate = totals.activations > 0 ? totals.activations / run_s : totals.agent_steps / run_s;
