@@ -846,7 +846,8 @@ static double expected_edges(const wom_scenario_t *scenario, double nodes) {
  * one new node per edge (true for any graph whose mean degree is 2 or
  * more). */
 static double snap_file_bytes(const char *path, double size) {
-    FILE *stream = fopen(path, "r");
+    struct stat info; /* a pipe's sample would be lost to the reader: sample files only */
+    FILE *stream = stat(path, &info) == 0 && S_ISREG(info.st_mode) ? fopen(path, "r") : NULL;
     if (stream == NULL) {
         return 0;
     }

@@ -531,6 +531,32 @@ static void test_snap_nul_and_long_line(void **state) {
     free(text);
 }
 
+/* A pipe is read whole: the memory estimate must not take its first bytes
+ * for a sample, and the stream reader reads it to the end. */
+static void test_snap_from_pipe(void **state) {
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    char text[64];
+    for (int i = 0; i < 5; i++) {
+        int n = snprintf(text, sizeof text, "%d %d\n", 10 * i + 3, 10 * i + 13);
+        assert_int_equal(write(fds[1], text, (size_t)n), n);
+    }
+    assert_int_equal(close(fds[1]), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    wom_scenario_t scenario = scenario_of(WOM_NET_FILE);
+    scenario.network.format = WOM_FORMAT_SNAP;
+    snprintf(scenario.network.file, sizeof scenario.network.file, "%s", path);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_build(&scenario, 0, &graph, &error), WOM_OK);
+    assert_int_equal(graph->nodes, 6);
+    assert_int_equal(edge_count(graph), 5);
+    wom_graph_free(graph);
+    assert_int_equal(close(fds[0]), 0);
+}
+
 static void test_snap_folder(void **state) {
     (void)state;
     wom_graph_t *graph = NULL;
@@ -836,6 +862,7 @@ int main(void) {
         cmocka_unit_test(test_snap_crlf_and_last_line),
         cmocka_unit_test(test_snap_errors),
         cmocka_unit_test(test_snap_nul_and_long_line),
+        cmocka_unit_test(test_snap_from_pipe),
         cmocka_unit_test(test_snap_folder),
         cmocka_unit_test(test_snap_missing),
         cmocka_unit_test(test_snap_round_trip),
