@@ -15,6 +15,9 @@
  *   dump wraps long sweeps that way); any other indented line after a key
  *   would be an inih continuation line and is refused;
  * - relative paths (TEXT keys) are taken from the scenario file's folder;
+ * - a file that sets no key (empty, or only comments and section headers) is
+ *   refused: it is more likely a generator's failure than a wish for the
+ *   defaults;
  * - on any error the config is left exactly as it was.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/config.h"
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "womsim/text.h"
 
@@ -1371,6 +1375,7 @@ typedef struct {
     char *pending_text;      /* a list whose line ended with ','; NULL if none */
     long pending_line;       /* where that list began */
     long set_on[SLOT_COUNT]; /* line where each key was set in this file, 0 = not */
+    bool any_key;            /* a key line was met: a file without one is refused */
     wom_status status;       /* the first error (WOM_OK while none) */
     wom_error_t detail;      /* its file, line and message */
 } file_reading;
@@ -1574,6 +1579,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
     if (r->status != WOM_OK) {
         return 0;
     }
+    r->any_key = true;
     if (r->indented && r->after_key) {
         continue_list(r, value);
     } else {
@@ -1597,41 +1603,62 @@ static wom_status read_scenario(file_reading *r) {
         return config_error(&r->detail, (where_t){r->path, first_error},
                             "expected 'key = value' or '[section]'");
     }
+    if (r->status == WOM_OK && !r->any_key) { /* a generator's empty output is no scenario */
+        return config_error(&r->detail, (where_t){r->path, 0},
+                            "the file sets no key: it is empty or holds only comments and "
+                            "section headers");
+    }
     return r->status;
 }
 
-wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
-    if (config == NULL || path == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
-    }
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
+wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char *name,
+                                  wom_error_t *error) {
+    if (config == NULL || stream == NULL || name == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_stream: NULL argument");
     }
     file_reading *r = calloc(1, sizeof *r);
     wom_config_t *work = NULL;
     wom_status status = r == NULL ? WOM_ENOMEM : config_copy(config, &work);
     if (status == WOM_OK) {
         r->config = work;
-        r->path = path;
-        r->fp = fp;
+        r->path = name;
+        r->fp = stream;
         r->mode = -1;
         status = read_scenario(r);
         if (status != WOM_OK && error != NULL) {
             *error = r->detail;
         }
     } else {
-        wom_error_set(error, status, path, 0, "out of memory");
+        wom_error_set(error, status, name, 0, "out of memory");
     }
-    fclose(fp);
     free(r);
     if (status != WOM_OK) {
         wom_config_free(work);
         return status;
     }
-    snprintf(work->last_file, sizeof work->last_file, "%s", path);
+    snprintf(work->last_file, sizeof work->last_file, "%s", name);
     config_replace(config, work);
     return WOM_OK;
+}
+
+/* fopen opens a folder for reading too; its first read would fail. */
+wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
+    if (config == NULL || path == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
+    }
+    struct stat info;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
+    }
+    wom_status status;
+    if (fstat(fileno(fp), &info) == 0 && S_ISDIR(info.st_mode)) {
+        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not a scenario file");
+    } else {
+        status = wom_config_read_stream(config, fp, path, error);
+    }
+    fclose(fp);
+    return status;
 }
 
 /* ---- overrides -------------------------------------------------------- */
