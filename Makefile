@@ -52,7 +52,7 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e install uninstall clean format docs
+.PHONY: all deps run test check unit e2e bad-inputs install uninstall clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -104,7 +104,7 @@ run: deps
 # the MPI test (about 8 s more, once).
 test:
 	@scripts/install-deps.sh --mpi
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e bad-inputs
 
 check: test
 
@@ -116,6 +116,11 @@ unit: $(UNIT_BIN)
 e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
 		tests/e2e/run.sh
+
+# The catalogue of bad inputs: each case's exit status, exact message, and
+# that nothing is left half-written (tests/bad-inputs/README.md).
+bad-inputs: $(WOMSIM)
+	@WOMSIM=$(abspath $(WOMSIM)) tests/bad-inputs/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
