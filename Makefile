@@ -52,7 +52,8 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e bad-inputs install uninstall clean format docs
+.PHONY: all deps run test check unit e2e bad-inputs fuzz-replay fuzz fuzz-harnesses sanitize \
+	valgrind tsan install uninstall clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -93,7 +94,7 @@ $(MPI_OBJ): sim/mpi/main.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim
 $(WOMSIM_MPI): $(MPI_OBJ) $(filter-out $(BUILD)/sim/main.o,$(CLI_OBJ)) $(LIBWOMSIM)
 	$(MPICC) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $^ $(WOM_LDLIBS) -o $@
 
-$(BUILD)/sim $(BUILD)/sim/mpi $(BUILD)/tests:
+$(BUILD)/sim $(BUILD)/sim/mpi $(BUILD)/tests $(BUILD)/fuzz:
 	@mkdir -p $@
 
 run: deps
@@ -104,7 +105,7 @@ run: deps
 # the MPI test (about 8 s more, once).
 test:
 	@scripts/install-deps.sh --mpi
-	@$(MAKE) --no-print-directory unit e2e bad-inputs
+	@$(MAKE) --no-print-directory unit e2e bad-inputs fuzz-replay
 
 check: test
 
@@ -122,6 +123,56 @@ e2e: $(WOMSIM) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 bad-inputs: $(WOMSIM)
 	@WOMSIM=$(abspath $(WOMSIM)) tests/bad-inputs/run.sh
 
+# Fuzzing (tests/fuzz/): each harness is linked with libFuzzer by `make
+# fuzz`, and with replay.c (a plain main, the normal compiler) for `make
+# test`, which replays the seed corpora and the crash reproducers kept in
+# tests/fuzz/crashes/, so a crash found once fails the tests until fixed.
+FUZZ_HARNESSES := scenario sweep edges
+FUZZ_SECONDS   ?= 60
+CLANG          ?= clang-14
+FUZZ_BUILD     := build-fuzz
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBWOMSIM) \
+		$(wildcard include/womsim/*.h) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< tests/fuzz/replay.c \
+		$(LIBWOMSIM) $(WOM_LDLIBS) -o $@
+
+fuzz-replay: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay_%)
+	@passed=0; failed=0; for harness in $(FUZZ_HARNESSES); do \
+	    if $(BUILD)/fuzz/replay_$$harness tests/fuzz/corpus/$$harness \
+	        $$(ls -d tests/fuzz/crashes/$$harness 2>/dev/null); then passed=$$((passed + 1)); \
+	    else failed=$$((failed + 1)); echo "FAIL replay of $$harness"; fi; \
+	done; echo "fuzz-replay: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+# Only in the libFuzzer build (CC=clang-14, BUILD=build-fuzz): the library
+# is compiled with SANITIZE=fuzzer-no-link,address,undefined, the harness
+# links libFuzzer's main.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(WOM_LDLIBS) -o $@
+
+fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/fuzz_%)
+
+# Runs each harness for FUZZ_SECONDS on its seed corpus (new inputs go to
+# build-fuzz/corpus/, crashes to build-fuzz/crashes/) and prints its last
+# status line: executions, coverage (cov: edges, ft: features), exec/s.
+fuzz:
+	@scripts/install-deps.sh --dev
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(FUZZ_BUILD) \
+		SANITIZE=fuzzer-no-link,address,undefined fuzz-harnesses
+	@failed=0; for harness in $(FUZZ_HARNESSES); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$harness $(FUZZ_BUILD)/crashes/$$harness; \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(FUZZ_BUILD)/fuzz/fuzz_$$harness \
+	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_BUILD)/crashes/$$harness/ $(FUZZ_BUILD)/corpus/$$harness \
+	        tests/fuzz/corpus/$$harness >$(FUZZ_BUILD)/$$harness.log 2>&1 || failed=1; \
+	    echo "fuzz_$$harness: $$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' \
+	        $(FUZZ_BUILD)/$$harness.log | tail -n 1)"; \
+	    grep -q 'ERROR: libFuzzer\|ERROR: AddressSanitizer\|runtime error' \
+	        $(FUZZ_BUILD)/$$harness.log && { failed=1; \
+	        echo "fuzz_$$harness found a crash: see $(FUZZ_BUILD)/$$harness.log"; }; \
+	done; [ $$failed -eq 0 ]
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
@@ -137,7 +188,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim
 
 clean:
-	rm -rf build build-sanitize womsim
+	rm -rf build build-sanitize build-fuzz build-tsan womsim
 
 # docs/parameters.md and docs/model.md carry the key table between two
 # markers; an e2e test fails when either is stale.
@@ -149,4 +200,4 @@ docs: $(WOMSIM)
 	done
 
 format:
-	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c
+	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c tests/fuzz/*.c

@@ -3,7 +3,11 @@
 #
 # Idempotent and silent when everything is present; runs `apt-get update`
 # only when something is missing; uses sudo when not root. With --mpi it also
-# installs Open MPI for the distributed build.
+# installs Open MPI for the distributed build; with --dev, what `make
+# sanitize` and `make fuzz` need: clang 14 with its sanitizer and libFuzzer
+# runtimes, LLVM's OpenMP runtime and libarcher (the OpenMP tool that tells
+# ThreadSanitizer about OpenMP's synchronisation), and valgrind. `make run`
+# needs neither.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -13,8 +17,9 @@ librandom123-dev libmd-dev libcmocka-dev gnuplot-nox"
 for arg in "$@"; do
     case "$arg" in
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
+    --dev) packages="$packages clang-14 libclang-rt-14-dev libomp-14-dev valgrind" ;;
     *)
-        echo "install-deps.sh: unknown option '$arg' (known: --mpi)" >&2
+        echo "install-deps.sh: unknown option '$arg' (known: --mpi, --dev)" >&2
         exit 64
         ;;
     esac
