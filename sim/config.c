@@ -1685,18 +1685,34 @@ static bool split_assignment(char *copy, char **section, char **name, char **val
     return true;
 }
 
-/* A TEXT value must survive the dump: one line, no inline comment. */
+/* Characters in a line of a scenario file: inih's line buffer
+ * (INI_MAX_LINE, 200 bytes with the NUL; test_long_line pins it). */
+#define LINE_CHARACTERS 199
+
+/* A TEXT value must survive the dump, where it follows "key = ": one line
+ * that fits the reader's, no inline comment (a ';' after a blank, or first
+ * in the value, as the dump puts a blank before it). Values from a file
+ * meet these rules by construction; an override may not. */
 static wom_status check_text_line(const wom_key_t *key, const char *value, where_t at,
                                   wom_error_t *error) {
     if (key->type != WOM_KEY_TEXT) {
         return WOM_OK;
     }
+    size_t room = LINE_CHARACTERS - strlen(key_suffix(key)) - strlen(" = ");
+    if (strlen(value) > room) {
+        return config_error(error, at,
+                            "%s: value is longer than %zu characters, more than a line of a "
+                            "scenario file holds",
+                            key->name, room);
+    }
     if (strpbrk(value, "\r\n") != NULL) {
         return config_error(error, at, "%s: a value cannot contain a line break", key->name);
     }
     for (const char *p = strchr(value, ';'); p != NULL; p = strchr(p + 1, ';')) {
-        if (isspace((unsigned char)p[-1])) {
-            return config_error(error, at, "%s: ' ;' would start a comment in a scenario file",
+        if (p == value || isspace((unsigned char)p[-1])) {
+            return config_error(error, at,
+                                "%s: a ';' first or after a blank would start a comment in a "
+                                "scenario file",
                                 key->name);
         }
     }

@@ -683,10 +683,31 @@ static void test_set_errors(void **state) {
     expect_set_error(".quality=0.835", "--set expects section.key=value");
     expect_set_error("simulation.steps=3.5", "'3.5' is not an integer");
     expect_set_error("network.file=a.txt ; b", "would start a comment");
+    expect_set_error("network.file=;b.txt", "a ';' first or after a blank would start a comment");
     expect_set_error("network.file=a\nb", "line break");
+    /* "file = " and 192 characters fill a line of 199: the dump reads back */
     char text[1200];
+    snprintf(text, sizeof text, "network.file=%0193d", 3);
+    expect_set_error(text, "network.file: value is longer than 192 characters, more than a line "
+                           "of a scenario file holds");
     snprintf(text, sizeof text, "network.file=%01100d", 3);
-    expect_set_error(text, "network.file: value is longer than 1023 characters");
+    expect_set_error(text, "network.file: value is longer than 192 characters");
+    wom_config_t *config = new_config();
+    snprintf(text, sizeof text, "network.file=%0192d", 3);
+    set(config, text);
+    set(config, "network.model=file");
+    char *first = dump(config), path[64];
+    write_temp(path, first, strlen(first));
+    wom_config_t *again = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(again, path, &error), WOM_OK);
+    unlink(path);
+    char *second = dump(again);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    wom_config_free(again);
+    wom_config_free(config);
 }
 
 /* ---- sweeps ----------------------------------------------------------- */
