@@ -173,6 +173,26 @@ fuzz:
 	        echo "fuzz_$$harness found a crash: see $(FUZZ_BUILD)/$$harness.log"; }; \
 	done; [ $$failed -eq 0 ]
 
+# make sanitize (CI runs it after make test): the tests under
+# AddressSanitizer and UBSan (build-sanitize/), a valgrind memcheck of
+# small runs on one thread (tests/valgrind.sh), and ThreadSanitizer on the
+# parallel kernel (tests/tsan.sh): clang-14 with LLVM's OpenMP runtime and
+# its libarcher tool, build-tsan/.
+TSAN_BUILD := build-tsan
+ARCHER      = $(dir $(realpath $(shell command -v $(CLANG))))../lib/libarcher.so
+
+sanitize:
+	@scripts/install-deps.sh --mpi --dev
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
+	@$(MAKE) --no-print-directory valgrind tsan
+
+valgrind: $(WOMSIM)
+	@WOMSIM=$(abspath $(WOMSIM)) tests/valgrind.sh
+
+tsan:
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(TSAN_BUILD) SANITIZE=thread $(TSAN_BUILD)/womsim
+	@WOMSIM=$(abspath $(TSAN_BUILD)/womsim) ARCHER=$(abspath $(ARCHER)) tests/tsan.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
