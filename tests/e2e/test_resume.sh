@@ -149,7 +149,7 @@ test_resume_after_sigint() {
         >out.txt 2>err.txt &
     pid=$!
     # Signal once a tenth of the tasks are done, so that some are kept.
-    for _ in $(seq 250); do
+    while kill -0 "$pid" 2>/dev/null; do
         grep -qs '%' err.txt && break
         sleep 0.02
     done
@@ -254,10 +254,12 @@ test_killed_batch_after_a_finished_one_is_kept() {
     "$WOMSIM" run resume.ini -o out -q --no-plot --set simulation.steps=20 || fail "first run failed"
     "$WOMSIM" run resume.ini -o out -q --no-plot -s 386 &
     pid=$!
-        # The new batch first replaces the finished run's tasks and drops its
-    # manifest; once it has kept a task of its own, kill it.
-    for _ in $(seq 400); do
-        [ ! -e out/manifest.json ] && [ -n "$(ls out/tasks 2>/dev/null)" ] && break
+    # The new batch first replaces the finished run's tasks and drops its
+    # manifest; once it has kept a task of its own (under its final name: a
+    # temporary file alone is no task), kill it. Polled while it runs, however
+    # long a loaded machine makes that.
+    while kill -0 "$pid" 2>/dev/null; do
+        [ ! -e out/manifest.json ] && find out/tasks -name '*.rows' 2>/dev/null | grep -q . && break
         sleep 0.01
     done
     kill -9 "$pid" 2>/dev/null
