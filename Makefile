@@ -187,9 +187,11 @@ sanitize:
 	@$(MAKE) --no-print-directory valgrind tsan
 
 valgrind: $(WOMSIM)
+	@scripts/install-deps.sh --dev
 	@WOMSIM=$(abspath $(WOMSIM)) tests/valgrind.sh
 
 tsan:
+	@scripts/install-deps.sh --dev
 	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(TSAN_BUILD) SANITIZE=thread $(TSAN_BUILD)/womsim
 	@WOMSIM=$(abspath $(TSAN_BUILD)/womsim) ARCHER=$(abspath $(ARCHER)) tests/tsan.sh
 
