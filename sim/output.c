@@ -317,10 +317,12 @@ static void plot_panel(wom_text_t *text, const wom_output_run_t *run, const pane
 }
 
 /* The pictures a script draws, NAME.png and NAME.svg: womsim gives other
- * names with -e (wom_output_render_script), run by hand these. */
-#define PICTURE_NAMES(name)                                                                        \
-    "if (!exists('png')) png = '" name ".png'\n"                                                   \
-    "if (!exists('svg')) svg = '" name ".svg'\n"
+ * names with -e (wom_output_render_script); run by hand, these. */
+static void picture_names(wom_text_t *text, const char *name) {
+    wom_text_printf(text,
+                    "if (!exists('png')) png = '%s.png'\nif (!exists('svg')) svg = '%s.svg'\n",
+                    name, name);
+}
 
 static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
     const panel_t *panels = wom_panels;
@@ -333,24 +335,26 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
         count = 1;
     }
     provenance_comment(text, run);
-    wom_text_printf(
-        text,
-        "# Renders timeseries.png and timeseries.svg from timeseries.dat:\n"
-        "#   gnuplot timeseries.gp\n"
-        "# Lines are means over replications; bands are 95%% confidence intervals.\n"
-        "data = 'timeseries.dat'\n"
-        "agents = %u\n" PICTURE_NAMES(
-            "timeseries") "set grid\nset key top left\nset xlabel 'day'\n"
-                          "do for [format = 1:2] {\n"
-                          "  if (format == 1) {\n"
-                          "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
-                          "    set output png\n"
-                          "  } else {\n"
-                          "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
-                          "    set output svg\n"
-                          "  }\n"
-                          "  set multiplot layout %d,1 title 'womsim: ",
-        run->result->agents, 100 + 350 * count, 100 + 350 * count, count);
+    wom_text_printf(text,
+                    "# Renders timeseries.png and timeseries.svg from timeseries.dat:\n"
+                    "#   gnuplot timeseries.gp\n"
+                    "# Lines are means over replications; bands are 95%% confidence intervals.\n"
+                    "data = 'timeseries.dat'\n"
+                    "agents = %u\n",
+                    run->result->agents);
+    picture_names(text, "timeseries");
+    wom_text_printf(text,
+                    "set grid\nset key top left\nset xlabel 'day'\n"
+                    "do for [format = 1:2] {\n"
+                    "  if (format == 1) {\n"
+                    "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
+                    "    set output png\n"
+                    "  } else {\n"
+                    "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
+                    "    set output svg\n"
+                    "  }\n"
+                    "  set multiplot layout %d,1 title 'womsim: ",
+                    100 + 350 * count, 100 + 350 * count, count);
     quoted_name(text, run->scenario_name);
     wom_text_printf(text, " (%u replications)'\n", run->result->replications);
     for (int i = 0; i < count; i++) {
@@ -835,12 +839,12 @@ static void sweep_dat(wom_text_t *text, const wom_output_sweep_t *sweep) {
 static void sweep_gp(wom_text_t *text, const wom_output_sweep_t *sweep) {
     bool numeric = sweep_numeric_x(sweep);
     sweep_provenance(text, sweep);
-    wom_text_printf(text,
-                    "# Renders sweep.png and sweep.svg from sweep.dat:\n"
-                    "#   gnuplot sweep.gp\n"
-                    "# Points are means over replications; bars are 95%% confidence "
-                    "intervals.\n# noenhanced: key names keep their underscores.\n" PICTURE_NAMES(
-                        "sweep") "set grid\nset key top left\nset xlabel '");
+    wom_text_printf(text, "# Renders sweep.png and sweep.svg from sweep.dat:\n"
+                          "#   gnuplot sweep.gp\n"
+                          "# Points are means over replications; bars are 95%% confidence "
+                          "intervals.\n# noenhanced: key names keep their underscores.\n");
+    picture_names(text, "sweep");
+    wom_text_printf(text, "set grid\nset key top left\nset xlabel '");
     quoted_name(text, sweep->names[0]);
     wom_text_printf(text, "'\nset ylabel '%s'\nset title 'womsim: ", sweep_plotted_name(sweep));
     quoted_name(text, sweep->scenario_name);
