@@ -18,7 +18,7 @@
 #   --- NAME
 #   the lines of file NAME, to the next "--- " line or the end
 #
-# Every case must have its row in README.md.
+# Every case must have its row in README.md, and every row its case.
 # Ends with one "bad-inputs: N passed, N failed" line (", N skipped" when a
 # case needs what the machine lacks). Run from the repository root with
 # WOMSIM set to the program (make bad-inputs does).
@@ -152,5 +152,12 @@ for file in "$CASES"/*.case; do
     chmod -R u+w "$WORK/$name"
     rm -rf "${WORK:?}/$name"
 done
+sed -n 's/^| \([a-z0-9-]*\) | .*/\1/p' "$CASES/README.md" >"$WORK/rows"
+while read -r name; do
+    if [ "$name" != case ] && [ ! -f "$CASES/$name.case" ]; then
+        failures=$((failures + 1))
+        echo "FAIL $name: in the table of README.md, but there is no $name.case"
+    fi
+done <"$WORK/rows"
 echo "bad-inputs: $passes passed, $failures failed$([ "$skips" -gt 0 ] && echo ", $skips skipped")"
 [ "$failures" -eq 0 ]
