@@ -53,8 +53,8 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e regress reference bench bench-large install uninstall \
-	clean format docs
+.PHONY: all deps run test check unit e2e regress reference bench bench-large bad-inputs \
+	fuzz-replay fuzz fuzz-harnesses sanitize valgrind tsan install uninstall clean format docs
 .DELETE_ON_ERROR:
 
 # make MPI=1 installs Open MPI when it is missing, then makes the usual
@@ -99,7 +99,7 @@ $(MPI_OBJ): sim/mpi/main.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim
 $(WOMSIM_MPI): $(MPI_OBJ) $(filter-out $(BUILD)/sim/main.o,$(CLI_OBJ)) $(LIBWOMSIM)
 	$(MPICC) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $^ $(WOM_LDLIBS) -o $@
 
-$(BUILD)/sim $(BUILD)/sim/mpi $(BUILD)/tests:
+$(BUILD)/sim $(BUILD)/sim/mpi $(BUILD)/tests $(BUILD)/fuzz:
 	@mkdir -p $@
 
 run: deps
@@ -111,7 +111,7 @@ run: deps
 # report test loads pages in.
 test:
 	@scripts/install-deps.sh --mpi --test
-	@$(MAKE) --no-print-directory unit e2e regress
+	@$(MAKE) --no-print-directory unit e2e bad-inputs fuzz-replay regress
 
 check: test
 
@@ -143,6 +143,83 @@ regress: $(WOMSIM)
 reference: $(WOMSIM)
 	./$(WOMSIM) regress --update results/reference
 
+# The catalogue of bad inputs: each case's exit status, exact message, and
+# that nothing is left half-written (tests/bad-inputs/README.md).
+bad-inputs: $(WOMSIM)
+	@WOMSIM=$(abspath $(WOMSIM)) tests/bad-inputs/run.sh
+
+# Fuzzing (tests/fuzz/): each harness is linked with libFuzzer by `make
+# fuzz`, and with replay.c (a plain main, the normal compiler) for `make
+# test`, which replays the seed corpora and the crash reproducers kept in
+# tests/fuzz/crashes/, so a crash found once fails the tests until fixed.
+FUZZ_HARNESSES := scenario sweep edges
+FUZZ_SECONDS   ?= 60
+CLANG          ?= clang-14
+FUZZ_BUILD     := build-fuzz
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBWOMSIM) \
+		$(wildcard include/womsim/*.h) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< tests/fuzz/replay.c \
+		$(LIBWOMSIM) $(WOM_LDLIBS) -o $@
+
+fuzz-replay: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay_%)
+	@passed=0; failed=0; for harness in $(FUZZ_HARNESSES); do \
+	    if $(BUILD)/fuzz/replay_$$harness tests/fuzz/corpus/$$harness \
+	        $$(ls -d tests/fuzz/crashes/$$harness 2>/dev/null); then passed=$$((passed + 1)); \
+	    else failed=$$((failed + 1)); echo "FAIL replay of $$harness"; fi; \
+	done; echo "fuzz-replay: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+# Only in the libFuzzer build (CC=clang-14, BUILD=build-fuzz): the library
+# is compiled with SANITIZE=fuzzer-no-link,address,undefined, the harness
+# links libFuzzer's main.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(WOM_LDLIBS) -o $@
+
+fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/fuzz_%)
+
+# Runs each harness for FUZZ_SECONDS on its seed corpus (new inputs go to
+# build-fuzz/corpus/, crashes to build-fuzz/crashes/) and prints its last
+# status line: executions, coverage (cov: edges, ft: features), exec/s.
+fuzz:
+	@scripts/install-deps.sh --dev
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(FUZZ_BUILD) \
+		SANITIZE=fuzzer-no-link,address,undefined fuzz-harnesses
+	@failed=0; for harness in $(FUZZ_HARNESSES); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$harness $(FUZZ_BUILD)/crashes/$$harness; \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(FUZZ_BUILD)/fuzz/fuzz_$$harness \
+	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_BUILD)/crashes/$$harness/ $(FUZZ_BUILD)/corpus/$$harness \
+	        tests/fuzz/corpus/$$harness >$(FUZZ_BUILD)/$$harness.log 2>&1 || failed=1; \
+	    echo "fuzz_$$harness: $$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' \
+	        $(FUZZ_BUILD)/$$harness.log | tail -n 1)"; \
+	    grep -q 'ERROR: libFuzzer\|ERROR: AddressSanitizer\|runtime error' \
+	        $(FUZZ_BUILD)/$$harness.log && { failed=1; \
+	        echo "fuzz_$$harness found a crash: see $(FUZZ_BUILD)/$$harness.log"; }; \
+	done; [ $$failed -eq 0 ]
+
+# make sanitize (CI runs it after make test): the tests under
+# AddressSanitizer and UBSan (build-sanitize/), a valgrind memcheck of
+# small runs on one thread (tests/valgrind.sh), and ThreadSanitizer on the
+# parallel kernel (tests/tsan.sh): clang-14 with LLVM's OpenMP runtime and
+# its libarcher tool, build-tsan/.
+TSAN_BUILD := build-tsan
+ARCHER      = $(dir $(realpath $(shell command -v $(CLANG))))../lib/libarcher.so
+
+sanitize:
+	@scripts/install-deps.sh --mpi --dev
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
+	@$(MAKE) --no-print-directory valgrind tsan
+
+valgrind: $(WOMSIM)
+	@scripts/install-deps.sh --dev
+	@WOMSIM=$(abspath $(WOMSIM)) tests/valgrind.sh
+
+tsan:
+	@scripts/install-deps.sh --dev
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(TSAN_BUILD) SANITIZE=thread $(TSAN_BUILD)/womsim
+	@WOMSIM=$(abspath $(TSAN_BUILD)/womsim) ARCHER=$(abspath $(ARCHER)) tests/tsan.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
@@ -158,7 +235,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim
 
 clean:
-	rm -rf build build-sanitize womsim
+	rm -rf build build-sanitize build-fuzz build-tsan womsim
 
 # docs/parameters.md and docs/model.md carry the key table between two
 # markers; an e2e test fails when either is stale.
@@ -170,4 +247,5 @@ docs: $(WOMSIM)
 	done
 
 format:
-	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c tests/bench/*.c
+	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c tests/bench/*.c \
+		tests/fuzz/*.c

@@ -5,7 +5,10 @@
 # only when something is missing; uses sudo when not root. With --mpi it also
 # installs Open MPI for the distributed build; with --test, what only the
 # tests need: Chromium, which loads report.html headless (large, so not for
-# `make run`).
+# `make run`); with --dev, what `make sanitize` and `make fuzz` need: clang
+# 14 with its sanitizer and libFuzzer runtimes, LLVM's OpenMP runtime and
+# libarcher (the OpenMP tool that tells ThreadSanitizer about OpenMP's
+# synchronisation), and valgrind. `make run` needs neither.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -16,8 +19,9 @@ for arg in "$@"; do
     case "$arg" in
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
     --test) packages="$packages chromium" ;;
+    --dev) packages="$packages clang-14 libclang-rt-14-dev libomp-14-dev valgrind" ;;
     *)
-        echo "install-deps.sh: unknown option '$arg' (known: --mpi, --test)" >&2
+        echo "install-deps.sh: unknown option '$arg' (known: --mpi, --test, --dev)" >&2
         exit 64
         ;;
     esac

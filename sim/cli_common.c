@@ -35,15 +35,30 @@ static int exit_code(wom_status status) {
     return EX_SOFTWARE;
 }
 
+/* Control bytes are shown as \xNN: a message may quote bytes of a binary
+ * file, and a terminal would act on them (escape sequences, returns). */
+static void print_visible(const char *text) {
+    for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            fprintf(stderr, "\\x%02x", *c);
+        } else {
+            fputc(*c, stderr);
+        }
+    }
+}
+
 int cli_fail(wom_status status, const wom_error_t *error) {
     const char *message = error && error->message[0] ? error->message : wom_strerror(status);
-    if (error && error->file[0] && error->line > 0) {
-        fprintf(stderr, "womsim: %s:%ld: %s\n", error->file, error->line, message);
-    } else if (error && error->file[0]) {
-        fprintf(stderr, "womsim: %s: %s\n", error->file, message);
-    } else {
-        fprintf(stderr, "womsim: %s\n", message);
+    fputs("womsim: ", stderr);
+    if (error && error->file[0]) {
+        print_visible(error->file);
+        if (error->line > 0) {
+            fprintf(stderr, ":%ld", error->line);
+        }
+        fputs(": ", stderr);
     }
+    print_visible(message);
+    fputc('\n', stderr);
     return exit_code(status);
 }
 

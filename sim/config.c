@@ -15,6 +15,9 @@
  *   dump wraps long sweeps that way); any other indented line after a key
  *   would be an inih continuation line and is refused;
  * - relative paths (TEXT keys) are taken from the scenario file's folder;
+ * - a file that sets no key (empty, or only comments and section headers) is
+ *   refused: it is more likely a generator's failure than a wish for the
+ *   defaults;
  * - on any error the config is left exactly as it was.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/config.h"
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "womsim/text.h"
 
@@ -1371,6 +1375,7 @@ typedef struct {
     char *pending_text;      /* a list whose line ended with ','; NULL if none */
     long pending_line;       /* where that list began */
     long set_on[SLOT_COUNT]; /* line where each key was set in this file, 0 = not */
+    bool any_key;            /* a key line was met: a file without one is refused */
     wom_status status;       /* the first error (WOM_OK while none) */
     wom_error_t detail;      /* its file, line and message */
 } file_reading;
@@ -1574,6 +1579,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
     if (r->status != WOM_OK) {
         return 0;
     }
+    r->any_key = true;
     if (r->indented && r->after_key) {
         continue_list(r, value);
     } else {
@@ -1597,41 +1603,62 @@ static wom_status read_scenario(file_reading *r) {
         return config_error(&r->detail, (where_t){r->path, first_error},
                             "expected 'key = value' or '[section]'");
     }
+    if (r->status == WOM_OK && !r->any_key) { /* a generator's empty output is no scenario */
+        return config_error(&r->detail, (where_t){r->path, 0},
+                            "the file sets no key: it is empty or holds only comments and "
+                            "section headers");
+    }
     return r->status;
 }
 
-wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
-    if (config == NULL || path == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
-    }
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
+wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char *name,
+                                  wom_error_t *error) {
+    if (config == NULL || stream == NULL || name == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_stream: NULL argument");
     }
     file_reading *r = calloc(1, sizeof *r);
     wom_config_t *work = NULL;
     wom_status status = r == NULL ? WOM_ENOMEM : config_copy(config, &work);
     if (status == WOM_OK) {
         r->config = work;
-        r->path = path;
-        r->fp = fp;
+        r->path = name;
+        r->fp = stream;
         r->mode = -1;
         status = read_scenario(r);
         if (status != WOM_OK && error != NULL) {
             *error = r->detail;
         }
     } else {
-        wom_error_set(error, status, path, 0, "out of memory");
+        wom_error_set(error, status, name, 0, "out of memory");
     }
-    fclose(fp);
     free(r);
     if (status != WOM_OK) {
         wom_config_free(work);
         return status;
     }
-    snprintf(work->last_file, sizeof work->last_file, "%s", path);
+    snprintf(work->last_file, sizeof work->last_file, "%s", name);
     config_replace(config, work);
     return WOM_OK;
+}
+
+/* fopen opens a folder for reading too; its first read would fail. */
+wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
+    if (config == NULL || path == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
+    }
+    struct stat info;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
+    }
+    wom_status status;
+    if (fstat(fileno(fp), &info) == 0 && S_ISDIR(info.st_mode)) {
+        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not a scenario file");
+    } else {
+        status = wom_config_read_stream(config, fp, path, error);
+    }
+    fclose(fp);
+    return status;
 }
 
 /* ---- overrides -------------------------------------------------------- */
@@ -1658,18 +1685,34 @@ static bool split_assignment(char *copy, char **section, char **name, char **val
     return true;
 }
 
-/* A TEXT value must survive the dump: one line, no inline comment. */
+/* Characters in a line of a scenario file: inih's line buffer
+ * (INI_MAX_LINE, 200 bytes with the NUL; test_long_line pins it). */
+#define LINE_CHARACTERS 199
+
+/* A TEXT value must survive the dump, where it follows "key = ": one line
+ * that fits the reader's, no inline comment (a ';' after a blank, or first
+ * in the value, as the dump puts a blank before it). Values from a file
+ * meet these rules by construction; an override may not. */
 static wom_status check_text_line(const wom_key_t *key, const char *value, where_t at,
                                   wom_error_t *error) {
     if (key->type != WOM_KEY_TEXT) {
         return WOM_OK;
     }
+    size_t room = LINE_CHARACTERS - strlen(key_suffix(key)) - strlen(" = ");
+    if (strlen(value) > room) {
+        return config_error(error, at,
+                            "%s: value is longer than %zu characters, more than a line of a "
+                            "scenario file holds",
+                            key->name, room);
+    }
     if (strpbrk(value, "\r\n") != NULL) {
         return config_error(error, at, "%s: a value cannot contain a line break", key->name);
     }
     for (const char *p = strchr(value, ';'); p != NULL; p = strchr(p + 1, ';')) {
-        if (isspace((unsigned char)p[-1])) {
-            return config_error(error, at, "%s: ' ;' would start a comment in a scenario file",
+        if (p == value || isspace((unsigned char)p[-1])) {
+            return config_error(error, at,
+                                "%s: a ';' first or after a blank would start a comment in a "
+                                "scenario file",
                                 key->name);
         }
     }

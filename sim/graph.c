@@ -808,50 +808,66 @@ static wom_status snap_line(snap_reader_t *reader, char *line, wom_error_t *erro
     return status;
 }
 
-/* Reads line by line (getline: lines may be of any length). errno is
- * cleared before each call because getline reports running out of memory
- * only through errno, and end of file leaves it untouched. */
-static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error_t *error) {
-    char *line = NULL;
-    size_t size = 0;
-    wom_status status = WOM_OK;
-    for (;;) {
-        errno = 0;
-        ssize_t length = getline(&line, &size, stream);
-        if (length == -1) {
-            break;
+/* The next line into `line` (room for WOM_GRAPH_MAX_LINE + 1 bytes), its
+ * end (LF, CRLF) removed; *more is false at the end of the file. Read byte
+ * by byte, so that a line over the limit is refused as soon as the limit is
+ * passed, not after the whole line is in memory (a file of one 1 GiB line
+ * costs 64 KiB); a NUL byte, which no text file holds, is refused rather
+ * than ending the line early. */
+static wom_status snap_next_line(snap_reader_t *reader, FILE *stream, char *line, bool *more,
+                                 wom_error_t *error) {
+    size_t length = 0;
+    int c;
+    while ((c = getc_unlocked(stream)) != EOF && c != '\n') {
+        if (c == '\0') {
+            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                                 "line contains a NUL byte (is this a text file?)");
         }
+        if (length == WOM_GRAPH_MAX_LINE) {
+            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
+                                 "line is longer than %d characters", WOM_GRAPH_MAX_LINE);
+        }
+        line[length++] = (char)c;
+    }
+    if (ferror(stream)) {
+        return wom_error_set(error, WOM_EIO, reader->path, reader->line, "cannot read: %s",
+                             strerror(errno));
+    }
+    *more = c != EOF || length > 0;
+    while (length > 0 && line[length - 1] == '\r') {
+        length--;
+    }
+    line[length] = '\0';
+    return WOM_OK;
+}
+
+static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error_t *error) {
+    char *line = malloc(WOM_GRAPH_MAX_LINE + 1);
+    if (line == NULL) {
+        return wom_error_set(error, WOM_ENOMEM, reader->path, 0, "no memory for a line");
+    }
+    wom_status status = WOM_OK;
+    for (bool more = true; status == WOM_OK;) {
         reader->line++;
-        while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
-            line[--length] = '\0';
+        status = snap_next_line(reader, stream, line, &more, error);
+        if (status != WOM_OK || !more) {
+            break;
         }
         status = snap_line(reader, line, error);
-        if (status != WOM_OK) {
-            break;
-        }
-    }
-    if (status == WOM_OK && (ferror(stream) || errno != 0)) {
-        status = wom_error_set(error, errno == ENOMEM ? WOM_ENOMEM : WOM_EIO, reader->path,
-                               reader->line + 1, "cannot read: %s", strerror(errno));
     }
     free(line);
     return status;
 }
 
-wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
-                               wom_error_t *error) {
+wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool directed,
+                                      wom_graph_t **graph, wom_error_t *error) {
     *graph = NULL;
-    FILE *stream = fopen(path, "r");
-    if (stream == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the edge list: %s",
-                             strerror(errno));
-    }
-    snap_reader_t reader = {path, 0, {NULL, NULL, 1024, 0}, {NULL, 0, 0}};
+    snap_reader_t reader = {name, 0, {NULL, NULL, 1024, 0}, {NULL, 0, 0}};
     wom_status status = WOM_ENOMEM;
     reader.map.keys = malloc(reader.map.capacity * sizeof(uint64_t));
     reader.map.values = malloc(reader.map.capacity * sizeof(uint32_t));
     if (reader.map.keys == NULL || reader.map.values == NULL) {
-        wom_error_set(error, status, path, 0, "no memory for the node ids");
+        wom_error_set(error, status, name, 0, "no memory for the node ids");
         goto cleanup;
     }
     memset(reader.map.values, 0xff, reader.map.capacity * sizeof(uint32_t));
@@ -860,17 +876,36 @@ wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **gr
         goto cleanup;
     }
     if (reader.edges.count == 0) {
-        status = wom_error_set(error, WOM_EDATA, path, 0, "no edges found");
+        status = wom_error_set(error, WOM_EDATA, name, 0, "no edges found");
         goto cleanup;
     }
     id_map_free(&reader.map); /* not needed by the CSR: lower the peak */
     status = csr_build((uint32_t)reader.map.count, directed, &reader.edges, graph);
     if (status != WOM_OK) {
-        wom_error_set(error, status, path, 0, "no memory for the network's adjacency");
+        wom_error_set(error, status, name, 0, "no memory for the network's adjacency");
     }
 cleanup:
     id_map_free(&reader.map);
     free(reader.edges.pairs);
+    return status;
+}
+
+/* fopen opens a folder for reading too; its first read would fail. */
+wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
+                               wom_error_t *error) {
+    *graph = NULL;
+    struct stat info;
+    FILE *stream = fopen(path, "r");
+    if (stream == NULL) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the edge list: %s",
+                             strerror(errno));
+    }
+    wom_status status;
+    if (fstat(fileno(stream), &info) == 0 && S_ISDIR(info.st_mode)) {
+        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not an edge list");
+    } else {
+        status = wom_graph_read_snap_stream(stream, path, directed, graph, error);
+    }
     fclose(stream);
     return status;
 }
@@ -972,7 +1007,8 @@ static double expected_edges(const wom_scenario_t *scenario, double nodes) {
  * one new node per edge (true for any graph whose mean degree is 2 or
  * more). */
 static double snap_file_bytes(const char *path, double size) {
-    FILE *stream = fopen(path, "r");
+    struct stat info; /* a pipe's sample would be lost to the reader: sample files only */
+    FILE *stream = stat(path, &info) == 0 && S_ISREG(info.st_mode) ? fopen(path, "r") : NULL;
     if (stream == NULL) {
         return 0;
     }

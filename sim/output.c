@@ -316,6 +316,14 @@ static void plot_panel(wom_text_t *text, const wom_output_run_t *run, const pane
     wom_text_printf(text, "\n");
 }
 
+/* The pictures a script draws, NAME.png and NAME.svg: womsim gives other
+ * names with -e (wom_output_render_script); run by hand, these. */
+static void picture_names(wom_text_t *text, const char *name) {
+    wom_text_printf(text,
+                    "if (!exists('png')) png = '%s.png'\nif (!exists('svg')) svg = '%s.svg'\n",
+                    name, name);
+}
+
 static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
     const panel_t *panels = wom_panels;
     int count = sizeof wom_panels / sizeof wom_panels[0];
@@ -332,18 +340,21 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     "#   gnuplot timeseries.gp\n"
                     "# Lines are means over replications; bands are 95%% confidence intervals.\n"
                     "data = 'timeseries.dat'\n"
-                    "agents = %u\n"
+                    "agents = %u\n",
+                    run->result->agents);
+    picture_names(text, "timeseries");
+    wom_text_printf(text,
                     "set grid\nset key top left\nset xlabel 'day'\n"
                     "do for [format = 1:2] {\n"
                     "  if (format == 1) {\n"
                     "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
-                    "    set output 'timeseries.png'\n"
+                    "    set output png\n"
                     "  } else {\n"
                     "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
-                    "    set output 'timeseries.svg'\n"
+                    "    set output svg\n"
                     "  }\n"
                     "  set multiplot layout %d,1 title 'womsim: ",
-                    run->result->agents, 100 + 350 * count, 100 + 350 * count, count);
+                    100 + 350 * count, 100 + 350 * count, count);
     quoted_name(text, run->scenario_name);
     wom_text_printf(text, " (%u replications)'\n", run->result->replications);
     for (int i = 0; i < count; i++) {
@@ -560,14 +571,17 @@ wom_status wom_output_render(const char *dir, wom_error_t *error) {
     return wom_output_render_script(dir, "timeseries.gp", error);
 }
 
-wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error) {
+/* Runs `gnuplot -e ASSIGNMENTS script` in `dir`; WOM_ENOENT when gnuplot
+ * is not installed. */
+static wom_status run_gnuplot(const char *dir, const char *script, const char *assignments,
+                              wom_error_t *error) {
     pid_t child = fork();
     if (child < 0) {
         return wom_error_set(error, WOM_EIO, dir, 0, "cannot start gnuplot: %s", strerror(errno));
     }
     if (child == 0) {
         if (chdir(dir) == 0) {
-            execlp("gnuplot", "gnuplot", script, (char *)NULL);
+            execlp("gnuplot", "gnuplot", "-e", assignments, script, (char *)NULL);
         }
         _exit(127);
     }
@@ -585,6 +599,42 @@ wom_status wom_output_render_script(const char *dir, const char *script, wom_err
         return wom_error_set(error, WOM_EIO, dir, 0, "gnuplot failed on %s", script);
     }
     return WOM_OK;
+}
+
+/* gnuplot draws NAME.png and NAME.svg (NAME.gp is the script) into the
+ * temporary files of two output streams, which are then committed like
+ * any output: a kill while it draws (of the whole process group, say)
+ * leaves temporary files, never a truncated picture under its final
+ * name. */
+wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error) {
+    static const char *const formats[2] = {"png", "svg"};
+    wom_output_stream_t pictures[2] = {{.stream = NULL}, {.stream = NULL}};
+    size_t stem = strlen(script) - (strlen(script) > 3 ? 3 : 0); /* without ".gp" */
+    char path[WOM_MAX_PATH], assignments[2 * WOM_MAX_PATH];
+    wom_status status = WOM_OK;
+    int used = 0;
+    for (int i = 0; i < 2 && status == WOM_OK; i++) {
+        if (snprintf(path, sizeof path, "%s/%.*s.%s", dir, (int)stem, script, formats[i]) >=
+            (int)sizeof path) {
+            status = wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+        } else {
+            status = wom_output_stream_open(&pictures[i], path, error);
+        }
+        if (status == WOM_OK) { /* mkstemp's names: letters and digits, safe in quotes */
+            used += snprintf(assignments + used, sizeof assignments - (size_t)used, "%s = '%s'; ",
+                             formats[i], strrchr(pictures[i].temporary, '/') + 1);
+        }
+    }
+    if (status == WOM_OK) {
+        status = run_gnuplot(dir, script, assignments, error);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (status == WOM_OK) {
+            status = wom_output_stream_commit(&pictures[i], status, error);
+        }
+        wom_output_stream_abandon(&pictures[i]);
+    }
+    return status;
 }
 
 /* ---- the files of a batch: runs.csv, sweep.*, manifest.json ---------- */
@@ -792,8 +842,9 @@ static void sweep_gp(wom_text_t *text, const wom_output_sweep_t *sweep) {
     wom_text_printf(text, "# Renders sweep.png and sweep.svg from sweep.dat:\n"
                           "#   gnuplot sweep.gp\n"
                           "# Points are means over replications; bars are 95%% confidence "
-                          "intervals.\n# noenhanced: key names keep their underscores.\n"
-                          "set grid\nset key top left\nset xlabel '");
+                          "intervals.\n# noenhanced: key names keep their underscores.\n");
+    picture_names(text, "sweep");
+    wom_text_printf(text, "set grid\nset key top left\nset xlabel '");
     quoted_name(text, sweep->names[0]);
     wom_text_printf(text, "'\nset ylabel '%s'\nset title 'womsim: ", sweep_plotted_name(sweep));
     quoted_name(text, sweep->scenario_name);
@@ -803,10 +854,10 @@ static void sweep_gp(wom_text_t *text, const wom_output_sweep_t *sweep) {
     wom_text_printf(text, "do for [format = 1:2] {\n"
                           "  if (format == 1) {\n"
                           "    set terminal pngcairo size 1000,650 noenhanced font ',10'\n"
-                          "    set output 'sweep.png'\n"
+                          "    set output png\n"
                           "  } else {\n"
                           "    set terminal svg size 1000,650 dynamic noenhanced font ',10'\n"
-                          "    set output 'sweep.svg'\n"
+                          "    set output svg\n"
                           "  }\n");
     uint32_t lines = sweep_lines(sweep);
     for (uint32_t line = 0; line < lines; line++) {

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "womsim/status.h"
 
@@ -209,8 +210,15 @@ void wom_config_free(wom_config_t *config);
 
 /* Reads a scenario file over the current values. Errors name the file and
  * line: unknown section or key (with a suggestion), duplicate key, malformed
- * or out-of-range value (WOM_ECONFIG); missing file (WOM_ENOENT). */
+ * or out-of-range value, a file that sets no key (WOM_ECONFIG); missing
+ * file or a folder (WOM_ENOENT). */
 wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error);
+
+/* The same from an open stream (a pipe, or memory through fmemopen); errors
+ * and relative paths are taken as if the file were named `name`. The
+ * stream is left open. */
+wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char *name,
+                                  wom_error_t *error);
 
 /* Applies one "section.key=value" override with the same checks; the error's
  * file is "--set". */

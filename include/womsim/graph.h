@@ -55,11 +55,21 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario);
 wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, wom_graph_t **graph,
                            wom_error_t *error);
 
+#define WOM_GRAPH_MAX_LINE 65536 /* characters in a line of an edge list, without its end */
+
 /* Reads a SNAP edge list: one "from to" pair per line, tabs or spaces, '#'
  * comments, arbitrary non-negative integer ids remapped to 0..n-1 in order
- * of first appearance, self-loops and duplicate edges dropped and counted. */
+ * of first appearance, self-loops and duplicate edges dropped and counted.
+ * A line longer than WOM_GRAPH_MAX_LINE or holding a NUL byte is refused
+ * (WOM_EDATA) as soon as it is met. */
 wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
                                wom_error_t *error);
+
+/* The same from an open stream (a pipe, or memory through fmemopen);
+ * errors name `name`. The stream is read to its end or to the first error
+ * and left open. */
+wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool directed,
+                                      wom_graph_t **graph, wom_error_t *error);
 
 /* Writes the graph as a SNAP edge list (each undirected edge once, from <
  * to) with a '#' header. */

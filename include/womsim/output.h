@@ -1,9 +1,10 @@
 /* output.h: the files of a run: timeseries.csv, summary.json,
  * timeseries.dat + timeseries.gp for gnuplot, and the rendered PNG and SVG;
  * and of a batch: runs.csv (every task's every metric, long format),
- * sweep.csv, sweep.dat + sweep.gp, manifest.json. Every file is written to a
- * temporary name in the same folder, flushed, fsynced and renamed, so a
- * killed run never leaves a truncated file under a final name.
+ * sweep.csv, sweep.dat + sweep.gp, manifest.json. Every file, the pictures
+ * gnuplot draws included, is written to a temporary name in the same
+ * folder, flushed, fsynced and renamed, so a killed run never leaves a
+ * truncated file under a final name.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_OUTPUT_H
 #define WOMSIM_OUTPUT_H
@@ -75,11 +76,14 @@ wom_status wom_output_write_file(const char *dir, const char *name, const wom_te
  * analytic.dat, which the plot overlays. */
 wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wom_error_t *error);
 
-/* Runs `gnuplot timeseries.gp` in `dir`, which writes timeseries.png and
+/* Runs `gnuplot timeseries.gp` in `dir`, which draws timeseries.png and
  * timeseries.svg. WOM_ENOENT when gnuplot is not installed. */
 wom_status wom_output_render(const char *dir, wom_error_t *error);
 
-/* Runs `gnuplot SCRIPT` in `dir` (e.g. sweep.gp). */
+/* Runs gnuplot on SCRIPT in `dir` (e.g. sweep.gp), which draws NAME.png and
+ * NAME.svg (NAME.gp is the script), atomically as every output: gnuplot
+ * draws into temporary files, which are fsynced and renamed once it ends
+ * well, and removed otherwise. */
 wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error);
 
 /* A reference kind's final share over the replications: per replication

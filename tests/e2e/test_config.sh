@@ -141,3 +141,12 @@ test_underflow_refused_not_zeroed() {
     expect_exit 78 "'1e-400' is too small for a number" \
         "$WOMSIM" check "$ROOT/configs/baseline.ini" --set service.quality=1e-400
 }
+
+# Bytes of a binary file quoted in a message reach the terminal as \xNN,
+# not as escape sequences it would act on.
+test_control_bytes_escaped_in_messages() {
+    printf '[service]\n\033[31mx = 1\n' >esc.ini
+    expect_exit 78 "esc.ini:2: unknown key '\\x1b[31mx' in [service]" "$WOMSIM" check esc.ini
+    grep -q "$(printf '\033')" "$WORK/.stderr" && fail "raw escape byte in: $(cat -v "$WORK/.stderr")"
+    return 0
+}

@@ -1,7 +1,7 @@
 # test_resume.sh: stopping and resuming batches end to end: SIGKILL at
-# several moments then --resume gives the files of an uninterrupted run
-# with no temporary file left; SIGINT exits 75, keeps the finished tasks and
-# says how to resume; a resume or a run against a folder of another scenario
+# many moments leaves only whole files (and temporary ones), and --resume
+# gives the files of an uninterrupted run with no temporary file left;
+# SIGINT exits 75, keeps the finished tasks and says how to resume; a resume or a run against a folder of another scenario
 # is refused naming both hashes; progress lines at 10% steps (none with -q
 # or CI set) and a bar on a terminal; the same bytes for --parallel tasks,
 # agents and auto with 1 and 2 threads.
@@ -45,25 +45,93 @@ at() {
     awk -v t="$(cat took.txt)" -v f="$1" 'BEGIN { printf "%.2f", t * f }'
 }
 
-# Kills runs with SIGKILL at 30% and 85% of the uninterrupted run's time
-# (the second usually while writing the outputs), resumes each.
-test_resume_after_sigkill_is_byte_identical() {
+# A fixed pseudo-random sequence (an LCG seeded with 385) gives the kill
+# points, as fractions of the uninterrupted run's time, so that a failing
+# sequence can be run again (the moments themselves follow the machine's
+# load).
+lcg=385
+
+# next_fraction LO HI: sets $fraction to the sequence's next number,
+# scaled to [LO, HI) (not printed: a command substitution's subshell would
+# not advance the sequence).
+next_fraction() {
+    lcg=$(((lcg * 1103515245 + 12345) % 2147483648))
+    fraction=$(awk -v u="$lcg" -v lo="$1" -v hi="$2" \
+        'BEGIN { printf "%.3f", lo + (hi - lo) * u / 2147483648 }')
+}
+
+# killed_at FRACTION DIR [--resume]: starts the batch in DIR and kills it
+# with SIGKILL after FRACTION of the uninterrupted run's time.
+killed_at() {
+    "$WOMSIM" run resume.ini -o "$2" -q --no-plot ${3:+"$3"} &
+    pid=$!
+    sleep "$(at "$1")"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    whole_after_kill "$2" whole "$1"
+}
+
+# whole_after_kill DIR WHOLE FRACTION: what a killed batch left in DIR.
+# Every file under a final name holds the bytes of that file in WHOLE (the
+# uninterrupted run: outputs do not depend on how the tasks ran, so a
+# truncated or half-written file differs); a manifest.json is a finished
+# run's, every file it lists matching its SHA-256; any other file is a
+# temporary NAME.tmp.XXXXXX of one of the final names.
+whole_after_kill() {
+    (cd "$1" && find . -type f | sed 's|^\./||') >"$1.files"
+    while read -r file; do
+        case "$file" in
+        manifest.json) manifest_verifies "$1" || fail "kill at $3: $1/manifest.json does not verify" ;;
+        *.tmp.*)
+            if ! echo "${file##*.tmp.}" | grep -qx '[A-Za-z0-9]\{6\}' || [ ! -e "$2/${file%.tmp.*}" ]; then
+                fail "kill at $3: $1/$file is no temporary file of the run"
+            fi
+            ;;
+        *) cmp -s "$1/$file" "$2/$file" || fail "kill at $3: $1/$file is not whole" ;;
+        esac
+    done <"$1.files"
+}
+
+# manifest_verifies DIR: DIR/manifest.json records exit 0 and the SHA-256
+# of every file it lists.
+manifest_verifies() {
+    grep -q '"exit_status": 0,' "$1/manifest.json" || return 1
+    sed -n '/"files": {/,$ s/^ *"\([^"]*\)": "\([0-9a-f]\{64\}\)",\{0,1\}$/\2  \1/p' \
+        "$1/manifest.json" >"$1.sums"
+    sums="$PWD/$1.sums"
+    [ -s "$sums" ] && (cd "$1" && sha256sum -c --quiet "$sums" >/dev/null 2>&1)
+}
+
+# SIGKILL at many points. One batch is killed six times in a row (the
+# first run plain, the others resuming), each time early in its run, then
+# resumed to the end; three fresh batches are killed late, most often while
+# the outputs are written, and resumed. After every kill the folder holds
+# only whole files and temporary ones; every resume ends with the files of
+# the uninterrupted run.
+test_resume_after_sigkill_at_many_points_is_byte_identical() {
     resume_scenario
     start=$(now)
     "$WOMSIM" run resume.ini -o whole -q --no-plot || fail "uninterrupted run failed"
     awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }' >took.txt
-    for fraction in 0.3 0.85; do
-        dir=killed-$fraction
-        "$WOMSIM" run resume.ini -o "$dir" -q --no-plot &
-        pid=$!
-        sleep "$(at $fraction)"
-        kill -9 "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        kept=$(find "$dir/tasks" -name '*.rows' 2>/dev/null | wc -l)
-        [ "$fraction" = 0.3 ] && [ "$kept" -ge 96 ] && fail "the run ended before the kill"
-        "$WOMSIM" run resume.ini -o "$dir" -q --no-plot --resume 2>err.txt ||
-            fail "resume after a kill at $fraction failed: $(cat err.txt)"
-        identical whole "$dir"
+    next_fraction 0.05 0.3
+    killed_at "$fraction" chain
+    kept=$(find chain/tasks -name '*.rows' 2>/dev/null | wc -l)
+    [ "$kept" -ge 96 ] && fail "the first kill came after the last task"
+    for _ in 1 2 3 4 5; do
+        next_fraction 0.05 0.3
+        killed_at "$fraction" chain --resume
+    done
+    "$WOMSIM" run resume.ini -o chain -q --no-plot --resume 2>err.txt ||
+        fail "resume after the kills failed: $(cat err.txt)"
+    identical whole chain
+    for late in 1 2 3; do
+        next_fraction 0.7 1.05
+        killed_at "$fraction" "late-$late"
+        "$WOMSIM" run resume.ini -o "late-$late" -q --no-plot --resume 2>err.txt ||
+            fail "resume of late-$late failed: $(cat err.txt)"
+        identical whole "late-$late"
+    done
+    for dir in chain late-1 late-2 late-3; do
         find "$dir" -name '*.tmp.*' | grep -q . && fail "temporary file left in $dir"
         grep -q '"exit_status": 0,' "$dir/manifest.json" || fail "$dir: manifest lacks exit 0"
     done
@@ -81,7 +149,7 @@ test_resume_after_sigint() {
         >out.txt 2>err.txt &
     pid=$!
     # Signal once a tenth of the tasks are done, so that some are kept.
-    for _ in $(seq 250); do
+    while kill -0 "$pid" 2>/dev/null; do
         grep -qs '%' err.txt && break
         sleep 0.02
     done
@@ -187,10 +255,11 @@ test_killed_batch_after_a_finished_one_is_kept() {
     "$WOMSIM" run resume.ini -o out -q --no-plot -s 386 &
     pid=$!
     # The new batch first replaces the finished run's tasks and drops its
-    # manifest; once it has kept a task of its own (a final .rows file, not
-    # the temporary one it is writing), kill it.
-    for _ in $(seq 400); do
-        [ ! -e out/manifest.json ] && ls out/tasks 2>/dev/null | grep -q '\.rows$' && break
+    # manifest; once it has kept a task of its own (under its final name: a
+    # temporary file alone is no task), kill it. Polled while it runs, however
+    # long a loaded machine makes that.
+    while kill -0 "$pid" 2>/dev/null; do
+        [ ! -e out/manifest.json ] && find out/tasks -name '*.rows' 2>/dev/null | grep -q . && break
         sleep 0.01
     done
     kill -9 "$pid" 2>/dev/null

@@ -113,6 +113,32 @@ test_plots_rendered() {
     [ -s plots/timeseries.png ] || fail "script did not render a PNG on its own"
 }
 
+# gnuplot draws into temporary files: killed half-way (here a stand-in
+# that writes a few bytes and kills itself) it leaves neither a half
+# picture under a final name nor its temporary files, and the picture of
+# the run before stays.
+test_plots_never_half_written() {
+    small_scenario
+    "$WOMSIM" run small.ini -o plots -q || fail "run failed"
+    cp plots/timeseries.png before.png
+    mkdir -p dying-bin
+    cat >dying-bin/gnuplot <<'SH'
+#!/bin/sh
+png=timeseries.png
+[ "$1" = -e ] && png=$(echo "$2" | sed -n "s/.*png = '\([^']*\)'.*/\1/p")
+printf half >"$png"
+kill -9 $$
+SH
+    chmod +x dying-bin/gnuplot
+    path=$PATH
+    PATH="$PWD/dying-bin:$PATH"
+    expect_exit 74 "womsim: plots: gnuplot failed on timeseries.gp" "$WOMSIM" run small.ini -o plots -q
+    PATH=$path
+    cmp -s before.png plots/timeseries.png || fail "a drawing that failed replaced the picture"
+    find plots -name '*.tmp.*' | grep -q . && fail "temporary pictures left"
+    return 0
+}
+
 test_without_gnuplot_run_succeeds() {
     small_scenario
     mkdir -p nognuplot-bin

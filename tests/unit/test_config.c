@@ -397,6 +397,50 @@ static void test_missing_file(void **state) {
     wom_config_free(config);
 }
 
+/* A folder opens for reading but is no file; a file that sets no key is
+ * refused rather than run at the defaults (a generator's empty output). */
+static void test_folder_and_empty_file(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(config, "tests/data/config", &error), WOM_ENOENT);
+    assert_string_equal(error.file, "tests/data/config");
+    assert_int_equal(error.line, 0);
+    assert_string_equal(error.message, "is a folder, not a scenario file");
+    wom_config_free(config);
+    static const char *const empty[] = {"", "\n\n", "# a comment\n; another\n",
+                                        "[simulation]\n[service]\n"};
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        expect_file_error(empty[i], 0,
+                          "the file sets no key: it is empty or holds only comments and section "
+                          "headers");
+    }
+}
+
+/* A stream reads as a file of its name: errors and relative paths. */
+static void test_read_stream(void **state) {
+    (void)state;
+    static const char text[] = "[network]\nfile = edges.txt\n[service]\nquality = 0.835\n";
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    FILE *stream = fmemopen((void *)text, sizeof text - 1, "r");
+    assert_non_null(stream);
+    assert_int_equal(wom_config_read_stream(config, stream, "dir/s.ini", &error), WOM_OK);
+    assert_int_equal(fclose(stream), 0);
+    wom_scenario_t s = scenario_at(config, 0);
+    assert_true(s.service.quality == 0.835);
+    assert_string_equal(s.network.file, "dir/edges.txt");
+    static const char bad[] = "[service]\nquality = 1.835\n";
+    stream = fmemopen((void *)bad, sizeof bad - 1, "r");
+    assert_non_null(stream);
+    assert_int_equal(wom_config_read_stream(config, stream, "bad.ini", &error), WOM_ECONFIG);
+    assert_int_equal(fclose(stream), 0);
+    assert_string_equal(error.file, "bad.ini");
+    assert_int_equal(error.line, 2);
+    assert_true(scenario_at(config, 0).service.quality == 0.835); /* unchanged */
+    wom_config_free(config);
+}
+
 static void test_unknown_section(void **state) {
     (void)state;
     expect_file_error("[service]\nquality = 0.835\n[simulaton]\nsteps = 287\n", 3,
@@ -639,10 +683,31 @@ static void test_set_errors(void **state) {
     expect_set_error(".quality=0.835", "--set expects section.key=value");
     expect_set_error("simulation.steps=3.5", "'3.5' is not an integer");
     expect_set_error("network.file=a.txt ; b", "would start a comment");
+    expect_set_error("network.file=;b.txt", "a ';' first or after a blank would start a comment");
     expect_set_error("network.file=a\nb", "line break");
+    /* "file = " and 192 characters fill a line of 199: the dump reads back */
     char text[1200];
+    snprintf(text, sizeof text, "network.file=%0193d", 3);
+    expect_set_error(text, "network.file: value is longer than 192 characters, more than a line "
+                           "of a scenario file holds");
     snprintf(text, sizeof text, "network.file=%01100d", 3);
-    expect_set_error(text, "network.file: value is longer than 1023 characters");
+    expect_set_error(text, "network.file: value is longer than 192 characters");
+    wom_config_t *config = new_config();
+    snprintf(text, sizeof text, "network.file=%0192d", 3);
+    set(config, text);
+    set(config, "network.model=file");
+    char *first = dump(config), path[64];
+    write_temp(path, first, strlen(first));
+    wom_config_t *again = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(again, path, &error), WOM_OK);
+    unlink(path);
+    char *second = dump(again);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    wom_config_free(again);
+    wom_config_free(config);
 }
 
 /* ---- sweeps ----------------------------------------------------------- */
@@ -1404,6 +1469,8 @@ int main(void) {
         cmocka_unit_test(test_new_defaults),
         cmocka_unit_test(test_full_file),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_folder_and_empty_file),
+        cmocka_unit_test(test_read_stream),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_key_outside_section),

@@ -491,6 +491,81 @@ static void test_snap_errors(void **state) {
     }
 }
 
+/* Reads `length` bytes of `bytes` through a memory stream. */
+static wom_status read_snap_bytes(const char *bytes, size_t length, wom_graph_t **graph,
+                                  wom_error_t *error) {
+    FILE *stream = fmemopen((void *)bytes, length, "r");
+    assert_non_null(stream);
+    wom_status status = wom_graph_read_snap_stream(stream, "memory", false, graph, error);
+    assert_int_equal(fclose(stream), 0);
+    return status;
+}
+
+/* A NUL byte does not end a line early (the edge after it would be lost),
+ * and a line over the limit is refused once the limit is passed. */
+static void test_snap_nul_and_long_line(void **state) {
+    (void)state;
+    static const char nul[] = "1 2\n\0003 4\n";
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(read_snap_bytes(nul, sizeof nul - 1, &graph, &error), WOM_EDATA);
+    assert_null(graph);
+    assert_int_equal(error.line, 2);
+    assert_string_equal(error.message, "line contains a NUL byte (is this a text file?)");
+    size_t length = WOM_GRAPH_MAX_LINE + 8;
+    char *text = malloc(length);
+    assert_non_null(text);
+    memcpy(text, "7 8\n# ", 6);
+    memset(text + 6, 'c', length - 6);
+    text[6 + WOM_GRAPH_MAX_LINE - 2] = '\n'; /* "# " and the c's: the limit exactly */
+    text[length - 1] = '\n';
+    assert_int_equal(read_snap_bytes(text, 6 + WOM_GRAPH_MAX_LINE - 1, &graph, &error), WOM_OK);
+    assert_int_equal(graph->nodes, 2);
+    wom_graph_free(graph);
+    text[6 + WOM_GRAPH_MAX_LINE - 2] = 'c'; /* one more */
+    assert_int_equal(read_snap_bytes(text, length, &graph, &error), WOM_EDATA);
+    assert_null(graph);
+    assert_int_equal(error.line, 2);
+    assert_string_equal(error.message, "line is longer than 65536 characters");
+    free(text);
+}
+
+/* A pipe is read whole: the memory estimate must not take its first bytes
+ * for a sample, and the stream reader reads it to the end. */
+static void test_snap_from_pipe(void **state) {
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    char text[64];
+    for (int i = 0; i < 5; i++) {
+        int n = snprintf(text, sizeof text, "%d %d\n", 10 * i + 3, 10 * i + 13);
+        assert_int_equal(write(fds[1], text, (size_t)n), n);
+    }
+    assert_int_equal(close(fds[1]), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    wom_scenario_t scenario = scenario_of(WOM_NET_FILE);
+    scenario.network.format = WOM_FORMAT_SNAP;
+    snprintf(scenario.network.file, sizeof scenario.network.file, "%s", path);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_build(&scenario, 0, &graph, &error), WOM_OK);
+    assert_int_equal(graph->nodes, 6);
+    assert_int_equal(edge_count(graph), 5);
+    wom_graph_free(graph);
+    assert_int_equal(close(fds[0]), 0);
+}
+
+static void test_snap_folder(void **state) {
+    (void)state;
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_read_snap("tests/data", false, &graph, &error), WOM_ENOENT);
+    assert_null(graph);
+    assert_string_equal(error.file, "tests/data");
+    assert_string_equal(error.message, "is a folder, not an edge list");
+}
+
 static void test_snap_missing(void **state) {
     (void)state;
     wom_graph_t *graph = NULL;
@@ -785,6 +860,9 @@ int main(void) {
         cmocka_unit_test(test_snap_fixture_directed),
         cmocka_unit_test(test_snap_crlf_and_last_line),
         cmocka_unit_test(test_snap_errors),
+        cmocka_unit_test(test_snap_nul_and_long_line),
+        cmocka_unit_test(test_snap_from_pipe),
+        cmocka_unit_test(test_snap_folder),
         cmocka_unit_test(test_snap_missing),
         cmocka_unit_test(test_snap_round_trip),
         cmocka_unit_test(test_snap_write_format),
