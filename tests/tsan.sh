@@ -5,7 +5,9 @@
 # tells ThreadSanitizer about OpenMP's barriers, locks and atomics (without
 # it every barrier looks like a race). Runs a small sweep on 2 threads with
 # each task's agents split over the threads (atomic inbox increments),
-# with whole tasks per thread, and one task on 2 threads; each must exit 0
+# with whole tasks per thread, and one task on 2 threads, and a cascade
+# whose active lists are long enough to be split over the threads
+# (infections claimed by compare-and-swap); each must exit 0
 # without a report, give the same bytes, and the tool must have loaded.
 # Ends with one "tsan: N passed, N failed" line.
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,11 +22,13 @@ unset CI
 passes=0
 failures=0
 
-# race_free NAME ARGS...: runs `womsim run` on the sanitize scenario.
+# race_free NAME SCENARIO ARGS...: runs `womsim run` on a scenario of
+# tests/data/.
 race_free() {
     name=$1
-    shift
-    OMP_TOOL_VERBOSE_INIT="$WORK/$name.tool" "$WOMSIM" run "$ROOT/tests/data/sanitize.ini" \
+    scenario=$2
+    shift 2
+    OMP_TOOL_VERBOSE_INIT="$WORK/$name.tool" "$WOMSIM" run "$ROOT/tests/data/$scenario" \
         -o "$WORK/$name" -q --no-plot -t 2 "$@" 2>"$WORK/$name.err"
     got=$?
     if [ "$got" -eq 0 ] && [ ! -s "$WORK/$name.err" ] &&
@@ -39,9 +43,10 @@ race_free() {
     fi
 }
 
-race_free agents --parallel agents
-race_free tasks --parallel tasks
-race_free one-task --parallel agents -r 1 --set wom.forward_prob=0.1
+race_free agents sanitize.ini --parallel agents
+race_free tasks sanitize.ini --parallel tasks
+race_free one-task sanitize.ini --parallel agents -r 1 --set wom.forward_prob=0.1
+race_free cascade sanitize-sir.ini --parallel agents
 cmp -s "$WORK/agents/runs.csv" "$WORK/tasks/runs.csv" ||
     { failures=$((failures + 1)); echo "FAIL agents and tasks: runs.csv differs"; }
 echo "tsan: $passes passed, $failures failed"

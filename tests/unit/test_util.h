@@ -98,10 +98,12 @@ static inline char *make_temp_dir_for(const char *purpose) {
 
 /* dir/name (malloc'd). */
 static inline char *join(const char *dir, const char *name) {
-    size_t size = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(size);
+    size_t dir_length = strlen(dir), name_length = strlen(name);
+    char *path = malloc(dir_length + name_length + 2);
     assert_non_null(path);
-    snprintf(path, size, "%s/%s", dir, name);
+    memcpy(path, dir, dir_length);
+    path[dir_length] = '/';
+    memcpy(path + dir_length + 1, name, name_length + 1);
     return path;
 }
 
