@@ -137,6 +137,33 @@ static void gsl_adapter_is_keyed(void **state) {
     gsl_rng_free(rng);
 }
 
+/* A block computed ahead is the stream's first four words. */
+static void first_block_is_the_streams_start(void **state) {
+    (void)state;
+    philox4x32_ctr_t block = wom_rng_first_block(base_key);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, base_key);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(block.v[i], wom_rng_stream_next(&stream));
+    }
+}
+
+/* 53-bit uniforms lie in (0, 1]; the mean of 2^16 of them is within 5
+ * standard errors (sd 1 / sqrt(12 x 2^16) = 0.00113) of 1/2. */
+static void units_are_in_the_half_open_interval(void **state) {
+    (void)state;
+    enum { DRAWS = 1 << 16 };
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, base_key);
+    double sum = 0;
+    for (int i = 0; i < DRAWS; i++) {
+        double u = wom_rng_stream_unit(&stream);
+        assert_true(u > 0 && u <= 1);
+        sum += u;
+    }
+    assert_true(fabs(sum / DRAWS - 0.5) < 5 * 0.00113);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words_are_uniform),
@@ -146,6 +173,8 @@ int main(void) {
         cmocka_unit_test(bernoulli_rate_matches),
         cmocka_unit_test(below_stays_in_range),
         cmocka_unit_test(gsl_adapter_is_keyed),
+        cmocka_unit_test(first_block_is_the_streams_start),
+        cmocka_unit_test(units_are_in_the_half_open_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
