@@ -59,7 +59,7 @@ void wom_graph_free(wom_graph_t *graph) {
     free(graph);
 }
 
-/* A graph with `nodes` empty rows and a zeroed segment array. */
+/* A graph with `nodes` empty rows and no segments. */
 static wom_graph_t *graph_alloc(uint32_t nodes, bool directed) {
     wom_graph_t *graph = calloc(1, sizeof *graph);
     if (graph == NULL) {
@@ -68,8 +68,7 @@ static wom_graph_t *graph_alloc(uint32_t nodes, bool directed) {
     graph->nodes = nodes;
     graph->directed = directed;
     graph->offsets = wom_memory_calloc((size_t)nodes + 1, sizeof *graph->offsets);
-    graph->segment = calloc(nodes > 0 ? nodes : 1, sizeof *graph->segment);
-    if (graph->offsets == NULL || graph->segment == NULL) {
+    if (graph->offsets == NULL) {
         wom_graph_free(graph);
         return NULL;
     }
@@ -531,13 +530,18 @@ static wom_status check_network(const wom_scenario_t *scenario, wom_error_t *err
 }
 
 /* SBM nodes come block after block: node v's segment is its block. */
-static void assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
+static wom_status assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
+    graph->segment = malloc(graph->nodes > 0 ? graph->nodes : 1);
+    if (graph->segment == NULL) {
+        return WOM_ENOMEM;
+    }
     uint32_t v = 0;
     for (int block = 0; block < scenario->network.block_count; block++) {
         for (uint32_t i = 0; i < scenario->network.blocks[block]; i++) {
             graph->segment[v++] = (uint8_t)block;
         }
     }
+    return WOM_OK;
 }
 
 /* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
@@ -561,8 +565,11 @@ static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
     }
     bool directed = scenario->network.directed && igraph_is_directed(&source);
     status = graph_from_igraph(&source, directed, graph, NULL, error);
-    if (status == WOM_OK && scenario->network.model == WOM_NET_SBM) {
-        assign_blocks(scenario, *graph);
+    if (status == WOM_OK && scenario->network.model == WOM_NET_SBM &&
+        assign_blocks(scenario, *graph) != WOM_OK) {
+        wom_graph_free(*graph);
+        *graph = NULL;
+        return wom_error_set(error, WOM_ENOMEM, NULL, 0, "no memory for the network's blocks");
     }
     return status;
 }
@@ -945,7 +952,7 @@ wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream) {
 
 #define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
 #define CSR_ARC_BYTES  4.0 /* one uint32 target */
-#define CSR_NODE_BYTES 9.0 /* one uint64 offset and one uint8 segment */
+#define CSR_NODE_BYTES 9.0 /* one uint64 offset and (SBM) one uint8 segment */
 #define IGRAPH_EDGE_BYTES                                                                          \
     48.0                        /* igraph_t: from, to, two sorted indices, int64 each (32 B),      \
                                    plus the int64 edge vector generators build first (16 B) */
@@ -1232,7 +1239,8 @@ static igraph_error_t view_stats(const igraph_t *view, uint32_t nodes, wom_graph
 
 uint64_t wom_graph_bytes(const wom_graph_t *graph) {
     return ((uint64_t)graph->nodes + 1) * sizeof *graph->offsets +
-           graph->arcs * sizeof *graph->targets + (uint64_t)graph->nodes * sizeof *graph->segment;
+           graph->arcs * sizeof *graph->targets +
+           (graph->segment != NULL ? (uint64_t)graph->nodes * sizeof *graph->segment : 0);
 }
 
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats) {

@@ -141,6 +141,7 @@ static void set_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
     t->quick = wom_rng_threshold(s->recovery.quick_share);
 
     t->winback = wom_rng_threshold(s->adoption.winback);
+    t->forward = wom_rng_threshold(s->wom.forward_prob);
     t->review[WOM_POSITIVE] = wom_rng_threshold(s->online.review_rate_satisfied);
     t->review[WOM_NEGATIVE] = wom_rng_threshold(s->online.review_rate_dissatisfied);
     adoption_thresholds(t, s);
@@ -169,7 +170,8 @@ static wom_status alloc_workers(wom_model_t *model) {
 static int segment_count(const wom_graph_t *graph) {
     int segments = 1;
     for (uint32_t v = 0; v < graph->nodes; v++) {
-        segments = graph->segment[v] >= segments ? graph->segment[v] + 1 : segments;
+        int segment = wom_graph_segment(graph, v);
+        segments = segment >= segments ? segment + 1 : segments;
     }
     return segments;
 }
@@ -599,10 +601,15 @@ static int16_t clamp_attitude(int64_t attitude, int64_t cap) {
 }
 
 /* Hearsay: each message heard is passed on with wom.forward_prob, to K ~
- * D(wom.forward_tell_mean) neighbours, same valence. The number passed on
- * is one binomial draw per valence (GSL), so the cost follows the messages
- * passed on, not those heard; the config keeps forward_prob x
- * forward_tell_mean below 1, so hearsay dies out instead of exploding. */
+ * D(wom.forward_tell_mean) neighbours, same valence. How many are passed
+ * on: one word per message from the agent's hearsay stream while few were
+ * heard (the common case, no GSL call), one binomial draw (GSL) when more
+ * than FORWARD_WORDS were; so the cost follows the messages passed on, not
+ * those heard. The GSL stream is reset only when a draw needs it. The
+ * config keeps forward_prob x forward_tell_mean below 1, so hearsay dies
+ * out instead of exploding. */
+enum { FORWARD_WORDS = 16 };
+
 static void forward(const step_context_t *context, uint32_t agent, const uint32_t heard[2]) {
     const wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
@@ -610,11 +617,23 @@ static void forward(const step_context_t *context, uint32_t agent, const uint32_
         return;
     }
     gsl_rng *rng = context->worker->rng;
-    wom_rng_reset_gsl(rng, key_of(context, agent, WOM_SITE_FORWARD_COUNT));
+    bool rng_ready = false;
     wom_rng_stream_t picks;
     wom_rng_stream_init(&picks, key_of(context, agent, WOM_SITE_FORWARD_PICK));
     for (int valence = 0; valence < 2; valence++) {
-        unsigned int passed = gsl_ran_binomial(rng, s->wom.forward_prob, heard[valence]);
+        unsigned int passed = 0;
+        if (heard[valence] <= FORWARD_WORDS) {
+            for (uint32_t m = 0; m < heard[valence]; m++) {
+                passed += wom_rng_stream_next(&picks) < model->thresholds.forward;
+            }
+        }
+        if ((heard[valence] > FORWARD_WORDS || passed > 0) && !rng_ready) {
+            wom_rng_reset_gsl(rng, key_of(context, agent, WOM_SITE_FORWARD_COUNT));
+            rng_ready = true;
+        }
+        if (heard[valence] > FORWARD_WORDS) {
+            passed = gsl_ran_binomial(rng, s->wom.forward_prob, heard[valence]);
+        }
         for (unsigned int m = 0; m < passed; m++) {
             uint32_t wanted = draw_tell_count(s, rng, s->wom.forward_tell_mean);
             uint32_t told = tell(context, agent, valence, wanted, weight_of(model, agent), &picks);
@@ -700,7 +719,7 @@ static void adopt(const wom_model_t *model, decisions_t *decisions, uint8_t *sta
 static int draw_failure(const wom_model_t *model, uint32_t agent, decisions_t *decisions) {
     const wom_model_thresholds_t *t = &model->thresholds;
     int returning = model->purchases[agent] >= model->scenario->service.returning_after;
-    int segment = model->graph->segment[agent];
+    int segment = wom_graph_segment(model->graph, agent);
     if (decide(decisions) >= t->failure[segment * 2 + returning]) {
         return -1;
     }

@@ -24,7 +24,7 @@ typedef struct {
     bool directed;
     uint64_t *offsets;           /* nodes + 1 entries */
     uint32_t *targets;           /* arcs entries */
-    uint8_t *segment;            /* per node: SBM block (0 elsewhere) */
+    uint8_t *segment;            /* per node: SBM block; NULL when every node is in block 0 */
     uint32_t max_degree;         /* largest out-degree */
     uint64_t loops_dropped;      /* self-loops met while building */
     uint64_t duplicates_dropped; /* repeated edges met while building */
@@ -81,6 +81,11 @@ wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
 uint64_t wom_graph_bytes(const wom_graph_t *graph);
 
 void wom_graph_free(wom_graph_t *graph);
+
+/* Node `node`'s segment (SBM block), 0 without segments. */
+static inline int wom_graph_segment(const wom_graph_t *graph, uint32_t node) {
+    return graph->segment != NULL ? graph->segment[node] : 0;
+}
 
 static inline uint32_t wom_graph_degree(const wom_graph_t *graph, uint32_t node) {
     return (uint32_t)(graph->offsets[node + 1] - graph->offsets[node]);

@@ -75,7 +75,7 @@ typedef struct {
 /* Probabilities of the wom kind as integer thresholds for raw 32-bit words
  * (a word w succeeds when w < threshold), precomputed once per model. */
 typedef struct {
-    uint64_t advertising, purchase, complain, success, quick, winback;
+    uint64_t advertising, purchase, complain, success, quick, winback, forward;
     uint64_t churn[2];  /* by loyalty membership */
     uint64_t review[2]; /* by valence: a satisfied / dissatisfied review */
     uint64_t *adoption; /* by attitude + cap: 2 * cap + 1 entries */

@@ -331,8 +331,10 @@ static void review(naive_t *naive, uint32_t v, int valence) {
 }
 
 /* Hearsay: of the messages heard of each valence, a Binomial(heard,
- * forward_prob) number are passed on (GSL, from the agent's hearsay
- * stream), each to its own K hearers. */
+ * forward_prob) number are passed on, each to its own K hearers: up to 16
+ * heard, one word per message from the hearsay pick stream (a pass when
+ * below the threshold); more, one GSL binomial draw from the hearsay count
+ * stream, which also draws every K. */
 static void pass_on(naive_t *naive, uint32_t v, const uint32_t heard[2]) {
     const wom_scenario_t *s = naive->s;
     if (s->wom.forward_prob <= 0) {
@@ -342,7 +344,14 @@ static void pass_on(naive_t *naive, uint32_t v, const uint32_t heard[2]) {
     wom_rng_stream_t picks;
     wom_rng_stream_init(&picks, naive_key(naive, v, WOM_SITE_FORWARD_PICK));
     for (int valence = 0; valence < 2; valence++) {
-        unsigned int passed = gsl_ran_binomial(naive->gsl, s->wom.forward_prob, heard[valence]);
+        unsigned int passed = 0;
+        if (heard[valence] <= 16) {
+            for (uint32_t m = 0; m < heard[valence]; m++) {
+                passed += wom_rng_stream_next(&picks) < wom_rng_threshold(s->wom.forward_prob);
+            }
+        } else {
+            passed = gsl_ran_binomial(naive->gsl, s->wom.forward_prob, heard[valence]);
+        }
         for (unsigned int m = 0; m < passed; m++) {
             uint32_t wanted = tell_count(s, naive->gsl, s->wom.forward_tell_mean);
             uint32_t told = send(naive, v, valence, wanted, weight_of(naive, v), &picks);
@@ -535,7 +544,7 @@ static void encounter(naive_t *naive, uint32_t v) {
     }
     naive->counts[WOM_M_ENCOUNTERS]++;
     bool returning = a->purchases >= s->service.returning_after;
-    if (chance(naive, v, failure_probability(s, naive->graph->segment[v], returning))) {
+    if (chance(naive, v, failure_probability(s, wom_graph_segment(naive->graph, v), returning))) {
         failed(naive, v, failing_mode(naive, v, returning));
     } else {
         satisfied(naive, v);
@@ -777,6 +786,26 @@ static void naive_matches_fast_on_complete_graph(void **state) {
     wom_graph_free(graph);
 }
 
+/* Complete graph of 41 where most agents buy every step and tell about
+ * 30: an agent hears some 20 messages a step, so how many it passes on is
+ * a binomial draw (more than 16 heard) rather than a word per message. */
+static void naive_matches_fast_when_many_are_heard(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_graph(41, 0, true);
+    wom_scenario_t s = featured_scenario();
+    s.population.initial_customers = 0.9;
+    s.service.purchase_rate = 0.9;
+    s.wom.satisfied_tell_mean = 30;
+    s.wom.dissatisfied_tell_mean = 35;
+    wom_metrics_row_t total = compare_kernels(&s, graph);
+    assert_features_exercised(&s, &total);
+    double heard_per_agent_step = (double)(total.count[WOM_M_MSGS_POS] +
+                                           total.count[WOM_M_MSGS_NEG]) /
+                                  (41.0 * STEPS * TASKS);
+    assert_true(heard_per_agent_step > 17);
+    wom_graph_free(graph);
+}
+
 /* Geometric tells and hearsay with a large mean on the two segments. */
 static void naive_matches_fast_with_geometric_hearsay(void **state) {
     (void)state;
@@ -796,6 +825,7 @@ int main(void) {
         cmocka_unit_test(naive_matches_fast_on_ring),
         cmocka_unit_test(naive_matches_fast_on_two_segments),
         cmocka_unit_test(naive_matches_fast_on_complete_graph),
+        cmocka_unit_test(naive_matches_fast_when_many_are_heard),
         cmocka_unit_test(naive_matches_fast_with_geometric_hearsay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
