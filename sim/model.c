@@ -5,10 +5,12 @@
  * phases is exact: within a step an agent's phases read and write only its
  * own state, except telling, which writes the other inbox buffer that is
  * read next step. Each agent draws its Bernoulli words from keyed
- * streams (one Philox block covers the common step of two agents),
- * compared with integer thresholds computed once; GSL is called once per
- * tell, for the number told. The reference kinds (reference.c) share the arrays and the
- * dispatch.
+ * streams (one Philox block covers the common step of two agents; blocks
+ * are computed 32 pairs at a time), compared with integer thresholds
+ * computed once; an agent that hears nothing and draws no event takes a
+ * short branch-free path with the same words. GSL is called once per tell,
+ * for the number told. The reference kinds (reference.c) share the arrays
+ * and the dispatch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/model.h"
 
