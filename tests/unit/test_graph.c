@@ -213,6 +213,23 @@ static void test_barabasi_albert(void **state) {
     wom_graph_free(graph);
 }
 
+/* Preferential attachment: the first ten nodes end with a mean degree
+ * near m sqrt(n / i) (about 47 here), where attachment to uniformly chosen
+ * nodes would give about m (1 + ln(n / i)), about 20; 30 separates the two
+ * by several standard deviations of a ten-node mean. */
+static void test_barabasi_albert_prefers_the_connected(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+    scenario.network.m = 3;
+    wom_graph_t *graph = build(&scenario);
+    double oldest = 0;
+    for (uint32_t v = 0; v < 10; v++) {
+        oldest += wom_graph_degree(graph, v) / 10.0;
+    }
+    assert_true(oldest > 30);
+    wom_graph_free(graph);
+}
+
 static void test_barabasi_albert_directed(void **state) {
     (void)state;
     wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
@@ -847,6 +864,7 @@ int main(void) {
         cmocka_unit_test(test_erdos_renyi_seeded),
         cmocka_unit_test(test_igraph_rng_untouched),
         cmocka_unit_test(test_barabasi_albert),
+        cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
         cmocka_unit_test(test_barabasi_albert_directed),
         cmocka_unit_test(test_watts_strogatz_lattice),
         cmocka_unit_test(test_watts_strogatz_rewired),
