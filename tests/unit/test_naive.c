@@ -799,9 +799,9 @@ static void naive_matches_fast_when_many_are_heard(void **state) {
     s.wom.dissatisfied_tell_mean = 35;
     wom_metrics_row_t total = compare_kernels(&s, graph);
     assert_features_exercised(&s, &total);
-    double heard_per_agent_step = (double)(total.count[WOM_M_MSGS_POS] +
-                                           total.count[WOM_M_MSGS_NEG]) /
-                                  (41.0 * STEPS * TASKS);
+    double heard_per_agent_step =
+        (double)(total.count[WOM_M_MSGS_POS] + total.count[WOM_M_MSGS_NEG]) /
+        (41.0 * STEPS * TASKS);
     assert_true(heard_per_agent_step > 17);
     wom_graph_free(graph);
 }
