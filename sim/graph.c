@@ -153,7 +153,9 @@ static wom_status csr_build(uint32_t nodes, bool directed, const edge_list_t *ed
         return WOM_ENOMEM;
     }
     csr_count(graph, edges);
-    graph->targets = wom_memory_alloc(graph->arcs * sizeof *graph->targets);
+    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
+                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
+                         : NULL;
     if (graph->targets == NULL) {
         wom_graph_free(graph);
         return WOM_ENOMEM;
@@ -353,7 +355,9 @@ static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph
         offsets[v + 1] += offsets[v];
     }
     graph->arcs = offsets[nodes];
-    graph->targets = wom_memory_alloc(graph->arcs * sizeof *graph->targets);
+    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
+                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
+                         : NULL;
     if (graph->targets == NULL) {
         wom_graph_free(graph);
         return WOM_ENOMEM;

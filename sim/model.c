@@ -448,7 +448,13 @@ static void seed_population(wom_model_t *model) {
     for (uint32_t i = 0; i < customers + aware; i++) {
         model->state[wom_model_ranked(model, i)] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
     }
-    memset(model->inbox[1].count[0], 0, 2 * (size_t)n * sizeof(uint32_t)); /* was the ranking */
+    /* The ranking's memory becomes counts again: zeroed through uint32_t
+     * stores (not memset), so that C's effective type of those bytes is
+     * uint32_t again before the step reads them. */
+    uint32_t *counts = model->inbox[1].count[0];
+    for (size_t i = 0; i < 2 * (size_t)n; i++) {
+        counts[i] = 0;
+    }
 }
 
 void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
