@@ -290,12 +290,13 @@ static wom_status check_size(const wom_batch_t *batch, size_t points, uint64_t r
     if (!keyed || over_limit) {
         return wom_error_set(
             error, WOM_ECONFIG, "", 0,
-            "the batch has %s%llu tasks (%zu points x %llu replications), more "
-            "than %s %llu; sweep fewer values%s",
+            "the batch has %s%llu tasks (%zu point%s x %llu replication%s), more "
+            "than %s %llu; %s%s",
             keyed ? "" : "over ", (unsigned long long)(keyed ? tasks : WOM_RNG_MAX_TASKS), points,
-            (unsigned long long)replications,
+            points == 1 ? "" : "s", (unsigned long long)replications, replications == 1 ? "" : "s",
             over_limit ? "--max-tasks" : "the random streams can key,",
             (unsigned long long)(over_limit ? batch->options.max_tasks : WOM_RNG_MAX_TASKS),
+            points == 1 ? "run fewer replications" : "sweep fewer values",
             over_limit ? " or raise --max-tasks" : "");
     }
     return WOM_OK;
