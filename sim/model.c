@@ -5,8 +5,8 @@
  * phases is exact: within a step an agent's phases read and write only its
  * own state, except telling, which writes the other inbox buffer that is
  * read next step. Each agent draws its Bernoulli words from keyed
- * streams (one Philox block covers the common step of two agents; blocks
- * are computed 32 pairs at a time), compared with integer thresholds
+ * streams (one Philox block covers the common step of four agents; blocks
+ * are computed 16 at a time), compared with integer thresholds
  * computed once; an agent that hears nothing and draws no event takes a
  * short branch-free path with the same words. GSL is called once per tell,
  * for the number told. The reference kinds (reference.c) share the arrays
@@ -132,6 +132,8 @@ static void stay_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) 
             }
         }
         t->churn[loyal] = wom_rng_threshold(s->service.churn_rate * keep[loyal]);
+        t->churn_after_no_purchase[loyal] = wom_rng_threshold_within(
+            s->service.churn_rate * keep[loyal], (UINT64_C(1) << 32) - t->purchase);
     }
 }
 
@@ -651,22 +653,24 @@ static void forward(const step_context_t *context, uint32_t agent, const uint32_
     }
 }
 
-/* An agent's Bernoulli words in one step. The first two are its half of
- * a Philox block shared with its pair (agents 2i and 2i + 1, key agent i,
- * WOM_SITE_AGENT_STEP): they cover a common step (one or two draws), so an
- * agent-step costs half a block. An encounter's further words come from
- * the agent's own stream (WOM_SITE_AGENT_MORE), started when needed. */
+/* An agent's Bernoulli words in one step. The first is its quarter of a
+ * Philox block shared by four agents (4i .. 4i + 3, key agent i,
+ * WOM_SITE_AGENT_STEP): it covers a common step (advertising, adoption or
+ * win-back; for a customer purchase, and churn from what is left of a
+ * purchase word that bought nothing), so an agent-step costs a quarter of
+ * a block. Further words (an encounter's) come from the agent's own stream
+ * (WOM_SITE_AGENT_MORE), started when needed. */
 typedef struct {
-    uint32_t first[2];
-    unsigned used;
-    bool more_started;
+    uint32_t first;
+    bool first_used, more_started;
     wom_rng_stream_t more;
     wom_rng_key_t more_key;
 } decisions_t;
 
 static uint32_t decide(decisions_t *decisions) {
-    if (decisions->used < 2) {
-        return decisions->first[decisions->used++];
+    if (!decisions->first_used) {
+        decisions->first_used = true;
+        return decisions->first;
     }
     if (!decisions->more_started) {
         wom_rng_stream_init(&decisions->more, decisions->more_key);
@@ -806,14 +810,12 @@ static void failed(const step_context_t *context, uint32_t agent, int mode, deci
     }
 }
 
-/* Phase 4 and 5: a customer's service encounter and what it tells. */
+/* Phase 4 and 5: a customer's service encounter (the purchase drawn by
+ * the caller) and what it tells. */
 static void encounter(const step_context_t *context, uint32_t agent, decisions_t *decisions,
                       uint8_t *state, int64_t *attitude) {
     wom_model_t *model = context->model;
     const wom_scenario_t *s = model->scenario;
-    if (decide(decisions) >= model->thresholds.purchase) {
-        return;
-    }
     context->counts[WOM_M_ENCOUNTERS]++;
     int mode = draw_failure(model, agent, decisions);
     if (mode < 0) {
@@ -840,11 +842,10 @@ static inline void record_agent(const step_context_t *context, uint8_t state, in
 
 /* The common step, taken first: no message heard and no event. It draws
  * exactly the words the full step would (advertising; adoption; win-back
- * when the attitude is positive; purchase then churn) and, when one of
- * them fires, returns false before changing anything, so the full step
- * runs instead with the same words. */
-static inline bool quiet_step(const step_context_t *context, uint32_t agent,
-                              const uint32_t first[2]) {
+ * when the attitude is positive; purchase, and churn from the rest of that
+ * word) and, when one of them fires, returns false before changing
+ * anything, so the full step runs instead with the same words. */
+static inline bool quiet_step(const step_context_t *context, uint32_t agent, uint32_t first) {
     const wom_model_t *model = context->model;
     const wom_model_inbox_t *in = context->read;
     if ((in->count[WOM_POSITIVE][agent] | in->count[WOM_NEGATIVE][agent]) != 0) {
@@ -853,67 +854,85 @@ static inline bool quiet_step(const step_context_t *context, uint32_t agent,
     const wom_model_thresholds_t *t = &model->thresholds;
     uint8_t state = model->state[agent], flags = model->flags[agent];
     int64_t attitude = model->attitude[agent];
-    /* The thresholds of the first and second word by state, picked without
-     * a branch: states are mixed at random along the agents, so a switch
-     * would be mispredicted about every other agent. */
-    const uint64_t first_threshold[WOM_STATES] = {
+    /* The word's threshold by state, and a customer's churn threshold for
+     * what is left of it, picked without a branch: states are mixed at
+     * random along the agents, so a switch would be mispredicted about
+     * every other agent. */
+    const uint64_t threshold[WOM_STATES] = {
         t->advertising, t->adoption[attitude + model->scenario->model.attitude_cap], t->purchase,
         attitude > 0 ? t->winback : 0};
-    const uint64_t second_threshold[WOM_STATES] = {0, 0, t->churn[(flags & WOM_LOYAL) != 0], 0};
-    bool quiet = (first[0] >= first_threshold[state]) & (first[1] >= second_threshold[state]);
+    const uint64_t left_threshold[WOM_STATES] = {
+        0, 0, t->churn_after_no_purchase[(flags & WOM_LOYAL) != 0], 0};
+    bool quiet = first >= threshold[state] && first - threshold[state] >= left_threshold[state];
     if (quiet) {
         record_agent(context, state, attitude, flags);
     }
     return quiet;
 }
 
+/* A customer's purchase, encounter and churn: churn is decided by what is
+ * left of the purchase word when it bought nothing (uniform on the rest of
+ * the range), else by a word of its own after the encounter. */
+static void serve(const step_context_t *context, uint32_t agent, decisions_t *decisions,
+                  uint8_t *state, int64_t *attitude) {
+    wom_model_t *model = context->model;
+    const wom_model_thresholds_t *t = &model->thresholds;
+    uint32_t word = decide(decisions);
+    bool churns;
+    if (word < t->purchase) {
+        encounter(context, agent, decisions, state, attitude);
+        int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
+        churns = *state == WOM_CUSTOMER && decide(decisions) < t->churn[loyal];
+    } else {
+        int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
+        churns = word - t->purchase < t->churn_after_no_purchase[loyal];
+    }
+    if (churns) {
+        *state = WOM_LOST;
+    }
+}
+
 /* One agent's whole step, phases 1-6, then its share of the record;
- * `first` are its two words of the block shared with its pair. */
-static void step_agent(const step_context_t *context, uint32_t agent, const uint32_t first[2]) {
+ * `first` is its word of the block shared by four agents. */
+static void step_agent(const step_context_t *context, uint32_t agent, uint32_t first) {
     if (quiet_step(context, agent, first)) {
         return;
     }
     wom_model_t *model = context->model;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
-    decisions_t decisions = {.first = {first[0], first[1]},
+    decisions_t decisions = {.first = first,
                              .more_key = key_of(context, agent, WOM_SITE_AGENT_MORE)};
     hear(context, agent, &state, &attitude);
     adopt(model, &decisions, &state, attitude);
     if (state == WOM_CUSTOMER) {
-        encounter(context, agent, &decisions, &state, &attitude);
-    }
-    int loyal = (model->flags[agent] & WOM_LOYAL) != 0;
-    if (state == WOM_CUSTOMER && decide(&decisions) < model->thresholds.churn[loyal]) {
-        state = WOM_LOST;
+        serve(context, agent, &decisions, &state, &attitude);
     }
     model->state[agent] = state;
     model->attitude[agent] = (int16_t)attitude;
     record_agent(context, state, attitude, model->flags[agent]);
 }
 
-/* Agent pairs whose shared blocks are computed together, before any of
+/* Agent quads whose shared blocks are computed together, before any of
  * them steps: independent blocks overlap in the pipeline, while one block
  * computed just before its use costs Philox's whole latency. */
-enum { PAIRS_PER_BATCH = 32 };
+enum { QUADS_PER_BATCH = 16 };
 
-/* The pairs of batch `first_pair` .. + PAIRS_PER_BATCH - 1 (those that
- * exist): agents 2i and 2i + 1 share the block keyed i. */
-static void step_pairs(const step_context_t *context, uint64_t first_pair) {
+/* The quads of batch `first_quad` .. + QUADS_PER_BATCH - 1 (those that
+ * exist): agents 4i .. 4i + 3 share the block keyed i. */
+static void step_quads(const step_context_t *context, uint64_t first_quad) {
     const uint32_t agents = context->model->agents;
-    uint64_t pairs = (agents + UINT64_C(1)) / 2 - first_pair;
-    pairs = pairs < PAIRS_PER_BATCH ? pairs : PAIRS_PER_BATCH;
-    philox4x32_ctr_t blocks[PAIRS_PER_BATCH];
-    for (uint64_t i = 0; i < pairs; i++) {
+    uint64_t quads = (agents + UINT64_C(3)) / 4 - first_quad;
+    quads = quads < QUADS_PER_BATCH ? quads : QUADS_PER_BATCH;
+    philox4x32_ctr_t blocks[QUADS_PER_BATCH];
+    for (uint64_t i = 0; i < quads; i++) {
         blocks[i] =
-            wom_rng_first_block(key_of(context, (uint32_t)(first_pair + i), WOM_SITE_AGENT_STEP));
+            wom_rng_first_block(key_of(context, (uint32_t)(first_quad + i), WOM_SITE_AGENT_STEP));
     }
-    for (uint64_t i = 0; i < pairs; i++) {
-        uint32_t agent = (uint32_t)(2 * (first_pair + i));
-        step_agent(context, agent, blocks[i].v);
-        if (agent + 1 < agents) {
-            step_agent(context, agent + 1, blocks[i].v + 2);
-        }
+    const uint64_t first_agent = 4 * first_quad;
+    const uint64_t count = agents - first_agent < 4 * quads ? agents - first_agent : 4 * quads;
+    for (uint64_t i = 0; i < count; i++) {
+        step_agent(context, (uint32_t)(first_agent + i), blocks[i / 4].v[i % 4]);
     }
 }
 
@@ -921,8 +940,8 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
     int64_t counts[WOM_M_COUNTERS] = {0};
     const wom_model_inbox_t *read = &model->inbox[model->step % 2];
     const wom_model_inbox_t *write = &model->inbox[(model->step + 1) % 2];
-    const uint64_t pairs = (model->agents + UINT64_C(1)) / 2;
-    const uint64_t batches = (pairs + PAIRS_PER_BATCH - 1) / PAIRS_PER_BATCH;
+    const uint64_t quads = (model->agents + UINT64_C(3)) / 4;
+    const uint64_t batches = (quads + QUADS_PER_BATCH - 1) / QUADS_PER_BATCH;
     bool shared = model->threads > 1;
 #pragma omp parallel num_threads(model->threads) if (shared) reduction(+ : counts[:WOM_M_COUNTERS])
     {
@@ -933,7 +952,7 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
         step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
 #pragma omp for schedule(static)
         for (uint64_t batch = 0; batch < batches; batch++) {
-            step_pairs(&context, batch * PAIRS_PER_BATCH);
+            step_quads(&context, batch * QUADS_PER_BATCH);
         }
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];

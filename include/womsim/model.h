@@ -76,7 +76,10 @@ typedef struct {
  * (a word w succeeds when w < threshold), precomputed once per model. */
 typedef struct {
     uint64_t advertising, purchase, complain, success, quick, winback, forward;
-    uint64_t churn[2];  /* by loyalty membership */
+    uint64_t churn[2]; /* by loyalty membership */
+    /* by loyalty membership: churn decided by what is left of a purchase
+     * word that bought nothing, w - purchase, in [0, 2^32 - purchase) */
+    uint64_t churn_after_no_purchase[2];
     uint64_t review[2]; /* by valence: a satisfied / dissatisfied review */
     uint64_t *adoption; /* by attitude + cap: 2 * cap + 1 entries */
     uint64_t *failure;  /* by segment * 2 + returning: any failure */

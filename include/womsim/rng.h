@@ -22,7 +22,7 @@
  * places never share a stream. Values are part of the output's identity:
  * changing one changes results (and must update reference runs). */
 enum {
-    WOM_SITE_AGENT_STEP = 1,     /* the first two Bernoulli words of agents 2i, 2i + 1 (key i) */
+    WOM_SITE_AGENT_STEP = 1,     /* the first Bernoulli word of agents 4i .. 4i + 3 (key i) */
     WOM_SITE_TELL_COUNT = 2,     /* K, the number told (GSL distribution) */
     WOM_SITE_TELL_PICK = 3,      /* which K neighbours (Floyd's sampling) */
     WOM_SITE_SEEDING = 4,        /* initial customers and prospects */
@@ -36,7 +36,7 @@ enum {
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
     WOM_SITE_GRAPH = 14,         /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
-    WOM_SITE_AGENT_MORE = 15     /* an agent's Bernoulli words after its first two */
+    WOM_SITE_AGENT_MORE = 15     /* an agent's Bernoulli words after its first */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */
@@ -103,6 +103,19 @@ static inline uint64_t wom_rng_threshold(double probability) {
         return UINT64_C(1) << 32;
     }
     return (uint64_t)(probability * 4294967296.0 + 0.5);
+}
+
+/* A Bernoulli threshold for a word already known to lie in [0, range)
+ * (what is left of a word after an earlier threshold): the word succeeds
+ * when below it. */
+static inline uint64_t wom_rng_threshold_within(double probability, uint64_t range) {
+    if (probability <= 0) {
+        return 0;
+    }
+    if (probability >= 1) {
+        return range;
+    }
+    return (uint64_t)(probability * (double)range + 0.5);
 }
 
 /* A uniform integer in [0, bound) by multiply-shift: biased by at most

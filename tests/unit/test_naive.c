@@ -11,11 +11,14 @@
  * only the draws: the same keyed streams consumed in the same order, so
  * agreement proves that fusing the phases into one pass is exact. Per
  * agent and step, one sequence of decision words persists across the
- * passes: the agent's two words of the block it shares with its pair
- * (agents 2i and 2i + 1: words 0-1 and 2-3 of block i, WOM_SITE_AGENT_STEP),
- * then its own stream (WOM_SITE_AGENT_MORE). It hands out, in order:
+ * passes: the agent's word of the block it shares with three others
+ * (agents 4i .. 4i + 3: word v % 4 of block i, WOM_SITE_AGENT_STEP), then
+ * its own stream (WOM_SITE_AGENT_MORE). It hands out, in order:
  * advertising, adoption or win-back, purchase, failure, failure mode,
- * complaint, success, quick, review, stay, churn. Tell counts (GSL, reset per tell), picks (Floyd's
+ * complaint, success, quick, review, stay, churn; except that a customer
+ * whose purchase word bought nothing decides churn with what is left of
+ * that word (w - purchase threshold, against the churn probability times
+ * the words left) instead of a word of its own. Tell counts (GSL, reset per tell), picks (Floyd's
  * sampling, with a linear search for "already picked"), hearsay and
  * reviews have their own streams.
  *
@@ -160,12 +163,14 @@ typedef struct {
     uint64_t weight[2];
 } mailbox_t;
 
-/* An agent's decision words in one step: two from the shared block, then
- * its own stream. */
+/* An agent's decision words in one step: one from the shared block, then
+ * its own stream; and the purchase word, when it bought nothing. */
 typedef struct {
-    uint32_t first[2];
-    unsigned used;
+    uint32_t first;
+    bool first_used;
     wom_rng_stream_t more;
+    bool bought_nothing;
+    uint32_t purchase_word;
 } decisions_t;
 
 typedef struct {
@@ -226,8 +231,9 @@ static wom_rng_key_t naive_key(const naive_t *naive, uint32_t agent, uint32_t si
 /* The next word of the agent's decisions. */
 static uint32_t decision_word(naive_t *naive, uint32_t v) {
     decisions_t *decisions = &naive->decisions[v];
-    if (decisions->used < 2) {
-        return decisions->first[decisions->used++];
+    if (!decisions->first_used) {
+        decisions->first_used = true;
+        return decisions->first;
     }
     return wom_rng_stream_next(&decisions->more);
 }
@@ -539,7 +545,13 @@ static void failed(naive_t *naive, uint32_t v, int mode) {
 static void encounter(naive_t *naive, uint32_t v) {
     const wom_scenario_t *s = naive->s;
     agent_t *a = &naive->agent[v];
-    if (a->state != WOM_CUSTOMER || !chance(naive, v, s->service.purchase_rate)) {
+    if (a->state != WOM_CUSTOMER) {
+        return;
+    }
+    uint32_t word = decision_word(naive, v);
+    if (word >= wom_rng_threshold(s->service.purchase_rate)) {
+        naive->decisions[v].bought_nothing = true;
+        naive->decisions[v].purchase_word = word;
         return;
     }
     naive->counts[WOM_M_ENCOUNTERS]++;
@@ -558,8 +570,20 @@ static void encounter(naive_t *naive, uint32_t v) {
 /* Phase 6. */
 static void churn(naive_t *naive, uint32_t v) {
     agent_t *a = &naive->agent[v];
-    if (a->state == WOM_CUSTOMER &&
-        chance(naive, v, naive->s->service.churn_rate * leave_factor(naive, v))) {
+    if (a->state != WOM_CUSTOMER) {
+        return;
+    }
+    double probability = naive->s->service.churn_rate * leave_factor(naive, v);
+    const decisions_t *decisions = &naive->decisions[v];
+    bool churns;
+    if (decisions->bought_nothing) {
+        uint64_t purchase = wom_rng_threshold(naive->s->service.purchase_rate);
+        churns = decisions->purchase_word - purchase <
+                 wom_rng_threshold_within(probability, (UINT64_C(1) << 32) - purchase);
+    } else {
+        churns = chance(naive, v, probability);
+    }
+    if (churns) {
         a->state = WOM_LOST;
     }
 }
@@ -589,15 +613,15 @@ static void naive_step(naive_t *naive, wom_metrics_row_t *row) {
     memset(naive->counts, 0, sizeof naive->counts);
     for (uint32_t v = 0; v < naive->agents; v++) {
         wom_rng_stream_t block;
-        wom_rng_stream_init(&block, naive_key(naive, v / 2, WOM_SITE_AGENT_STEP));
+        wom_rng_stream_init(&block, naive_key(naive, v / 4, WOM_SITE_AGENT_STEP));
         uint32_t words[4];
         for (int i = 0; i < 4; i++) {
             words[i] = wom_rng_stream_next(&block);
         }
         decisions_t *decisions = &naive->decisions[v];
-        decisions->first[0] = words[2 * (v % 2)];
-        decisions->first[1] = words[2 * (v % 2) + 1];
-        decisions->used = 0;
+        decisions->first = words[v % 4];
+        decisions->first_used = false;
+        decisions->bought_nothing = false;
         wom_rng_stream_init(&decisions->more, naive_key(naive, v, WOM_SITE_AGENT_MORE));
     }
     const phase_fn phases[] = {hear, advertise, adopt, encounter, churn};
