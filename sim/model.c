@@ -210,7 +210,9 @@ static bool weighted_messages(const wom_scenario_t *s) {
 
 static bool alloc_arrays(wom_model_t *model) {
     size_t n = model->agents;
-    model->state = wom_memory_alloc(n + 1);
+    /* the states, or a cascade's three sets of a bit per node */
+    size_t sets_bytes = 3 * wom_model_reached_words(model->agents) * sizeof(uint64_t);
+    model->state = wom_memory_alloc(n + 1 > sets_bytes ? n + 1 : sets_bytes);
     model->attitude = wom_memory_alloc(n * sizeof(int16_t) + 1);
     model->purchases = wom_memory_alloc(n * sizeof(uint32_t) + 1);
     model->flags = wom_memory_alloc(n + 1);
@@ -406,12 +408,16 @@ static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     }
 }
 
-/* The cascades use only the states (their active lists are written
- * before they are read); bass also its two count arrays (reference.c). */
+/* The cascades clear their own reached set and write their active lists
+ * before reading them; bass uses the states and two count arrays
+ * (reference.c). */
 static void clear_arrays(wom_model_t *model) {
     size_t n = model->agents;
-    memset(model->state, WOM_UNAWARE, n);
     int kind = model->scenario->model.kind;
+    if (kind == WOM_KIND_IC || kind == WOM_KIND_SIR) {
+        return;
+    }
+    memset(model->state, WOM_UNAWARE, n);
     if (kind == WOM_KIND_BASS) {
         memset(model->inbox[0].count[WOM_POSITIVE], 0, n * sizeof(uint32_t));
         memset(model->inbox[0].count[WOM_NEGATIVE], 0, n * sizeof(uint32_t));

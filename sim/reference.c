@@ -6,22 +6,21 @@
  * it stays infected, and is over long before the last step.
  * - ic and sir keep an active list (the nodes infected at the start of the
  *   step), so a step costs the arcs of those nodes and nothing once the
- *   cascade has died out. Pass 1 walks the list (rows and neighbour states
- *   prefetched ahead: the list is in discovery order, so every row would
- *   otherwise be a cache miss): each node tries its neighbours susceptible
- *   at the start of the step; a success marks the neighbour FRESH and
- *   appends it to the next list. Pass 2 turns FRESH into ACTIVE. A node
- *   reads another's state only to ask "susceptible at the start of the
- *   step?": SUSCEPTIBLE and FRESH both say yes, ACTIVE and REMOVED both say
- *   no, and the only concurrent writes (SUSCEPTIBLE -> FRESH by one winning
- *   infector, ACTIVE -> REMOVED by the node itself) never change an answer.
- *   The next list's order depends on the threads, its content does not.
+ *   cascade has died out, and a reached set, one bit per node (a million
+ *   nodes in 128 KiB, which stays in the core's cache). One pass walks the
+ *   list (rows prefetched ahead: the list is in discovery order, so every
+ *   row would otherwise be a cache miss): each node draws a word per
+ *   neighbour and, on a success, sets the neighbour's bit; the one that set
+ *   it appends the neighbour to the next list. A node infected during the
+ *   step is already in the set, so it is infected once, and it only tries
+ *   its own neighbours from the next step on. The next list's order depends
+ *   on the threads, its content does not.
  * - bass is two passes over all nodes: adoptions decided from the start
  *   of the step, then each new adopter adds 1 to the adopter count of its
  *   out-neighbours.
  * Each node draws from its own stream keyed (seed, task, step, node, site),
- * and how many words it draws depends only on start-of-step states, so rows
- * are the same for any thread count. Counts are integer reductions.
+ * and how many words it draws depends only on its own state and degree, so
+ * rows are the same for any thread count. Counts are integer reductions.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/reference.h"
 
@@ -41,31 +40,11 @@ static wom_rng_stream_t stream_of(const wom_model_t *model, uint32_t node, uint3
     return stream;
 }
 
-static uint8_t load_state(const uint8_t *cell, bool shared) {
-    uint8_t value;
-    if (shared) {
-#pragma omp atomic read
-        value = *cell;
-    } else {
-        value = *cell;
-    }
-    return value;
-}
-
-static void store_state(uint8_t *cell, uint8_t value, bool shared) {
-    if (shared) {
-#pragma omp atomic write
-        *cell = value;
-    } else {
-        *cell = value;
-    }
-}
-
 /* ---- ic and sir: one cascade kernel ---- */
 
 /* Word thresholds and stream site of a cascade: ic is sir with gamma = 1. */
 typedef struct {
-    uint64_t infect;  /* one try at a susceptible neighbour succeeds */
+    uint64_t infect;  /* one try at a neighbour succeeds */
     uint64_t recover; /* an infected node recovers after its tries */
     uint32_t site;    /* WOM_SITE_IC_STEP or WOM_SITE_SIR_STEP */
 } cascade_t;
@@ -78,158 +57,265 @@ static cascade_t cascade_of(const wom_scenario_t *s) {
                        WOM_SITE_SIR_STEP};
 }
 
-/* Appends the worker's staged nodes to the next active list. */
-static void flush_staged(wom_model_t *model, wom_model_worker_t *worker, bool shared) {
-    wom_model_cascade_t *cascade = &model->cascade;
-    uint32_t count = worker->staged_count, at;
-    if (shared) {
-#pragma omp atomic capture
-        {
-            at = cascade->next_size;
-            cascade->next_size += count;
-        }
-    } else {
-        at = cascade->next_size;
-        cascade->next_size += count;
-    }
-    memcpy(cascade->next + at, worker->staged, count * sizeof *worker->staged);
-    worker->staged_count = 0;
+/* Sets `node`'s bit in `set`; true if it was not set before. Only the
+ * thread that owns the bit's word writes it. */
+static inline bool claim(uint64_t *set, uint32_t node) {
+    uint64_t *word = &set[node / 64], bit = UINT64_C(1) << (node % 64);
+    uint64_t old = *word;
+    *word = old | bit;
+    return (old & bit) == 0;
 }
 
-/* `node` is active next step. */
-static void stage(wom_model_t *model, wom_model_worker_t *worker, uint32_t node, bool shared) {
-    worker->staged[worker->staged_count++] = node;
-    if (worker->staged_count == WOM_MODEL_STAGE) {
-        flush_staged(model, worker, shared);
+/* A success on `target` reaches it: it infects it if it was never reached
+ * (so it was susceptible at the start of the step: the newly infected of
+ * this step are reached, but only in the next frontier). Returns 1 for a
+ * new infection. */
+static inline uint32_t reach(wom_model_cascade_t *active, uint32_t target) {
+    if (!claim(active->reached, target)) {
+        return 0;
     }
+    claim(active->next, target);
+    return 1;
 }
 
-/* SUSCEPTIBLE -> FRESH; true for the one infector that made the change
- * (GCC's atomic builtin when threads share the states: OpenMP 5.0 has no
- * compare-and-swap). */
-static bool claim(uint8_t *cell, bool shared) {
-    if (!shared) {
-        *cell = WOM_REF_FRESH;
-        return true;
-    }
-    uint8_t expected = WOM_REF_SUSCEPTIBLE;
-    return __atomic_compare_exchange_n(cell, &expected, WOM_REF_FRESH, false, __ATOMIC_RELAXED,
-                                       __ATOMIC_RELAXED);
+/* Where a thread's successes go. Alone, it reaches them itself. With
+ * others, each thread owns a range of the sets' words (and tries the
+ * frontier nodes in it), and sends a success on a node it does not own to
+ * the owner's bucket: no two threads ever write one word, so there are no
+ * atomics and no cache line bounces between cores (with shared sets, two
+ * threads ran no faster than one). */
+typedef struct {
+    uint32_t *buckets;  /* [source thread][owner] buckets of `capacity` nodes */
+    uint32_t capacity;  /* nodes a bucket holds */
+    size_t owned_words; /* words per owner (the last owns fewer) */
+    int threads, thread;
+    uint32_t sent[WOM_MODEL_MAX_OWNERS]; /* nodes in this thread's buckets */
+} sink_t;
+
+static uint32_t *bucket_of(const sink_t *sink, int source, int owner) {
+    return sink->buckets +
+           ((size_t)source * (size_t)sink->threads + (size_t)owner) * sink->capacity;
 }
 
 /* Infected node `node` draws its recovery word first (sir only: an ic
- * node always recovers and draws none), then one word per out-neighbour
- * susceptible at the start of the step (a neighbour already marked FRESH
- * by another infector still costs its word, so the stream never depends on
- * which thread came first). New infections, and `node` itself unless it
- * recovers, are staged for the next active list. Inlined twice, with
- * `shared` constant, so the one-thread loop has no atomics. */
-static inline void infect_neighbours(wom_model_t *model, wom_model_worker_t *worker,
-                                     const cascade_t *cascade, uint32_t node, bool shared) {
+ * node always recovers and draws none), then one word per out-neighbour,
+ * whatever the neighbour's state: the draws come first and a neighbour is
+ * looked up only on a success, so a node costs the reads of its row and of
+ * its successes (p times its degree), and the words drawn never depend on
+ * other nodes. `node` stays in the next frontier unless it recovers (its
+ * word is its own thread's). Returns the new infections reached directly.
+ * Inlined twice, with `alone` constant. */
+static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *cascade,
+                                         uint32_t node, sink_t *sink, bool alone) {
     wom_rng_stream_t stream = stream_of(model, node, cascade->site);
     bool recovers =
         cascade->recover > UINT32_MAX || wom_rng_stream_next(&stream) < cascade->recover;
-    uint8_t *const states = model->state;
-    const uint64_t infect = cascade->infect;
-    const wom_graph_t *graph = model->graph;
-    const uint32_t *arc = graph->targets + graph->offsets[node];
-    const uint32_t *end = graph->targets + graph->offsets[node + 1];
-    for (; arc < end; arc++) {
-        uint8_t *target = &states[*arc];
-        uint8_t state = load_state(target, shared);
-        if (state != WOM_REF_SUSCEPTIBLE && state != WOM_REF_FRESH) {
-            continue;
-        }
-        if (wom_rng_stream_next(&stream) < infect && state == WOM_REF_SUSCEPTIBLE &&
-            claim(target, shared)) {
-            stage(model, worker, *arc, shared);
+    wom_model_cascade_t *active = &model->cascade;
+    const uint32_t *row = model->graph->targets + model->graph->offsets[node];
+    uint64_t degree = model->graph->offsets[node + 1] - model->graph->offsets[node];
+    uint32_t infected = 0;
+    for (uint64_t first = 0; first < degree; first += 64) {
+        unsigned count = degree - first < 64 ? (unsigned)(degree - first) : 64;
+        uint64_t hits = wom_rng_stream_successes(&stream, count, cascade->infect);
+        for (; hits != 0; hits &= hits - 1) {
+            uint32_t target = row[first + (uint64_t)__builtin_ctzll(hits)];
+            if (alone) {
+                infected += reach(active, target);
+            } else {
+                int owner = (int)(target / 64 / sink->owned_words);
+                bucket_of(sink, sink->thread, owner)[sink->sent[owner]++] = target;
+            }
         }
     }
-    if (recovers) {
-        store_state(&states[node], WOM_REF_REMOVED, shared);
-    } else {
-        stage(model, worker, node, shared);
+    if (!recovers) {
+        claim(active->next, node);
     }
+    return infected;
 }
 
-/* Prefetch distances along the active list: a node's row offsets this far
- * ahead, its arcs half as far (by then its offsets are in cache). The list
- * is in discovery order, so without them every row is a cache miss. The
- * prefetches stay in the loop itself: GCC deems a function that only
- * prefetches pure and drops the call. */
-enum { PREFETCH_OFFSETS = 12, PREFETCH_ARCS = 6, PREFETCH_STATES = 3 };
-
-/* Active lists shorter than this run on one thread (a parallel region costs
- * more than a few thousand nodes' tries). */
+/* Frontiers with fewer nodes than this run on one thread (a parallel region
+ * costs more than a few thousand nodes' tries). */
 enum { PARALLEL_FROM = 4096 };
 
-/* Pass 1: the active nodes try their neighbours; the next list is built. */
-static void try_active(wom_model_t *model, const cascade_t *cascade) {
-    const uint32_t size = model->cascade.size;
-    const uint32_t *now = model->cascade.now;
-    const wom_graph_t *graph = model->graph;
-    const bool shared = model->threads > 1 && size >= PARALLEL_FROM;
-    model->cascade.next_size = 0;
-#pragma omp parallel num_threads(model->threads) if (shared)
+/* Words of the frontier gathered at a time (4,096 nodes). */
+enum { CHUNK_WORDS = 64, CHUNK_NODES = CHUNK_WORDS * 64 };
+
+/* Prefetch distances along gathered nodes: a node's row offsets this far
+ * ahead, the first and last lines of its row half as far (by then its
+ * offsets are in cache; most rows span two lines). In increasing order the
+ * rows are near each other in memory, but still too far apart for the
+ * hardware to guess. The prefetches stay in the loop itself: GCC deems a
+ * function that only prefetches pure and drops the call. */
+enum { PREFETCH_OFFSETS = 16, PREFETCH_ARCS = 8 };
+
+/* A thread's walk over its words of the frontier, gathered a chunk at a
+ * time into `nodes`, in increasing order. */
+typedef struct {
+    size_t word, end;
+    uint32_t at, size;
+    uint32_t nodes[CHUNK_NODES];
+} cursor_t;
+
+/* The frontier's nodes of words [first, end), in increasing order. */
+static uint32_t gather(const uint64_t *frontier, size_t first, size_t end, uint32_t *nodes) {
+    uint32_t size = 0;
+    for (size_t w = first; w < end; w++) {
+        for (uint64_t bits = frontier[w]; bits != 0; bits &= bits - 1) {
+            nodes[size++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+        }
+    }
+    return size;
+}
+
+/* Whether every bucket of the thread has room for `degree` more nodes. */
+static bool has_room(const sink_t *sink, uint64_t degree) {
+    for (int owner = 0; owner < sink->threads; owner++) {
+        if (sink->sent[owner] + degree > sink->capacity) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The cursor's nodes try their neighbours until the cursor's words are done
+ * (returns false) or, with others, a bucket may not hold the next node's
+ * successes (returns true). Adds the infections reached directly. */
+static inline bool try_nodes(wom_model_t *model, const cascade_t *cascade, cursor_t *cursor,
+                             sink_t *sink, bool alone, uint32_t *infected) {
+    const uint64_t *offsets = model->graph->offsets;
+    const uint32_t *targets = model->graph->targets;
+    for (;;) {
+        if (cursor->at == cursor->size) {
+            if (cursor->word == cursor->end) {
+                return false;
+            }
+            size_t end =
+                cursor->end - cursor->word < CHUNK_WORDS ? cursor->end : cursor->word + CHUNK_WORDS;
+            cursor->size = gather(model->cascade.now, cursor->word, end, cursor->nodes);
+            cursor->at = 0;
+            cursor->word = end;
+            continue;
+        }
+        uint32_t i = cursor->at, node = cursor->nodes[i];
+        if (!alone && !has_room(sink, offsets[node + 1] - offsets[node])) {
+            return true;
+        }
+        if (i + PREFETCH_OFFSETS < cursor->size) {
+            __builtin_prefetch(&offsets[cursor->nodes[i + PREFETCH_OFFSETS]]);
+        }
+        if (i + PREFETCH_ARCS < cursor->size) {
+            uint32_t ahead = cursor->nodes[i + PREFETCH_ARCS];
+            uint64_t first = offsets[ahead], last = offsets[ahead + 1];
+            __builtin_prefetch(&targets[first]);
+            __builtin_prefetch(&targets[last > first ? last - 1 : first]);
+        }
+        *infected += infect_neighbours(model, cascade, node, sink, alone);
+        cursor->at++;
+    }
+}
+
+/* The owner's part of an exchange round: the successes every thread sent
+ * it. Returns the new infections. */
+static uint32_t receive(wom_model_t *model, const sink_t *sink) {
+    uint32_t infected = 0;
+    for (int source = 0; source < sink->threads; source++) {
+        const uint32_t *bucket = bucket_of(sink, source, sink->thread);
+        uint32_t size = model->workers[source].sent[sink->thread];
+        for (uint32_t i = 0; i < size; i++) {
+            infected += reach(&model->cascade, bucket[i]);
+        }
+    }
+    return infected;
+}
+
+/* One thread's part of a step split over threads: rounds of trying its
+ * frontier nodes (sending successes) and receiving what was sent to it,
+ * until every thread has tried all its nodes. The buckets are the inbox
+ * counts, which the cascades use for nothing else. */
+static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threads, int thread) {
+    const size_t words = wom_model_reached_words(model->agents);
+    sink_t sink = {.buckets = model->inbox[0].count[0],
+                   .capacity =
+                       (uint32_t)(2 * (uint64_t)model->agents / (uint64_t)(threads * threads)),
+                   .owned_words = (words + (size_t)threads - 1) / (size_t)threads,
+                   .threads = threads,
+                   .thread = thread};
+    cursor_t cursor = {.word = (size_t)thread * sink.owned_words};
+    cursor.word = cursor.word < words ? cursor.word : words;
+    cursor.end = words - cursor.word < sink.owned_words ? words : cursor.word + sink.owned_words;
+    wom_model_worker_t *worker = &model->workers[thread];
+    uint32_t infected = 0;
+    for (bool again = true; again;) {
+        worker->more = try_nodes(model, cascade, &cursor, &sink, false, &infected);
+        memcpy(worker->sent, sink.sent, sizeof sink.sent);
+#pragma omp barrier
+        infected += receive(model, &sink);
+        again = false;
+        for (int other = 0; other < threads; other++) {
+            again = again || model->workers[other].more;
+        }
+#pragma omp barrier
+        memset(sink.sent, 0, sizeof sink.sent);
+    }
+    return infected;
+}
+
+/* Whether a step may be split over threads: enough frontier nodes, and
+ * buckets (2 n / threads^2 nodes each) that hold any node's successes. */
+static int step_threads(const wom_model_t *model) {
+    int threads = model->threads < WOM_MODEL_MAX_OWNERS ? model->threads : WOM_MODEL_MAX_OWNERS;
+    uint64_t capacity = 2 * (uint64_t)model->agents / (uint64_t)(threads * threads);
+    bool split =
+        threads > 1 && model->cascade.size >= PARALLEL_FROM && capacity >= model->graph->max_degree;
+    return split ? threads : 1;
+}
+
+/* The frontier's nodes try their neighbours; the next frontier is built.
+ * Returns the new infections. */
+static uint32_t try_active(wom_model_t *model, const cascade_t *cascade) {
+    wom_model_cascade_t *active = &model->cascade;
+    const size_t words = wom_model_reached_words(model->agents);
+    memset(active->next, 0, words * sizeof *active->next);
+    int threads = step_threads(model);
+    uint32_t infected = 0;
+    if (threads == 1) {
+        cursor_t cursor = {.word = 0, .end = words};
+        sink_t unused = {0};
+        try_nodes(model, cascade, &cursor, &unused, true, &infected);
+        return infected;
+    }
+#pragma omp parallel num_threads(threads) reduction(+ : infected)
     {
-        int thread = 0;
+        int team = 1, thread = 0;
 #ifdef _OPENMP
+        team = omp_get_num_threads();
         thread = omp_get_thread_num();
 #endif
-        wom_model_worker_t *worker = &model->workers[thread];
-#pragma omp for schedule(dynamic, 1024)
-        for (uint32_t i = 0; i < size; i++) {
-            if (i + PREFETCH_OFFSETS < size) {
-                __builtin_prefetch(&graph->offsets[now[i + PREFETCH_OFFSETS]]);
-            }
-            if (i + PREFETCH_ARCS < size) {
-                __builtin_prefetch(&graph->targets[graph->offsets[now[i + PREFETCH_ARCS]]]);
-            }
-            if (i + PREFETCH_STATES < size) {
-                uint32_t ahead = now[i + PREFETCH_STATES];
-                for (uint64_t arc = graph->offsets[ahead]; arc < graph->offsets[ahead + 1]; arc++) {
-                    __builtin_prefetch(&model->state[graph->targets[arc]]);
-                }
-            }
-            if (shared) {
-                infect_neighbours(model, worker, cascade, now[i], true);
-            } else {
-                infect_neighbours(model, worker, cascade, now[i], false);
-            }
-        }
-        flush_staged(model, worker, shared);
+        infected += exchange(model, cascade, team, thread);
     }
+    return infected;
 }
 
-/* Pass 2: the newly infected become ACTIVE; returns how many there were. */
-static uint32_t settle(wom_model_t *model) {
-    const wom_model_cascade_t *cascade = &model->cascade;
-    const uint32_t size = cascade->next_size;
-    uint8_t *state = model->state;
-    uint32_t fresh = 0;
-#pragma omp parallel for num_threads(model->threads) if (model->threads > 1 && \
-                                                          size >= PARALLEL_FROM) \
-    schedule(static) reduction(+ : fresh)
-    for (uint32_t i = 0; i < size; i++) {
-        uint8_t *cell = &state[cascade->next[i]];
-        fresh += *cell == WOM_REF_FRESH;
-        *cell = WOM_REF_ACTIVE;
+/* The nodes in a frontier. */
+static uint32_t frontier_size(const uint64_t *frontier, size_t words) {
+    uint32_t size = 0;
+    for (size_t w = 0; w < words; w++) {
+        size += (uint32_t)__builtin_popcountll(frontier[w]);
     }
-    return fresh;
+    return size;
 }
 
-/* Only the active list is visited: a step costs the arcs of the infected
- * nodes, and nothing once the cascade has died out. */
+/* Only the frontier's nodes try anything, and the step does nothing once
+ * the cascade has died out. */
 static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
     const cascade_t cascade = cascade_of(model->scenario);
     wom_model_cascade_t *active = &model->cascade;
     if (active->size > 0) {
-        try_active(model, &cascade);
-        active->susceptible -= settle(model);
-        uint32_t *swap = active->now;
+        active->susceptible -= try_active(model, &cascade);
+        uint64_t *swap = active->now;
         active->now = active->next;
         active->next = swap;
-        active->size = active->next_size;
+        active->size = frontier_size(active->now, wom_model_reached_words(model->agents));
     }
     row->count[WOM_M_SUSCEPTIBLE] = active->susceptible;
     row->count[WOM_M_ACTIVE] = active->size;
@@ -237,22 +323,33 @@ static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
 }
 
 /* `seeds` nodes (at most all), chosen at random keyed by the task, form
- * the first active list. */
+ * the first frontier; nobody else has been reached. */
 static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_metrics_row_t *row) {
     uint32_t count = seeds < (int64_t)model->agents ? (uint32_t)seeds : model->agents;
     wom_model_rank(model, WOM_SEEDING_RANDOM, site, count);
     wom_model_cascade_t *cascade = &model->cascade;
-    cascade->now = model->inbox[0].count[WOM_POSITIVE];
-    cascade->next = model->inbox[0].count[WOM_NEGATIVE];
+    size_t words = wom_model_reached_words(model->agents);
+    /* the three sets in the states' memory, zeroed through uint64_t stores
+     * (the bytes were states before) */
+    cascade->reached = (uint64_t *)model->state;
+    cascade->now = cascade->reached + words;
+    cascade->next = cascade->now + words;
+    for (size_t i = 0; i < 2 * words; i++) {
+        cascade->reached[i] = 0;
+    }
     for (uint32_t i = 0; i < count; i++) {
         uint32_t node = wom_model_ranked(model, i);
-        model->state[node] = WOM_REF_ACTIVE;
-        cascade->now[i] = node;
+        claim(cascade->reached, node);
+        claim(cascade->now, node);
     }
     cascade->size = count;
     cascade->susceptible = model->agents - count;
     row->count[WOM_M_SUSCEPTIBLE] = cascade->susceptible;
     row->count[WOM_M_ACTIVE] = count;
+}
+
+bool wom_reference_reached(const wom_model_t *model, uint32_t node) {
+    return model->cascade.reached[node / 64] >> (node % 64) & 1;
 }
 
 /* ---- bass ---- */

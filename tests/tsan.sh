@@ -6,8 +6,9 @@
 # it every barrier looks like a race). Runs a small sweep on 2 threads with
 # each task's agents split over the threads (atomic inbox increments),
 # with whole tasks per thread, and one task on 2 threads, and a cascade
-# whose active lists are long enough to be split over the threads
-# (infections claimed by compare-and-swap); each must exit 0
+# whose frontiers are wide enough to be split over the threads (each owns
+# a range of the nodes; successes on others' nodes go through buckets,
+# handed over at barriers, in several rounds); each must exit 0
 # without a report, give the same bytes, and the tool must have loaded.
 # Ends with one "tsan: N passed, N failed" line.
 # SPDX-License-Identifier: GPL-3.0-or-later

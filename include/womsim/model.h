@@ -34,27 +34,36 @@ enum {
 /* Outcomes of a failed encounter, in the order of the repurchase table. */
 enum { WOM_SILENT, WOM_UNRESOLVED, WOM_RESOLVED, WOM_QUICK, WOM_OUTCOMES };
 
-/* Entries a worker stages before appending them to a shared list. */
-#define WOM_MODEL_STAGE 256
+/* Threads a cascade step runs on at most (each owns a part of the sets). */
+#define WOM_MODEL_MAX_OWNERS 64
 
 /* Scratch memory of one thread inside a step: allocated once. */
 typedef struct {
-    gsl_rng *rng;                     /* reset to a key before each GSL draw */
-    uint32_t *picked;                 /* neighbour indices chosen by one tell (max_degree) */
-    uint8_t *marked;                  /* 1 where a neighbour index is picked; all 0 between tells */
-    uint32_t staged[WOM_MODEL_STAGE]; /* cascades: next-step active nodes not yet appended */
-    uint32_t staged_count;
+    gsl_rng *rng;     /* reset to a key before each GSL draw */
+    uint32_t *picked; /* neighbour indices chosen by one tell (max_degree) */
+    uint8_t *marked;  /* 1 where a neighbour index is picked; all 0 between tells */
+    /* cascades split over threads, one round of an exchange: the nodes
+     * this thread sent to each owner, and whether it stopped for want of
+     * room (reference.c) */
+    uint32_t sent[WOM_MODEL_MAX_OWNERS];
+    bool more;
 } wom_model_worker_t;
 
-/* The reference cascades' (ic, sir) active list: the nodes infected at the
- * start of the step, and the list of the next step being built. Both alias
- * inbox count arrays, which the cascades use for nothing else, so a cascade
- * costs no memory beyond the wom kind's. */
+/* The reference cascades' (ic, sir) sets, a bit per node (bit v of word
+ * v / 64): the nodes ever infected, those infected at the start of the step
+ * (the frontier) and those of the next step being built. The three live in
+ * the memory of the states (at least a byte per node), so a cascade costs
+ * no memory beyond the wom kind's. */
 typedef struct {
-    uint32_t *now, *next;
-    uint32_t size, next_size;
+    uint64_t *reached, *now, *next;
+    uint32_t size;        /* nodes in `now` */
     uint32_t susceptible; /* nodes susceptible at the start of the step */
 } wom_model_cascade_t;
+
+/* Words of one of a cascade's sets for `agents` nodes. */
+static inline size_t wom_model_reached_words(uint32_t agents) {
+    return ((size_t)agents + 63) / 64;
+}
 
 /* One inbox buffer: per valence the number of messages, and the net extra
  * weight of weighted messages (intermediaries' word, reviews): the sum of

@@ -27,12 +27,14 @@
 #include "womsim/metrics.h"
 #include "womsim/model.h"
 
-/* Agent states of the reference kinds in wom_model_t.state. */
+/* Agent states of the reference kinds: bass keeps them in
+ * wom_model_t.state; the cascades keep only a reached set
+ * (wom_reference_reached) and counts, and name their states so. */
 enum {
     WOM_REF_SUSCEPTIBLE = 0, /* ic: inactive; sir: susceptible; bass: not adopted */
     WOM_REF_ACTIVE = 1,      /* ic: activated last step; sir: infected; bass: adopted */
     WOM_REF_REMOVED = 2,     /* ic: activated earlier; sir: recovered */
-    WOM_REF_FRESH = 3        /* within a step only: infected or adopted during it */
+    WOM_REF_FRESH = 3        /* bass, within a step only: adopted during it */
 };
 
 /* Seeds the kind's initial state (arrays already cleared, model->task set)
@@ -41,5 +43,8 @@ void wom_reference_reset(wom_model_t *model, wom_metrics_row_t *row);
 
 /* One step of the kind (model->step already counts it). */
 void wom_reference_step(wom_model_t *model, wom_metrics_row_t *row);
+
+/* ic and sir: whether `node` has been infected since the last reset. */
+bool wom_reference_reached(const wom_model_t *model, uint32_t node);
 
 #endif

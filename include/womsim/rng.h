@@ -93,6 +93,32 @@ static inline uint32_t wom_rng_stream_next(wom_rng_stream_t *stream) {
     return stream->block.v[stream->used++];
 }
 
+/* The stream's next `count` words (1 to 64) as Bernoulli draws against
+ * `threshold`: bit k of the result is set when word k succeeds. The same
+ * words, in the same order, as `count` calls of wom_rng_stream_next, but
+ * without a branch per word: the blocks are independent, so the processor
+ * computes several at once, and the caller branches only on successes. */
+static inline uint64_t wom_rng_stream_successes(wom_rng_stream_t *stream, unsigned count,
+                                                uint64_t threshold) {
+    uint64_t successes = 0;
+    unsigned k = 0;
+    for (; k < count && stream->used < 4; k++) {
+        successes |= (uint64_t)(stream->block.v[stream->used++] < threshold) << k;
+    }
+    for (; k < count; k += 4) {
+        stream->block = philox4x32(stream->counter, stream->key);
+        stream->counter.v[3]++;
+        const uint32_t *word = stream->block.v;
+        unsigned take = count - k < 4 ? count - k : 4;
+        unsigned nibble = (unsigned)(word[0] < threshold) | (unsigned)(word[1] < threshold) << 1 |
+                          (unsigned)(word[2] < threshold) << 2 |
+                          (unsigned)(word[3] < threshold) << 3;
+        successes |= (uint64_t)(nibble & ((1u << take) - 1)) << k;
+        stream->used = take;
+    }
+    return successes;
+}
+
 /* A Bernoulli threshold: a word w succeeds when w < threshold. Probability 0
  * never succeeds; 1 always does (2^32 exceeds every word). */
 static inline uint64_t wom_rng_threshold(double probability) {

@@ -168,8 +168,9 @@ static void naive_seed(const wom_scenario_t *s, uint32_t task, uint32_t nodes, i
     free(rank);
 }
 
-/* One cascade step: every node infected at the start tries its neighbours
- * susceptible at the start (sir: recovery word first), then maybe recovers. */
+/* One cascade step: every node infected at the start draws a word per
+ * neighbour (sir: a recovery word first) and infects those susceptible at
+ * the start whose word succeeds, then maybe recovers. */
 static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, uint32_t task,
                                uint32_t step, const uint8_t *start, uint8_t *state) {
     bool ic = s->model.kind == WOM_KIND_IC;
@@ -184,7 +185,8 @@ static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, ui
         bool recovers = ic || wom_rng_stream_next(&stream) < recover; /* ic draws no word */
         for (uint64_t a = g->offsets[v]; a < g->offsets[v + 1]; a++) {
             uint32_t u = g->targets[a];
-            if (start[u] == WOM_REF_SUSCEPTIBLE && wom_rng_stream_next(&stream) < infect) {
+            bool success = wom_rng_stream_next(&stream) < infect; /* drawn for every arc */
+            if (success && start[u] == WOM_REF_SUSCEPTIBLE) {
                 state[u] = WOM_REF_ACTIVE;
             }
         }
@@ -372,6 +374,38 @@ static void rows_do_not_depend_on_threads(void **state) {
     }
 }
 
+/* A cascade whose frontier passes PARALLEL_FROM (4,096 nodes) is split
+ * over threads: each owns a range of the nodes and sends successes on
+ * others' nodes to their buckets (2 n / threads^2 nodes each), in rounds
+ * when a bucket fills up. With p = 0.9 on mean degree 10 a frontier of
+ * 0.4 n nodes makes about 3.6 n successes in one step, spread evenly over
+ * threads^2 buckets: about 1.8 times a bucket, so every thread count here
+ * needs several rounds. The rows match one thread's and the naive kernel's
+ * (sir: nodes that stay infected stay in their owner's frontier). */
+static void split_cascades_match_one_thread(void **state) {
+    (void)state;
+    enum { NODES = 20000 };
+    wom_graph_t *graph = erdos_renyi(NODES, 10, 15);
+    const wom_scenario_t kinds[] = {cascade_scenario(WOM_KIND_IC, 0.9, 1, 5),
+                                    cascade_scenario(WOM_KIND_SIR, 0.9, 0.5, 5)};
+    const uint32_t steps = 30;
+    for (size_t k = 0; k < 2; k++) {
+        wom_metrics_row_t *naive = naive_simulate(&kinds[k], graph, 2, steps);
+        int64_t widest = 0;
+        for (uint32_t t = 0; t <= steps; t++) {
+            widest = naive[t].count[WOM_M_ACTIVE] > widest ? naive[t].count[WOM_M_ACTIVE] : widest;
+        }
+        assert_true(widest >= 2 * NODES / 5); /* the premise: rounds are needed */
+        for (int threads = 1; threads <= 5; threads += 2) {
+            wom_metrics_row_t *fast = simulate(&kinds[k], graph, threads, 2, steps);
+            assert_rows_equal(fast, naive, steps);
+            free(fast);
+        }
+        free(naive);
+    }
+    wom_graph_free(graph);
+}
+
 /* ---- against theory ---- */
 
 /* Mean final share over `replications` tasks against the root for the
@@ -537,6 +571,7 @@ int main(void) {
         cmocka_unit_test(cascade_edge_cases),
         cmocka_unit_test(kernels_match_naive_serial_ones),
         cmocka_unit_test(rows_do_not_depend_on_threads),
+        cmocka_unit_test(split_cascades_match_one_thread),
         cmocka_unit_test(ic_and_sir_reach_the_root_on_erdos_renyi),
         cmocka_unit_test(bass_tracks_its_meanfield_on_complete_graph),
         cmocka_unit_test(isolated_nodes_adopt_at_p),
