@@ -44,17 +44,37 @@ static wom_rng_stream_t stream_of(const wom_model_t *model, uint32_t node, uint3
 
 /* Word thresholds and stream site of a cascade: ic is sir with gamma = 1. */
 typedef struct {
-    uint64_t infect;  /* one try at a neighbour succeeds */
-    uint64_t recover; /* an infected node recovers after its tries */
-    uint32_t site;    /* WOM_SITE_IC_STEP or WOM_SITE_SIR_STEP */
+    wom_rng_trial_t infect; /* one try at a neighbour succeeds (a byte per try) */
+    uint64_t recover;       /* an infected node recovers after its tries (a word) */
+    uint32_t site;          /* WOM_SITE_IC_STEP or WOM_SITE_SIR_STEP */
 } cascade_t;
 
 static cascade_t cascade_of(const wom_scenario_t *s) {
     if (s->model.kind == WOM_KIND_IC) {
-        return (cascade_t){wom_rng_threshold(s->ic.p), wom_rng_threshold(1), WOM_SITE_IC_STEP};
+        return (cascade_t){wom_rng_trial(wom_rng_threshold(s->ic.p)), wom_rng_threshold(1),
+                           WOM_SITE_IC_STEP};
     }
-    return (cascade_t){wom_rng_threshold(s->sir.beta), wom_rng_threshold(s->sir.gamma),
-                       WOM_SITE_SIR_STEP};
+    return (cascade_t){wom_rng_trial(wom_rng_threshold(s->sir.beta)),
+                       wom_rng_threshold(s->sir.gamma), WOM_SITE_SIR_STEP};
+}
+
+/* Node `node`'s tries at arcs [first, first + count) of its row: bit k set
+ * when try first + k succeeds. Ties (1 try in 256) read a word of their own
+ * (wom_rng_trial_t). */
+static inline uint64_t tries(const wom_model_t *model, const cascade_t *cascade,
+                             wom_rng_stream_t *stream, uint32_t node, uint64_t first,
+                             unsigned count) {
+    uint64_t ties;
+    uint64_t hits = wom_rng_stream_trials(stream, count, cascade->infect.high, &ties);
+    for (; ties != 0; ties &= ties - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(ties);
+        wom_rng_key_t key = {model->scenario->simulation.seed, model->task, model->step, node,
+                             WOM_SITE_CASCADE_TIE};
+        if (wom_rng_tie_succeeds(key, (uint32_t)(first + k), cascade->infect.low)) {
+            hits |= UINT64_C(1) << k;
+        }
+    }
+    return hits;
 }
 
 /* Sets `node`'s bit in `set`; true if it was not set before. Only the
@@ -98,13 +118,12 @@ static uint32_t *bucket_of(const sink_t *sink, int source, int owner) {
 }
 
 /* Infected node `node` draws its recovery word first (sir only: an ic
- * node always recovers and draws none), then one word per out-neighbour,
- * whatever the neighbour's state: the draws come first and a neighbour is
- * looked up only on a success, so a node costs the reads of its row and of
- * its successes (p times its degree), and the words drawn never depend on
- * other nodes. `node` stays in the next frontier unless it recovers (its
- * word is its own thread's). Returns the new infections reached directly.
- * Inlined twice, with `alone` constant. */
+ * node always recovers and draws none), then a byte per out-neighbour
+ * (tries: a word serves four), whatever the neighbour's state: the draws come first and a neighbour
+ * is looked up only on a success, so a node costs the reads of its row and of its successes (p
+ * times its degree), and the words drawn never depend on other nodes. `node` stays in the next
+ * frontier unless it recovers (its word is its own thread's). Returns the new infections reached
+ * directly. Inlined twice, with `alone` constant. */
 static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *cascade,
                                          uint32_t node, sink_t *sink, bool alone) {
     wom_rng_stream_t stream = stream_of(model, node, cascade->site);
@@ -116,7 +135,7 @@ static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *ca
     uint32_t infected = 0;
     for (uint64_t first = 0; first < degree; first += 64) {
         unsigned count = degree - first < 64 ? (unsigned)(degree - first) : 64;
-        uint64_t hits = wom_rng_stream_successes(&stream, count, cascade->infect);
+        uint64_t hits = tries(model, cascade, &stream, node, first, count);
         for (; hits != 0; hits &= hits - 1) {
             uint32_t target = row[first + (uint64_t)__builtin_ctzll(hits)];
             if (alone) {
@@ -323,12 +342,15 @@ static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
 }
 
 /* `seeds` nodes (at most all), chosen at random keyed by the task, form
- * the first frontier; nobody else has been reached. */
+ * the first frontier; nobody else has been reached. Floyd's algorithm
+ * draws a uniform subset in as many steps as it has nodes (the reached set
+ * answers "taken?"): for j = n - seeds .. n - 1 it takes a uniform t in
+ * [0, j], or j itself if t is taken. */
 static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_metrics_row_t *row) {
-    uint32_t count = seeds < (int64_t)model->agents ? (uint32_t)seeds : model->agents;
-    wom_model_rank(model, WOM_SEEDING_RANDOM, site, count);
+    const uint32_t n = model->agents;
+    uint32_t count = seeds < (int64_t)n ? (uint32_t)seeds : n;
     wom_model_cascade_t *cascade = &model->cascade;
-    size_t words = wom_model_reached_words(model->agents);
+    size_t words = wom_model_reached_words(n);
     /* the three sets in the states' memory, zeroed through uint64_t stores
      * (the bytes were states before) */
     cascade->reached = (uint64_t *)model->state;
@@ -337,13 +359,17 @@ static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_m
     for (size_t i = 0; i < 2 * words; i++) {
         cascade->reached[i] = 0;
     }
-    for (uint32_t i = 0; i < count; i++) {
-        uint32_t node = wom_model_ranked(model, i);
-        claim(cascade->reached, node);
+    wom_rng_stream_t stream = stream_of(model, 0, site);
+    for (uint32_t j = n - count; j < n; j++) {
+        uint32_t node = wom_rng_stream_index(&stream, j + 1);
+        if (!claim(cascade->reached, node)) {
+            node = j;
+            claim(cascade->reached, j);
+        }
         claim(cascade->now, node);
     }
     cascade->size = count;
-    cascade->susceptible = model->agents - count;
+    cascade->susceptible = n - count;
     row->count[WOM_M_SUSCEPTIBLE] = cascade->susceptible;
     row->count[WOM_M_ACTIVE] = count;
 }

@@ -13,6 +13,7 @@
 #ifndef WOMSIM_RNG_H
 #define WOMSIM_RNG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <Random123/philox.h>
@@ -36,7 +37,8 @@ enum {
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
     WOM_SITE_GRAPH = 14,         /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
-    WOM_SITE_AGENT_MORE = 15     /* an agent's Bernoulli words after its first */
+    WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
+    WOM_SITE_CASCADE_TIE = 16    /* ic, sir: the low 24 bits of a try whose byte tied */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */
@@ -93,30 +95,94 @@ static inline uint32_t wom_rng_stream_next(wom_rng_stream_t *stream) {
     return stream->block.v[stream->used++];
 }
 
-/* The stream's next `count` words (1 to 64) as Bernoulli draws against
- * `threshold`: bit k of the result is set when word k succeeds. The same
- * words, in the same order, as `count` calls of wom_rng_stream_next, but
- * without a branch per word: the blocks are independent, so the processor
- * computes several at once, and the caller branches only on successes. */
-static inline uint64_t wom_rng_stream_successes(wom_rng_stream_t *stream, unsigned count,
-                                                uint64_t threshold) {
-    uint64_t successes = 0;
-    unsigned k = 0;
-    for (; k < count && stream->used < 4; k++) {
-        successes |= (uint64_t)(stream->block.v[stream->used++] < threshold) << k;
-    }
-    for (; k < count; k += 4) {
+/* Bernoulli trials of a byte each. A trial against threshold T (a word w
+ * succeeds when w < T) reads the byte b as the top 8 bits of its word: it
+ * succeeds when b < T >> 24 and fails when b > T >> 24; only on a tie (1
+ * in 256) does it need the other 24 bits, taken from a word of their own
+ * (wom_rng_word_at), and then succeeds when they are below T's low 24
+ * bits. So a trial succeeds with probability exactly T / 2^32, as a whole
+ * word would, and a Philox block serves 16 trials instead of 4. */
+typedef struct {
+    uint32_t high; /* T >> 24: 0 to 256 */
+    uint32_t low;  /* T's low 24 bits */
+} wom_rng_trial_t;
+
+static inline wom_rng_trial_t wom_rng_trial(uint64_t threshold) {
+    return (wom_rng_trial_t){(uint32_t)(threshold >> 24), (uint32_t)(threshold & 0xFFFFFF)};
+}
+
+/* The stream's next word, the block computed inline (wom_rng_stream_next
+ * calls wom_rng_stream_refill, which the compiler keeps out of line; in a
+ * loop of draws inline blocks overlap). */
+static inline uint32_t wom_rng_stream_next_inline(wom_rng_stream_t *stream) {
+    if (stream->used == 4) {
         stream->block = philox4x32(stream->counter, stream->key);
         stream->counter.v[3]++;
-        const uint32_t *word = stream->block.v;
-        unsigned take = count - k < 4 ? count - k : 4;
-        unsigned nibble = (unsigned)(word[0] < threshold) | (unsigned)(word[1] < threshold) << 1 |
-                          (unsigned)(word[2] < threshold) << 2 |
-                          (unsigned)(word[3] < threshold) << 3;
-        successes |= (uint64_t)(nibble & ((1u << take) - 1)) << k;
-        stream->used = take;
+        stream->used = 0;
     }
-    return successes;
+    return stream->block.v[stream->used++];
+}
+
+/* The top bits of the 8 bytes of `lanes`, gathered into bits 0-7 (the
+ * multiply moves bit 7 of byte i to bit 56 + i without carries). */
+static inline unsigned wom_rng_byte_signs(uint64_t lanes) {
+    return (
+        unsigned)(((lanes >> 7 & UINT64_C(0x0101010101010101)) * UINT64_C(0x0102040810204080)) >>
+                  56);
+}
+
+/* Eight trials at once (byte i of `bytes` is trial i, `high` below 256):
+ * bit i of the result is set when byte i < high, bit i of `*ties` when it
+ * equals high. Bytewise arithmetic in a 64-bit word (Hacker's Delight,
+ * 6-1): setting each byte's top bit keeps the subtraction from borrowing
+ * across bytes. */
+static inline unsigned wom_rng_bytes_below(uint64_t bytes, uint32_t high, unsigned *ties) {
+    const uint64_t ones = UINT64_C(0x0101010101010101), tops = ones << 7, rest = ~tops;
+    uint64_t low_at_least = ((bytes | tops) - (high & 0x7F) * ones) & tops; /* low 7 bits >= */
+    uint64_t top = bytes & tops;
+    uint64_t below = (high & 0x80) ? ~(top & low_at_least) : ~(top | low_at_least);
+    uint64_t differ = bytes ^ (high * ones);
+    uint64_t equal = ~(((differ & rest) + rest) | differ | rest);
+    *ties = wom_rng_byte_signs(equal);
+    return wom_rng_byte_signs(below & tops);
+}
+
+/* The next `count` trials (1 to 64) of the stream, from the bytes of its
+ * next words, byte k of a word being bits 8k to 8k + 7 (words are read in
+ * pairs; a word past the last trial may be drawn and left unused): bit k
+ * of the result is set when trial k succeeds outright, bit k of `*ties`
+ * when it is a tie. No branch per trial. */
+static inline uint64_t wom_rng_stream_trials(wom_rng_stream_t *stream, unsigned count,
+                                             uint32_t high, uint64_t *ties) {
+    uint64_t used = count == 64 ? UINT64_MAX : (UINT64_C(1) << count) - 1;
+    if (high > 0xFF) { /* threshold 2^32: every trial succeeds */
+        *ties = 0;
+        return used;
+    }
+    uint64_t successes = 0, equal = 0;
+    for (unsigned k = 0; k < count; k += 8) {
+        uint64_t bytes = wom_rng_stream_next_inline(stream);
+        bytes |= (uint64_t)wom_rng_stream_next_inline(stream) << 32;
+        unsigned tied;
+        successes |= (uint64_t)wom_rng_bytes_below(bytes, high, &tied) << k;
+        equal |= (uint64_t)tied << k;
+    }
+    *ties = equal & used;
+    return successes & used;
+}
+
+/* Word 0 of block `index` of the stream of `key`: a word that one event
+ * among many (trial `index`) draws only when it needs it. */
+static inline uint32_t wom_rng_word_at(wom_rng_key_t key, uint32_t index) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key);
+    stream.counter.v[3] = index;
+    return philox4x32(stream.counter, stream.key).v[0];
+}
+
+/* Whether a tie of trial `index` succeeds (see wom_rng_trial_t). */
+static inline bool wom_rng_tie_succeeds(wom_rng_key_t key, uint32_t index, uint32_t low) {
+    return wom_rng_word_at(key, index) >> 8 < low;
 }
 
 /* A Bernoulli threshold: a word w succeeds when w < threshold. Probability 0
@@ -149,6 +215,14 @@ static inline uint64_t wom_rng_threshold_within(double probability, uint64_t ran
  * rejection step, so each draw costs exactly one word). */
 static inline uint32_t wom_rng_stream_below(wom_rng_stream_t *stream, uint32_t bound) {
     return (uint32_t)(((uint64_t)wom_rng_stream_next(stream) * bound) >> 32);
+}
+
+/* A uniform integer in [0, bound) from two words: the 64-bit word W gives
+ * floor(W bound / 2^64), computed from 32-bit halves, biased by at most
+ * bound / 2^64. */
+static inline uint32_t wom_rng_stream_index(wom_rng_stream_t *stream, uint32_t bound) {
+    uint64_t high = wom_rng_stream_next(stream), low = wom_rng_stream_next(stream);
+    return (uint32_t)((high * bound + (low * bound >> 32)) >> 32);
 }
 
 /* A uniform double in (0, 1] from two words (53 random bits). */

@@ -138,39 +138,44 @@ static wom_rng_stream_t naive_stream(const wom_scenario_t *s, uint32_t task, uin
     return stream;
 }
 
-static int by_value(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int by_value_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* The seeds: the `count` nodes with the smallest keyed priority words. */
+__extension__ typedef unsigned __int128 wide_t; /* exact 96-bit products */
+
+/* The seeds: Floyd's uniform subset, read literally: for j = n - count ..
+ * n - 1, a uniform t in [0, j] (two words: floor(W (j + 1) / 2^64) of the
+ * 64-bit word W), or j if t is already a seed. */
 static void naive_seed(const wom_scenario_t *s, uint32_t task, uint32_t nodes, int64_t count,
                        uint32_t site, uint8_t *state) {
-    uint64_t *rank = malloc(nodes * sizeof *rank);
-    for (uint32_t v = 0; v < nodes; v++) {
-        /* node v's word is word v % 4 of the stream of block v / 4 */
-        wom_rng_stream_t stream = naive_stream(s, task, 0, v / 4, site);
-        uint32_t word = 0;
-        for (uint32_t i = 0; i <= v % 4; i++) {
-            word = wom_rng_stream_next(&stream);
-        }
-        rank[v] = (uint64_t)word << 32 | v;
+    wom_rng_stream_t stream = naive_stream(s, task, 0, 0, site);
+    uint32_t first = count < nodes ? nodes - (uint32_t)count : 0;
+    for (uint32_t j = first; j < nodes; j++) {
+        uint64_t high = wom_rng_stream_next(&stream), low = wom_rng_stream_next(&stream);
+        uint64_t word = high << 32 | low;
+        uint32_t t = (uint32_t)(((wide_t)word * (j + 1)) >> 64);
+        state[state[t] == WOM_REF_ACTIVE ? j : t] = WOM_REF_ACTIVE;
     }
-    qsort(rank, nodes, sizeof *rank, by_value);
-    for (uint32_t i = 0; i < nodes && i < count; i++) {
-        state[(uint32_t)rank[i]] = WOM_REF_ACTIVE;
-    }
-    free(rank);
 }
 
-/* One cascade step: every node infected at the start draws a word per
- * neighbour (sir: a recovery word first) and infects those susceptible at
- * the start whose word succeeds, then maybe recovers. */
+/* Try k of node v: byte k % 4 of its k / 4-th word after the recovery
+ * word, read as the top 8 bits of a 32-bit word whose low 24 bits come,
+ * when needed, from word 0 of block k of the tie stream; it succeeds when
+ * that word is below the threshold. */
+static bool naive_try(const wom_scenario_t *s, uint32_t task, uint32_t step, uint32_t v, uint64_t k,
+                      uint32_t word, uint64_t threshold) {
+    uint32_t byte = word >> (8 * (k % 4)) & 0xFF;
+    wom_rng_stream_t tie = naive_stream(s, task, step, v, WOM_SITE_CASCADE_TIE);
+    tie.counter.v[3] = (uint32_t)k;
+    uint32_t low = wom_rng_stream_next(&tie) >> 8;
+    return ((uint64_t)byte << 24 | low) < threshold;
+}
+
+/* One cascade step: every node infected at the start tries each neighbour
+ * (sir: a recovery word first) and infects those susceptible at the start
+ * whose try succeeds, then maybe recovers. */
 static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, uint32_t task,
                                uint32_t step, const uint8_t *start, uint8_t *state) {
     bool ic = s->model.kind == WOM_KIND_IC;
@@ -183,10 +188,12 @@ static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, ui
         wom_rng_stream_t stream =
             naive_stream(s, task, step, v, ic ? WOM_SITE_IC_STEP : WOM_SITE_SIR_STEP);
         bool recovers = ic || wom_rng_stream_next(&stream) < recover; /* ic draws no word */
+        uint32_t word = 0;
         for (uint64_t a = g->offsets[v]; a < g->offsets[v + 1]; a++) {
             uint32_t u = g->targets[a];
-            bool success = wom_rng_stream_next(&stream) < infect; /* drawn for every arc */
-            if (success && start[u] == WOM_REF_SUSCEPTIBLE) {
+            uint64_t k = a - g->offsets[v];
+            word = k % 4 == 0 ? wom_rng_stream_next(&stream) : word; /* tried for every arc */
+            if (naive_try(s, task, step, v, k, word, infect) && start[u] == WOM_REF_SUSCEPTIBLE) {
                 state[u] = WOM_REF_ACTIVE;
             }
         }
