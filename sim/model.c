@@ -54,6 +54,7 @@ void wom_model_free(wom_model_t *model) {
         free(model->inbox[b].extra);
     }
     free(model->thresholds.adoption);
+    free(model->thresholds.quiet_from);
     free(model->thresholds.failure);
     free(model);
 }
@@ -137,6 +138,29 @@ static void stay_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) 
     }
 }
 
+/* Entries of quiet_from per attitude: 4 states, then the same for
+ * loyalty-programme members (state + WOM_LOYAL). */
+enum { QUIET_ROW = 8 };
+
+/* The first word decides a common step: advertising (unaware), adoption
+ * (prospect), purchase and then churn from what is left of that word
+ * (customer), win-back when the attitude is positive (lost). Each fires
+ * when the word is below its threshold, the churn when w - purchase is
+ * below its own, i.e. when w < purchase + churn_after_no_purchase; so a
+ * step is quiet when the word is at least the sum of what can fire. */
+static void quiet_thresholds(wom_model_thresholds_t *t, int64_t cap) {
+    for (int64_t attitude = -cap; attitude <= cap; attitude++) {
+        uint64_t *row = &t->quiet_from[(size_t)(attitude + cap) * QUIET_ROW];
+        for (int loyal = 0; loyal < 2; loyal++) {
+            uint64_t *entry = row + (loyal ? WOM_LOYAL : 0);
+            entry[WOM_UNAWARE] = t->advertising;
+            entry[WOM_PROSPECT] = t->adoption[attitude + cap];
+            entry[WOM_CUSTOMER] = t->purchase + t->churn_after_no_purchase[loyal];
+            entry[WOM_LOST] = attitude > 0 ? t->winback : 0;
+        }
+    }
+}
+
 static void set_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
     t->advertising = wom_rng_threshold(s->adoption.advertising);
     t->purchase = wom_rng_threshold(s->service.purchase_rate);
@@ -151,6 +175,7 @@ static void set_thresholds(wom_model_thresholds_t *t, const wom_scenario_t *s) {
     adoption_thresholds(t, s);
     failure_thresholds(t, s);
     stay_thresholds(t, s);
+    quiet_thresholds(t, s->model.attitude_cap);
 }
 
 static wom_status alloc_workers(wom_model_t *model) {
@@ -231,9 +256,11 @@ static bool alloc_arrays(wom_model_t *model) {
     model->seeding_rank = (uint64_t *)model->inbox[1].count[0];
     wom_model_thresholds_t *t = &model->thresholds;
     t->segments = segment_count(model->graph);
-    t->adoption = malloc((size_t)(2 * model->scenario->model.attitude_cap + 1) * sizeof(uint64_t));
+    size_t attitudes = (size_t)(2 * model->scenario->model.attitude_cap + 1);
+    t->adoption = malloc(attitudes * sizeof(uint64_t));
+    t->quiet_from = malloc(attitudes * QUIET_ROW * sizeof(uint64_t));
     t->failure = malloc((size_t)t->segments * 2 * sizeof(uint64_t));
-    return ok && t->adoption && t->failure;
+    return ok && t->adoption && t->quiet_from && t->failure;
 }
 
 static wom_status within_nodes(const char *key, int64_t value, uint32_t nodes, wom_error_t *error) {
@@ -258,6 +285,11 @@ wom_status wom_model_check(const wom_scenario_t *scenario, const wom_graph_t *gr
     }
 }
 
+/* Models of this many agents and more look ahead for buyers (step_batches):
+ * their arrays (32 bytes an agent with the graph's offsets) no longer fit
+ * in a core's 2 MiB cache, so a buyer's reads are misses. */
+enum { LOOKAHEAD_FROM = 65536 };
+
 wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
                            wom_model_t **out) {
     *out = NULL;
@@ -272,6 +304,7 @@ wom_status wom_model_alloc(const wom_scenario_t *scenario, const wom_graph_t *gr
     model->graph = graph;
     model->agents = graph->nodes;
     model->threads = threads;
+    model->lookahead = model->agents >= LOOKAHEAD_FROM;
     if (!alloc_arrays(model) || alloc_workers(model) != WOM_OK) {
         wom_model_free(model);
         return WOM_ENOMEM;
@@ -835,45 +868,46 @@ static void encounter(const step_context_t *context, uint32_t agent, decisions_t
     }
 }
 
-/* An agent's share of the step's record, from its state at the end. */
-static inline void record_agent(const step_context_t *context, uint8_t state, int64_t attitude,
-                                uint8_t flags) {
-    const wom_scenario_t *s = context->model->scenario;
-    int64_t *counts = context->counts;
-    counts[WOM_M_UNAWARE + state]++;
-    counts[WOM_M_PROMOTERS] += attitude >= s->model.promoter_at;
-    counts[WOM_M_DETRACTORS] += attitude <= -s->model.promoter_at;
-    counts[WOM_M_LOYAL] += (flags & WOM_LOYAL) && state == WOM_CUSTOMER;
+/* An agent's share of the step's record, from its state at the end,
+ * packed a byte per count: its state (bytes 0-3, in the order of the
+ * metrics from WOM_M_UNAWARE), promoter (byte 4), detractor (5), loyal
+ * customer (6). A batch sums its agents' records in one register (at most
+ * 64 agents: no byte overflows) and unpacks the sum once (add_records),
+ * instead of seven counters in memory updated per agent. */
+static inline uint64_t record_of(const wom_model_t *model, uint8_t state, int64_t attitude,
+                                 uint8_t flags) {
+    int64_t promoter_at = model->scenario->model.promoter_at;
+    uint64_t loyal_customer = (flags & WOM_LOYAL) != 0 && state == WOM_CUSTOMER;
+    return UINT64_C(1) << (8 * state) | (uint64_t)(attitude >= promoter_at) << 32 |
+           (uint64_t)(attitude <= -promoter_at) << 40 | loyal_customer << 48;
 }
 
-/* The common step, taken first: no message heard and no event. It draws
- * exactly the words the full step would (advertising; adoption; win-back
- * when the attitude is positive; purchase, and churn from the rest of that
- * word) and, when one of them fires, returns false before changing
- * anything, so the full step runs instead with the same words. */
-static inline bool quiet_step(const step_context_t *context, uint32_t agent, uint32_t first) {
+static void add_records(int64_t *counts, uint64_t records) {
+    for (int state = 0; state < WOM_STATES; state++) {
+        counts[WOM_M_UNAWARE + state] += (int64_t)(records >> (8 * state) & 0xFF);
+    }
+    counts[WOM_M_PROMOTERS] += (int64_t)(records >> 32 & 0xFF);
+    counts[WOM_M_DETRACTORS] += (int64_t)(records >> 40 & 0xFF);
+    counts[WOM_M_LOYAL] += (int64_t)(records >> 48 & 0xFF);
+}
+
+/* The common step, taken first: no message heard and a first word at
+ * least quiet_from (nothing fires). Returns the agent's record, or 0 (no
+ * record has no bits) when the step is not quiet, so that the full step
+ * runs instead with the same words. */
+static inline uint64_t quiet_step(const step_context_t *context, uint32_t agent, uint32_t first) {
     const wom_model_t *model = context->model;
     const wom_model_inbox_t *in = context->read;
     if ((in->count[WOM_POSITIVE][agent] | in->count[WOM_NEGATIVE][agent]) != 0) {
-        return false;
+        return 0;
     }
-    const wom_model_thresholds_t *t = &model->thresholds;
     uint8_t state = model->state[agent], flags = model->flags[agent];
     int64_t attitude = model->attitude[agent];
-    /* The word's threshold by state, and a customer's churn threshold for
-     * what is left of it, picked without a branch: states are mixed at
-     * random along the agents, so a switch would be mispredicted about
-     * every other agent. */
-    const uint64_t threshold[WOM_STATES] = {
-        t->advertising, t->adoption[attitude + model->scenario->model.attitude_cap], t->purchase,
-        attitude > 0 ? t->winback : 0};
-    const uint64_t left_threshold[WOM_STATES] = {
-        0, 0, t->churn_after_no_purchase[(flags & WOM_LOYAL) != 0], 0};
-    bool quiet = first >= threshold[state] && first - threshold[state] >= left_threshold[state];
-    if (quiet) {
-        record_agent(context, state, attitude, flags);
+    size_t row = (size_t)(attitude + model->scenario->model.attitude_cap) * QUIET_ROW;
+    if (first < model->thresholds.quiet_from[row + state + (flags & WOM_LOYAL)]) {
+        return 0;
     }
-    return quiet;
+    return record_of(model, state, attitude, flags);
 }
 
 /* A customer's purchase, encounter and churn: churn is decided by what is
@@ -898,11 +932,12 @@ static void serve(const step_context_t *context, uint32_t agent, decisions_t *de
     }
 }
 
-/* One agent's whole step, phases 1-6, then its share of the record;
+/* One agent's whole step, phases 1-6; returns its share of the record.
  * `first` is its word of the block shared by four agents. */
-static void step_agent(const step_context_t *context, uint32_t agent, uint32_t first) {
-    if (quiet_step(context, agent, first)) {
-        return;
+static uint64_t step_agent(const step_context_t *context, uint32_t agent, uint32_t first) {
+    uint64_t quiet = quiet_step(context, agent, first);
+    if (quiet != 0) {
+        return quiet;
     }
     wom_model_t *model = context->model;
     uint8_t state = model->state[agent];
@@ -916,29 +951,98 @@ static void step_agent(const step_context_t *context, uint32_t agent, uint32_t f
     }
     model->state[agent] = state;
     model->attitude[agent] = (int16_t)attitude;
-    record_agent(context, state, attitude, model->flags[agent]);
+    return record_of(model, state, attitude, model->flags[agent]);
 }
 
 /* Agent quads whose shared blocks are computed together, before any of
  * them steps: independent blocks overlap in the pipeline, while one block
  * computed just before its use costs Philox's whole latency. */
-enum { QUADS_PER_BATCH = 16 };
+enum { QUADS_PER_BATCH = 16, BATCH_AGENTS = 4 * QUADS_PER_BATCH };
 
-/* The quads of batch `first_quad` .. + QUADS_PER_BATCH - 1 (those that
- * exist): agents 4i .. 4i + 3 share the block keyed i. */
-static void step_quads(const step_context_t *context, uint64_t first_quad) {
-    const uint32_t agents = context->model->agents;
-    uint64_t quads = (agents + UINT64_C(3)) / 4 - first_quad;
-    quads = quads < QUADS_PER_BATCH ? quads : QUADS_PER_BATCH;
+/* A batch's first words: agents 4i .. 4i + 3 share the block keyed i. */
+typedef struct {
     philox4x32_ctr_t blocks[QUADS_PER_BATCH];
+    uint64_t buyers; /* bit i: agent i of the batch is a customer whose word buys */
+} batch_t;
+
+static uint64_t batch_size(const wom_model_t *model, uint64_t batch) {
+    uint64_t first = batch * BATCH_AGENTS;
+    return model->agents - first < BATCH_AGENTS ? model->agents - first : BATCH_AGENTS;
+}
+
+static void draw_batch(const step_context_t *context, uint64_t batch, batch_t *words) {
+    uint64_t quads = (batch_size(context->model, batch) + 3) / 4;
     for (uint64_t i = 0; i < quads; i++) {
-        blocks[i] =
-            wom_rng_first_block(key_of(context, (uint32_t)(first_quad + i), WOM_SITE_AGENT_STEP));
+        uint32_t quad = (uint32_t)(batch * QUADS_PER_BATCH + i);
+        words->blocks[i] = wom_rng_first_block(key_of(context, quad, WOM_SITE_AGENT_STEP));
     }
-    const uint64_t first_agent = 4 * first_quad;
-    const uint64_t count = agents - first_agent < 4 * quads ? agents - first_agent : 4 * quads;
-    for (uint64_t i = 0; i < count; i++) {
-        step_agent(context, (uint32_t)(first_agent + i), blocks[i / 4].v[i % 4]);
+}
+
+/* Lookahead, stage 1: a customer whose word buys today will read its row
+ * offsets and purchase count; one agent in twenty is too sparse for the
+ * hardware to stream those arrays, so in a large model each is a miss
+ * unless prefetched. Its state may still change before its step (what it
+ * hears): then a prefetch is wasted, nothing else. */
+static void find_buyers(const step_context_t *context, uint64_t batch, batch_t *words) {
+    const wom_model_t *model = context->model;
+    const uint64_t first = batch * BATCH_AGENTS, size = batch_size(model, batch);
+    const uint64_t purchase = model->thresholds.purchase;
+    uint64_t buyers = 0;
+    for (uint64_t i = 0; i < size; i++) {
+        uint64_t customer = model->state[first + i] == WOM_CUSTOMER;
+        buyers |= (customer & (words->blocks[i / 4].v[i % 4] < purchase)) << i;
+    }
+    words->buyers = buyers;
+    for (; buyers != 0; buyers &= buyers - 1) {
+        uint64_t agent = first + (uint64_t)__builtin_ctzll(buyers);
+        __builtin_prefetch(&model->graph->offsets[agent]);
+        __builtin_prefetch(&model->purchases[agent]);
+    }
+}
+
+/* Lookahead, stage 2 (a batch later, the offsets in cache): the buyers'
+ * rows, which they tell (first and last line: most rows span two). */
+static void prefetch_rows(const step_context_t *context, uint64_t batch, const batch_t *words) {
+    const wom_graph_t *graph = context->model->graph;
+    for (uint64_t buyers = words->buyers; buyers != 0; buyers &= buyers - 1) {
+        uint64_t agent = batch * BATCH_AGENTS + (uint64_t)__builtin_ctzll(buyers);
+        uint64_t row = graph->offsets[agent], end = graph->offsets[agent + 1];
+        __builtin_prefetch(&graph->targets[row]);
+        __builtin_prefetch(&graph->targets[end > row ? end - 1 : row]);
+    }
+}
+
+/* Batches [first, end) of one thread, in order. A large model draws a
+ * batch's words two batches ahead and prefetches for its buyers in two
+ * stages (find_buyers, prefetch_rows); a small one, whose arrays stay in
+ * cache, draws them just before. */
+static void step_batches(const step_context_t *context, uint64_t first, uint64_t end) {
+    enum { AHEAD = 2 };
+    const bool lookahead = context->model->lookahead;
+    const uint64_t depth = lookahead ? AHEAD : 0;
+    batch_t ring[AHEAD + 1];
+    for (uint64_t b = first; b < end && b < first + depth; b++) {
+        draw_batch(context, b, &ring[b % (AHEAD + 1)]);
+        find_buyers(context, b, &ring[b % (AHEAD + 1)]);
+    }
+    for (uint64_t b = first; b < end; b++) {
+        if (b + depth < end) {
+            draw_batch(context, b + depth, &ring[(b + depth) % (AHEAD + 1)]);
+            if (lookahead) {
+                find_buyers(context, b + depth, &ring[(b + depth) % (AHEAD + 1)]);
+            }
+        }
+        if (lookahead && b + 1 < end) {
+            prefetch_rows(context, b + 1, &ring[(b + 1) % (AHEAD + 1)]);
+        }
+        const batch_t *words = &ring[b % (AHEAD + 1)];
+        const uint64_t first_agent = b * BATCH_AGENTS, size = batch_size(context->model, b);
+        uint64_t records = 0;
+        for (uint64_t i = 0; i < size; i++) {
+            records +=
+                step_agent(context, (uint32_t)(first_agent + i), words->blocks[i / 4].v[i % 4]);
+        }
+        add_records(context->counts, records);
     }
 }
 
@@ -946,8 +1050,7 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
     int64_t counts[WOM_M_COUNTERS] = {0};
     const wom_model_inbox_t *read = &model->inbox[model->step % 2];
     const wom_model_inbox_t *write = &model->inbox[(model->step + 1) % 2];
-    const uint64_t quads = (model->agents + UINT64_C(3)) / 4;
-    const uint64_t batches = (quads + QUADS_PER_BATCH - 1) / QUADS_PER_BATCH;
+    const uint64_t batches = ((uint64_t)model->agents + BATCH_AGENTS - 1) / BATCH_AGENTS;
     bool shared = model->threads > 1;
 #pragma omp parallel num_threads(model->threads) if (shared) reduction(+ : counts[:WOM_M_COUNTERS])
     {
@@ -956,10 +1059,14 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
         thread = omp_get_thread_num();
 #endif
         step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
-#pragma omp for schedule(static)
-        for (uint64_t batch = 0; batch < batches; batch++) {
-            step_quads(&context, batch * QUADS_PER_BATCH);
-        }
+        /* each thread a contiguous range of batches, so that it can look
+         * ahead within it */
+        int team = 1;
+#ifdef _OPENMP
+        team = omp_get_num_threads();
+#endif
+        step_batches(&context, batches * (uint64_t)thread / (uint64_t)team,
+                     batches * (uint64_t)(thread + 1) / (uint64_t)team);
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];
     model->reached_neg += counts[WOM_M_REACHED_NEG];

@@ -91,7 +91,10 @@ typedef struct {
     uint64_t churn_after_no_purchase[2];
     uint64_t review[2]; /* by valence: a satisfied / dissatisfied review */
     uint64_t *adoption; /* by attitude + cap: 2 * cap + 1 entries */
-    uint64_t *failure;  /* by segment * 2 + returning: any failure */
+    /* by (attitude + cap) x 8 + state + WOM_LOYAL if a member: a first
+     * word at least this leaves the step quiet (nothing fires) */
+    uint64_t *quiet_from;
+    uint64_t *failure;                             /* by segment * 2 + returning: any failure */
     uint64_t mode_cumulative[2][WOM_MAX_FAILURES]; /* by returning: which mode */
     int mode_severity[WOM_MAX_FAILURES];
     int modes;                         /* failure modes (1 anonymous one without sections) */
@@ -123,7 +126,8 @@ typedef struct {
     uint64_t *seeding_rank;      /* priority << 32 | agent, the first ones sorted: who is picked
                                     first; set-up only, in the memory of inbox[1]'s counts */
 
-    int threads; /* workers; > 1 runs agents in parallel */
+    int threads;    /* workers; > 1 runs agents in parallel */
+    bool lookahead; /* prefetch for buyers two batches ahead (large models; same results) */
     wom_model_worker_t *workers;
 } wom_model_t;
 

@@ -153,6 +153,43 @@ static void rows_do_not_depend_on_threads(void **state) {
     wom_graph_free(graph);
 }
 
+/* Rows 0..steps of task 5 with the buyers' lookahead (prefetching, large
+ * models only) forced on or off. */
+static wom_metrics_row_t *simulate_looking_ahead(const wom_scenario_t *scenario,
+                                                 const wom_graph_t *graph, int threads,
+                                                 bool lookahead, uint32_t steps) {
+    wom_model_t *model = NULL;
+    assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
+    model->lookahead = lookahead;
+    wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
+    wom_model_reset(model, 5, &rows[0]);
+    for (uint32_t t = 1; t <= steps; t++) {
+        wom_model_step(model, &rows[t]);
+    }
+    wom_model_free(model);
+    return rows;
+}
+
+/* Looking ahead for buyers only prefetches: the rows are the same with it
+ * and without it, on 1 and 3 threads (the batches split unevenly, 2011
+ * agents making 32 batches, the last one partial). */
+static void lookahead_changes_no_result(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_graph(2011, 3, false);
+    wom_scenario_t scenario = default_scenario();
+    scenario.population.initial_customers = 0.4;
+    const uint32_t steps = 60;
+    wom_metrics_row_t *plain = simulate_looking_ahead(&scenario, graph, 1, false, steps);
+    assert_true(total(plain, steps, WOM_M_ENCOUNTERS) > 1000); /* buyers to look for */
+    for (int threads = 1; threads <= 3; threads += 2) {
+        wom_metrics_row_t *ahead = simulate_looking_ahead(&scenario, graph, threads, true, steps);
+        assert_memory_equal(plain, ahead, (steps + 1) * sizeof *plain);
+        free(ahead);
+    }
+    free(plain);
+    wom_graph_free(graph);
+}
+
 /* Quality 1 never fails; quality 0 never satisfies. */
 static void quality_bounds_outcomes(void **state) {
     (void)state;
@@ -568,6 +605,7 @@ int main(void) {
         cmocka_unit_test(tells_reach_distinct_neighbours),
         cmocka_unit_test(degree_caps_the_number_told),
         cmocka_unit_test(rows_do_not_depend_on_threads),
+        cmocka_unit_test(lookahead_changes_no_result),
         cmocka_unit_test(quality_bounds_outcomes),
         cmocka_unit_test(degree_seeding_picks_hubs),
         cmocka_unit_test(advertising_makes_binomial_prospects),
