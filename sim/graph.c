@@ -119,6 +119,25 @@ static int compare_u32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Rows up to this long are sorted by insertion: most rows are short, and
+ * qsort's call per comparison costs more than the few moves. */
+enum { INSERTION_SORT_UP_TO = 32 };
+
+static void sort_row(uint32_t *row, uint64_t length) {
+    if (length > INSERTION_SORT_UP_TO) {
+        qsort(row, length, sizeof *row, compare_u32);
+        return;
+    }
+    for (uint64_t i = 1; i < length; i++) {
+        uint32_t value = row[i];
+        uint64_t j = i;
+        for (; j > 0 && row[j - 1] > value; j--) {
+            row[j] = row[j - 1];
+        }
+        row[j] = value;
+    }
+}
+
 /* Sorts each row and removes repeated targets, compacting the rows in place.
  * An undirected duplicate shows in both of its rows: it is counted once, in
  * the row of its smaller end. */
@@ -127,7 +146,7 @@ static void csr_sort_dedupe(wom_graph_t *graph) {
     uint64_t write = 0, begin = 0;
     for (uint32_t v = 0; v < graph->nodes; v++) {
         uint64_t end = graph->offsets[v + 1];
-        qsort(targets + begin, end - begin, sizeof *targets, compare_u32);
+        sort_row(targets + begin, end - begin);
         for (uint64_t i = begin; i < end; i++) {
             if (i > begin && targets[i] == targets[i - 1]) {
                 graph->duplicates_dropped += graph->directed || v < targets[i];
@@ -386,6 +405,50 @@ static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
     return index < bound ? index : bound - 1;
 }
 
+/* Edges added before node v: node u adds min(u, m). */
+static uint64_t edges_before(uint64_t v, uint64_t m) {
+    return v <= m + 1 ? v * (v - 1) / 2 : m * (m + 1) / 2 + (v - m - 1) * m;
+}
+
+/* Nodes whose first tokens are drawn ahead, and tokens drawn per node: a
+ * token names an edge end, a random read of the edge array, so drawing a
+ * node's first tokens this many nodes early lets those reads be prefetched
+ * (the draws themselves are unchanged: a node's tokens come out of its
+ * stream in the same order, the first few simply earlier). */
+enum { BA_AHEAD = 8, BA_TOKENS_AHEAD = 8 };
+
+typedef struct {
+    wom_rng_stream_t stream; /* the node's stream after the tokens drawn ahead */
+    uint64_t bound;          /* tokens are uniform below it: its edge ends + its node tokens */
+    uint64_t token[BA_TOKENS_AHEAD];
+    uint32_t drawn, used;
+} ba_tokens_t;
+
+/* Node v's first tokens (v > m), each edge end's slot prefetched. */
+static void ba_draw_ahead(ba_tokens_t *tokens, const wom_scenario_t *scenario, uint32_t v,
+                          const uint32_t *pairs) {
+    const uint32_t m = (uint32_t)scenario->network.m;
+    const bool directed = scenario->network.directed;
+    uint64_t ends = (directed ? 1 : 2) * edges_before(v, m);
+    wom_rng_stream_init(&tokens->stream,
+                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+    tokens->bound = ends + v;
+    tokens->drawn = m < BA_TOKENS_AHEAD ? m : BA_TOKENS_AHEAD;
+    tokens->used = 0;
+    for (uint32_t k = 0; k < tokens->drawn; k++) {
+        uint64_t token = uniform_below(&tokens->stream, tokens->bound);
+        tokens->token[k] = token;
+        if (token < ends) {
+            __builtin_prefetch(&pairs[directed ? 2 * token + 1 : token]);
+        }
+    }
+}
+
+static uint64_t ba_next_token(ba_tokens_t *tokens) {
+    return tokens->used < tokens->drawn ? tokens->token[tokens->used++]
+                                        : uniform_below(&tokens->stream, tokens->bound);
+}
+
 /* Barabasi-Albert: node v joins min(v, m) distinct earlier nodes, each
  * chosen with probability proportional to its degree + 1 (undirected) or
  * in-degree + 1 (directed), igraph's rule with zero appeal 1. The edge
@@ -396,25 +459,23 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     const uint32_t m = (uint32_t)scenario->network.m;
     const bool directed = scenario->network.directed;
-    uint64_t edges_max = 0;
-    for (uint32_t v = 1; v < nodes && v <= m; v++) {
-        edges_max += v;
-    }
-    edges_max += nodes > m + 1 ? (uint64_t)(nodes - m - 1) * m : 0;
+    uint64_t edges_max = edges_before(nodes > 0 ? nodes : 1, m);
     edge_list_t edges = {wom_memory_alloc(edges_max * 2 * sizeof(uint32_t)), 0, edges_max};
     uint8_t *picked = calloc(nodes > 0 ? nodes : 1, 1);
     wom_status status = edges.pairs != NULL && picked != NULL ? WOM_OK : WOM_ENOMEM;
+    ba_tokens_t ahead[BA_AHEAD];
+    for (uint64_t u = (uint64_t)m + 1; status == WOM_OK && u < nodes && u < m + 1 + BA_AHEAD; u++) {
+        ba_draw_ahead(&ahead[u % BA_AHEAD], scenario, (uint32_t)u, edges.pairs);
+    }
     for (uint32_t v = 1; status == WOM_OK && v < nodes; v++) {
         uint64_t first = edges.count;
-        wom_rng_stream_t stream;
-        wom_rng_stream_init(&stream,
-                            (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
         /* ends: both ends of every edge, or only the targets (at odd indices) */
         uint64_t ends = directed ? first : 2 * first;
+        ba_tokens_t *tokens = &ahead[v % BA_AHEAD];
         for (uint32_t k = 0; k < (v < m ? v : m); k++) {
             uint32_t target = k; /* v <= m: every earlier node */
             while (v > m) {
-                uint64_t token = uniform_below(&stream, ends + v);
+                uint64_t token = ba_next_token(tokens);
                 target = token >= ends ? (uint32_t)(token - ends)
                                        : edges.pairs[directed ? 2 * token + 1 : token];
                 if (!picked[target]) {
@@ -428,6 +489,9 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
         }
         for (uint64_t e = first; e < edges.count; e++) {
             picked[edges.pairs[2 * e + 1]] = 0;
+        }
+        if (v > m && (uint64_t)v + BA_AHEAD < nodes) {
+            ba_draw_ahead(&ahead[v % BA_AHEAD], scenario, v + BA_AHEAD, edges.pairs);
         }
     }
     free(picked);
