@@ -1012,6 +1012,10 @@ static void prefetch_rows(const step_context_t *context, uint64_t batch, const b
     }
 }
 
+/* Batches a thread takes at a time when agents are split over threads
+ * (4,096 agents). */
+enum { BATCHES_PER_RUN = 64 };
+
 /* Batches [first, end) of one thread, in order. A large model draws a
  * batch's words two batches ahead and prefetches for its buyers in two
  * stages (find_buyers, prefetch_rows); a small one, whose arrays stay in
@@ -1051,6 +1055,7 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
     const wom_model_inbox_t *read = &model->inbox[model->step % 2];
     const wom_model_inbox_t *write = &model->inbox[(model->step + 1) % 2];
     const uint64_t batches = ((uint64_t)model->agents + BATCH_AGENTS - 1) / BATCH_AGENTS;
+    const uint64_t runs = (batches + BATCHES_PER_RUN - 1) / BATCHES_PER_RUN;
     bool shared = model->threads > 1;
 #pragma omp parallel num_threads(model->threads) if (shared) reduction(+ : counts[:WOM_M_COUNTERS])
     {
@@ -1059,14 +1064,13 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
         thread = omp_get_thread_num();
 #endif
         step_context_t context = {model, &model->workers[thread], read, write, shared, counts};
-        /* each thread a contiguous range of batches, so that it can look
-         * ahead within it */
-        int team = 1;
-#ifdef _OPENMP
-        team = omp_get_num_threads();
-#endif
-        step_batches(&context, batches * (uint64_t)thread / (uint64_t)team,
-                     batches * (uint64_t)(thread + 1) / (uint64_t)team);
+        /* contiguous runs of batches, so that a thread can look ahead
+         * within one; taken on demand, as agents' steps vary in cost */
+#pragma omp for schedule(dynamic, 1)
+        for (uint64_t run = 0; run < runs; run++) {
+            uint64_t end = (run + 1) * BATCHES_PER_RUN;
+            step_batches(&context, run * BATCHES_PER_RUN, end < batches ? end : batches);
+        }
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];
     model->reached_neg += counts[WOM_M_REACHED_NEG];
