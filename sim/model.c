@@ -530,24 +530,57 @@ static wom_rng_key_t key_of(const step_context_t *context, uint32_t agent, uint3
     return (wom_rng_key_t){model->scenario->simulation.seed, model->task, model->step, agent, site};
 }
 
-static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
-    uint32_t *count = &context->write->count[valence][hearer];
+/* Writes one message into the inbox of the next step (atomically when
+ * threads share it). */
+static void write_message(const step_context_t *context, const wom_model_message_t *message) {
+    uint32_t *count = &context->write->count[message->valence][message->hearer];
     if (context->shared) {
 #pragma omp atomic
         *count += 1;
     } else {
         *count += 1;
     }
-    if (weight == 1) {
+    if (message->weight == 1) {
         return;
     }
-    int64_t extra = valence == WOM_POSITIVE ? (int64_t)weight - 1 : 1 - (int64_t)weight;
-    int64_t *total = &context->write->extra[hearer];
+    int64_t extra = message->valence == WOM_POSITIVE ? (int64_t)message->weight - 1
+                                                     : 1 - (int64_t)message->weight;
+    int64_t *total = &context->write->extra[message->hearer];
     if (context->shared) {
 #pragma omp atomic
         *total += extra;
     } else {
         *total += extra;
+    }
+}
+
+/* Sends a message: its inbox cell is prefetched now and written
+ * WOM_MODEL_PENDING messages later (or at the end of the thread's run), so
+ * that the cache miss of a random hearer overlaps other work instead of
+ * stalling the step. The inbox is read only in the next step and its sums
+ * do not depend on order, so the delay changes nothing. */
+static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
+    wom_model_worker_t *worker = context->worker;
+    __builtin_prefetch(&context->write->count[valence][hearer], 1);
+    if (weight != 1) {
+        __builtin_prefetch(&context->write->extra[hearer], 1);
+    }
+    if (worker->pending == WOM_MODEL_PENDING) {
+        write_message(context, &worker->messages[worker->oldest]);
+        worker->oldest = (worker->oldest + 1) % WOM_MODEL_PENDING;
+        worker->pending--;
+    }
+    uint32_t slot = (worker->oldest + worker->pending) % WOM_MODEL_PENDING;
+    worker->messages[slot] = (wom_model_message_t){hearer, (uint32_t)valence, weight};
+    worker->pending++;
+}
+
+/* Writes every pending message of the thread. */
+static void deliver_pending(const step_context_t *context) {
+    wom_model_worker_t *worker = context->worker;
+    for (; worker->pending > 0; worker->pending--) {
+        write_message(context, &worker->messages[worker->oldest]);
+        worker->oldest = (worker->oldest + 1) % WOM_MODEL_PENDING;
     }
 }
 
@@ -575,9 +608,7 @@ static uint32_t draw_tell_count(const wom_scenario_t *s, gsl_rng *rng, double me
 
 /* Tells `wanted` distinct out-neighbours, capped at the degree, with
  * Floyd's sampling: O(K) draws from `stream`, and the worker's marks answer
- * "already picked?" in O(1). The hearers are picked first and their counts
- * prefetched, so the K cache misses of the deliveries overlap. Returns the
- * number told. */
+ * "already picked?" in O(1). Returns the number told. */
 static uint32_t tell(const step_context_t *context, uint32_t agent, int valence, uint32_t wanted,
                      uint32_t weight, wom_rng_stream_t *stream) {
     const wom_graph_t *graph = context->model->graph;
@@ -585,11 +616,7 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
     uint32_t count = wanted < degree ? wanted : degree;
     context->counts[WOM_M_TELLS_CAPPED] += wanted - count;
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
-    const uint32_t *inbox = context->write->count[valence];
     if (count == degree) {
-        for (uint32_t i = 0; i < count; i++) {
-            __builtin_prefetch(&inbox[neighbours[i]], 1);
-        }
         for (uint32_t i = 0; i < count; i++) {
             deliver(context, valence, neighbours[i], weight);
         }
@@ -604,7 +631,6 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
         }
         marked[candidate] = 1;
         picked[n] = candidate;
-        __builtin_prefetch(&inbox[neighbours[candidate]], 1);
     }
     for (uint32_t n = 0; n < count; n++) {
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
@@ -1071,6 +1097,7 @@ static void step_wom(wom_model_t *model, wom_metrics_row_t *row) {
             uint64_t end = (run + 1) * BATCHES_PER_RUN;
             step_batches(&context, run * BATCHES_PER_RUN, end < batches ? end : batches);
         }
+        deliver_pending(&context);
     }
     model->reached_pos += counts[WOM_M_REACHED_POS];
     model->reached_neg += counts[WOM_M_REACHED_NEG];

@@ -37,11 +37,26 @@ enum { WOM_SILENT, WOM_UNRESOLVED, WOM_RESOLVED, WOM_QUICK, WOM_OUTCOMES };
 /* Threads a cascade step runs on at most (each owns a part of the sets). */
 #define WOM_MODEL_MAX_OWNERS 64
 
+/* Deliveries a thread keeps pending: each message's inbox cell is
+ * prefetched when it is sent and written this many messages later. */
+#define WOM_MODEL_PENDING 32
+
+/* One message on its way: hearer, valence and weight. */
+typedef struct {
+    uint32_t hearer;
+    uint32_t valence; /* WOM_POSITIVE or WOM_NEGATIVE */
+    uint32_t weight;
+} wom_model_message_t;
+
 /* Scratch memory of one thread inside a step: allocated once. */
 typedef struct {
     gsl_rng *rng;     /* reset to a key before each GSL draw */
     uint32_t *picked; /* neighbour indices chosen by one tell (max_degree) */
     uint8_t *marked;  /* 1 where a neighbour index is picked; all 0 between tells */
+    /* messages sent, not yet written to the inbox: a ring of `pending`
+     * from `oldest`; empty between a thread's runs of agents */
+    wom_model_message_t messages[WOM_MODEL_PENDING];
+    uint32_t oldest, pending;
     /* cascades split over threads, one round of an exchange: the nodes
      * this thread sent to each owner, and whether it stopped for want of
      * room (reference.c) */

@@ -113,8 +113,9 @@ static inline wom_rng_trial_t wom_rng_trial(uint64_t threshold) {
 
 /* The stream's next word, the block computed inline (wom_rng_stream_next
  * calls wom_rng_stream_refill, which the compiler keeps out of line; in a
- * loop of draws inline blocks overlap). */
-static inline uint32_t wom_rng_stream_next_inline(wom_rng_stream_t *stream) {
+ * loop of draws inline blocks overlap, so this one is always inlined). */
+__attribute__((always_inline)) static inline uint32_t
+wom_rng_stream_next_inline(wom_rng_stream_t *stream) {
     if (stream->used == 4) {
         stream->block = philox4x32(stream->counter, stream->key);
         stream->counter.v[3]++;
