@@ -110,6 +110,7 @@ typedef struct {
     size_t owned_words; /* words per owner (the last owns fewer) */
     int threads, thread;
     uint32_t sent[WOM_MODEL_MAX_OWNERS]; /* nodes in this thread's buckets */
+    uint32_t staying;                    /* tried nodes that stay infected */
 } sink_t;
 
 static uint32_t *bucket_of(const sink_t *sink, int source, int owner) {
@@ -148,6 +149,7 @@ static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *ca
     }
     if (!recovers) {
         claim(active->next, node);
+        sink->staying++;
     }
     return infected;
 }
@@ -175,11 +177,18 @@ typedef struct {
     uint32_t nodes[CHUNK_NODES];
 } cursor_t;
 
-/* The frontier's nodes of words [first, end), in increasing order. */
-static uint32_t gather(const uint64_t *frontier, size_t first, size_t end, uint32_t *nodes) {
+/* The frontier's nodes of words [first, end), in increasing order; the
+ * words are left zero, so that the frontier, read once, is the empty next
+ * frontier of the step after. */
+static uint32_t gather(uint64_t *frontier, size_t first, size_t end, uint32_t *nodes) {
     uint32_t size = 0;
     for (size_t w = first; w < end; w++) {
-        for (uint64_t bits = frontier[w]; bits != 0; bits &= bits - 1) {
+        uint64_t bits = frontier[w];
+        if (bits == 0) {
+            continue;
+        }
+        frontier[w] = 0;
+        for (; bits != 0; bits &= bits - 1) {
             nodes[size++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
         }
     }
@@ -250,8 +259,10 @@ static uint32_t receive(wom_model_t *model, const sink_t *sink) {
 /* One thread's part of a step split over threads: rounds of trying its
  * frontier nodes (sending successes) and receiving what was sent to it,
  * until every thread has tried all its nodes. The buckets are the inbox
- * counts, which the cascades use for nothing else. */
-static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threads, int thread) {
+ * counts, which the cascades use for nothing else. Returns the new
+ * infections; adds the nodes that stay infected to `*staying`. */
+static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threads, int thread,
+                         uint32_t *staying) {
     const size_t words = wom_model_reached_words(model->agents);
     sink_t sink = {.buckets = model->inbox[0].count[0],
                    .capacity =
@@ -276,6 +287,7 @@ static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threa
 #pragma omp barrier
         memset(sink.sent, 0, sizeof sink.sent);
     }
+    *staying += sink.staying;
     return infected;
 }
 
@@ -289,39 +301,32 @@ static int step_threads(const wom_model_t *model) {
     return split ? threads : 1;
 }
 
-/* The frontier's nodes try their neighbours; the next frontier is built.
- * Returns the new infections. */
-static uint32_t try_active(wom_model_t *model, const cascade_t *cascade) {
-    wom_model_cascade_t *active = &model->cascade;
+/* The frontier's nodes try their neighbours; the next frontier (empty at
+ * the start: the frontier before last, left zero by gather) is built.
+ * Returns the new infections; sets `*staying` to the nodes that stay
+ * infected. */
+static uint32_t try_active(wom_model_t *model, const cascade_t *cascade, uint32_t *staying) {
     const size_t words = wom_model_reached_words(model->agents);
-    memset(active->next, 0, words * sizeof *active->next);
     int threads = step_threads(model);
-    uint32_t infected = 0;
+    uint32_t infected = 0, stay = 0;
     if (threads == 1) {
         cursor_t cursor = {.word = 0, .end = words};
-        sink_t unused = {0};
-        try_nodes(model, cascade, &cursor, &unused, true, &infected);
+        sink_t sink = {0};
+        try_nodes(model, cascade, &cursor, &sink, true, &infected);
+        *staying = sink.staying;
         return infected;
     }
-#pragma omp parallel num_threads(threads) reduction(+ : infected)
+#pragma omp parallel num_threads(threads) reduction(+ : infected, stay)
     {
         int team = 1, thread = 0;
 #ifdef _OPENMP
         team = omp_get_num_threads();
         thread = omp_get_thread_num();
 #endif
-        infected += exchange(model, cascade, team, thread);
+        infected += exchange(model, cascade, team, thread, &stay);
     }
+    *staying = stay;
     return infected;
-}
-
-/* The nodes in a frontier. */
-static uint32_t frontier_size(const uint64_t *frontier, size_t words) {
-    uint32_t size = 0;
-    for (size_t w = 0; w < words; w++) {
-        size += (uint32_t)__builtin_popcountll(frontier[w]);
-    }
-    return size;
 }
 
 /* Only the frontier's nodes try anything, and the step does nothing once
@@ -330,11 +335,13 @@ static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
     const cascade_t cascade = cascade_of(model->scenario);
     wom_model_cascade_t *active = &model->cascade;
     if (active->size > 0) {
-        active->susceptible -= try_active(model, &cascade);
+        uint32_t staying;
+        uint32_t infected = try_active(model, &cascade, &staying);
+        active->susceptible -= infected;
         uint64_t *swap = active->now;
         active->now = active->next;
         active->next = swap;
-        active->size = frontier_size(active->now, wom_model_reached_words(model->agents));
+        active->size = infected + staying;
     }
     row->count[WOM_M_SUSCEPTIBLE] = active->susceptible;
     row->count[WOM_M_ACTIVE] = active->size;
@@ -356,7 +363,7 @@ static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_m
     cascade->reached = (uint64_t *)model->state;
     cascade->now = cascade->reached + words;
     cascade->next = cascade->now + words;
-    for (size_t i = 0; i < 2 * words; i++) {
+    for (size_t i = 0; i < 3 * words; i++) {
         cascade->reached[i] = 0;
     }
     wom_rng_stream_t stream = stream_of(model, 0, site);
