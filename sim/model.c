@@ -8,9 +8,11 @@
  * streams (one Philox block covers the common step of four agents; blocks
  * are computed 16 at a time), compared with integer thresholds
  * computed once; an agent that hears nothing and draws no event takes a
- * short branch-free path with the same words. GSL is called once per tell,
- * for the number told. The reference kinds (reference.c) share the arrays
- * and the dispatch.
+ * short path with the same words (one table lookup). Messages are written
+ * to the inbox a few dozen messages after their cells are prefetched, and
+ * a large model prefetches for the day's buyers two batches ahead. GSL is
+ * called once per tell, for the number told. The reference kinds
+ * (reference.c) share the arrays and the dispatch.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/model.h"
 
