@@ -902,9 +902,8 @@ static void encounter(const step_context_t *context, uint32_t agent, decisions_t
  * customer (6). A batch sums its agents' records in one register (at most
  * 64 agents: no byte overflows) and unpacks the sum once (add_records),
  * instead of seven counters in memory updated per agent. */
-static inline uint64_t record_of(const wom_model_t *model, uint8_t state, int64_t attitude,
+static inline uint64_t record_of(int64_t promoter_at, uint8_t state, int64_t attitude,
                                  uint8_t flags) {
-    int64_t promoter_at = model->scenario->model.promoter_at;
     uint64_t loyal_customer = (flags & WOM_LOYAL) != 0 && state == WOM_CUSTOMER;
     return UINT64_C(1) << (8 * state) | (uint64_t)(attitude >= promoter_at) << 32 |
            (uint64_t)(attitude <= -promoter_at) << 40 | loyal_customer << 48;
@@ -919,23 +918,45 @@ static void add_records(int64_t *counts, uint64_t records) {
     counts[WOM_M_LOYAL] += (int64_t)(records >> 48 & 0xFF);
 }
 
+/* What the quiet test reads, loaded once per run of batches into locals:
+ * the step stores to byte arrays, which C lets alias anything, so read
+ * through the model the pointers and scalars would be loaded again for
+ * every agent. */
+typedef struct {
+    const uint32_t *heard_pos, *heard_neg;
+    const uint8_t *state, *flags;
+    const int16_t *attitude;
+    const uint64_t *quiet_from;
+    int64_t cap, promoter_at;
+} quiet_view_t;
+
+static quiet_view_t quiet_view(const step_context_t *context) {
+    const wom_model_t *model = context->model;
+    return (quiet_view_t){context->read->count[WOM_POSITIVE],
+                          context->read->count[WOM_NEGATIVE],
+                          model->state,
+                          model->flags,
+                          model->attitude,
+                          model->thresholds.quiet_from,
+                          model->scenario->model.attitude_cap,
+                          model->scenario->model.promoter_at};
+}
+
 /* The common step, taken first: no message heard and a first word at
  * least quiet_from (nothing fires). Returns the agent's record, or 0 (no
  * record has no bits) when the step is not quiet, so that the full step
  * runs instead with the same words. */
-static inline uint64_t quiet_step(const step_context_t *context, uint32_t agent, uint32_t first) {
-    const wom_model_t *model = context->model;
-    const wom_model_inbox_t *in = context->read;
-    if ((in->count[WOM_POSITIVE][agent] | in->count[WOM_NEGATIVE][agent]) != 0) {
+static inline uint64_t quiet_step(const quiet_view_t *view, uint32_t agent, uint32_t first) {
+    if ((view->heard_pos[agent] | view->heard_neg[agent]) != 0) {
         return 0;
     }
-    uint8_t state = model->state[agent], flags = model->flags[agent];
-    int64_t attitude = model->attitude[agent];
-    size_t row = (size_t)(attitude + model->scenario->model.attitude_cap) * QUIET_ROW;
-    if (first < model->thresholds.quiet_from[row + state + (flags & WOM_LOYAL)]) {
+    uint8_t state = view->state[agent], flags = view->flags[agent];
+    int64_t attitude = view->attitude[agent];
+    size_t row = (size_t)(attitude + view->cap) * QUIET_ROW;
+    if (first < view->quiet_from[row + state + (flags & WOM_LOYAL)]) {
         return 0;
     }
-    return record_of(model, state, attitude, flags);
+    return record_of(view->promoter_at, state, attitude, flags);
 }
 
 /* A customer's purchase, encounter and churn: churn is decided by what is
@@ -960,13 +981,10 @@ static void serve(const step_context_t *context, uint32_t agent, decisions_t *de
     }
 }
 
-/* One agent's whole step, phases 1-6; returns its share of the record.
- * `first` is its word of the block shared by four agents. */
+/* One agent's whole step, phases 1-6, when it is not quiet; returns its
+ * share of the record. `first` is its word of the block shared by four
+ * agents. */
 static uint64_t step_agent(const step_context_t *context, uint32_t agent, uint32_t first) {
-    uint64_t quiet = quiet_step(context, agent, first);
-    if (quiet != 0) {
-        return quiet;
-    }
     wom_model_t *model = context->model;
     uint8_t state = model->state[agent];
     int64_t attitude = model->attitude[agent];
@@ -979,7 +997,7 @@ static uint64_t step_agent(const step_context_t *context, uint32_t agent, uint32
     }
     model->state[agent] = state;
     model->attitude[agent] = (int16_t)attitude;
-    return record_of(model, state, attitude, model->flags[agent]);
+    return record_of(model->scenario->model.promoter_at, state, attitude, model->flags[agent]);
 }
 
 /* Agent quads whose shared blocks are computed together, before any of
@@ -999,11 +1017,9 @@ static uint64_t batch_size(const wom_model_t *model, uint64_t batch) {
 }
 
 static void draw_batch(const step_context_t *context, uint64_t batch, batch_t *words) {
-    uint64_t quads = (batch_size(context->model, batch) + 3) / 4;
-    for (uint64_t i = 0; i < quads; i++) {
-        uint32_t quad = (uint32_t)(batch * QUADS_PER_BATCH + i);
-        words->blocks[i] = wom_rng_first_block(key_of(context, quad, WOM_SITE_AGENT_STEP));
-    }
+    uint32_t quads = (uint32_t)(batch_size(context->model, batch) + 3) / 4;
+    uint32_t first_quad = (uint32_t)(batch * QUADS_PER_BATCH);
+    wom_rng_first_blocks(key_of(context, first_quad, WOM_SITE_AGENT_STEP), quads, words->blocks);
 }
 
 /* Lookahead, stage 1: a customer whose word buys today will read its row
@@ -1052,6 +1068,7 @@ static void step_batches(const step_context_t *context, uint64_t first, uint64_t
     enum { AHEAD = 2 };
     const bool lookahead = context->model->lookahead;
     const uint64_t depth = lookahead ? AHEAD : 0;
+    const quiet_view_t view = quiet_view(context);
     batch_t ring[AHEAD + 1];
     for (uint64_t b = first; b < end && b < first + depth; b++) {
         draw_batch(context, b, &ring[b % (AHEAD + 1)]);
@@ -1071,8 +1088,9 @@ static void step_batches(const step_context_t *context, uint64_t first, uint64_t
         const uint64_t first_agent = b * BATCH_AGENTS, size = batch_size(context->model, b);
         uint64_t records = 0;
         for (uint64_t i = 0; i < size; i++) {
-            records +=
-                step_agent(context, (uint32_t)(first_agent + i), words->blocks[i / 4].v[i % 4]);
+            uint32_t agent = (uint32_t)(first_agent + i), word = words->blocks[i / 4].v[i % 4];
+            uint64_t quiet = quiet_step(&view, agent, word);
+            records += quiet != 0 ? quiet : step_agent(context, agent, word);
         }
         add_records(context->counts, records);
     }

@@ -69,13 +69,18 @@ static inline void wom_rng_stream_init(wom_rng_stream_t *stream, wom_rng_key_t k
     stream->used = 4;
 }
 
-/* The first four words of the stream of `key`, as one Philox block. A loop
- * that computes many independent blocks before using them runs Philox at
- * its throughput (several blocks in flight) instead of its latency. */
-static inline philox4x32_ctr_t wom_rng_first_block(wom_rng_key_t key) {
+/* The first blocks of the streams of entities key.agent .. key.agent +
+ * count - 1 (the rest of the key alike) into blocks[0 .. count): blocks
+ * computed in one loop overlap in the pipeline. */
+static inline void wom_rng_first_blocks(wom_rng_key_t key, uint32_t count,
+                                        philox4x32_ctr_t *blocks) {
     wom_rng_stream_t stream;
     wom_rng_stream_init(&stream, key);
-    return philox4x32(stream.counter, stream.key);
+    for (uint32_t i = 0; i < count; i++) {
+        philox4x32_ctr_t counter = stream.counter;
+        counter.v[0] = key.agent + i;
+        blocks[i] = philox4x32(counter, stream.key);
+    }
 }
 
 /* The stream's next block of four words (kept apart from

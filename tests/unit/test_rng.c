@@ -137,14 +137,57 @@ static void gsl_adapter_is_keyed(void **state) {
     gsl_rng_free(rng);
 }
 
-/* A block computed ahead is the stream's first four words. */
-static void first_block_is_the_streams_start(void **state) {
+/* Blocks computed ahead are each entity's stream's first four words. */
+static void first_blocks_are_the_streams_starts(void **state) {
     (void)state;
-    philox4x32_ctr_t block = wom_rng_first_block(base_key);
-    wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, base_key);
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(block.v[i], wom_rng_stream_next(&stream));
+    enum { COUNT = 5 };
+    philox4x32_ctr_t blocks[COUNT];
+    wom_rng_first_blocks(base_key, COUNT, blocks);
+    for (uint32_t entity = 0; entity < COUNT; entity++) {
+        wom_rng_key_t key = base_key;
+        key.agent += entity;
+        wom_rng_stream_t stream;
+        wom_rng_stream_init(&stream, key);
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(blocks[entity].v[i], wom_rng_stream_next(&stream));
+        }
+    }
+}
+
+/* Tries of a byte each: for every threshold's top byte (0 to 256) and
+ * counts of 1 to 64, bit k of the successes and of the ties says what byte
+ * k of the stream's words says against the top byte, read one word at a
+ * time; the stream is left where whole pairs of words end. */
+static void tries_read_bytes_in_order(void **state) {
+    (void)state;
+    for (uint32_t high = 0; high <= 256; high += (high % 16 == 15 || high >= 250) ? 1 : 7) {
+        for (unsigned count = 1; count <= 64; count += 9) {
+            wom_rng_key_t key = base_key;
+            key.agent = high * 100 + count;
+            wom_rng_stream_t fast, plain;
+            wom_rng_stream_init(&fast, key);
+            wom_rng_stream_init(&plain, key);
+            uint64_t ties;
+            uint64_t hits = wom_rng_stream_trials(&fast, count, high, &ties);
+            uint32_t word = 0;
+            for (unsigned k = 0; k < count; k++) {
+                word = k % 4 == 0 ? wom_rng_stream_next(&plain) : word;
+                uint32_t byte = word >> (8 * (k % 4)) & 0xFF;
+                assert_int_equal(hits >> k & 1, byte < high);
+                assert_int_equal(ties >> k & 1, byte == high);
+            }
+            if (count < 64) { /* nothing past the last try */
+                assert_int_equal(hits >> count, 0);
+                assert_int_equal(ties >> count, 0);
+            }
+            if (high <= 0xFF) { /* every pair of words drawn: the next word agrees */
+                unsigned words = (count + 3) / 4;
+                if (words % 2 == 1) {
+                    wom_rng_stream_next(&plain);
+                }
+                assert_int_equal(wom_rng_stream_next(&fast), wom_rng_stream_next(&plain));
+            }
+        }
     }
 }
 
@@ -173,7 +216,8 @@ int main(void) {
         cmocka_unit_test(bernoulli_rate_matches),
         cmocka_unit_test(below_stays_in_range),
         cmocka_unit_test(gsl_adapter_is_keyed),
-        cmocka_unit_test(first_block_is_the_streams_start),
+        cmocka_unit_test(first_blocks_are_the_streams_starts),
+        cmocka_unit_test(tries_read_bytes_in_order),
         cmocka_unit_test(units_are_in_the_half_open_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
