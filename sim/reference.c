@@ -124,11 +124,13 @@ static uint32_t *bucket_of(const sink_t *sink, int source, int owner) {
 
 /* Infected node `node` draws its recovery word first (sir only: an ic
  * node always recovers and draws none), then a byte per out-neighbour
- * (tries: a word serves four), whatever the neighbour's state: the draws come first and a neighbour
- * is looked up only on a success, so a node costs the reads of its row and of its successes (p
- * times its degree), and the words drawn never depend on other nodes. `node` stays in the next
- * frontier unless it recovers (its word is its own thread's). Returns the new infections reached
- * directly. Inlined twice, with `alone` constant. */
+ * (tries: a word serves four), whatever the neighbour's state: the draws
+ * come first and a neighbour is looked up only on a success, so a node
+ * costs the reads of its row and of its successes (p times its degree),
+ * and the words drawn never depend on other nodes. `node` stays in the
+ * next frontier unless it recovers (its word is its own thread's). Returns
+ * the new infections reached directly. Inlined twice, with `alone`
+ * constant. */
 static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *cascade,
                                          uint32_t node, sink_t *sink, bool alone) {
     wom_rng_stream_t stream = stream_of(model, node, cascade->site);
