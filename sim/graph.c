@@ -164,6 +164,15 @@ static void csr_sort_dedupe(wom_graph_t *graph) {
     graph->arcs = write;
 }
 
+/* The CSR's targets for graph->arcs arcs; false when memory is short (or
+ * the size would not fit in a size_t). */
+static bool alloc_targets(wom_graph_t *graph) {
+    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
+                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
+                         : NULL;
+    return graph->targets != NULL;
+}
+
 /* Builds the CSR of `edges` over `nodes` nodes. The only failure is memory. */
 static wom_status csr_build(uint32_t nodes, bool directed, const edge_list_t *edges,
                             wom_graph_t **out) {
@@ -172,10 +181,7 @@ static wom_status csr_build(uint32_t nodes, bool directed, const edge_list_t *ed
         return WOM_ENOMEM;
     }
     csr_count(graph, edges);
-    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
-                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
-                         : NULL;
-    if (graph->targets == NULL) {
+    if (!alloc_targets(graph)) {
         wom_graph_free(graph);
         return WOM_ENOMEM;
     }
@@ -374,10 +380,7 @@ static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph
         offsets[v + 1] += offsets[v];
     }
     graph->arcs = offsets[nodes];
-    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
-                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
-                         : NULL;
-    if (graph->targets == NULL) {
+    if (!alloc_targets(graph)) {
         wom_graph_free(graph);
         return WOM_ENOMEM;
     }
