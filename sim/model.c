@@ -443,9 +443,9 @@ static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     }
 }
 
-/* The cascades clear their own reached set and write their active lists
- * before reading them; bass uses the states and two count arrays
- * (reference.c). */
+/* The cascades clear their own bit sets (in the states' memory) and use
+ * the inbox counts only as buckets written before they are read; bass uses
+ * the states and two count arrays (reference.c). */
 static void clear_arrays(wom_model_t *model) {
     size_t n = model->agents;
     int kind = model->scenario->model.kind;

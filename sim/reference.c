@@ -4,17 +4,17 @@
  * Workload: 10^4..10^7 nodes, tens to hundreds of steps, many
  * replications; a cascade touches each infected node's arcs once per step
  * it stays infected, and is over long before the last step.
- * - ic and sir keep an active list (the nodes infected at the start of the
- *   step), so a step costs the arcs of those nodes and nothing once the
- *   cascade has died out, and a reached set, one bit per node (a million
- *   nodes in 128 KiB, which stays in the core's cache). One pass walks the
- *   list (rows prefetched ahead: the list is in discovery order, so every
- *   row would otherwise be a cache miss): each node draws a word per
- *   neighbour and, on a success, sets the neighbour's bit; the one that set
- *   it appends the neighbour to the next list. A node infected during the
- *   step is already in the set, so it is infected once, and it only tries
- *   its own neighbours from the next step on. The next list's order depends
- *   on the threads, its content does not.
+ * - ic and sir keep three sets of a bit per node (a million nodes in 128
+ *   KiB each, which stay in the core's cache): reached, the frontier
+ *   (infected at the start of the step) and the next frontier. A step
+ *   walks the frontier in node order (rows prefetched ahead), costs the
+ *   arcs of its nodes and nothing once the cascade has died out: each node
+ *   draws a byte per neighbour and, on a success, reaches the neighbour;
+ *   one not reached before is infected and enters the next frontier. A node
+ *   infected during the step is already reached, so it is infected once,
+ *   and it only tries its own neighbours from the next step on. Split over
+ *   threads, each owns a range of the sets and successes on others' nodes
+ *   travel through buckets, so no two threads write one word.
  * - bass is two passes over all nodes: adoptions decided from the start
  *   of the step, then each new adopter adds 1 to the adopter count of its
  *   out-neighbours.
