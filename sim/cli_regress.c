@@ -203,11 +203,14 @@ typedef struct {
     char folder[WOM_MAX_PATH]; /* DIR/NAME */
     char scenario[256];        /* the scenario copy's file name */
     char scratch[WOM_MAX_PATH];
-    wom_batch_files_t files; /* compared files of the rerun */
+    wom_batch_files_t files;         /* compared files of the rerun */
+    char network_file[WOM_MAX_PATH]; /* the graph file the scenario reads, or "" */
 } job_t;
 
 /* Reruns the reference's scenario at `scenario_path` into job->scratch and
- * writes the reference manifest there; job->files lists the compared files. */
+ * writes the reference manifest there; job->files lists the compared files
+ * and job->network_file the graph file the scenario reads (network.model =
+ * file: as written, relative to the scenario; first point), or "". */
 static int rerun(const regress_options_t *o, const reference_t *r, const char *scenario_path,
                  job_t *job) {
     char *argv[MAX_WORDS + 2 * 256 + 2];
@@ -252,6 +255,9 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
         status =
             wom_output_write_reference_manifest(job->scratch, "manifest.json", &manifest, &error);
     }
+    bool reads_file = status == WOM_OK && batch.first.network.model == WOM_NET_FILE;
+    snprintf(job->network_file, sizeof job->network_file, "%s",
+             reads_file ? batch.first.network.file : "");
     wom_batch_files_destroy(&all);
     wom_batch_destroy(&batch);
     wom_config_free(config);
@@ -350,10 +356,55 @@ static wom_status replace_folder(const char *fresh, const char *folder, wom_erro
     return WOM_OK;
 }
 
-/* --update: the scenario copied from LIST's path into a new folder, the
- * rerun's compared files and manifest beside it, put in place. */
+/* Whether a relative path climbs out of its folder (a ".." component). */
+static bool climbs_out(const char *path) {
+    for (const char *part = path; *part != '\0'; part += strcspn(part, "/"), part += *part == '/') {
+        if (strncmp(part, "..", 2) == 0 && (part[2] == '/' || part[2] == '\0')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The graph file a scenario at `source` reads, relative to the scenario's
+ * folder, or NULL when it reads none or names it otherwise (an absolute
+ * path, or a --set path taken from where womsim runs). The config gives
+ * the path already joined to the scenario's folder. */
+static const char *relative_network_file(const char *source, const job_t *job) {
+    const char *slash = strrchr(source, '/');
+    size_t folder = slash != NULL ? (size_t)(slash - source) + 1 : 0;
+    if (job->network_file[0] == '\0' || strncmp(job->network_file, source, folder) != 0) {
+        return NULL;
+    }
+    return job->network_file + folder;
+}
+
+/* --update: the graph file a scenario reads, when named relative to the
+ * scenario, is copied beside the scenario's copy at the same relative path,
+ * so that the reference holds everything it reruns from. One outside the
+ * scenario's folder is refused: its copy would land outside the
+ * reference's. */
+static wom_status copy_network_file(const char *source, const char *fresh, const job_t *job,
+                                    wom_error_t *error) {
+    const char *file = relative_network_file(source, job);
+    if (file == NULL) {
+        return WOM_OK;
+    }
+    if (climbs_out(file)) {
+        return wom_error_set(error, WOM_ECONFIG, source, 0,
+                             "network.file = %s is outside the scenario's folder: a reference "
+                             "keeps a copy of the files it reads, so put the graph file beside "
+                             "the scenario (or name it by an absolute path)",
+                             file);
+    }
+    return copy_file(job->network_file, fresh, file, error);
+}
+
+/* --update: the scenario copied from LIST's path into a new folder, with
+ * the graph file it reads, the rerun's compared files and manifest beside
+ * it, put in place. The rerun reads the scenario where LIST names it. */
 static int update_reference(const regress_options_t *o, const reference_t *r, job_t *job) {
-    char fresh[WOM_MAX_PATH], source[WOM_MAX_PATH], scenario_path[WOM_MAX_PATH];
+    char fresh[WOM_MAX_PATH], source[WOM_MAX_PATH];
     wom_error_t error = {0};
     if (!fits(snprintf(fresh, sizeof fresh, "%s.new.XXXXXX", job->folder), sizeof fresh) ||
         !fits(snprintf(source, sizeof source, "%s%s%s", r->words[1][0] == '/' ? "" : o->dir,
@@ -367,12 +418,10 @@ static int update_reference(const regress_options_t *o, const reference_t *r, jo
             &error);
     }
     wom_status status = copy_file(source, fresh, job->scenario, &error);
-    if (status == WOM_OK &&
-        !fits(snprintf(scenario_path, sizeof scenario_path, "%s/%s", fresh, job->scenario),
-              sizeof scenario_path)) {
-        status = wom_error_set(&error, WOM_ECANTCREAT, fresh, 0, "path is too long");
+    int code = status == WOM_OK ? rerun(o, r, source, job) : cli_fail(status, &error);
+    if (code == EX_OK) {
+        status = copy_network_file(source, fresh, job, &error);
     }
-    int code = status == WOM_OK ? rerun(o, r, scenario_path, job) : cli_fail(status, &error);
     for (size_t i = 0; code == EX_OK && status == WOM_OK && i <= job->files.count; i++) {
         const char *file = i < job->files.count ? job->files.paths[i] : "manifest.json";
         char from[WOM_MAX_PATH];
@@ -390,7 +439,7 @@ static int update_reference(const regress_options_t *o, const reference_t *r, jo
         remove_tree(fresh);
     } else {
         printf("womsim: regress: %s: made from %s (%zu files)\n", job->name, source,
-               job->files.count + 2);
+               job->files.count + 2 + (relative_network_file(source, job) != NULL));
     }
     return code;
 }

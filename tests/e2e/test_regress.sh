@@ -4,7 +4,8 @@
 # a model parameter's default changed by 1e-3 fails, naming the file, the
 # line and the metrics (and passes at the exact default); a tampered
 # number is named; a sweep's files are compared and a remade folder drops
-# the old ones; bad lists and options are refused.
+# the old ones; a graph file the scenario reads is kept in the reference;
+# bad lists and options are refused.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # refs/LIST with one reference, "shop", whose scenario lives in its folder.
@@ -105,6 +106,43 @@ test_regress_sweep_and_remade_folder() {
     [ -e refs/shop/points ] && fail "the old points/ stayed"
     [ -s refs/shop/shop.ini ] || fail "the scenario living in the folder was lost"
     ls refs | grep -q '\.new\.\|\.old\.' && fail "a temporary folder is left: $(ls refs)"
+    return 0
+}
+
+# A scenario that reads a graph file by a path relative to itself: the
+# reference keeps a copy of the graph beside its copy of the scenario, so
+# that it reruns from its own folder; a graph outside the scenario's folder
+# is refused, as its copy would land outside the reference's.
+test_regress_keeps_the_graph_file() {
+    mkdir -p refs src/graphs tmp
+    printf '0 1\n1 2\n2 3\n3 0\n0 2\n4 0\n5 4\n' >src/graphs/ring.txt
+    scenario src/net.ini <<'INI'
+; net.ini: a shop on a graph read from a file.
+[simulation]
+steps = 20
+replications = 2
+[network]
+model = file
+file = graphs/ring.txt
+INI
+    printf 'net ../src/net.ini\n' >refs/LIST
+    TMPDIR=$PWD/tmp "$WOMSIM" regress --update refs >out.txt 2>err.txt ||
+        fail "update failed: $(cat err.txt)"
+    grep -qx 'womsim: regress: net: made from refs/../src/net.ini (5 files)' out.txt ||
+        fail "unexpected report: $(cat out.txt)"
+    cmp -s src/graphs/ring.txt refs/net/graphs/ring.txt || fail "the graph was not copied"
+    rm -r src
+    TMPDIR=$PWD/tmp "$WOMSIM" regress refs >out.txt 2>err.txt ||
+        fail "regress without the source folder failed: $(cat err.txt)"
+    mkdir -p src/inner
+    printf '0 1\n1 2\n' >src/ring.txt
+    sed 's|graphs/ring.txt|../ring.txt|' refs/net/net.ini >src/inner/net.ini
+    printf 'net ../src/inner/net.ini\n' >refs/LIST
+    expect_exit 78 "network.file = ../ring.txt is outside the scenario's folder" \
+        "$WOMSIM" regress --update refs
+    cmp -s refs/net/graphs/ring.txt /dev/null && fail "the old reference was touched"
+    [ -s refs/net/graphs/ring.txt ] || fail "the old reference lost its graph"
+    ls refs | grep -q '\.new\.' && fail "a temporary folder is left: $(ls refs)"
     return 0
 }
 
