@@ -20,6 +20,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "womsim/memory.h"
 #include "womsim/rng.h"
 
@@ -356,48 +360,157 @@ static bool er_row_next(er_row_t *row, uint32_t *neighbour) {
     return true;
 }
 
-/* Two passes over the same keyed rows: count, then fill. Undirected, row
- * v receives its lower neighbours when row v is generated and each higher
- * neighbour u when row u is, in increasing order both, so every row comes
- * out sorted, without loops or duplicates, and nothing but the CSR is held. */
-static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph_t **out) {
-    const uint32_t nodes = (uint32_t)scenario->network.nodes;
-    const bool directed = scenario->network.directed;
-    wom_graph_t *graph = graph_alloc(nodes, directed);
-    if (graph == NULL) {
-        return WOM_ENOMEM;
+/* Threads that generate an Erdos-Renyi graph at most: undirected, each
+ * keeps a count per node while it runs (4 bytes a node), so with this many
+ * the build's peak stays below the memory of the graph and model that
+ * follow it. */
+enum { ER_PARTS_MAX = 8 };
+
+/* The parts an Erdos-Renyi graph is generated in: one per thread. */
+static int er_parts(void) {
+#ifdef _OPENMP
+    int threads = omp_get_max_threads();
+    return threads < 1 ? 1 : threads > ER_PARTS_MAX ? ER_PARTS_MAX : threads;
+#else
+    return 1;
+#endif
+}
+
+/* The first row of part `part` of `parts` (part == parts: the end). Rows
+ * cost about their candidates: undirected, row v has v (its lower nodes),
+ * so the rows are split where the sum of v is even; directed, evenly. */
+static uint32_t er_part_start(uint32_t nodes, bool directed, int part, int parts) {
+    if (part >= parts) {
+        return nodes;
     }
-    uint64_t *offsets = graph->offsets;
+    double share = (double)part / parts;
+    return (uint32_t)((directed ? share : sqrt(share)) * nodes);
+}
+
+/* Neighbours a row handles at a time: generated first, so that their
+ * counts or cursors, random reads, are all fetched together. */
+enum { ER_BATCH = 32 };
+
+/* Pass 1 of one part: row v's own neighbours counted into offsets[v + 1];
+ * undirected, the part's rows that name each node w below them counted
+ * into higher[w] (the part's own counts: no other part writes them). */
+static void er_count(const wom_scenario_t *scenario, uint32_t first, uint32_t end,
+                     uint64_t *offsets, uint32_t *higher) {
     er_row_t row;
-    uint32_t w;
-    for (uint32_t v = 0; v < nodes; v++) {
-        for (er_row_start(&row, scenario, v); er_row_next(&row, &w);) {
-            offsets[v + 1]++;
-            offsets[w + 1] += !directed;
+    uint32_t batch[ER_BATCH];
+    for (uint32_t v = first; v < end; v++) {
+        uint64_t own = 0;
+        er_row_start(&row, scenario, v);
+        for (uint32_t count = ER_BATCH; count == ER_BATCH;) {
+            for (count = 0; count < ER_BATCH && er_row_next(&row, &batch[count]); count++) {
+                if (higher != NULL) {
+                    __builtin_prefetch(&higher[batch[count]]);
+                }
+            }
+            for (uint32_t i = 0; i < count && higher != NULL; i++) {
+                higher[batch[i]]++;
+            }
+            own += count;
+        }
+        offsets[v + 1] = own;
+    }
+}
+
+/* Between the passes: row w holds its own (lower) neighbours first, then
+ * those that name it, part by part; each part's counts become its write
+ * cursor in the row (from the row's start), offsets[w + 1] the row's
+ * length, then offsets the rows' starts. */
+static void er_lay_out(wom_graph_t *graph, uint32_t *higher, int parts) {
+    const uint32_t nodes = graph->nodes;
+    uint64_t *offsets = graph->offsets;
+    if (higher != NULL) {
+#pragma omp parallel for schedule(static)
+        for (uint32_t w = 0; w < nodes; w++) {
+            uint64_t length = offsets[w + 1];
+            for (int part = 0; part < parts; part++) {
+                uint32_t *count = &higher[(size_t)part * nodes + w];
+                uint32_t named = *count;
+                *count = (uint32_t)length;
+                length += named;
+            }
+            offsets[w + 1] = length;
         }
     }
     for (uint32_t v = 0; v < nodes; v++) {
+        uint32_t degree = (uint32_t)offsets[v + 1];
+        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
         offsets[v + 1] += offsets[v];
     }
     graph->arcs = offsets[nodes];
-    if (!alloc_targets(graph)) {
-        wom_graph_free(graph);
-        return WOM_ENOMEM;
-    }
-    for (uint32_t v = 0; v < nodes; v++) { /* offsets[v] is row v's write cursor */
-        for (er_row_start(&row, scenario, v); er_row_next(&row, &w);) {
-            graph->targets[offsets[v]++] = w;
-            if (!directed) {
-                graph->targets[offsets[w]++] = v;
+}
+
+/* Pass 2 of one part: row v's own neighbours at the start of its row;
+ * undirected, v written into each of those rows at the part's cursor. */
+static void er_fill(const wom_scenario_t *scenario, uint32_t first, uint32_t end,
+                    wom_graph_t *graph, uint32_t *cursor) {
+    const uint64_t *offsets = graph->offsets;
+    uint32_t *targets = graph->targets;
+    er_row_t row;
+    uint32_t batch[ER_BATCH];
+    for (uint32_t v = first; v < end; v++) {
+        uint64_t at = offsets[v];
+        er_row_start(&row, scenario, v);
+        for (uint32_t count = ER_BATCH; count == ER_BATCH;) {
+            for (count = 0; count < ER_BATCH && er_row_next(&row, &batch[count]); count++) {
+                if (cursor != NULL) {
+                    __builtin_prefetch(&cursor[batch[count]]);
+                    __builtin_prefetch(&offsets[batch[count]]);
+                }
+            }
+            for (uint32_t i = 0; i < count; i++) {
+                uint32_t w = batch[i];
+                targets[at++] = w;
+                if (cursor != NULL) {
+                    targets[offsets[w] + cursor[w]++] = v;
+                }
             }
         }
     }
-    memmove(offsets + 1, offsets, (size_t)nodes * sizeof *offsets);
-    offsets[0] = 0;
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t degree = wom_graph_degree(graph, v);
-        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
+}
+
+/* Two passes over the same keyed rows (count, then fill), each split over
+ * the threads in parts of consecutive rows. Undirected, row v holds its
+ * lower neighbours (from its own stream, ascending) and then the higher
+ * nodes that name it, part by part and within a part in row order: so
+ * every row comes out sorted, without loops or duplicates, the same for
+ * any number of parts, and without atomics. Besides the CSR only a count
+ * per node and part is held (undirected). */
+static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    const bool directed = scenario->network.directed;
+    const int parts = er_parts();
+    wom_graph_t *graph = graph_alloc(nodes, directed);
+    uint32_t *higher =
+        directed ? NULL : wom_memory_calloc((size_t)parts * nodes + 1, sizeof *higher);
+    if (graph == NULL || (!directed && higher == NULL)) {
+        free(higher);
+        wom_graph_free(graph);
+        return WOM_ENOMEM;
     }
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        er_count(scenario, er_part_start(nodes, directed, part, parts),
+                 er_part_start(nodes, directed, part + 1, parts), graph->offsets,
+                 higher != NULL ? higher + (size_t)part * nodes : NULL);
+    }
+    er_lay_out(graph, higher, parts);
+    if (!alloc_targets(graph)) {
+        free(higher);
+        wom_graph_free(graph);
+        return WOM_ENOMEM;
+    }
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        er_fill(scenario, er_part_start(nodes, directed, part, parts),
+                er_part_start(nodes, directed, part + 1, parts), graph,
+                higher != NULL ? higher + (size_t)part * nodes : NULL);
+    }
+    free(higher);
     *out = graph;
     return WOM_OK;
 }
@@ -1133,8 +1246,10 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
                                                                  : (double)scenario->network.nodes;
         double edges = expected_edges(scenario, nodes);
         switch (scenario->network.model) {
-        case WOM_NET_ERDOS_RENYI: /* the CSR alone; 1% over the mean covers the spread */
-            bytes = csr_bytes(1.01 * edges, nodes);
+        case WOM_NET_ERDOS_RENYI: /* the CSR (1% over the mean covers the spread) and,
+                                     undirected, a count per node and part */
+            bytes = csr_bytes(1.01 * edges, nodes) +
+                    (scenario->network.directed ? 0 : 4.0 * er_parts() * nodes);
             break;
         case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
             bytes = peak_bytes(edges, nodes, 0) + nodes;

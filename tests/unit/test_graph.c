@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <igraph.h>
+#include <omp.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,32 @@ static void test_erdos_renyi_seeded(void **state) {
     wom_graph_free(first);
     wom_graph_free(again);
     wom_graph_free(other);
+}
+
+/* Erdos-Renyi is generated in parts of rows, one per thread (up to 8):
+ * the CSR is the same for any number, undirected and directed, on a graph
+ * whose rows are split unevenly (1237 nodes). */
+static void test_erdos_renyi_same_for_any_threads(void **state) {
+    (void)state;
+    const int threads_before = omp_get_max_threads();
+    for (int directed = 0; directed < 2; directed++) {
+        wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+        scenario.network.mean_degree = 7.3;
+        scenario.network.directed = directed;
+        omp_set_num_threads(1);
+        wom_graph_t *one = build(&scenario);
+        check_csr(one);
+        const int threads[] = {2, 3, 8, 13};
+        for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
+            omp_set_num_threads(threads[i]);
+            wom_graph_t *more = build(&scenario);
+            assert_true(graphs_equal(one, more));
+            assert_int_equal(one->max_degree, more->max_degree);
+            wom_graph_free(more);
+        }
+        wom_graph_free(one);
+    }
+    omp_set_num_threads(threads_before);
 }
 
 /* Building must leave igraph's default RNG as it was: same object, same
@@ -862,6 +889,7 @@ int main(void) {
         cmocka_unit_test(test_erdos_renyi_undirected),
         cmocka_unit_test(test_erdos_renyi_directed),
         cmocka_unit_test(test_erdos_renyi_seeded),
+        cmocka_unit_test(test_erdos_renyi_same_for_any_threads),
         cmocka_unit_test(test_igraph_rng_untouched),
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
