@@ -584,6 +584,11 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
                         wom_batch_t *batch, wom_error_t *error) {
+#ifdef _OPENMP
+    /* -t also bounds the parallel regions that take the default team
+     * (graph generation), not only the batch's */
+    omp_set_num_threads(options->threads);
+#endif
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
     if (status == WOM_OK) {
         wom_batch_options_t batch_options = {dir,
