@@ -5,6 +5,7 @@
 #ifndef WOMSIM_CLI_H
 #define WOMSIM_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -113,6 +114,14 @@ void cli_scenario_name(const char *path, char *name, size_t size);
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
                         wom_batch_t *batch, wom_error_t *error);
+
+/* SIGINT and SIGTERM ask for a clean stop: the first leaves the signal's
+ * number in *cli_stop_flag() (0 until then), which a batch polls
+ * (wom_batch_control_t.stop), and says so on stderr unless `quiet`; the
+ * same signal again kills. A signal the parent ignores stays ignored. */
+void cli_catch_stop_signals(bool quiet);
+const volatile sig_atomic_t *cli_stop_flag(void);
+const char *cli_stop_name(void); /* "SIGINT" or "SIGTERM" */
 
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);

@@ -1,9 +1,11 @@
-/* cli_common.c: messages, exit codes and scenario loading shared by the
- * subcommands. The only place besides main.c that prints errors.
+/* cli_common.c: messages, exit codes, scenario loading and the clean stop
+ * on SIGINT/SIGTERM shared by the subcommands. The only place besides
+ * main.c that prints errors.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,4 +179,52 @@ char *cli_read_text(const char *path) {
         text[size] = '\0';
     }
     return text;
+}
+
+/* ---- stopping on SIGINT and SIGTERM -------------------------------------- */
+
+/* Set by the handler and polled by the batch through
+ * wom_batch_control_t.stop; file-scope variables because a signal handler
+ * can reach nothing else. stop_note is set before the handler is and only
+ * read by it: 0 says nothing (-q), 1 a line, 2 a line after a progress
+ * bar's. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_note;
+
+static void on_stop_signal(int number) {
+    static const char note[] = "\nwomsim: stopping once the tasks in flight are done (the "
+                               "same signal again ends it at once)\n";
+    stop_signal = number;
+    if (stop_note > 0) { /* write(2) is async-signal-safe; stdio is not */
+        ssize_t ignored =
+            write(STDERR_FILENO, note + (stop_note == 1), sizeof note - 1 - (stop_note == 1));
+        (void)ignored;
+    }
+}
+
+/* The first SIGINT or SIGTERM asks for a clean stop; SA_RESETHAND leaves
+ * the second to kill. A signal the parent ignores stays ignored, as
+ * background jobs of a shell script ignore SIGINT. SA_RESTART keeps the
+ * file writes in flight from failing with EINTR. */
+void cli_catch_stop_signals(bool quiet) {
+    const int signals[] = {SIGINT, SIGTERM};
+    stop_note = quiet ? 0 : isatty(STDERR_FILENO) == 1 ? 2 : 1;
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old, action = {0};
+        if (sigaction(signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) {
+            continue;
+        }
+        action.sa_handler = on_stop_signal;
+        action.sa_flags = SA_RESETHAND | SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+const volatile sig_atomic_t *cli_stop_flag(void) {
+    return &stop_signal;
+}
+
+const char *cli_stop_name(void) {
+    return stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
 }

@@ -235,7 +235,13 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     wom_batch_t batch = {0};
     wom_batch_files_t all = {0};
     wom_error_t error = {0};
-    wom_status status = cli_simulate(&run, name, job->scratch, NULL, &config, &batch, &error);
+    wom_batch_control_t control = {false, run.parallel, cli_stop_flag(), NULL, NULL};
+    wom_status status = cli_simulate(&run, name, job->scratch, &control, &config, &batch, &error);
+    if (status == WOM_OK && *cli_stop_flag() != 0) { /* the caller says so */
+        wom_batch_destroy(&batch);
+        wom_config_free(config);
+        return EX_TEMPFAIL;
+    }
     if (status == WOM_OK) {
         status = wom_batch_list_files(&batch, true, false, &all);
     }
@@ -505,10 +511,20 @@ int cli_regress(int argc, char **argv) {
         code = list_error(path, 1, "no references listed", NULL);
     }
     /* Every reference runs, so that one report names every difference;
-     * the first failure's code is the command's. */
+     * the first failure's code is the command's. SIGINT or SIGTERM stops
+     * the rerun in flight: its temporary folders go, no reference changes. */
+    cli_catch_stop_signals(false);
     int result = code;
     for (int i = 0; code == EX_OK && i < count; i++) {
-        int one = regress_one(&options, &references[i]);
+        int one = *cli_stop_flag() != 0 ? EX_TEMPFAIL : regress_one(&options, &references[i]);
+        if (one == EX_TEMPFAIL && *cli_stop_flag() != 0) {
+            fprintf(stderr,
+                    "womsim: regress: stopped by %s before %s was %s: it and the references "
+                    "after it are as they were\n",
+                    cli_stop_name(), references[i].words[0], options.update ? "remade" : "checked");
+            result = EX_TEMPFAIL;
+            break;
+        }
         result = result == EX_OK ? one : result;
     }
     free(text);

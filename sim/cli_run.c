@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,46 +436,6 @@ static void end_progress(progress_t *p) {
     }
 }
 
-/* ---- stopping on SIGINT and SIGTERM -------------------------------------- */
-
-/* Set by the handler and polled by the batch through
- * wom_batch_control_t.stop; file-scope variables because a signal handler
- * can reach nothing else. stop_note is set before the handler is and only
- * read by it: 0 says nothing (-q), 1 a line, 2 a line after a progress
- * bar's. */
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t stop_note;
-
-static void on_stop_signal(int number) {
-    static const char note[] = "\nwomsim: stopping once the tasks in flight are done (the "
-                               "same signal again ends it at once)\n";
-    stop_signal = number;
-    if (stop_note > 0) { /* write(2) is async-signal-safe; stdio is not */
-        ssize_t ignored =
-            write(STDERR_FILENO, note + (stop_note == 1), sizeof note - 1 - (stop_note == 1));
-        (void)ignored;
-    }
-}
-
-/* The first SIGINT or SIGTERM asks for a clean stop; SA_RESETHAND leaves
- * the second to kill. A signal the parent ignores stays ignored, as
- * background jobs of a shell script ignore SIGINT. SA_RESTART keeps the
- * file writes in flight from failing with EINTR. */
-static void catch_stop_signals(bool quiet) {
-    const int signals[] = {SIGINT, SIGTERM};
-    stop_note = quiet ? 0 : isatty(STDERR_FILENO) == 1 ? 2 : 1;
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction old, action = {0};
-        if (sigaction(signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) {
-            continue;
-        }
-        action.sa_handler = on_stop_signal;
-        action.sa_flags = SA_RESETHAND | SA_RESTART;
-        sigemptyset(&action.sa_mask);
-        sigaction(signals[i], &action, NULL);
-    }
-}
-
 /* One word of a command line as a POSIX shell reads it back. */
 static void print_shell_word(const char *word) {
     if (word[0] != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -498,7 +457,7 @@ static void print_shell_word(const char *word) {
 /* Says what a stop kept and how to continue: the same command with
  * --resume. Returns EX_TEMPFAIL. */
 static int report_stop(const wom_batch_t *batch, int argc, char **argv) {
-    const char *name = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+    const char *name = cli_stop_name();
     uint32_t done = batch->tasks_kept + batch->tasks_run,
              total = wom_batch_shard_tasks(&batch->plan);
     if (batch->stopped) {
@@ -624,11 +583,11 @@ int cli_run(int argc, char **argv) {
     cli_utc_now(started);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    catch_stop_signals(options.quiet);
+    cli_catch_stop_signals(options.quiet);
     const char *ci = getenv("CI");
     progress_t progress = {.terminal = isatty(STDERR_FILENO) == 1};
     bool show = !options.quiet && (ci == NULL || ci[0] == '\0');
-    wom_batch_control_t control = {options.resume, options.parallel, &stop_signal,
+    wom_batch_control_t control = {options.resume, options.parallel, cli_stop_flag(),
                                    show ? show_progress : NULL, &progress};
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
@@ -647,8 +606,8 @@ int cli_run(int argc, char **argv) {
         report(&batch, &options, &start);
     }
     if (aggregated && options.plot) { /* gnuplot gets a terminal's Ctrl-C too */
-        code = stop_signal ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
-        stopped = stop_signal != 0 && !rendered;
+        code = *cli_stop_flag() ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
+        stopped = *cli_stop_flag() != 0 && !rendered;
     }
     if (aggregated && !stopped && code == EX_OK) {
         code =

@@ -5,7 +5,7 @@
 # line and the metrics (and passes at the exact default); a tampered
 # number is named; a sweep's files are compared and a remade folder drops
 # the old ones; a graph file the scenario reads is kept in the reference;
-# bad lists and options are refused.
+# SIGINT stops cleanly; bad lists and options are refused.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # refs/LIST with one reference, "shop", whose scenario lives in its folder.
@@ -143,6 +143,39 @@ INI
     cmp -s refs/net/graphs/ring.txt /dev/null && fail "the old reference was touched"
     [ -s refs/net/graphs/ring.txt ] || fail "the old reference lost its graph"
     ls refs | grep -q '\.new\.' && fail "a temporary folder is left: $(ls refs)"
+    return 0
+}
+
+# SIGINT during a rerun: exit 75, no temporary folder left in TMPDIR or
+# beside the references, the references as they were (checked, and
+# remade, alike). A background job of a script ignores SIGINT: env lets it
+# through.
+test_regress_stops_cleanly_on_sigint() {
+    shop_references
+    cp -r refs/shop shop.before
+    printf 'shop  shop/shop.ini  -r 40 --set network.nodes=20000 --set simulation.steps=200\n' \
+        >refs/LIST
+    for mode in check update; do
+        rm -rf tmp && mkdir tmp
+        set -- refs
+        [ "$mode" = update ] && set -- --update refs
+        TMPDIR=$PWD/tmp env --default-signal=INT "$WOMSIM" regress "$@" >out.txt 2>err.txt &
+        pid=$!
+        # Signal once the rerun has begun (its temporary folder exists).
+        while kill -0 "$pid" 2>/dev/null; do
+            [ -n "$(ls -A tmp)" ] && break
+            sleep 0.02
+        done
+        sleep 0.2
+        kill -INT "$pid"
+        wait "$pid"
+        code=$?
+        [ "$code" -eq 75 ] || fail "$mode: exit $code after SIGINT, expected 75: $(cat err.txt)"
+        grep -q "stopped by SIGINT before shop was" err.txt || fail "$mode: no stop message: $(cat err.txt)"
+        [ -z "$(ls -A tmp)" ] || fail "$mode: temporary folders left: $(ls tmp)"
+        ls refs | grep -q '\.new\.\|\.old\.' && fail "$mode: a folder is left: $(ls refs)"
+        diff -r shop.before refs/shop >/dev/null || fail "$mode: the reference changed"
+    done
     return 0
 }
 
