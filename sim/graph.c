@@ -391,6 +391,16 @@ static uint32_t er_part_start(uint32_t nodes, bool directed, int part, int parts
  * counts or cursors, random reads, are all fetched together. */
 enum { ER_BATCH = 32 };
 
+/* The row's next neighbours, up to ER_BATCH, into `batch`; returns how
+ * many (fewer than ER_BATCH: the row is done). */
+static uint32_t er_row_batch(er_row_t *row, uint32_t batch[ER_BATCH]) {
+    uint32_t count = 0;
+    while (count < ER_BATCH && er_row_next(row, &batch[count])) {
+        count++;
+    }
+    return count;
+}
+
 /* Pass 1 of one part: row v's own neighbours counted into offsets[v + 1];
  * undirected, the part's rows that name each node w below them counted
  * into higher[w] (the part's own counts: no other part writes them). */
@@ -401,16 +411,14 @@ static void er_count(const wom_scenario_t *scenario, uint32_t first, uint32_t en
     for (uint32_t v = first; v < end; v++) {
         uint64_t own = 0;
         er_row_start(&row, scenario, v);
-        for (uint32_t count = ER_BATCH; count == ER_BATCH;) {
-            for (count = 0; count < ER_BATCH && er_row_next(&row, &batch[count]); count++) {
-                if (higher != NULL) {
-                    __builtin_prefetch(&higher[batch[count]]);
-                }
+        for (uint32_t count = ER_BATCH; count == ER_BATCH; own += count) {
+            count = er_row_batch(&row, batch);
+            for (uint32_t i = 0; i < count && higher != NULL; i++) {
+                __builtin_prefetch(&higher[batch[i]]);
             }
             for (uint32_t i = 0; i < count && higher != NULL; i++) {
                 higher[batch[i]]++;
             }
-            own += count;
         }
         offsets[v + 1] = own;
     }
@@ -456,11 +464,10 @@ static void er_fill(const wom_scenario_t *scenario, uint32_t first, uint32_t end
         uint64_t at = offsets[v];
         er_row_start(&row, scenario, v);
         for (uint32_t count = ER_BATCH; count == ER_BATCH;) {
-            for (count = 0; count < ER_BATCH && er_row_next(&row, &batch[count]); count++) {
-                if (cursor != NULL) {
-                    __builtin_prefetch(&cursor[batch[count]]);
-                    __builtin_prefetch(&offsets[batch[count]]);
-                }
+            count = er_row_batch(&row, batch);
+            for (uint32_t i = 0; i < count && cursor != NULL; i++) {
+                __builtin_prefetch(&cursor[batch[i]]);
+                __builtin_prefetch(&offsets[batch[i]]);
             }
             for (uint32_t i = 0; i < count; i++) {
                 uint32_t w = batch[i];
