@@ -83,19 +83,36 @@ static inline void wom_rng_first_blocks(wom_rng_key_t key, uint32_t count,
     }
 }
 
-/* The stream's next block of four words (kept apart from
- * wom_rng_stream_next so that the compiler inlines the common path, a
- * word already drawn, and not ten Philox rounds at every call site). */
-static inline void wom_rng_stream_refill(wom_rng_stream_t *stream) {
+/* The stream's next block of four words, always inlined where it is
+ * called. */
+__attribute__((always_inline)) static inline void
+wom_rng_stream_refill_inline(wom_rng_stream_t *stream) {
     stream->block = philox4x32(stream->counter, stream->key);
     stream->counter.v[3]++;
     stream->used = 0;
+}
+
+/* The same, kept apart from wom_rng_stream_next so that the compiler
+ * inlines the common path, a word already drawn, and not ten Philox rounds
+ * at every call site. */
+static inline void wom_rng_stream_refill(wom_rng_stream_t *stream) {
+    wom_rng_stream_refill_inline(stream);
 }
 
 /* The next 32 random bits. */
 static inline uint32_t wom_rng_stream_next(wom_rng_stream_t *stream) {
     if (stream->used == 4) {
         wom_rng_stream_refill(stream);
+    }
+    return stream->block.v[stream->used++];
+}
+
+/* The same with the block computed inline: in a loop of draws, inline
+ * blocks overlap in the pipeline. */
+__attribute__((always_inline)) static inline uint32_t
+wom_rng_stream_next_inline(wom_rng_stream_t *stream) {
+    if (stream->used == 4) {
+        wom_rng_stream_refill_inline(stream);
     }
     return stream->block.v[stream->used++];
 }
@@ -114,19 +131,6 @@ typedef struct {
 
 static inline wom_rng_trial_t wom_rng_trial(uint64_t threshold) {
     return (wom_rng_trial_t){(uint32_t)(threshold >> 24), (uint32_t)(threshold & 0xFFFFFF)};
-}
-
-/* The stream's next word, the block computed inline (wom_rng_stream_next
- * calls wom_rng_stream_refill, which the compiler keeps out of line; in a
- * loop of draws inline blocks overlap, so this one is always inlined). */
-__attribute__((always_inline)) static inline uint32_t
-wom_rng_stream_next_inline(wom_rng_stream_t *stream) {
-    if (stream->used == 4) {
-        stream->block = philox4x32(stream->counter, stream->key);
-        stream->counter.v[3]++;
-        stream->used = 0;
-    }
-    return stream->block.v[stream->used++];
 }
 
 /* The top bits of the 8 bytes of `lanes`, gathered into bits 0-7 (the
