@@ -17,8 +17,13 @@ MPI      ?=
 MPICC    ?= mpicc
 LIBS_PC  := gsl igraph inih libmd
 
-WOM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp -Iinclude \
+# -ffp-contract=off: no fused multiply-adds, so results do not depend on the
+# compiler or the instruction set. -MMD -MP: every object and program also
+# writes a .d file of the headers it read, included at the end, so editing
+# any header rebuilds exactly what uses it.
+WOM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp -Iinclude -MMD -MP -ffp-contract=off \
 	-Wall -Wextra -Wpedantic -Wmissing-prototypes -Wshadow \
+	-Werror=implicit-function-declaration \
 	$(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
 WOM_LDLIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lm
 ifneq ($(SANITIZE),)
@@ -73,7 +78,7 @@ endif
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/sim/%.o: sim/%.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim
+$(BUILD)/sim/%.o: sim/%.c | $(BUILD)/sim
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/sim/output.o: $(GIT_STAMP)
@@ -85,15 +90,17 @@ $(LIBWOMSIM): $(LIB_OBJ)
 $(WOMSIM): $(CLI_OBJ) $(LIBWOMSIM)
 	$(CC) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $^ $(WOM_LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+# Unit tests, the benchmark and the fuzz harnesses may include the library's
+# private headers (sim/*.h): they test what the public API hides.
+$(BUILD)/tests/%: tests/unit/%.c $(LIBWOMSIM) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(shell pkg-config --cflags --libs cmocka 2>/dev/null) $(WOM_LDLIBS) -o $@
 
-$(BENCH): tests/bench/bench.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+$(BENCH): tests/bench/bench.c $(LIBWOMSIM) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(WOM_LDLIBS) -o $@
 
-$(MPI_OBJ): sim/mpi/main.c $(wildcard include/womsim/*.h sim/*.h) | $(BUILD)/sim/mpi
+$(MPI_OBJ): sim/mpi/main.c | $(BUILD)/sim/mpi
 	$(MPICC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) -c $< -o $@
 
 $(WOMSIM_MPI): $(MPI_OBJ) $(filter-out $(BUILD)/sim/main.o,$(CLI_OBJ)) $(LIBWOMSIM)
@@ -157,10 +164,12 @@ FUZZ_SECONDS   ?= 60
 CLANG          ?= clang-14
 FUZZ_BUILD     := build-fuzz
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBWOMSIM) \
-		$(wildcard include/womsim/*.h) | $(BUILD)/fuzz
-	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< tests/fuzz/replay.c \
-		$(LIBWOMSIM) $(WOM_LDLIBS) -o $@
+$(BUILD)/fuzz/replay.o: tests/fuzz/replay.c | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/replay.o $(LIBWOMSIM) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< \
+		$(BUILD)/fuzz/replay.o $(LIBWOMSIM) $(WOM_LDLIBS) -o $@
 
 fuzz-replay: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay_%)
 	@passed=0; failed=0; for harness in $(FUZZ_HARNESSES); do \
@@ -172,8 +181,8 @@ fuzz-replay: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay_%)
 # Only in the libFuzzer build (CC=clang-14, BUILD=build-fuzz): the library
 # is compiled with SANITIZE=fuzzer-no-link,address,undefined, the harness
 # links libFuzzer's main.
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBWOMSIM) $(wildcard include/womsim/*.h) | $(BUILD)/fuzz
-	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) $< $(LIBWOMSIM) \
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBWOMSIM) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(WOM_LDLIBS) -o $@
 
 fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/fuzz_%)
@@ -246,6 +255,9 @@ docs: $(WOMSIM)
 	      sed -n '/<!-- params:end -->/,$$p' $$doc; } >$$doc.tmp && mv $$doc.tmp $$doc; \
 	done
 
+# Every C source and header the project has.
 format:
-	clang-format -i sim/*.c sim/mpi/*.c include/womsim/*.h tests/unit/*.c tests/bench/*.c \
-		tests/fuzz/*.c
+	clang-format -i $$(git ls-files '*.c' '*.h' 2>/dev/null || find sim include tests -name '*.[ch]')
+
+# The header dependencies the compiler wrote (-MMD -MP).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -22,7 +22,7 @@
 #include "womsim/analytic.h"
 #include "womsim/model.h"
 #include "womsim/output.h"
-#include "womsim/rng.h"
+#include "rng.h"
 #include "womsim/stats.h"
 
 uint32_t wom_batch_point_tasks(const wom_batch_plan_t *plan, uint32_t point, uint32_t *ids) {

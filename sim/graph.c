@@ -24,8 +24,8 @@
 #include <omp.h>
 #endif
 
-#include "womsim/memory.h"
-#include "womsim/rng.h"
+#include "memory.h"
+#include "rng.h"
 
 /* ---------------------------------------------------------------------------
  * The edge array and the CSR builder */

@@ -4,7 +4,7 @@
  * Workload: a handful of calls at set-up, none in a step.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
-#include "womsim/memory.h"
+#include "memory.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -24,9 +24,9 @@
 #include <omp.h>
 #endif
 
-#include "womsim/memory.h"
+#include "memory.h"
 #include "womsim/reference.h"
-#include "womsim/rng.h"
+#include "rng.h"
 
 /* ---- allocation and the precomputed thresholds ---- */
 

@@ -20,7 +20,7 @@
 #include <sha2.h>
 
 #include "womsim/metrics.h"
-#include "womsim/rng.h"
+#include "rng.h"
 #include "womsim/version.h"
 
 #ifndef WOM_GIT_DESCRIBE /* the Makefile passes `git describe --always --dirty` */

@@ -29,7 +29,7 @@
 #include <omp.h>
 #endif
 
-#include "womsim/rng.h"
+#include "rng.h"
 
 /* ---- shared helpers ---- */
 

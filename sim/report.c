@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "womsim/rng.h"
+#include "rng.h"
 #include "womsim/version.h"
 
 /* ---- escaping and numbers -------------------------------------------- */

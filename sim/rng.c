@@ -3,7 +3,7 @@
  * reset and a few draws per tell (GSL's Poisson and friends need a handful
  * of words), millions of times per run.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "womsim/rng.h"
+#include "rng.h"
 
 #include <Random123/gsl_microrng.h>
 
@@ -19,8 +19,9 @@ gsl_rng *wom_rng_alloc_gsl(void) {
 }
 
 void wom_rng_reset_gsl(gsl_rng *rng, wom_rng_key_t key) {
-    philox4x32_key_t philox_key = {{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
-    philox4x32_ctr_t counter = {{key.agent, key.step, key.task | key.site << 24, 0}};
+    philox4x32_key_t philox_key;
+    philox4x32_ctr_t counter;
+    wom_rng_pack(key, &philox_key, &counter);
     wom_philox_reset(rng, counter, philox_key);
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "womsim/model.h"
-#include "womsim/rng.h"
+#include "rng.h"
 
 static void run_task(wom_model_t *model, uint32_t run_id, wom_metrics_row_t *rows, uint32_t steps) {
     wom_model_reset(model, run_id, &rows[0]);

@@ -13,7 +13,6 @@
 #include "womsim/output.h"
 #include "womsim/reference.h"
 #include "womsim/report.h"
-#include "womsim/rng.h"
 #include "womsim/run.h"
 #include "womsim/stats.h"
 #include "womsim/status.h"

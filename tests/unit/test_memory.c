@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "womsim/memory.h"
+#include "memory.h"
 
 static void small_blocks_are_usable(void **state) {
     (void)state;

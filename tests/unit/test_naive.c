@@ -37,6 +37,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "test_util.h"
+#include "rng.h"
 #include "womsim/womsim.h"
 
 /* ---- graphs and scenarios ---- */

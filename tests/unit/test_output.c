@@ -20,6 +20,7 @@
 #include <sha2.h>
 
 #include "test_util.h"
+#include "rng.h"
 #include "womsim/womsim.h"
 
 /* ---- helpers ---- */

@@ -21,6 +21,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "test_util.h"
+#include "rng.h"
 #include "womsim/womsim.h"
 
 /* ---- graphs and runs ---- */

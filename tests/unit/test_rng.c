@@ -12,7 +12,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "womsim/rng.h"
+#include "rng.h"
 
 static const wom_rng_key_t base_key = {0x9e3779b97f4a7c15u, 17, 385, 4093, WOM_SITE_AGENT_STEP};
 

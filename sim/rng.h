@@ -1,4 +1,5 @@
-/* rng.h: counter-based random streams. Every draw is a pure function of a
+/* rng.h (private to the library and its tests): counter-based random
+ * streams. Every draw is a pure function of a
  * key (seed, task, step, agent, call site) through Random123's Philox4x32-10,
  * so results never depend on thread count or scheduling order.
  *
@@ -63,9 +64,17 @@ typedef struct {
     unsigned used;          /* words of `block` already handed out */
 } wom_rng_stream_t;
 
+/* The Philox key and first counter of the stream of `key`: the one place a
+ * key is packed, shared by the raw streams and the GSL adapter (rng.c), so
+ * that the two can never draw from different streams for one key. */
+static inline void wom_rng_pack(wom_rng_key_t key, philox4x32_key_t *philox_key,
+                                philox4x32_ctr_t *counter) {
+    *philox_key = (philox4x32_key_t){{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
+    *counter = (philox4x32_ctr_t){{key.agent, key.step, key.task | key.site << 24, 0}};
+}
+
 static inline void wom_rng_stream_init(wom_rng_stream_t *stream, wom_rng_key_t key) {
-    stream->key = (philox4x32_key_t){{(uint32_t)key.seed, (uint32_t)(key.seed >> 32)}};
-    stream->counter = (philox4x32_ctr_t){{key.agent, key.step, key.task | key.site << 24, 0}};
+    wom_rng_pack(key, &stream->key, &stream->counter);
     stream->used = 4;
 }
 
