@@ -22,7 +22,7 @@
 /* Fails unless |actual - expected| <= tolerance, printing both. */
 #define assert_near(actual, expected, tolerance)                                                   \
     do {                                                                                           \
-        double actual_ = (actual), expected_ = (expected);                                        \
+        double actual_ = (actual), expected_ = (expected);                                         \
         if (!(fabs(actual_ - expected_) <= (tolerance))) {                                         \
             print_error("%s = %.17g, expected %.17g within %g\n", #actual, actual_, expected_,     \
                         (double)(tolerance));                                                      \
@@ -70,9 +70,8 @@ static inline wom_scenario_t default_scenario(void) {
 }
 
 /* Rows 0..steps of task `task` with `threads` workers (malloc'd). */
-static inline wom_metrics_row_t *simulate(const wom_scenario_t *scenario,
-                                          const wom_graph_t *graph, int threads, uint32_t task,
-                                          uint32_t steps) {
+static inline wom_metrics_row_t *simulate(const wom_scenario_t *scenario, const wom_graph_t *graph,
+                                          int threads, uint32_t task, uint32_t steps) {
     wom_model_t *model = NULL;
     assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
     wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
