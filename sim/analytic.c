@@ -1,4 +1,4 @@
-/* analytic.c: the theory the reference kinds are checked against
+/* analytic.c: the theory the classic kinds are checked against
  * (analytic.h derives every formula). Workload: once per run, after the
  * simulation: one root (a few dozen Brent iterations), one pass over the
  * graph's degrees (and, when directed, its arcs), and steps + 1 terms of

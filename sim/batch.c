@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "womsim/analytic.h"
@@ -383,6 +384,12 @@ static bool same_network(const wom_scenario_t *a, const wom_scenario_t *b) {
            memcmp(&a->network, &b->network, sizeof a->network) == 0;
 }
 
+static double wall_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
 static wom_status graph_for(wom_batch_t *batch, const wom_scenario_t *scenario,
                             wom_error_t *error) {
     if (batch->graph != NULL && same_network(&batch->graph_of, scenario)) {
@@ -390,7 +397,9 @@ static wom_status graph_for(wom_batch_t *batch, const wom_scenario_t *scenario,
     }
     wom_graph_free(batch->graph);
     batch->graph = NULL;
+    double start = wall_seconds();
     wom_status status = wom_graph_build(scenario, batch->options.max_bytes, &batch->graph, error);
+    batch->graph_seconds += wall_seconds() - start;
     if (status == WOM_OK) {
         memcpy(&batch->graph_of, scenario, sizeof *scenario);
         status = wom_model_check(scenario, batch->graph, error);
@@ -748,8 +757,8 @@ static memory_t memory_of(const wom_batch_t *batch, const group_t *group, int mo
     const wom_graph_t *graph = batch->graph;
     memory_t m;
     m.network = wom_graph_bytes(graph);
-    m.models =
-        (uint64_t)models * wom_model_estimate_bytes(graph->nodes, graph->max_degree, workers);
+    m.models = (uint64_t)models *
+               wom_model_estimate_bytes(&batch->first, graph->nodes, graph->max_degree, workers);
     m.rows = (uint64_t)batch->plan.replications * (group->steps + 1) * sizeof(wom_metrics_row_t);
     m.total = m.network + m.models + m.rows;
     return m;
@@ -1059,12 +1068,12 @@ typedef struct {
     const char **values;         /* points x keys: each point's swept values */
     wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
     wom_stats_summary_t *finals; /* points x columns */
-    wom_stats_summary_t *shares; /* points; reference kinds only */
+    wom_stats_summary_t *shares; /* points; classic kinds only */
 } aggregate_t;
 
 static wom_status aggregate_alloc(const wom_batch_t *batch, aggregate_t *a) {
     size_t points = batch->plan.points, keys = batch->keys;
-    wom_metrics_layout_init(&a->layout, &batch->first);
+    wom_model_layout(&batch->first, &a->layout);
     a->names = calloc(keys + 1, sizeof *a->names);
     a->counts = calloc(keys + 1, sizeof *a->counts);
     a->values = calloc(points * keys + 1, sizeof *a->values);
@@ -1094,7 +1103,7 @@ static void aggregate_free(aggregate_t *a) {
 
 /* Every replication's task file of `point` into result->rows, checked
  * against the network the point runs on now. */
-static wom_status load_point(const wom_batch_t *batch, uint32_t point, wom_run_result_t *result,
+static wom_status load_point(const wom_batch_t *batch, uint32_t point, wom_metrics_table_t *result,
                              wom_error_t *error) {
     wom_batch_task_t expected = {.steps = result->steps};
     memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
@@ -1145,16 +1154,16 @@ static wom_status aggregate_point(wom_batch_t *batch, aggregate_t *a, uint32_t p
     if (status != WOM_OK) {
         return status;
     }
-    wom_run_result_t result = {batch->plan.replications, (uint32_t)scenario.simulation.steps,
-                               batch->graph->nodes, NULL};
+    wom_metrics_table_t result;
     wom_metrics_layout_t layout;
     wom_stats_summary_t *series = NULL;
     wom_analytic_t analytic;
     bool reference = scenario.model.kind != WOM_KIND_WOM;
-    result.rows = calloc((size_t)result.replications * (result.steps + 1), sizeof *result.rows);
-    status = result.rows ? load_point(batch, point, &result, error) : WOM_ENOMEM;
+    status = wom_metrics_table_init(&result, batch->plan.replications,
+                                    (uint32_t)scenario.simulation.steps, batch->graph->nodes);
+    status = status == WOM_OK ? load_point(batch, point, &result, error) : status;
     if (status == WOM_OK) {
-        wom_metrics_layout_init(&layout, &scenario); /* price and discount may be swept */
+        wom_model_layout(&scenario, &layout); /* price and discount may be swept */
         status = wom_stats_series(&result, &layout, &series);
     }
     if (status == WOM_OK && reference) {
@@ -1179,7 +1188,7 @@ static wom_status aggregate_point(wom_batch_t *batch, aggregate_t *a, uint32_t p
         status = reference ? wom_output_final_share(&run, &a->shares[point]) : WOM_OK;
     }
     free(series);
-    wom_run_result_destroy(&result);
+    wom_metrics_table_destroy(&result);
     return status;
 }
 

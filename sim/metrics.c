@@ -4,6 +4,7 @@
 #include "womsim/metrics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const counter_names[WOM_M_COUNTERS] = {
@@ -37,46 +38,20 @@ static const char *const counter_names[WOM_M_COUNTERS] = {
     [WOM_M_ADOPTERS] = "adopters",
 };
 
-static void add_column(wom_metrics_layout_t *layout, int id, const char *name) {
+static const char *const derived_names[WOM_M_IDS - WOM_M_COUNTERS] = {
+    [WOM_M_REPUTATION - WOM_M_COUNTERS] = "reputation",
+    [WOM_M_REVENUE - WOM_M_COUNTERS] = "revenue",
+    [WOM_M_VALUE - WOM_M_COUNTERS] = "value",
+};
+
+void wom_metrics_layout_add(wom_metrics_layout_t *layout, int id, const char *name) {
+    if (name == NULL) {
+        name = id < WOM_M_COUNTERS ? counter_names[id] : derived_names[id - WOM_M_COUNTERS];
+    }
     if (layout->count < WOM_METRICS_MAX_COLUMNS) {
         layout->id[layout->count] = id;
         snprintf(layout->name[layout->count], WOM_METRICS_NAME, "%s", name);
         layout->count++;
-    }
-}
-
-static void add_counters(wom_metrics_layout_t *layout, int first, int last) {
-    for (int id = first; id <= last; id++) {
-        add_column(layout, id, counter_names[id]);
-    }
-}
-
-static void add_wom_columns(wom_metrics_layout_t *layout, const wom_scenario_t *scenario) {
-    add_counters(layout, WOM_M_UNAWARE, WOM_M_TELLS_CAPPED);
-    for (int mode = 0; mode < scenario->failure_count; mode++) {
-        char name[WOM_METRICS_NAME];
-        snprintf(name, sizeof name, "failures_%s", scenario->failures[mode].name);
-        add_column(layout, WOM_M_FAILURE_MODE + mode, name);
-    }
-    add_column(layout, WOM_M_REPUTATION, "reputation");
-    add_column(layout, WOM_M_REVENUE, "revenue");
-    add_column(layout, WOM_M_VALUE, "value");
-}
-
-void wom_metrics_layout_init(wom_metrics_layout_t *layout, const wom_scenario_t *scenario) {
-    memset(layout, 0, sizeof *layout);
-    layout->price = scenario->economics.price;
-    layout->discount_rate = scenario->economics.discount_rate;
-    switch (scenario->model.kind) {
-    case WOM_KIND_IC:
-    case WOM_KIND_SIR:
-        add_counters(layout, WOM_M_SUSCEPTIBLE, WOM_M_REMOVED);
-        break;
-    case WOM_KIND_BASS:
-        add_counters(layout, WOM_M_ADOPTERS, WOM_M_ADOPTERS);
-        break;
-    default:
-        add_wom_columns(layout, scenario);
     }
 }
 
@@ -169,5 +144,19 @@ void wom_metrics_series(const wom_metrics_layout_t *layout, int column,
             values[t] = (double)row->count[id];
         }
         discount /= 1 + layout->discount_rate;
+    }
+}
+
+wom_status wom_metrics_table_init(wom_metrics_table_t *table, uint32_t replications, uint32_t steps,
+                                  uint32_t agents) {
+    *table = (wom_metrics_table_t){replications, steps, agents, NULL};
+    table->rows = calloc((size_t)replications * (steps + 1), sizeof *table->rows);
+    return table->rows != NULL ? WOM_OK : WOM_ENOMEM;
+}
+
+void wom_metrics_table_destroy(wom_metrics_table_t *table) {
+    if (table != NULL) {
+        free(table->rows);
+        table->rows = NULL;
     }
 }

@@ -290,7 +290,7 @@ static int analytic_curves(const wom_output_run_t *run) {
     return a->has_final_share ? 1 : 0;
 }
 
-/* The analytic curves, dashed, over a reference kind's panel. */
+/* The analytic curves, dashed, over a classic kind's panel. */
 static void plot_analytic(wom_text_t *text, const wom_output_run_t *run) {
     static const char *const titles[2][2] = {
         {"theory: final size (removed + active)", NULL},
@@ -398,13 +398,13 @@ static void json_number_field(wom_text_t *text, const char *name, double value, 
 
 /* The realised word of mouth: messages per experience, and the share of
  * wanted messages that the degree cap cut. */
-static void summary_wom(wom_text_t *text, const wom_run_result_t *result) {
+static void summary_wom(wom_text_t *text, const wom_metrics_table_t *result) {
     int64_t told = 0, capped = 0;
     const int tellers[] = {WOM_M_TOLD_BY_SATISFIED, WOM_M_TOLD_BY_DISSATISFIED,
                            WOM_M_TOLD_BY_RECOVERED, WOM_M_FORWARDED};
     for (uint32_t r = 0; r < result->replications; r++) {
         for (uint32_t t = 0; t <= result->steps; t++) {
-            const wom_metrics_row_t *row = wom_run_row(result, r, t);
+            const wom_metrics_row_t *row = wom_metrics_table_row(result, r, t);
             for (size_t i = 0; i < sizeof tellers / sizeof tellers[0]; i++) {
                 told += row->count[tellers[i]];
             }
@@ -429,8 +429,8 @@ static void summary_wom(wom_text_t *text, const wom_run_result_t *result) {
 /* The share of nodes a replication reached by the last step: ever active
  * (ic), ever infected (sir), adopted (bass). */
 static double final_share(const wom_output_run_t *run, uint32_t replication) {
-    const wom_run_result_t *result = run->result;
-    const wom_metrics_row_t *row = wom_run_row(result, replication, result->steps);
+    const wom_metrics_table_t *result = run->result;
+    const wom_metrics_row_t *row = wom_metrics_table_row(result, replication, result->steps);
     int64_t reached = run->scenario->model.kind == WOM_KIND_BASS
                           ? row->count[WOM_M_ADOPTERS]
                           : row->count[WOM_M_ACTIVE] + row->count[WOM_M_REMOVED];
@@ -469,7 +469,7 @@ wom_status wom_output_final_share(const wom_output_run_t *run, wom_stats_summary
     return WOM_OK;
 }
 
-/* A reference kind's final share over the replications, and its theory. */
+/* A classic kind's final share over the replications, and its theory. */
 static void summary_reference(wom_text_t *text, const wom_output_run_t *run) {
     wom_stats_summary_t summary;
     if (wom_output_final_share(run, &summary) != WOM_OK) {
@@ -484,7 +484,7 @@ static void summary_reference(wom_text_t *text, const wom_output_run_t *run) {
 }
 
 static void summary_json(wom_text_t *text, const wom_output_run_t *run) {
-    const wom_run_result_t *result = run->result;
+    const wom_metrics_table_t *result = run->result;
     uint64_t edges = run->graph->directed ? run->graph->arcs : run->graph->arcs / 2;
     wom_text_printf(text, "{\n  \"womsim\": \"%s\",\n  \"scenario\": ", WOM_VERSION);
     wom_text_json_string(text, run->scenario_name);
@@ -664,7 +664,7 @@ void wom_output_runs_header(wom_text_t *text, const wom_output_point_t *point) {
 
 void wom_output_runs_rows(wom_text_t *text, const wom_output_run_t *run,
                           const wom_output_point_t *point, uint32_t replication, uint32_t run_id) {
-    const wom_run_result_t *result = run->result;
+    const wom_metrics_table_t *result = run->result;
     size_t steps = result->steps + 1, columns = (size_t)run->layout->count;
     double *values = malloc(columns * steps * sizeof *values);
     wom_text_t prefix; /* the fields every row of this replication starts with */
@@ -674,7 +674,7 @@ void wom_output_runs_rows(wom_text_t *text, const wom_output_run_t *run,
         return;
     }
     for (size_t column = 0; column < columns; column++) {
-        wom_metrics_series(run->layout, (int)column, wom_run_row(result, replication, 0),
+        wom_metrics_series(run->layout, (int)column, wom_metrics_table_row(result, replication, 0),
                            result->steps, result->agents, &values[column * steps]);
     }
     csv_field(&prefix, run->scenario_name);
@@ -748,7 +748,7 @@ static void sweep_csv(wom_text_t *text, const wom_output_sweep_t *sweep) {
     }
 }
 
-/* The plotted summary of point p: the final share for reference kinds,
+/* The plotted summary of point p: the final share for classic kinds,
  * else final customers (the first column if a layout had none). */
 static const wom_stats_summary_t *sweep_plotted(const wom_output_sweep_t *sweep, uint32_t p) {
     if (sweep->shares != NULL) {

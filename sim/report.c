@@ -212,11 +212,11 @@ static const char style[] =
 static const char *kind_name(int kind) {
     switch (kind) {
     case WOM_KIND_IC:
-        return "independent cascade (a reference model)";
+        return "independent cascade (a classic model)";
     case WOM_KIND_SIR:
-        return "SIR model (a reference model)";
+        return "SIR model (a classic model)";
     case WOM_KIND_BASS:
-        return "Bass diffusion model (a reference model)";
+        return "Bass diffusion model (a classic model)";
     default:
         return "word-of-mouth model";
     }

@@ -19,7 +19,7 @@ void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t
     *summary = (wom_stats_summary_t){mean, sd, mean - half, mean + half};
 }
 
-wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_layout_t *layout,
+wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,
                             wom_stats_summary_t **table) {
     size_t steps = result->steps + 1, columns = (size_t)layout->count;
     size_t replications = result->replications;
@@ -30,7 +30,7 @@ wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_la
     wom_status status = *table && series && values ? WOM_OK : WOM_ENOMEM;
     for (size_t column = 0; status == WOM_OK && column < columns; column++) {
         for (uint32_t r = 0; r < replications; r++) {
-            wom_metrics_series(layout, (int)column, wom_run_row(result, r, 0), result->steps,
+            wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0), result->steps,
                                result->agents, &series[r * steps]);
         }
         for (size_t t = 0; t < steps; t++) {
@@ -49,12 +49,12 @@ wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_la
     return status;
 }
 
-double wom_stats_pooled_ratio(const wom_run_result_t *result, int numerator, int denominator) {
+double wom_stats_pooled_ratio(const wom_metrics_table_t *result, int numerator, int denominator) {
     int64_t top = 0, bottom = 0;
     for (uint32_t r = 0; r < result->replications; r++) {
         for (uint32_t t = 0; t <= result->steps; t++) {
-            top += wom_run_row(result, r, t)->count[numerator];
-            bottom += wom_run_row(result, r, t)->count[denominator];
+            top += wom_metrics_table_row(result, r, t)->count[numerator];
+            bottom += wom_metrics_table_row(result, r, t)->count[denominator];
         }
     }
     return bottom > 0 ? (double)top / (double)bottom : 0;

@@ -1,9 +1,9 @@
-/* analytic.h: the analytic companions of the reference kinds (MODEL.md,
- * "Reference models"), written next to the simulated curves so that a run
+/* analytic.h: the analytic companions of the classic kinds ic, sir and
+ * bass (docs/model.md), written next to the simulated curves so that a run
  * checks itself against theory.
  *
  * Transmissibility. In a step an infected node first tries each susceptible
- * out-neighbour (probability beta), then recovers (gamma); see reference.h.
+ * out-neighbour (probability beta), then recovers (gamma); see sim/kind_cascade.c.
  * A node infected in step t0 tries in steps t0 + 1, ..., t0 + L, where L >= 1
  * is geometric: P(L = l) = gamma (1 - gamma)^(l - 1). It passes the infection
  * along one arc unless all L tries fail:
@@ -54,7 +54,7 @@
 #include "womsim/graph.h"
 #include "womsim/status.h"
 
-/* The analytic companions of one run of a reference kind. */
+/* The analytic companions of one run of a classic kind. */
 typedef struct {
     int kind;           /* wom_model_kind of the run (not WOM_KIND_WOM) */
     uint32_t steps;     /* simulation.steps */
@@ -93,7 +93,7 @@ double wom_analytic_bass_next(double p, double q, double share);
 /* The continuous Bass curve at time t >= 0; 0 when p = 0. */
 double wom_analytic_bass_continuous(double p, double q, double t);
 
-/* Everything above for a run of `scenario` (a reference kind) on `graph`. */
+/* Everything above for a run of `scenario` (a classic kind) on `graph`. */
 wom_status wom_analytic_compute(const wom_scenario_t *scenario, const wom_graph_t *graph,
                                 wom_analytic_t *analytic);
 

@@ -22,7 +22,6 @@
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
-#include "womsim/run.h"
 #include "womsim/stats.h"
 #include "womsim/status.h"
 
@@ -124,6 +123,9 @@ typedef enum {
     WOM_BATCH_PARALLEL_AGENTS    /* one task at a time, its agents split over the threads */
 } wom_batch_parallel_t;
 
+/* Progress: called with (tasks done, tasks in all). */
+typedef void (*wom_progress_fn)(void *user, uint32_t done, uint32_t total);
+
 /* How wom_batch_run_with runs the tasks; all zero is wom_batch_run. */
 typedef struct {
     bool resume; /* keep this shard's valid task files and run only the rest; a damaged one
@@ -150,6 +152,7 @@ typedef struct {
     wom_scenario_t first;        /* point 0's scenario */
     wom_graph_t *graph;          /* the last graph built, kept while the network stays */
     wom_scenario_t graph_of;     /* the scenario `graph` was built for */
+    double graph_seconds;        /* wall time spent building graphs so far */
     uint32_t tasks_run;          /* tasks this process ran */
     bool dir_made;               /* the folder and DIR/tasks exist */
     wom_batch_control_t control; /* of the last wom_batch_run_with; aggregation obeys its stop */
@@ -161,7 +164,7 @@ typedef struct {
      * numbers summary.json and sweep.csv print, for the report. */
     wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
     wom_stats_summary_t *finals; /* points x layout.count, at each point's last step */
-    wom_stats_summary_t *shares; /* reference kinds: final share per point; else NULL */
+    wom_stats_summary_t *shares; /* classic kinds: final share per point; else NULL */
 } wom_batch_t;
 
 /* Sets up the batch of `config` and checks it: every point resolves; the

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "womsim/config.h"
+#include "womsim/status.h"
 
 /* Counters of one step. States are counted at the end of the step; events
  * during it; reached_* are cumulative (agents who ever heard). */
@@ -41,7 +42,7 @@ typedef enum {
     WOM_M_FORWARDED,            /* messages sent second-hand (hearsay) */
     WOM_M_TELLS_CAPPED,         /* messages not sent because K exceeded the degree */
     WOM_M_FAILURE_MODE,         /* first of WOM_MAX_FAILURES per-mode failure counts */
-    /* the reference kinds */
+    /* the classic kinds */
     WOM_M_SUSCEPTIBLE = WOM_M_FAILURE_MODE + WOM_MAX_FAILURES,
     WOM_M_ACTIVE,  /* ic: newly active this step; sir: infected */
     WOM_M_REMOVED, /* ic: activated earlier; sir: recovered */
@@ -52,6 +53,26 @@ typedef enum {
 typedef struct {
     int64_t count[WOM_M_COUNTERS];
 } wom_metrics_row_t;
+
+/* The rows of one point's replications: replications x (steps + 1),
+ * replication-major (step 0 first). */
+typedef struct {
+    uint32_t replications;
+    uint32_t steps;  /* rows per replication: steps + 1 */
+    uint32_t agents; /* of the network the replications ran on */
+    wom_metrics_row_t *rows;
+} wom_metrics_table_t;
+
+/* Room for the rows (zeroed); WOM_ENOMEM when memory runs out. */
+wom_status wom_metrics_table_init(wom_metrics_table_t *table, uint32_t replications, uint32_t steps,
+                                  uint32_t agents);
+void wom_metrics_table_destroy(wom_metrics_table_t *table); /* accepts NULL */
+
+/* The row of `replication` at `step`. */
+static inline wom_metrics_row_t *wom_metrics_table_row(const wom_metrics_table_t *table,
+                                                       uint32_t replication, uint32_t step) {
+    return &table->rows[(size_t)replication * (table->steps + 1) + step];
+}
 
 /* Derived columns, numbered after the counters. */
 typedef enum {
@@ -72,8 +93,10 @@ typedef struct {
     double price, discount_rate;                          /* for revenue and value */
 } wom_metrics_layout_t;
 
-/* The columns for `scenario`'s model kind and failure modes. */
-void wom_metrics_layout_init(wom_metrics_layout_t *layout, const wom_scenario_t *scenario);
+/* Appends column `id` (a counter or derived id) named `name`, or its usual
+ * name when `name` is NULL (e.g. "customers"). A model kind lists its
+ * columns so (wom_model_layout). */
+void wom_metrics_layout_add(wom_metrics_layout_t *layout, int id, const char *name);
 
 /* The index of the column named `name` in `layout`, or -1. */
 int wom_metrics_find(const wom_metrics_layout_t *layout, const char *name);

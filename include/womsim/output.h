@@ -15,7 +15,6 @@
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
-#include "womsim/run.h"
 #include "womsim/stats.h"
 #include "womsim/status.h"
 #include "womsim/text.h"
@@ -26,10 +25,10 @@ typedef struct {
     const char *scenario_hash; /* 64 hex digits */
     const wom_scenario_t *scenario;
     const wom_graph_t *graph;
-    const wom_run_result_t *result;
+    const wom_metrics_table_t *result;
     const wom_metrics_layout_t *layout; /* the columns of `series` */
     const wom_stats_summary_t *series;  /* from wom_stats_series */
-    const wom_analytic_t *analytic;     /* reference kinds: theory beside the simulation, or
+    const wom_analytic_t *analytic;     /* classic kinds: theory beside the simulation, or
                                            NULL; ignored for the wom kind */
 } wom_output_run_t;
 
@@ -72,7 +71,7 @@ wom_status wom_output_write_file(const char *dir, const char *name, const wom_te
                                  wom_error_t *error);
 
 /* Writes timeseries.csv, summary.json, timeseries.dat and timeseries.gp;
- * for a reference kind with an analytic curve (run->analytic), also
+ * for a classic kind with an analytic curve (run->analytic), also
  * analytic.dat, which the plot overlays. */
 wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wom_error_t *error);
 
@@ -86,7 +85,7 @@ wom_status wom_output_render(const char *dir, wom_error_t *error);
  * well, and removed otherwise. */
 wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error);
 
-/* A reference kind's final share over the replications: per replication
+/* A classic kind's final share over the replications: per replication
  * the share of nodes ever active (ic), ever infected (sir) or adopted
  * (bass) at the last step, as in summary.json. */
 wom_status wom_output_final_share(const wom_output_run_t *run, wom_stats_summary_t *summary);
@@ -121,12 +120,12 @@ typedef struct {
     const char *const *values;          /* points x keys: key k at point p is [p * keys + k] */
     const wom_metrics_layout_t *layout; /* the same columns at every point */
     const wom_stats_summary_t *finals;  /* points x layout->count, at each point's last step */
-    const wom_stats_summary_t *shares;  /* reference kinds: final share per point; else NULL */
+    const wom_stats_summary_t *shares;  /* classic kinds: final share per point; else NULL */
 } wom_output_sweep_t;
 
 /* sweep.csv (per point: swept values, then every metric's final mean, sd,
- * ci95_lo, ci95_hi, and final_share for reference kinds), sweep.dat and
- * sweep.gp: final customers (wom) or the final share (reference kinds)
+ * ci95_lo, ci95_hi, and final_share for classic kinds), sweep.dat and
+ * sweep.gp: final customers (wom) or the final share (classic kinds)
  * versus the first swept key, a line per combination of the others. */
 wom_status wom_output_write_sweep(const char *dir, const wom_output_sweep_t *sweep,
                                   wom_error_t *error);

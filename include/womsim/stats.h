@@ -9,7 +9,6 @@
 #include <stddef.h>
 
 #include "womsim/metrics.h"
-#include "womsim/run.h"
 #include "womsim/status.h"
 
 typedef struct {
@@ -23,12 +22,12 @@ void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t
 
 /* Summaries of every column of `layout` at every step: a malloc'd table of
  * (steps + 1) x layout->count entries, step-major. */
-wom_status wom_stats_series(const wom_run_result_t *result, const wom_metrics_layout_t *layout,
+wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,
                             wom_stats_summary_t **table);
 
 /* The pooled ratio sum(numerator) / sum(denominator) of two counters over
  * all replications and steps (0 when the denominator is 0): e.g. messages
  * told per satisfied experience. */
-double wom_stats_pooled_ratio(const wom_run_result_t *result, int numerator, int denominator);
+double wom_stats_pooled_ratio(const wom_metrics_table_t *result, int numerator, int denominator);
 
 #endif

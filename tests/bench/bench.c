@@ -1,28 +1,30 @@
-/* bench.c: one benchmark workload of issue #6, measured in this process.
+/* bench.c: one benchmark workload, measured in this process.
  *
  *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W5, see workloads[] below)
  *
- * prints one CSV row (the header with `bench --header`): wall seconds of
- * the graph build and of the simulation, rates, peak RSS, bytes per agent
- * and per edge, and the nodes per second of a plain BFS over the same CSR
- * graph timed in the same process, the machine's reference: figures divided
- * by it compare across noisy, shared machines. tests/bench/run.sh runs every
- * workload in its own process (so peak RSS is the workload's) and makes the
- * table. The simulation goes through the library (graph build and model
- * steps, as `womsim run` does), without writing result files.
+ * prints one CSV row (the header with `bench --header`). The workload runs
+ * on the path `womsim run --no-plot` takes: a batch of the library
+ * (wom_batch_run_with, which builds the graph and runs the tasks into task
+ * files, then wom_batch_aggregate, which writes the outputs), into a
+ * temporary folder. The row gives the wall seconds of the graph build, of
+ * the tasks and of the outputs, rates, peak RSS, bytes per agent and per
+ * edge, and the nodes per second of a plain BFS over the same graph timed in
+ * the same process, the machine's reference: figures divided by it compare
+ * across noisy, shared machines. tests/bench/run.sh runs every workload in
+ * its own process (so peak RSS is the workload's) and makes the table.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/resource.h>
 #include <time.h>
 
+#include "womsim/batch.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/model.h"
-#include "womsim/reference.h"
-#include "womsim/run.h"
 
 typedef struct {
     const char *name;
@@ -143,72 +145,74 @@ static wom_config_t *load(const workload_t *workload) {
     return config;
 }
 
-/* What the simulation did, summed over every task. */
+/* What the tasks did, summed over every task: read back from their task
+ * files after the timed part. */
 typedef struct {
-    double agent_steps, messages, activations, edge_trials;
+    double agent_steps, messages, activations;
 } totals_t;
 
-/* ic: one outbreak's activated nodes (no longer susceptible) and the arcs
- * they scan, read from the model's reached set. */
-static void count_cascade(const wom_model_t *model, totals_t *totals) {
-    for (uint32_t v = 0; v < model->agents; v++) {
-        if (wom_reference_reached(model, v)) {
-            totals->activations += 1;
-            totals->edge_trials += (double)wom_graph_degree(model->graph, v);
-        }
+static void add_task(const wom_batch_t *batch, const wom_metrics_row_t *rows, uint32_t steps,
+                     uint32_t agents, totals_t *totals) {
+    totals->agent_steps += (double)steps * agents;
+    if (batch->first.model.kind == WOM_KIND_IC) {
+        /* nodes ever activated: no longer susceptible at the last step */
+        totals->activations += (double)(agents - rows[steps].count[WOM_M_SUSCEPTIBLE]);
+        return;
+    }
+    for (uint32_t t = 1; t <= steps; t++) {
+        totals->messages += (double)(rows[t].count[WOM_M_MSGS_POS] + rows[t].count[WOM_M_MSGS_NEG]);
     }
 }
 
-/* ic runs its tasks one after the other on one model split over the
- * threads, so that the final states of each outbreak can be counted.
- * Returns the wall seconds of the outbreaks alone (seeding, clearing and
- * steps; not the counting). */
-static double run_cascades(const wom_scenario_t *scenario, const wom_graph_t *graph, int threads,
-                           totals_t *totals) {
-    wom_model_t *model = NULL;
-    if (wom_model_alloc(scenario, graph, threads, &model) != WOM_OK) {
-        die("model", NULL);
-    }
-    uint32_t steps = (uint32_t)scenario->simulation.steps;
-    double seconds = 0;
-    for (uint32_t task = 0; task < (uint32_t)scenario->simulation.replications; task++) {
-        wom_metrics_row_t row;
-        double start = now();
-        wom_model_reset(model, task, &row);
-        for (uint32_t t = 1; t <= steps; t++) {
-            wom_model_step(model, &row);
-        }
-        seconds += now() - start;
-        count_cascade(model, totals);
-        totals->agent_steps += (double)steps * graph->nodes;
-    }
-    wom_model_free(model);
-    return seconds;
-}
-
-static void run_points(const wom_config_t *config, const wom_graph_t *graph, int threads,
-                       totals_t *totals) {
-    size_t points = wom_config_points(config);
-    for (size_t point = 0; point < points; point++) {
+static totals_t count_tasks(const wom_batch_t *batch) {
+    totals_t totals = {0};
+    for (uint32_t run_id = 0; run_id < wom_batch_tasks(&batch->plan); run_id++) {
         wom_scenario_t scenario;
         wom_error_t error = {0};
-        wom_run_result_t result = {0};
-        if (wom_config_scenario(config, point, &scenario, &error) != WOM_OK) {
+        uint32_t point = wom_batch_point(&batch->plan, run_id), agents = 0;
+        if (wom_config_scenario(batch->config, point, &scenario, &error) != WOM_OK) {
             die("scenario", &error);
         }
-        if (wom_run_point(&scenario, graph, (uint32_t)point, threads, NULL, NULL, &result)) {
-            die("run", NULL);
+        wom_batch_task_t task = {.run_id = run_id, .steps = (uint32_t)scenario.simulation.steps};
+        memcpy(task.scenario_hash, batch->hash, sizeof task.scenario_hash);
+        wom_metrics_row_t *rows = calloc(task.steps + 1, sizeof *rows);
+        if (rows == NULL ||
+            wom_batch_read_task(batch->options.dir, &task, rows, &agents, &error) != WOM_OK) {
+            die("task file", &error);
         }
-        for (uint32_t r = 0; r < result.replications; r++) {
-            for (uint32_t t = 1; t <= result.steps; t++) {
-                const wom_metrics_row_t *row = wom_run_row(&result, r, t);
-                totals->messages +=
-                    (double)(row->count[WOM_M_MSGS_POS] + row->count[WOM_M_MSGS_NEG]);
-            }
-        }
-        totals->agent_steps += (double)result.replications * result.steps * graph->nodes;
-        wom_run_result_destroy(&result);
+        add_task(batch, rows, task.steps, agents, &totals);
+        free(rows);
     }
+    return totals;
+}
+
+/* The timed part: the batch as `womsim run --no-plot` runs it. */
+typedef struct {
+    double graph_s, run_s, output_s, wall_s, cpu_s;
+} times_t;
+
+static times_t run_batch(wom_batch_t *batch) {
+    wom_error_t error = {0};
+    double start = now(), cpu_start = cpu_now();
+    if (wom_batch_run(batch, &error) != WOM_OK) {
+        die("run", &error);
+    }
+    double ran = now();
+    if (wom_batch_aggregate(batch, &error) != WOM_OK) {
+        die("outputs", &error);
+    }
+    times_t times = {.graph_s = batch->graph_seconds, .wall_s = now() - start};
+    times.run_s = ran - start - times.graph_s;
+    times.output_s = times.wall_s - (ran - start);
+    times.cpu_s = cpu_now() - cpu_start;
+    return times;
+}
+
+static int remove_entry(const char *path, const struct stat *info, int type, struct FTW *at) {
+    (void)info;
+    (void)type;
+    (void)at;
+    return remove(path);
 }
 
 /* The bytes of one model of the workload (one per thread when whole
@@ -230,9 +234,9 @@ static double peak_rss_bytes(void) {
 }
 
 static const char header[] =
-    "workload,agents,edges,steps,replications,points,threads,graph_s,run_s,wall_s,run_cpu_s,"
-    "agent_steps_per_s,messages_per_s,activations_per_s,edge_trials_per_s,peak_rss_mb,"
-    "graph_bytes_per_edge,model_bytes_per_agent,bfs_nodes_per_s,ratio_to_bfs";
+    "workload,agents,edges,steps,replications,points,threads,graph_s,run_s,output_s,wall_s,cpu_s,"
+    "agent_steps_per_s,messages_per_s,activations_per_s,peak_rss_mb,graph_bytes_per_edge,"
+    "model_bytes_per_agent,bfs_nodes_per_s,ratio_to_bfs";
 
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "--header") == 0) {
@@ -245,28 +249,31 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench --header | bench W1..W5 THREADS\n");
         return 64;
     }
-    wom_config_t *config = load(workload);
-    wom_scenario_t scenario;
-    wom_error_t error = {0};
-    if (wom_config_scenario(config, 0, &scenario, &error) != WOM_OK) {
-        die("scenario", &error);
+    char dir[] = "/tmp/womsim-bench.XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        die("temporary folder", NULL);
     }
-    double start = now();
-    wom_graph_t *graph = NULL;
+    wom_config_t *config = load(workload);
+    wom_batch_t batch;
+    wom_error_t error = {0};
+    wom_batch_options_t options = {.dir = dir,
+                                   .name = workload->name,
+                                   .shards = 1,
+                                   .max_tasks = UINT32_MAX,
+                                   .threads = threads};
+    if (wom_batch_init(&batch, config, &options, &error) != WOM_OK) {
+        die("batch", &error);
+    }
+    times_t times = run_batch(&batch);
+    totals_t totals = count_tasks(&batch);
+    wom_scenario_t scenario = batch.first;
+    uint64_t points = batch.plan.points;
+    wom_batch_destroy(&batch);
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    wom_graph_t *graph = NULL; /* the same graph again, for the reference and the sizes */
     if (wom_graph_build(&scenario, 0, &graph, &error) != WOM_OK) {
         die("graph", &error);
     }
-    double built = now(), cpu_built = cpu_now();
-    totals_t totals = {0};
-    double run_s;
-    if (scenario.model.kind == WOM_KIND_IC) {
-        run_s = run_cascades(&scenario, graph, threads, &totals);
-    } else {
-        run_points(config, graph, threads, &totals);
-        run_s = now() - built;
-    }
-    double cpu_s = cpu_now() - cpu_built;
-    double wall_s = built - start + run_s;
     double bfs = bfs_rate(graph);
     double graph_bytes = (double)wom_graph_bytes(graph);
     double edges = graph->directed ? (double)graph->arcs : (double)graph->arcs / 2;
@@ -276,16 +283,16 @@ int main(int argc, char **argv) {
     double model_bytes = one_model_bytes(&scenario, graph);
     /* The headline rate of the workload: activations for the cascade,
      * agent-steps for the wom kind. */
+    double run_s = times.run_s;
     double rate = totals.activations > 0 ? totals.activations / run_s : totals.agent_steps / run_s;
-    printf(
-        "%s,%u,%.0f,%lld,%lld,%zu,%d,%.3f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.4g,%.1f,%.2f,%.2f,%.4g,"
-        "%.3f\n",
-        workload->name, graph->nodes, edges, (long long)scenario.simulation.steps,
-        (long long)scenario.simulation.replications, wom_config_points(config), threads,
-        built - start, run_s, wall_s, cpu_s, totals.agent_steps / run_s, totals.messages / run_s,
-        totals.activations / run_s, totals.edge_trials / run_s, peak_rss_bytes() / 1e6,
-        target_bytes / (edges > 0 ? edges : 1),
-        (graph_bytes - target_bytes + model_bytes) / graph->nodes, bfs, rate / bfs);
+    printf("%s,%u,%.0f,%lld,%lld,%llu,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.1f,%.2f,%.2f,"
+           "%.4g,%.3f\n",
+           workload->name, graph->nodes, edges, (long long)scenario.simulation.steps,
+           (long long)scenario.simulation.replications, (unsigned long long)points, threads,
+           times.graph_s, run_s, times.output_s, times.wall_s, times.cpu_s,
+           totals.agent_steps / run_s, totals.messages / run_s, totals.activations / run_s,
+           peak_rss_bytes() / 1e6, target_bytes / (edges > 0 ? edges : 1),
+           (graph_bytes - target_bytes + model_bytes) / graph->nodes, bfs, rate / bfs);
     wom_graph_free(graph);
     wom_config_free(config);
     return 0;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: `make bench`: every workload of issue #6 at 1 and 2 threads, each
+# run.sh: `make bench`: every workload at 1 and 2 threads (BENCH_THREADS), each
 # in its own process (tests/bench/bench.c), into one table printed and
 # written to out/bench/bench.csv and bench.md. The speed-up column is the
 # 1-thread wall time over the 2-thread one. BENCH_WORKLOADS picks the
@@ -27,13 +27,13 @@ done
 # The speed-up from 1 to 2 threads, appended to each row (blank where a
 # workload ran with one thread count only).
 awk -F, 'NR == 1 { print $0 ",speedup"; next }
-    { rows[NR] = $0; wall[$1 "," $7] = $10; name[NR] = $1; t[NR] = $7 }
+    { rows[NR] = $0; wall[$1 "," $7] = $11; name[NR] = $1; t[NR] = $7 }
     END { for (i = 2; i <= NR; i++) {
         one = wall[name[i] ",1"]; s = ""
         if (t[i] > 1 && one != "") s = sprintf("%.2f", one / wall[name[i] "," t[i]])
         print rows[i] "," s } }' "$tmp" >"$csv"
 # The Markdown table: the columns a reader compares first.
-awk -F, 'NR == 1 { print "| workload | agents | edges | steps | reps x points | threads | graph s | run s | wall s | run CPU s | agent-steps/s | messages/s | activations/s | edge trials/s | peak MB | B/edge | B/agent | BFS nodes/s | ratio to BFS | speed-up |"
+awk -F, 'NR == 1 { print "| workload | agents | edges | steps | reps x points | threads | graph s | run s | output s | wall s | CPU s | agent-steps/s | messages/s | activations/s | peak MB | B/edge | B/agent | BFS nodes/s | ratio to BFS | speed-up |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
     { printf "| %s | %s | %s | %s | %s x %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
       $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 }' \

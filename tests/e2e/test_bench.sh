@@ -18,7 +18,7 @@ W1,1) wall=4.000 ;;
 W1,2) wall=2.500 ;;
 *) wall=1.000 ;;
 esac
-echo "\$1,10000,50000,365,100,1,\$2,0.010,\$wall,\$wall,\$wall,1e8,1e7,0,0,24.0,8.00,49.42,5e7,2.0"
+echo "\$1,10000,50000,365,100,1,\$2,0.010,\$wall,0.100,\$wall,\$wall,1e8,1e7,0,24.0,8.00,49.42,5e7,2.0"
 FAKE
     chmod +x fake.sh
 }
@@ -29,7 +29,7 @@ test_bench_table_has_speedups_and_markdown() {
         fail "run.sh failed"
     [ "$(wc -l <out/bench.csv)" -eq 5 ] || fail "bench.csv should have a header and 4 rows"
     column=$(head -n 1 out/bench.csv | tr , '\n' | grep -nx wall_s | cut -d: -f1)
-    [ "$column" = 10 ] || fail "wall_s is column $column, run.sh reads column 10"
+    [ "$column" = 11 ] || fail "wall_s is column $column, run.sh reads column 11"
     [ "$(head -n 1 out/bench.csv | tr , '\n' | grep -nx threads | cut -d: -f1)" = 7 ] ||
         fail "threads is not column 7, which run.sh reads"
     grep -q '^W1,.*,2,.*,1\.60$' out/bench.csv || fail "W1's speed-up is not 4 / 2.5 = 1.60"

@@ -1,4 +1,4 @@
-/* test_analytic.c: the theory the reference kinds are checked against:
+/* test_analytic.c: the theory the classic kinds are checked against:
  * final-size roots against Lambert-W values (S = 1 + W(-x e^{-x}) / x,
  * computed to 30 digits with mpmath), the seeded root's subcritical limit,
  * the sir transmissibility against its defining series, thresholds of

@@ -60,29 +60,36 @@ typedef struct {
 } finals_t;
 
 /* The value of column `name` at the last step of each replication. */
-static void final_values(const wom_scenario_t *scenario, const wom_run_result_t *result,
+static void final_values(const wom_scenario_t *scenario, const wom_metrics_table_t *result,
                          const char *name, double *finals) {
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, scenario);
+    wom_model_layout(scenario, &layout);
     int column = wom_metrics_find(&layout, name);
     assert_true(column >= 0);
     double series[STEPS + 1];
     for (uint32_t r = 0; r < result->replications; r++) {
-        wom_metrics_series(&layout, column, wom_run_row(result, r, 0), result->steps,
+        wom_metrics_series(&layout, column, wom_metrics_table_row(result, r, 0), result->steps,
                            result->agents, series);
         finals[r] = series[result->steps];
     }
 }
 
-/* Runs sweep point `point` of `scenario` on `graph`. */
+/* Runs the replications of sweep point `point` of `scenario` on `graph`,
+ * tasks point * REPLICATIONS + r as a batch numbers them, side by side. */
 static finals_t run_arm(const wom_scenario_t *scenario, const wom_graph_t *graph, uint32_t point) {
-    wom_run_result_t result;
-    assert_int_equal(wom_run_point(scenario, graph, point, THREADS, NULL, NULL, &result), WOM_OK);
-    assert_int_equal(result.replications, REPLICATIONS);
+    assert_int_equal(scenario->simulation.steps, STEPS);
+    wom_metrics_table_t result;
+    assert_int_equal(wom_metrics_table_init(&result, REPLICATIONS, STEPS, graph->nodes), WOM_OK);
+#pragma omp parallel for num_threads(THREADS) schedule(dynamic, 1)
+    for (uint32_t r = 0; r < REPLICATIONS; r++) {
+        wom_metrics_row_t *rows = simulate(scenario, graph, 1, point * REPLICATIONS + r, STEPS);
+        memcpy(wom_metrics_table_row(&result, r, 0), rows, (STEPS + 1) * sizeof *rows);
+        free(rows);
+    }
     finals_t finals;
     final_values(scenario, &result, "customers", finals.customers);
     final_values(scenario, &result, "reputation", finals.reputation);
-    wom_run_result_destroy(&result);
+    wom_metrics_table_destroy(&result);
     return finals;
 }
 

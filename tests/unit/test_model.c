@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "test_util.h"
+#include "kind_wom.h"
 #include "womsim/womsim.h"
 
 static int64_t total(const wom_metrics_row_t *rows, uint32_t steps, int counter) {
@@ -104,7 +105,8 @@ static void tells_reach_distinct_neighbours(void **state) {
         wom_model_reset(model, task, &row);
         wom_model_step(model, &row);
         assert_int_equal(row.count[WOM_M_MSGS_POS], 3);
-        const uint32_t *sent = model->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
+        const uint32_t *sent =
+            wom_kind_wom_of(model)->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
         int hearers = 0;
         for (uint32_t v = 0; v < 11; v++) {
             assert_true(sent[v] <= 1);
@@ -160,7 +162,7 @@ static wom_metrics_row_t *simulate_looking_ahead(const wom_scenario_t *scenario,
                                                  bool lookahead, uint32_t steps) {
     wom_model_t *model = NULL;
     assert_int_equal(wom_model_alloc(scenario, graph, threads, &model), WOM_OK);
-    model->lookahead = lookahead;
+    wom_kind_wom_of(model)->lookahead = lookahead;
     wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
     wom_model_reset(model, 5, &rows[0]);
     for (uint32_t t = 1; t <= steps; t++) {
@@ -238,7 +240,7 @@ static void degree_seeding_picks_hubs(void **state) {
     assert_int_equal(wom_model_alloc(&scenario, graph, 1, &model), WOM_OK);
     wom_model_reset(model, 0, &row);
     assert_int_equal(row.count[WOM_M_CUSTOMERS], 1);
-    assert_int_equal(model->state[37], WOM_CUSTOMER);
+    assert_int_equal(wom_kind_wom_of(model)->state[37], WOM_CUSTOMER);
     wom_model_free(model);
     wom_graph_free(graph);
 }
@@ -389,9 +391,10 @@ static void churn_is_binomial(void **state) {
 
 /* `context` points to the attitude (int16_t) they all get. */
 static void make_everyone_lost(wom_model_t *model, const void *context) {
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
     for (uint32_t v = 0; v < model->agents; v++) {
-        model->state[v] = WOM_LOST;
-        model->attitude[v] = *(const int16_t *)context;
+        wom->state[v] = WOM_LOST;
+        wom->attitude[v] = *(const int16_t *)context;
     }
 }
 
@@ -420,18 +423,20 @@ static void winback_needs_positive_attitude(void **state) {
  * weight 1 waiting in the inbox step 1 reads (buffer 1 % 2). */
 static void one_bad_message_each(wom_model_t *model, const void *context) {
     (void)context;
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
     for (uint32_t v = 0; v < model->agents; v++) {
-        assert_int_equal(model->state[v], WOM_CUSTOMER);
-        model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
-        model->inbox[1].count[WOM_NEGATIVE][v] = 1;
+        assert_int_equal(wom->state[v], WOM_CUSTOMER);
+        wom->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
+        wom->inbox[1].count[WOM_NEGATIVE][v] = 1;
     }
 }
 
 static void one_good_message_each(wom_model_t *model, const void *context) {
     (void)context;
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
     for (uint32_t v = 0; v < model->agents; v++) {
-        model->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
-        model->inbox[1].count[WOM_POSITIVE][v] = 1;
+        wom->attitude[v] = (int16_t)(model->scenario->adoption.churn_attitude + 1);
+        wom->inbox[1].count[WOM_POSITIVE][v] = 1;
     }
 }
 
@@ -478,13 +483,14 @@ static void messages_are_heard_the_next_step(void **state) {
         assert_int_equal(row.count[WOM_M_REACHED_POS], 0);
         assert_int_equal(row.count[WOM_M_UNAWARE], 10);
         uint32_t teller = 11, hearers[3], found = 0;
-        const uint32_t *sent = model->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
+        const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+        const uint32_t *sent = wom->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
         for (uint32_t v = 0; v < 11; v++) {
-            if (model->state[v] == WOM_CUSTOMER) {
+            if (wom->state[v] == WOM_CUSTOMER) {
                 teller = v;
-                assert_int_equal(model->attitude[v], 4);
+                assert_int_equal(wom->attitude[v], 4);
             } else {
-                assert_int_equal(model->attitude[v], 0);
+                assert_int_equal(wom->attitude[v], 0);
             }
             if (sent[v] != 0) {
                 assert_true(found < 3);
@@ -499,10 +505,10 @@ static void messages_are_heard_the_next_step(void **state) {
         assert_int_equal(row.count[WOM_M_UNAWARE], 7);
         for (uint32_t i = 0; i < 3; i++) {
             assert_int_not_equal(hearers[i], teller);
-            assert_int_equal(model->state[hearers[i]], WOM_PROSPECT);
-            assert_int_equal(model->attitude[hearers[i]], 1);
+            assert_int_equal(wom->state[hearers[i]], WOM_PROSPECT);
+            assert_int_equal(wom->attitude[hearers[i]], 1);
         }
-        assert_int_equal(model->attitude[teller], 8);
+        assert_int_equal(wom->attitude[teller], 8);
         wom_model_free(model);
     }
     wom_graph_free(graph);

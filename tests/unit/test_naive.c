@@ -38,6 +38,7 @@
 
 #include "test_util.h"
 #include "rng.h"
+#include "kind_wom.h"
 #include "womsim/womsim.h"
 
 /* ---- graphs and scenarios ---- */
@@ -202,15 +203,16 @@ static naive_t *naive_alloc(const wom_scenario_t *s, const wom_model_t *seeded) 
     naive->decisions = calloc(n, sizeof *naive->decisions);
     naive->picked = calloc(seeded->graph->max_degree + 1, sizeof *naive->picked);
     naive->gsl = wom_rng_alloc_gsl();
+    const wom_kind_wom_t *wom = wom_kind_wom_of(seeded);
     for (uint32_t v = 0; v < n; v++) {
         agent_t *a = &naive->agent[v];
-        a->state = seeded->state[v];
-        a->attitude = seeded->attitude[v];
-        a->purchases = seeded->purchases[v];
-        a->heard_pos = seeded->flags[v] & WOM_HEARD_POS;
-        a->heard_neg = seeded->flags[v] & WOM_HEARD_NEG;
-        a->loyal = seeded->flags[v] & WOM_LOYAL;
-        a->intermediary = seeded->flags[v] & WOM_INTERMEDIARY;
+        a->state = wom->state[v];
+        a->attitude = wom->attitude[v];
+        a->purchases = wom->purchases[v];
+        a->heard_pos = wom->flags[v] & WOM_HEARD_POS;
+        a->heard_neg = wom->flags[v] & WOM_HEARD_NEG;
+        a->loyal = wom->flags[v] & WOM_LOYAL;
+        a->intermediary = wom->flags[v] & WOM_INTERMEDIARY;
     }
     return naive;
 }
@@ -660,8 +662,9 @@ static void assert_rows_equal(const wom_metrics_row_t *fast, const wom_metrics_r
 
 static bool agent_matches(const wom_model_t *fast, const naive_t *naive, uint32_t v) {
     const agent_t *a = &naive->agent[v];
-    return fast->state[v] == a->state && fast->attitude[v] == a->attitude &&
-           fast->purchases[v] == a->purchases && fast->flags[v] == flags_of(a);
+    const wom_kind_wom_t *wom = wom_kind_wom_of(fast);
+    return wom->state[v] == a->state && wom->attitude[v] == a->attitude &&
+           wom->purchases[v] == a->purchases && wom->flags[v] == flags_of(a);
 }
 
 /* The fast model's net extra weight: (weight - count) of good news minus
@@ -672,12 +675,12 @@ static int64_t extra_weight(const mailbox_t *box) {
 
 /* The fast model keeps no extra weights when no message can weigh other
  * than 1. */
-static int64_t fast_extra(const wom_model_inbox_t *inbox, uint32_t v) {
+static int64_t fast_extra(const wom_kind_wom_inbox_t *inbox, uint32_t v) {
     return inbox->extra != NULL ? inbox->extra[v] : 0;
 }
 
 static bool inbox_matches(const wom_model_t *fast, const naive_t *naive, uint32_t v) {
-    const wom_model_inbox_t *next = &fast->inbox[(fast->step + 1) % 2];
+    const wom_kind_wom_inbox_t *next = &wom_kind_wom_of(fast)->inbox[(fast->step + 1) % 2];
     const mailbox_t *box = &naive->inbox[v];
     return next->count[0][v] == box->count[0] && next->count[1][v] == box->count[1] &&
            fast_extra(next, v) == extra_weight(box);
@@ -685,7 +688,8 @@ static bool inbox_matches(const wom_model_t *fast, const naive_t *naive, uint32_
 
 /* Every agent, and the messages waiting for next step, agree. */
 static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
-    const wom_model_inbox_t *next = &fast->inbox[(fast->step + 1) % 2];
+    const wom_kind_wom_t *wom = wom_kind_wom_of(fast);
+    const wom_kind_wom_inbox_t *next = &wom->inbox[(fast->step + 1) % 2];
     for (uint32_t v = 0; v < fast->agents; v++) {
         const agent_t *a = &naive->agent[v];
         const mailbox_t *box = &naive->inbox[v];
@@ -693,8 +697,8 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
             print_error("task %u step %u agent %u (state attitude purchases flags; inbox "
                         "counts +, -, extra weight): fast %d %d %u %d; %u %u %lld, naive %d %lld "
                         "%u %d; %u %u %lld\n",
-                        fast->task, fast->step, v, fast->state[v], fast->attitude[v],
-                        fast->purchases[v], fast->flags[v], next->count[0][v], next->count[1][v],
+                        fast->task, fast->step, v, wom->state[v], wom->attitude[v],
+                        wom->purchases[v], wom->flags[v], next->count[0][v], next->count[1][v],
                         (long long)fast_extra(next, v), a->state, (long long)a->attitude,
                         a->purchases, flags_of(a), box->count[0], box->count[1],
                         (long long)extra_weight(box));
@@ -706,10 +710,11 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
 /* The fast model's agents with 1 and with 3 threads are identical. */
 static void assert_models_equal(const wom_model_t *one, const wom_model_t *three) {
     size_t n = one->agents;
-    assert_memory_equal(one->state, three->state, n);
-    assert_memory_equal(one->attitude, three->attitude, n * sizeof *one->attitude);
-    assert_memory_equal(one->purchases, three->purchases, n * sizeof *one->purchases);
-    assert_memory_equal(one->flags, three->flags, n);
+    const wom_kind_wom_t *a = wom_kind_wom_of(one), *b = wom_kind_wom_of(three);
+    assert_memory_equal(a->state, b->state, n);
+    assert_memory_equal(a->attitude, b->attitude, n * sizeof *a->attitude);
+    assert_memory_equal(a->purchases, b->purchases, n * sizeof *a->purchases);
+    assert_memory_equal(a->flags, b->flags, n);
 }
 
 enum { STEPS = 60, TASKS = 3, RUN_ID = 17 }; /* run ids 17, 18, 19 */

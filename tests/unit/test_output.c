@@ -287,14 +287,14 @@ static void write_run_writes_the_four_files(void **state) {
             c[WOM_M_TOLD_BY_SATISFIED] = 29 * t + r;
         }
     }
-    wom_run_result_t result = {2, 3, 1000, rows};
+    wom_metrics_table_t result = {2, 3, 1000, rows};
     wom_config_t *config = NULL;
     wom_scenario_t scenario;
     assert_int_equal(wom_config_alloc(&config), WOM_OK);
     assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
     wom_config_free(config);
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     wom_stats_summary_t *series = NULL;
     assert_int_equal(wom_stats_series(&result, &layout, &series), WOM_OK);
     wom_graph_t graph = {.nodes = 1000, .arcs = 0, .directed = false};

@@ -204,7 +204,7 @@ static void page_of_a_sweep(void **state) {
     wom_report_t report = {&batch, NULL, gnuplot_like, "sweep.svg", NULL};
     char *page = page_of(&report);
     expect_in(page,
-              "A womsim batch of the independent cascade (a reference model): 2 parameter "
+              "A womsim batch of the independent cascade (a classic model): 2 parameter "
               "combinations (points), each 3 replications of 12 days.",
               true);
     expect_in(page, "<th>point 1<div class=\"meaning\">ic.p = 0.3</div></th>", true);
@@ -226,7 +226,7 @@ static void every_metric_has_a_meaning(void **state) {
         scenario.failure_count = 1;
         snprintf(scenario.failures[0].name, sizeof scenario.failures[0].name, "late");
         wom_metrics_layout_t layout;
-        wom_metrics_layout_init(&layout, &scenario);
+        wom_model_layout(&scenario, &layout);
         for (int column = 0; column < layout.count; column++) {
             if (wom_metrics_meaning(layout.id[column])[0] == '\0') {
                 print_error("%s: column %s has no meaning\n", kinds[k], layout.name[column]);

@@ -45,7 +45,7 @@ static void one_value_has_no_interval(void **state) {
 static void series_and_pooled_ratio(void **state) {
     (void)state;
     wom_metrics_row_t rows[6] = {0};
-    wom_run_result_t result = {2, 2, 1000, rows};
+    wom_metrics_table_t result = {2, 2, 1000, rows};
     rows[1].count[WOM_M_CUSTOMERS] = 13;
     rows[4].count[WOM_M_CUSTOMERS] = 29;
     rows[1].count[WOM_M_SATISFIED] = 3;
@@ -55,7 +55,7 @@ static void series_and_pooled_ratio(void **state) {
     rows[5].count[WOM_M_TOLD_BY_SATISFIED] = 24;
     wom_scenario_t scenario = {0};
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     int customers = wom_metrics_find(&layout, "customers");
     assert_true(customers >= 0);
     wom_stats_summary_t *table = NULL;
@@ -81,7 +81,7 @@ static void reputation_is_net_share_of_aware(void **state) {
     rows[1].count[WOM_M_DETRACTORS] = 30;
     wom_scenario_t scenario = {0};
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     double values[2];
     wom_metrics_series(&layout, wom_metrics_find(&layout, "reputation"), rows, 1, 1000, values);
     assert_near(values[0], 0, 0);
@@ -100,7 +100,7 @@ static void revenue_and_discounted_value(void **state) {
     scenario.economics.price = 3.85;
     scenario.economics.discount_rate = 0.0615;
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     double revenue[3], value[3];
     wom_metrics_series(&layout, wom_metrics_find(&layout, "revenue"), rows, 2, 100, revenue);
     wom_metrics_series(&layout, wom_metrics_find(&layout, "value"), rows, 2, 100, value);
@@ -108,7 +108,7 @@ static void revenue_and_discounted_value(void **state) {
     assert_near(value[2], 3.85 * (7 + 11 / 1.0615 + 13 / (1.0615 * 1.0615)), 1e-9);
 }
 
-/* Failure modes add one column each, named after the mode; reference kinds
+/* Failure modes add one column each, named after the mode; classic kinds
  * have their own columns. */
 static void layouts_follow_kind_and_modes(void **state) {
     (void)state;
@@ -117,12 +117,12 @@ static void layouts_follow_kind_and_modes(void **state) {
     snprintf(scenario.failures[0].name, WOM_MAX_NAME, "late-delivery");
     snprintf(scenario.failures[1].name, WOM_MAX_NAME, "rude-reply");
     wom_metrics_layout_t layout;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     int rude = wom_metrics_find(&layout, "failures_rude-reply");
     assert_true(rude > wom_metrics_find(&layout, "failures_late-delivery"));
     assert_int_equal(layout.id[rude], WOM_M_FAILURE_MODE + 1);
     scenario.model.kind = WOM_KIND_SIR;
-    wom_metrics_layout_init(&layout, &scenario);
+    wom_model_layout(&scenario, &layout);
     assert_int_equal(layout.count, 3);
     assert_string_equal(layout.name[1], "active");
     assert_int_equal(wom_metrics_find(&layout, "customers"), -1);

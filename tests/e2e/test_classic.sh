@@ -1,4 +1,4 @@
-# test_reference.sh: the reference kinds (ic, sir, bass) end to end:
+# test_classic.sh: the classic kinds (ic, sir, bass) end to end:
 # summary.json gains final_share and analytic, analytic.dat holds the
 # analytic curve and the plot overlays it, -t 1 and -t 2 give the same
 # bytes, and the wom kind's files stay as they were.
@@ -52,7 +52,7 @@ final_share_mean() {
     sed -n 's/.*"final_share": {"mean": \([-0-9.e+]*\),.*/\1/p' "$1"
 }
 
-test_reference_ic_writes_final_share_and_analytic() {
+test_classic_ic_writes_final_share_and_analytic() {
     ic_scenario
     "$WOMSIM" run ic.ini -o out -q --no-plot 2>err.txt || fail "run failed: $(cat err.txt)"
     for file in timeseries.csv summary.json timeseries.dat timeseries.gp analytic.dat; do
@@ -78,7 +78,7 @@ test_reference_ic_writes_final_share_and_analytic() {
         fail "the plot does not overlay the analytic curve"
 }
 
-test_reference_bass_tracks_its_meanfield() {
+test_classic_bass_tracks_its_meanfield() {
     bass_scenario
     "$WOMSIM" run bass.ini -o out -q --no-plot 2>err.txt || fail "run failed: $(cat err.txt)"
     for key in final_meanfield final_continuous mean_degree; do
@@ -96,7 +96,7 @@ test_reference_bass_tracks_its_meanfield() {
         fail "the simulated adopters stray from the mean field"
 }
 
-test_reference_plot_overlays_theory() {
+test_classic_plot_overlays_theory() {
     ic_scenario
     bass_scenario
     for kind in ic bass; do
@@ -111,7 +111,7 @@ test_reference_plot_overlays_theory() {
 
 # Off Erdos-Renyi there is no final-size root: no analytic.dat, no
 # overlay, but the graph's threshold is still reported.
-test_reference_sir_off_erdos_renyi_reports_threshold() {
+test_classic_sir_off_erdos_renyi_reports_threshold() {
     scenario sir.ini <<'INI'
 [simulation]
 steps = 30
@@ -134,7 +134,7 @@ INI
     [ -s out/timeseries.png ] || fail "no PNG"
 }
 
-test_reference_one_and_two_threads_byte_identical() {
+test_classic_one_and_two_threads_byte_identical() {
     ic_scenario
     bass_scenario
     sed 's/^kind = ic/kind = sir/' ic.ini >sir.ini
@@ -151,7 +151,7 @@ test_reference_one_and_two_threads_byte_identical() {
     done
 }
 
-test_reference_wom_kind_has_no_analytic() {
+test_classic_wom_kind_has_no_analytic() {
     scenario wom.ini <<'INI'
 [simulation]
 steps = 20

@@ -1,4 +1,4 @@
-/* test_reference.c: the reference kinds ic, sir and bass. Invariants of
+/* test_classic.c: the classic kinds ic, sir and bass. Invariants of
  * every row; the fast two-pass kernels against naive serial ones (same keyed
  * draws, textbook loops) on small graphs, undirected and directed; rows
  * byte-identical for 1, 2 and 3 threads; and the checks against theory:
@@ -23,6 +23,10 @@
 #include "test_util.h"
 #include "rng.h"
 #include "womsim/womsim.h"
+
+/* A node's state in the naive kernels, in the order of the counters
+ * (WOM_M_SUSCEPTIBLE + state); bass counts ACTIVE as adopted. */
+enum { SUSCEPTIBLE, ACTIVE, REMOVED };
 
 /* ---- graphs and runs ---- */
 
@@ -130,7 +134,7 @@ static wom_scenario_t bass_scenario(double p, double q) {
     return s;
 }
 
-/* ---- naive serial kernels: the rules of reference.h, read literally ---- */
+/* ---- naive serial kernels: the rules of kind_cascade.c and kind_bass.c, read literally ---- */
 
 static wom_rng_stream_t naive_stream(const wom_scenario_t *s, uint32_t task, uint32_t step,
                                      uint32_t node, uint32_t site) {
@@ -157,7 +161,7 @@ static void naive_seed(const wom_scenario_t *s, uint32_t task, uint32_t nodes, i
         uint64_t high = wom_rng_stream_next(&stream), low = wom_rng_stream_next(&stream);
         uint64_t word = high << 32 | low;
         uint32_t t = (uint32_t)(((wide_t)word * (j + 1)) >> 64);
-        state[state[t] == WOM_REF_ACTIVE ? j : t] = WOM_REF_ACTIVE;
+        state[state[t] == ACTIVE ? j : t] = ACTIVE;
     }
 }
 
@@ -183,7 +187,7 @@ static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, ui
     uint64_t infect = wom_rng_threshold(ic ? s->ic.p : s->sir.beta);
     uint64_t recover = wom_rng_threshold(ic ? 1 : s->sir.gamma);
     for (uint32_t v = 0; v < g->nodes; v++) {
-        if (start[v] != WOM_REF_ACTIVE) {
+        if (start[v] != ACTIVE) {
             continue;
         }
         wom_rng_stream_t stream =
@@ -194,12 +198,12 @@ static void naive_cascade_step(const wom_scenario_t *s, const wom_graph_t *g, ui
             uint32_t u = g->targets[a];
             uint64_t k = a - g->offsets[v];
             word = k % 4 == 0 ? wom_rng_stream_next(&stream) : word; /* tried for every arc */
-            if (naive_try(s, task, step, v, k, word, infect) && start[u] == WOM_REF_SUSCEPTIBLE) {
-                state[u] = WOM_REF_ACTIVE;
+            if (naive_try(s, task, step, v, k, word, infect) && start[u] == SUSCEPTIBLE) {
+                state[u] = ACTIVE;
             }
         }
         if (recovers) {
-            state[v] = WOM_REF_REMOVED;
+            state[v] = REMOVED;
         }
     }
 }
@@ -212,7 +216,7 @@ static void naive_bass_step(const wom_scenario_t *s, const wom_graph_t *g, uint3
     for (uint32_t w = 0; w < g->nodes; w++) {
         for (uint64_t a = g->offsets[w]; a < g->offsets[w + 1]; a++) {
             degree[g->targets[a]]++;
-            adopting[g->targets[a]] += start[w] == WOM_REF_ACTIVE;
+            adopting[g->targets[a]] += start[w] == ACTIVE;
         }
     }
     for (uint32_t v = 0; v < g->nodes; v++) {
@@ -221,9 +225,9 @@ static void naive_bass_step(const wom_scenario_t *s, const wom_graph_t *g, uint3
             probability += s->bass.q * adopting[v] / degree[v];
         }
         wom_rng_stream_t stream = naive_stream(s, task, step, v, WOM_SITE_BASS_STEP);
-        if (start[v] == WOM_REF_SUSCEPTIBLE &&
+        if (start[v] == SUSCEPTIBLE &&
             wom_rng_stream_next(&stream) < wom_rng_threshold(probability)) {
-            state[v] = WOM_REF_ACTIVE;
+            state[v] = ACTIVE;
         }
     }
     free(adopting);
@@ -235,7 +239,7 @@ static void naive_count(const wom_scenario_t *s, const uint8_t *state, uint32_t 
     memset(row, 0, sizeof *row);
     for (uint32_t v = 0; v < nodes; v++) {
         if (s->model.kind == WOM_KIND_BASS) {
-            row->count[WOM_M_ADOPTERS] += state[v] == WOM_REF_ACTIVE;
+            row->count[WOM_M_ADOPTERS] += state[v] == ACTIVE;
         } else {
             row->count[WOM_M_SUSCEPTIBLE + state[v]]++;
         }

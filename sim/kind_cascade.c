@@ -1,46 +1,77 @@
-/* reference.c: the step kernels of the reference kinds ic, sir and bass
- * (reference.h gives the rules and the order within a step).
+/* kind_cascade.c: the classic kinds ic and sir, one cascade kernel (ic is
+ * sir with gamma = 1). In step t:
+ *   1. every node infected (ic: active) at the start of the step tries each
+ *      out-neighbour that is susceptible at the start of the step, once,
+ *      succeeding with ic.p (sir.beta); a success makes the neighbour
+ *      infected from the end of the step on;
+ *   2. then every node that was infected at the start of the step recovers
+ *      (ic: is removed) with sir.gamma (ic: always).
+ * So a sir node infects for L >= 1 steps with P(L = l) = gamma (1 -
+ * gamma)^(l - 1).
  *
  * Workload: 10^4..10^7 nodes, tens to hundreds of steps, many
  * replications; a cascade touches each infected node's arcs once per step
- * it stays infected, and is over long before the last step.
- * - ic and sir keep three sets of a bit per node (a million nodes in 128
- *   KiB each, which stay in the core's cache): reached, the frontier
- *   (infected at the start of the step) and the next frontier. A step
- *   walks the frontier in node order (rows prefetched ahead), costs the
- *   arcs of its nodes and nothing once the cascade has died out: each node
- *   draws a byte per neighbour and, on a success, reaches the neighbour;
- *   one not reached before is infected and enters the next frontier. A node
- *   infected during the step is already reached, so it is infected once,
- *   and it only tries its own neighbours from the next step on. Split over
- *   threads, each owns a range of the sets and successes on others' nodes
- *   travel through buckets, so no two threads write one word.
- * - bass is two passes over all nodes: adoptions decided from the start
- *   of the step, then each new adopter adds 1 to the adopter count of its
- *   out-neighbours.
- * Each node draws from its own stream keyed (seed, task, step, node, site),
- * and how many words it draws depends only on its own state and degree, so
- * rows are the same for any thread count. Counts are integer reductions.
+ * it stays infected, and is over long before the last step. Three sets of
+ * a bit per node (a million nodes in 128 KiB each, which stay in the
+ * core's cache): reached, the frontier (infected at the start of the step)
+ * and the next frontier. A step walks the frontier in node order (rows
+ * prefetched ahead), costs the arcs of its nodes and nothing once the
+ * cascade has died out: each node draws a byte per neighbour and, on a
+ * success, reaches the neighbour; one not reached before is infected and
+ * enters the next frontier. A node infected during the step is already
+ * reached, so it is infected once, and it only tries its own neighbours
+ * from the next step on. Split over threads, each owns a range of the sets
+ * and successes on others' nodes travel through buckets, so no two
+ * threads write one word. Each node draws from its own stream keyed
+ * (seed, task, step, node, site), and how many words it draws depends
+ * only on its own state and degree, so rows are the same for any thread
+ * count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "womsim/reference.h"
-
+#include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-#include "rng.h"
+#include "kind.h"
+#include "memory.h"
 
-/* ---- shared helpers ---- */
+/* Threads a step runs on at most (each owns a part of the sets). */
+enum { MAX_OWNERS = 64 };
+
+/* A thread's part of one round of an exchange: the nodes it sent to each
+ * owner, and whether it stopped for want of room. */
+typedef struct {
+    uint32_t sent[MAX_OWNERS];
+    bool more;
+} worker_t;
+
+/* The outbreak in progress: three sets of a bit per node (bit v of word v
+ * / 64): the nodes ever infected, those infected at the start of the step
+ * (the frontier) and those of the next step being built. */
+typedef struct {
+    uint64_t *reached, *now, *next;
+    uint32_t size;        /* nodes in `now` */
+    uint32_t susceptible; /* nodes susceptible at the start of the step */
+    /* with threads: [source thread][owner] buckets, 2 n nodes in all */
+    uint32_t *buckets;
+    worker_t *workers; /* one per thread, or NULL */
+} outbreak_t;
+
+static outbreak_t *outbreak_of(const wom_model_t *model) {
+    return (outbreak_t *)model->state;
+}
+
+/* Words of a set for `nodes` nodes. */
+static size_t set_words(uint32_t nodes) {
+    return ((size_t)nodes + 63) / 64;
+}
 
 static wom_rng_stream_t stream_of(const wom_model_t *model, uint32_t node, uint32_t site) {
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, (wom_rng_key_t){model->scenario->simulation.seed, model->task,
-                                                 model->step, node, site});
+    wom_rng_stream_init(&stream, wom_kind_key(model, node, site));
     return stream;
 }
-
-/* ---- ic and sir: one cascade kernel ---- */
 
 /* Word thresholds and stream site of a cascade: ic is sir with gamma = 1. */
 typedef struct {
@@ -68,8 +99,7 @@ static inline uint64_t tries(const wom_model_t *model, const cascade_t *cascade,
     uint64_t hits = wom_rng_stream_trials(stream, count, cascade->infect.high, &ties);
     for (; ties != 0; ties &= ties - 1) {
         unsigned k = (unsigned)__builtin_ctzll(ties);
-        wom_rng_key_t key = {model->scenario->simulation.seed, model->task, model->step, node,
-                             WOM_SITE_CASCADE_TIE};
+        wom_rng_key_t key = wom_kind_key(model, node, WOM_SITE_CASCADE_TIE);
         if (wom_rng_tie_succeeds(key, (uint32_t)(first + k), cascade->infect.low)) {
             hits |= UINT64_C(1) << k;
         }
@@ -93,7 +123,7 @@ static inline bool claim(uint64_t *set, uint32_t node) {
  * reached is a coin toss late in an outbreak, and the mispredictions cost
  * more (a fifth of W3's time) than always writing the next frontier's
  * word. */
-static inline uint32_t reach(wom_model_cascade_t *active, uint32_t target) {
+static inline uint32_t reach(outbreak_t *active, uint32_t target) {
     size_t word = target / 64;
     uint64_t bit = UINT64_C(1) << (target % 64), old = active->reached[word];
     uint64_t fresh = ~old & bit;
@@ -113,8 +143,8 @@ typedef struct {
     uint32_t capacity;  /* nodes a bucket holds */
     size_t owned_words; /* words per owner (the last owns fewer) */
     int threads, thread;
-    uint32_t sent[WOM_MODEL_MAX_OWNERS]; /* nodes in this thread's buckets */
-    uint32_t staying;                    /* tried nodes that stay infected */
+    uint32_t sent[MAX_OWNERS]; /* nodes in this thread's buckets */
+    uint32_t staying;          /* tried nodes that stay infected */
 } sink_t;
 
 static uint32_t *bucket_of(const sink_t *sink, int source, int owner) {
@@ -136,7 +166,7 @@ static inline uint32_t infect_neighbours(wom_model_t *model, const cascade_t *ca
     wom_rng_stream_t stream = stream_of(model, node, cascade->site);
     bool recovers =
         cascade->recover > UINT32_MAX || wom_rng_stream_next(&stream) < cascade->recover;
-    wom_model_cascade_t *active = &model->cascade;
+    outbreak_t *active = outbreak_of(model);
     const uint32_t *row = model->graph->targets + model->graph->offsets[node];
     uint64_t degree = model->graph->offsets[node + 1] - model->graph->offsets[node];
     uint32_t infected = 0;
@@ -225,7 +255,7 @@ static inline bool try_nodes(wom_model_t *model, const cascade_t *cascade, curso
             }
             size_t end =
                 cursor->end - cursor->word < CHUNK_WORDS ? cursor->end : cursor->word + CHUNK_WORDS;
-            cursor->size = gather(model->cascade.now, cursor->word, end, cursor->nodes);
+            cursor->size = gather(outbreak_of(model)->now, cursor->word, end, cursor->nodes);
             cursor->at = 0;
             cursor->word = end;
             continue;
@@ -251,12 +281,13 @@ static inline bool try_nodes(wom_model_t *model, const cascade_t *cascade, curso
 /* The owner's part of an exchange round: the successes every thread sent
  * it. Returns the new infections. */
 static uint32_t receive(wom_model_t *model, const sink_t *sink) {
+    outbreak_t *outbreak = outbreak_of(model);
     uint32_t infected = 0;
     for (int source = 0; source < sink->threads; source++) {
         const uint32_t *bucket = bucket_of(sink, source, sink->thread);
-        uint32_t size = model->workers[source].sent[sink->thread];
+        uint32_t size = outbreak->workers[source].sent[sink->thread];
         for (uint32_t i = 0; i < size; i++) {
-            infected += reach(&model->cascade, bucket[i]);
+            infected += reach(outbreak, bucket[i]);
         }
     }
     return infected;
@@ -264,13 +295,13 @@ static uint32_t receive(wom_model_t *model, const sink_t *sink) {
 
 /* One thread's part of a step split over threads: rounds of trying its
  * frontier nodes (sending successes) and receiving what was sent to it,
- * until every thread has tried all its nodes. The buckets are the inbox
- * counts, which the cascades use for nothing else. Returns the new
+ * until every thread has tried all its nodes. Returns the new
  * infections; adds the nodes that stay infected to `*staying`. */
 static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threads, int thread,
                          uint32_t *staying) {
-    const size_t words = wom_model_reached_words(model->agents);
-    sink_t sink = {.buckets = model->inbox[0].count[0],
+    outbreak_t *outbreak = outbreak_of(model);
+    const size_t words = set_words(model->agents);
+    sink_t sink = {.buckets = outbreak->buckets,
                    .capacity =
                        (uint32_t)(2 * (uint64_t)model->agents / (uint64_t)(threads * threads)),
                    .owned_words = (words + (size_t)threads - 1) / (size_t)threads,
@@ -279,7 +310,7 @@ static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threa
     cursor_t cursor = {.word = (size_t)thread * sink.owned_words};
     cursor.word = cursor.word < words ? cursor.word : words;
     cursor.end = words - cursor.word < sink.owned_words ? words : cursor.word + sink.owned_words;
-    wom_model_worker_t *worker = &model->workers[thread];
+    worker_t *worker = &outbreak->workers[thread];
     uint32_t infected = 0;
     for (bool again = true; again;) {
         worker->more = try_nodes(model, cascade, &cursor, &sink, false, &infected);
@@ -288,7 +319,7 @@ static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threa
         infected += receive(model, &sink);
         again = false;
         for (int other = 0; other < threads; other++) {
-            again = again || model->workers[other].more;
+            again = again || outbreak->workers[other].more;
         }
 #pragma omp barrier
         memset(sink.sent, 0, sizeof sink.sent);
@@ -300,10 +331,10 @@ static uint32_t exchange(wom_model_t *model, const cascade_t *cascade, int threa
 /* Whether a step may be split over threads: enough frontier nodes, and
  * buckets (2 n / threads^2 nodes each) that hold any node's successes. */
 static int step_threads(const wom_model_t *model) {
-    int threads = model->threads < WOM_MODEL_MAX_OWNERS ? model->threads : WOM_MODEL_MAX_OWNERS;
+    int threads = model->threads < MAX_OWNERS ? model->threads : MAX_OWNERS;
     uint64_t capacity = 2 * (uint64_t)model->agents / (uint64_t)(threads * threads);
-    bool split =
-        threads > 1 && model->cascade.size >= PARALLEL_FROM && capacity >= model->graph->max_degree;
+    bool split = threads > 1 && outbreak_of(model)->size >= PARALLEL_FROM &&
+                 capacity >= model->graph->max_degree;
     return split ? threads : 1;
 }
 
@@ -312,7 +343,7 @@ static int step_threads(const wom_model_t *model) {
  * Returns the new infections; sets `*staying` to the nodes that stay
  * infected. */
 static uint32_t try_active(wom_model_t *model, const cascade_t *cascade, uint32_t *staying) {
-    const size_t words = wom_model_reached_words(model->agents);
+    const size_t words = set_words(model->agents);
     int threads = step_threads(model);
     uint32_t infected = 0, stay = 0;
     if (threads == 1) {
@@ -337,9 +368,9 @@ static uint32_t try_active(wom_model_t *model, const cascade_t *cascade, uint32_
 
 /* Only the frontier's nodes try anything, and the step does nothing once
  * the cascade has died out. */
-static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
+static void step(wom_model_t *model, wom_metrics_row_t *row) {
     const cascade_t cascade = cascade_of(model->scenario);
-    wom_model_cascade_t *active = &model->cascade;
+    outbreak_t *active = outbreak_of(model);
     if (active->size > 0) {
         uint32_t staying;
         uint32_t infected = try_active(model, &cascade, &staying);
@@ -359,132 +390,115 @@ static void step_cascade(wom_model_t *model, wom_metrics_row_t *row) {
  * draws a uniform subset in as many steps as it has nodes (the reached set
  * answers "taken?"): for j = n - seeds .. n - 1 it takes a uniform t in
  * [0, j], or j itself if t is taken. */
-static void seed_cascade(wom_model_t *model, int64_t seeds, uint32_t site, wom_metrics_row_t *row) {
+static void reset(wom_model_t *model, wom_metrics_row_t *row) {
+    const wom_scenario_t *s = model->scenario;
+    bool ic = s->model.kind == WOM_KIND_IC;
+    int64_t seeds = ic ? s->ic.seeds : s->sir.seeds;
     const uint32_t n = model->agents;
     uint32_t count = seeds < (int64_t)n ? (uint32_t)seeds : n;
-    wom_model_cascade_t *cascade = &model->cascade;
-    size_t words = wom_model_reached_words(n);
-    /* the three sets in the states' memory, zeroed through uint64_t stores
-     * (the bytes were states before) */
-    cascade->reached = (uint64_t *)model->state;
-    cascade->now = cascade->reached + words;
-    cascade->next = cascade->now + words;
-    for (size_t i = 0; i < 3 * words; i++) {
-        cascade->reached[i] = 0;
-    }
-    wom_rng_stream_t stream = stream_of(model, 0, site);
+    outbreak_t *outbreak = outbreak_of(model);
+    size_t words = set_words(n);
+    memset(outbreak->reached, 0, 3 * words * sizeof(uint64_t));
+    outbreak->now = outbreak->reached + words; /* a step may have swapped the frontiers */
+    outbreak->next = outbreak->now + words;
+    wom_rng_stream_t stream = stream_of(model, 0, ic ? WOM_SITE_IC_SEEDS : WOM_SITE_SIR_SEEDS);
     for (uint32_t j = n - count; j < n; j++) {
         uint32_t node = wom_rng_stream_index(&stream, j + 1);
-        if (!claim(cascade->reached, node)) {
+        if (!claim(outbreak->reached, node)) {
             node = j;
-            claim(cascade->reached, j);
+            claim(outbreak->reached, j);
         }
-        claim(cascade->now, node);
+        claim(outbreak->now, node);
     }
-    cascade->size = count;
-    cascade->susceptible = n - count;
-    row->count[WOM_M_SUSCEPTIBLE] = cascade->susceptible;
+    outbreak->size = count;
+    outbreak->susceptible = n - count;
+    row->count[WOM_M_SUSCEPTIBLE] = outbreak->susceptible;
     row->count[WOM_M_ACTIVE] = count;
 }
 
-bool wom_reference_reached(const wom_model_t *model, uint32_t node) {
-    return model->cascade.reached[node / 64] >> (node % 64) & 1;
+/* ---- set-up ---- */
+
+/* Bytes of the buckets of a step split over threads (2 n / threads^2 nodes
+ * for each of threads^2 pairs). */
+static uint64_t bucket_bytes(uint32_t agents, int threads) {
+    return threads > 1 ? 2 * (uint64_t)agents * sizeof(uint32_t) : 0;
 }
 
-/* ---- bass ---- */
-
-/* Two message-count arrays of the inbox, unused by bass otherwise, hold per
- * node the adopters among its in-neighbours (updated in pass 2) and its
- * in-degree. */
-static uint32_t *adopting_in_neighbours(const wom_model_t *model) {
-    return model->inbox[0].count[WOM_POSITIVE];
+static uint64_t estimate_bytes(const wom_scenario_t *scenario, uint32_t agents, uint32_t max_degree,
+                               int threads) {
+    (void)scenario;
+    (void)max_degree;
+    return sizeof(outbreak_t) + 3 * set_words(agents) * sizeof(uint64_t) +
+           bucket_bytes(agents, threads) + (uint64_t)threads * sizeof(worker_t);
 }
 
-static uint32_t *in_degrees(const wom_model_t *model) {
-    return model->inbox[0].count[WOM_NEGATIVE];
+static uint64_t bytes(const wom_model_t *model) {
+    return estimate_bytes(model->scenario, model->agents, model->graph->max_degree, model->threads);
 }
 
-static void count_in_degrees(wom_model_t *model) {
-    const wom_graph_t *graph = model->graph;
-    uint32_t *in_degree = in_degrees(model);
-    for (uint64_t arc = 0; arc < graph->arcs; arc++) {
-        in_degree[graph->targets[arc]]++;
+static bool alloc(wom_model_t *model) {
+    outbreak_t *outbreak = calloc(1, sizeof *outbreak);
+    model->state = outbreak;
+    if (outbreak == NULL) {
+        return false;
+    }
+    outbreak->reached = wom_memory_alloc(3 * set_words(model->agents) * sizeof(uint64_t));
+    outbreak->now = outbreak->reached;
+    outbreak->workers = calloc((size_t)model->threads, sizeof *outbreak->workers);
+    bool ok = outbreak->reached != NULL && outbreak->workers != NULL;
+    if (model->threads > 1) {
+        outbreak->buckets = wom_memory_alloc(bucket_bytes(model->agents, model->threads));
+        ok = ok && outbreak->buckets != NULL;
+    }
+    return ok;
+}
+
+static void release(wom_model_t *model) {
+    outbreak_t *outbreak = outbreak_of(model);
+    if (outbreak != NULL) {
+        free(outbreak->reached); /* the three sets' block */
+        free(outbreak->buckets);
+        free(outbreak->workers);
+        free(outbreak);
+        model->state = NULL;
     }
 }
 
-/* Pass 1 for one non-adopter: reads only its own entries. */
-static void maybe_adopt(const wom_model_t *model, uint32_t node) {
-    const wom_scenario_t *s = model->scenario;
-    uint32_t degree = in_degrees(model)[node];
-    double probability = s->bass.p;
-    if (degree > 0) {
-        probability += s->bass.q * adopting_in_neighbours(model)[node] / degree;
+static wom_status seeds_within_nodes(const wom_scenario_t *scenario, const wom_graph_t *graph,
+                                     wom_error_t *error) {
+    bool ic = scenario->model.kind == WOM_KIND_IC;
+    int64_t seeds = ic ? scenario->ic.seeds : scenario->sir.seeds;
+    if (seeds <= (int64_t)graph->nodes) {
+        return WOM_OK;
     }
-    wom_rng_stream_t stream = stream_of(model, node, WOM_SITE_BASS_STEP);
-    if (wom_rng_stream_next(&stream) < wom_rng_threshold(probability)) {
-        model->state[node] = WOM_REF_FRESH;
+    return wom_error_set(error, WOM_ECONFIG, "", 0,
+                         "%s = %lld must be at most the network's %u nodes",
+                         ic ? "ic.seeds" : "sir.seeds", (long long)seeds, graph->nodes);
+}
+
+static void columns(const wom_scenario_t *scenario, wom_metrics_layout_t *layout) {
+    (void)scenario;
+    for (int id = WOM_M_SUSCEPTIBLE; id <= WOM_M_REMOVED; id++) {
+        wom_metrics_layout_add(layout, id, NULL);
     }
 }
 
-/* Pass 2 for one new adopter: its out-neighbours hear of it next step. */
-static void announce_adoption(const wom_model_t *model, uint32_t node, bool shared) {
-    const wom_graph_t *graph = model->graph;
-    uint32_t *adopters = adopting_in_neighbours(model);
-    for (uint64_t arc = graph->offsets[node]; arc < graph->offsets[node + 1]; arc++) {
-        uint32_t *cell = &adopters[graph->targets[arc]];
-        if (shared) {
-#pragma omp atomic
-            (*cell)++;
-        } else {
-            (*cell)++;
-        }
-    }
-}
+const wom_kind_t wom_kind_ic = {.name = "ic",
+                                .estimate_bytes = estimate_bytes,
+                                .check = seeds_within_nodes,
+                                .columns = columns,
+                                .alloc = alloc,
+                                .release = release,
+                                .bytes = bytes,
+                                .reset = reset,
+                                .step = step};
 
-static void step_bass(wom_model_t *model, wom_metrics_row_t *row) {
-    const uint32_t nodes = model->agents;
-    const bool shared = model->threads > 1;
-    uint8_t *state = model->state;
-#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static)
-    for (uint32_t v = 0; v < nodes; v++) {
-        if (state[v] == WOM_REF_SUSCEPTIBLE) {
-            maybe_adopt(model, v);
-        }
-    }
-    int64_t adopters = 0;
-#pragma omp parallel for num_threads(model->threads) if (shared) schedule(static) \
-    reduction(+ : adopters)
-    for (uint32_t v = 0; v < nodes; v++) {
-        if (state[v] == WOM_REF_FRESH) {
-            state[v] = WOM_REF_ACTIVE;
-            announce_adoption(model, v, shared);
-        }
-        adopters += state[v] == WOM_REF_ACTIVE;
-    }
-    row->count[WOM_M_ADOPTERS] = adopters;
-}
-
-/* ---- dispatch ---- */
-
-void wom_reference_reset(wom_model_t *model, wom_metrics_row_t *row) {
-    const wom_scenario_t *s = model->scenario;
-    switch (s->model.kind) {
-    case WOM_KIND_IC:
-        seed_cascade(model, s->ic.seeds, WOM_SITE_IC_SEEDS, row);
-        break;
-    case WOM_KIND_SIR:
-        seed_cascade(model, s->sir.seeds, WOM_SITE_SIR_SEEDS, row);
-        break;
-    default: /* bass: nobody has adopted yet */
-        count_in_degrees(model);
-    }
-}
-
-void wom_reference_step(wom_model_t *model, wom_metrics_row_t *row) {
-    memset(row, 0, sizeof *row);
-    if (model->scenario->model.kind == WOM_KIND_BASS) {
-        step_bass(model, row);
-    } else {
-        step_cascade(model, row);
-    }
-}
+const wom_kind_t wom_kind_sir = {.name = "sir",
+                                 .estimate_bytes = estimate_bytes,
+                                 .check = seeds_within_nodes,
+                                 .columns = columns,
+                                 .alloc = alloc,
+                                 .release = release,
+                                 .bytes = bytes,
+                                 .reset = reset,
+                                 .step = step};
