@@ -23,7 +23,7 @@ LIBS_PC  := gsl igraph inih libmd
 # any header rebuilds exactly what uses it.
 WOM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp -Iinclude -MMD -MP -ffp-contract=off \
 	-Wall -Wextra -Wpedantic -Wmissing-prototypes -Wshadow \
-	-Werror=implicit-function-declaration \
+	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	$(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
 WOM_LDLIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null) -lm
 ifneq ($(SANITIZE),)

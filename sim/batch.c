@@ -1,14 +1,11 @@
-/* batch.c: research batches: the tasks of a sweep, task files, checking a
- * folder before running (another scenario's tasks, a killed run's
- * temporary files, the valid tasks a resume keeps), running a shard's
+/* batch.c: research batches: the tasks of a sweep and running a shard's
  * tasks over OpenMP threads (whole tasks per thread across the points on
- * one network, or each task's agents split), stopping cleanly, and
- * aggregating the task files into the outputs. Workload: 1 to 10^5 tasks
- * of 10^2..10^6 agents each; a task file holds (steps + 1) x
- * WOM_M_COUNTERS int64 (about 130 KiB for a year), written once and read
- * once or twice (aggregation, runs.csv; a resume checks it once more).
+ * one network, or each task's agents split), each into its task file
+ * (batch_tasks.c), after the folder is made ready (batch_folder.c), with
+ * clean stops. The batch's results go on to aggregate.c and output.
+ * Workload: 1 to 10^5 tasks of 10^2..10^7 agents each.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "womsim/batch.h"
+#include "batch_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,11 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "womsim/analytic.h"
-#include "womsim/model.h"
-#include "womsim/output.h"
 #include "rng.h"
-#include "womsim/stats.h"
+#include "womsim/file.h"
+#include "womsim/model.h"
 
 uint32_t wom_batch_point_tasks(const wom_batch_plan_t *plan, uint32_t point, uint32_t *ids) {
     uint32_t count = 0;
@@ -36,225 +31,6 @@ uint32_t wom_batch_point_tasks(const wom_batch_plan_t *plan, uint32_t point, uin
     }
     return count;
 }
-
-/* ---- task files --------------------------------------------------------- */
-
-static const char task_magic[8] = "WOMTASK"; /* with its NUL: 8 bytes */
-
-enum {
-    AT_VERSION = 8,
-    AT_COUNTERS = 12,
-    AT_RUN_ID = 16,
-    AT_STEPS = 20,
-    AT_AGENTS = 24,
-    AT_HASH = 28,
-    AT_CHECKSUM = 92
-};
-
-/* Little-endian whatever the machine, so shards on any cluster node agree. */
-static void put32(uint8_t *p, uint32_t value) {
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(value >> (8 * i));
-    }
-}
-
-static void put64(uint8_t *p, uint64_t value) {
-    for (int i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(value >> (8 * i));
-    }
-}
-
-static uint32_t get32(const uint8_t *p) {
-    uint32_t value = 0;
-    for (int i = 3; i >= 0; i--) {
-        value = value << 8 | p[i];
-    }
-    return value;
-}
-
-static uint64_t get64(const uint8_t *p) {
-    uint64_t value = 0;
-    for (int i = 7; i >= 0; i--) {
-        value = value << 8 | p[i];
-    }
-    return value;
-}
-
-/* FNV-1a, 64 bits: catches flipped or shifted bytes; not a defence against
- * anyone forging a file. */
-static uint64_t fnv1a(uint64_t hash, const uint8_t *bytes, size_t length) {
-    for (size_t i = 0; i < length; i++) {
-        hash = (hash ^ bytes[i]) * UINT64_C(0x100000001b3);
-    }
-    return hash;
-}
-
-static uint64_t task_checksum(const uint8_t *bytes, size_t length) {
-    uint64_t hash = fnv1a(UINT64_C(0xcbf29ce484222325), bytes, AT_CHECKSUM);
-    return fnv1a(hash, bytes + WOM_BATCH_TASK_HEADER, length - WOM_BATCH_TASK_HEADER);
-}
-
-static size_t task_bytes(uint32_t steps) {
-    return WOM_BATCH_TASK_HEADER + ((size_t)steps + 1) * WOM_M_COUNTERS * sizeof(int64_t);
-}
-
-bool wom_batch_task_path(const char *dir, uint32_t run_id, char *path, size_t size) {
-    int length = snprintf(path, size, "%s/tasks/%u.rows", dir, run_id);
-    return length >= 0 && (size_t)length < size;
-}
-
-static uint8_t *encode_task(const wom_batch_task_t *task, const wom_metrics_row_t *rows,
-                            size_t *length) {
-    *length = task_bytes(task->steps);
-    uint8_t *bytes = malloc(*length);
-    if (bytes == NULL) {
-        return NULL;
-    }
-    memcpy(bytes, task_magic, sizeof task_magic);
-    put32(bytes + AT_VERSION, WOM_BATCH_TASK_VERSION);
-    put32(bytes + AT_COUNTERS, WOM_M_COUNTERS);
-    put32(bytes + AT_RUN_ID, task->run_id);
-    put32(bytes + AT_STEPS, task->steps);
-    put32(bytes + AT_AGENTS, task->agents);
-    memcpy(bytes + AT_HASH, task->scenario_hash, 64);
-    uint8_t *at = bytes + WOM_BATCH_TASK_HEADER;
-    for (uint32_t t = 0; t <= task->steps; t++) {
-        for (int c = 0; c < WOM_M_COUNTERS; c++, at += 8) {
-            put64(at, (uint64_t)rows[t].count[c]);
-        }
-    }
-    put64(bytes + AT_CHECKSUM, task_checksum(bytes, *length));
-    return bytes;
-}
-
-typedef struct {
-    const uint8_t *bytes;
-    size_t length;
-} blob_t;
-
-static wom_status write_blob(FILE *stream, const void *context) {
-    const blob_t *blob = context;
-    return fwrite(blob->bytes, 1, blob->length, stream) == blob->length ? WOM_OK : WOM_EIO;
-}
-
-wom_status wom_batch_write_task(const char *dir, const wom_batch_task_t *task,
-                                const wom_metrics_row_t *rows, wom_error_t *error) {
-    char path[WOM_MAX_PATH];
-    if (!wom_batch_task_path(dir, task->run_id, path, sizeof path)) {
-        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
-    }
-    blob_t blob;
-    uint8_t *bytes = encode_task(task, rows, &blob.length);
-    if (bytes == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, path, 0, "out of memory");
-    }
-    blob.bytes = bytes;
-    wom_status status = wom_output_write_with(path, write_blob, &blob, error);
-    free(bytes);
-    return status;
-}
-
-/* Up to `limit` + 1 bytes of the file, so that a longer file shows. */
-static wom_status read_bytes(const char *path, size_t limit, uint8_t **bytes, size_t *length,
-                             wom_error_t *error) {
-    FILE *stream = fopen(path, "rb");
-    if (stream == NULL) {
-        if (errno == ENOENT) {
-            return wom_error_set(error, WOM_ENOENT, path, 0, "task file missing");
-        }
-        return wom_error_set(error, WOM_EIO, path, 0, "cannot read: %s", strerror(errno));
-    }
-    *bytes = malloc(limit + 1);
-    *length = *bytes == NULL ? 0 : fread(*bytes, 1, limit + 1, stream);
-    bool failed = ferror(stream) != 0;
-    fclose(stream);
-    if (*bytes == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, path, 0, "out of memory");
-    }
-    if (failed) {
-        free(*bytes);
-        *bytes = NULL;
-        return wom_error_set(error, WOM_EIO, path, 0, "cannot read");
-    }
-    return WOM_OK;
-}
-
-/* The first 12 characters of a stored hash, unprintable bytes as '?'. */
-static void hash_prefix(const uint8_t *stored, char out[13]) {
-    for (int i = 0; i < 12; i++) {
-        out[i] = stored[i] >= 0x20 && stored[i] < 0x7f ? (char)stored[i] : '?';
-    }
-    out[12] = '\0';
-}
-
-/* Checks the header and size against `expected`; says what is wrong. */
-static wom_status check_task(const char *path, const uint8_t *bytes, size_t length,
-                             const wom_batch_task_t *expected, wom_error_t *error) {
-    size_t want = task_bytes(expected->steps);
-    if (length < sizeof task_magic || memcmp(bytes, task_magic, sizeof task_magic) != 0) {
-        return wom_error_set(error, WOM_EDATA, path, 0, "not a womsim task file");
-    }
-    if (length < WOM_BATCH_TASK_HEADER) {
-        return wom_error_set(error, WOM_EDATA, path, 0,
-                             "truncated: %zu bytes, shorter than a task file's header", length);
-    }
-    if (get32(bytes + AT_VERSION) != WOM_BATCH_TASK_VERSION ||
-        get32(bytes + AT_COUNTERS) != WOM_M_COUNTERS) {
-        return wom_error_set(error, WOM_EDATA, path, 0,
-                             "task file format %u with %u counters per row; this womsim "
-                             "reads format %d with %d (written by another version?)",
-                             get32(bytes + AT_VERSION), get32(bytes + AT_COUNTERS),
-                             WOM_BATCH_TASK_VERSION, WOM_M_COUNTERS);
-    }
-    if (memcmp(bytes + AT_HASH, expected->scenario_hash, 64) != 0) {
-        char stored[13];
-        hash_prefix(bytes + AT_HASH, stored);
-        return wom_error_set(error, WOM_EDATA, path, 0,
-                             "belongs to scenario %s..., not %.12s... (a task of another "
-                             "batch in the same folder?)",
-                             stored, expected->scenario_hash);
-    }
-    if (get32(bytes + AT_RUN_ID) != expected->run_id ||
-        get32(bytes + AT_STEPS) != expected->steps) {
-        return wom_error_set(
-            error, WOM_EDATA, path, 0, "holds task %u of %u steps, expected task %u of %u steps",
-            get32(bytes + AT_RUN_ID), get32(bytes + AT_STEPS), expected->run_id, expected->steps);
-    }
-    if (length != want) {
-        return wom_error_set(error, WOM_EDATA, path, 0, "%s: %zu bytes, expected %zu",
-                             length < want ? "truncated" : "too long", length, want);
-    }
-    if (get64(bytes + AT_CHECKSUM) != task_checksum(bytes, length)) {
-        return wom_error_set(error, WOM_EDATA, path, 0, "checksum mismatch: the file is corrupted");
-    }
-    return WOM_OK;
-}
-
-wom_status wom_batch_read_task(const char *dir, const wom_batch_task_t *expected,
-                               wom_metrics_row_t *rows, uint32_t *agents, wom_error_t *error) {
-    char path[WOM_MAX_PATH];
-    if (!wom_batch_task_path(dir, expected->run_id, path, sizeof path)) {
-        return wom_error_set(error, WOM_ENOENT, dir, 0, "path is too long");
-    }
-    uint8_t *bytes = NULL;
-    size_t length = 0;
-    wom_status status = read_bytes(path, task_bytes(expected->steps), &bytes, &length, error);
-    if (status == WOM_OK) {
-        status = check_task(path, bytes, length, expected, error);
-    }
-    if (status == WOM_OK) {
-        const uint8_t *at = bytes + WOM_BATCH_TASK_HEADER;
-        for (uint32_t t = 0; t <= expected->steps; t++) {
-            for (int c = 0; c < WOM_M_COUNTERS; c++, at += 8) {
-                rows[t].count[c] = (int64_t)get64(at);
-            }
-        }
-        *agents = get32(bytes + AT_AGENTS);
-    }
-    free(bytes);
-    return status;
-}
-
 /* ---- setting up --------------------------------------------------------- */
 
 /* Reads the swept keys, refusing the two a batch cannot vary. */
@@ -351,11 +127,8 @@ void wom_batch_destroy(wom_batch_t *batch) {
     if (batch != NULL) {
         free(batch->sweep);
         wom_graph_free(batch->graph);
-        free(batch->finals);
-        free(batch->shares);
         batch->sweep = NULL;
         batch->graph = NULL;
-        batch->finals = batch->shares = NULL;
     }
 }
 
@@ -390,8 +163,7 @@ static double wall_seconds(void) {
     return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
 }
 
-static wom_status graph_for(wom_batch_t *batch, const wom_scenario_t *scenario,
-                            wom_error_t *error) {
+wom_status wom_batch_graph(wom_batch_t *batch, const wom_scenario_t *scenario, wom_error_t *error) {
     if (batch->graph != NULL && same_network(&batch->graph_of, scenario)) {
         return WOM_OK;
     }
@@ -414,12 +186,12 @@ static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
     if (batch->dir_made) {
         return WOM_OK;
     }
-    wom_status status = wom_output_make_dir(batch->options.dir, error);
+    wom_status status = wom_file_make_dir(batch->options.dir, error);
     if (status == WOM_OK) {
         if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
             return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
         }
-        status = wom_output_make_dir(tasks, error);
+        status = wom_file_make_dir(tasks, error);
     }
     batch->dir_made = status == WOM_OK;
     return status;
@@ -428,275 +200,6 @@ static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
 static bool stopping(const wom_batch_t *batch) {
     return batch->control.stop != NULL && *batch->control.stop != 0;
 }
-
-/* ---- the folder before running ------------------------------------------ */
-
-/* Whether `name` is a temporary file as wom_output_stream_open makes them:
- * "NAME.tmp.XXXXXX", six letters or digits from mkstemp. */
-static bool is_temporary(const char *name) {
-    size_t length = strlen(name);
-    const char *tail = name + length - (length > 11 ? 11 : length);
-    return length > 11 && strncmp(tail, ".tmp.", 5) == 0 &&
-           strspn(tail + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
-}
-
-/* The run id of "<run_id>.rows" (decimal, no leading zero) or, with
- * `temporary`, of "<run_id>.rows.tmp.XXXXXX"; false for any other name. */
-static bool task_file_id(const char *name, bool temporary, uint32_t *run_id) {
-    if (name[0] < '0' || name[0] > '9' || (name[0] == '0' && name[1] != '.')) {
-        return false;
-    }
-    char *end = NULL;
-    errno = 0;
-    unsigned long long id = strtoull(name, &end, 10);
-    if (errno != 0 || id > UINT32_MAX) {
-        return false;
-    }
-    *run_id = (uint32_t)id;
-    return temporary ? strncmp(end, ".rows.tmp.", 10) == 0 && is_temporary(end)
-                     : strcmp(end, ".rows") == 0;
-}
-
-/* Removes dir/name, a temporary file a killed run left. */
-static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
-    char path[WOM_MAX_PATH];
-    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
-        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
-    }
-    if (unlink(path) != 0 && errno != ENOENT) {
-        return wom_error_set(error, WOM_EIO, path, 0,
-                             "cannot remove this temporary file a killed run left: %s",
-                             strerror(errno));
-    }
-    return WOM_OK;
-}
-
-/* Removes the temporary files in `dir` whose final names start with
- * `prefix`. A missing folder has none. */
-static wom_status remove_temporaries(const char *dir, const char *prefix, wom_error_t *error) {
-    DIR *folder = opendir(dir);
-    if (folder == NULL) {
-        return WOM_OK;
-    }
-    wom_status status = WOM_OK;
-    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
-        const char *name = entry->d_name;
-        if (strncmp(name, prefix, strlen(prefix)) == 0 && is_temporary(name)) {
-            status = remove_file(dir, name, error);
-        }
-    }
-    closedir(folder);
-    return status;
-}
-
-/* The temporary files of the outputs this process writes: for an
- * unsharded batch those in DIR (manifest.json's included) and in each
- * point's folder; for a shard its manifest's, DIR/shards/I-of-N.json as
- * the CLI names it. Other shards may be writing theirs right now. */
-static wom_status remove_output_temporaries(const wom_batch_t *batch, wom_error_t *error) {
-    const char *dir = batch->options.dir;
-    char path[WOM_MAX_PATH], prefix[64];
-    if (batch->plan.shards > 1) {
-        snprintf(prefix, sizeof prefix, "%u-of-%u.json", batch->plan.shard, batch->plan.shards);
-        snprintf(path, sizeof path, "%s/shards", dir);
-        return remove_temporaries(path, prefix, error);
-    }
-    wom_status status = remove_temporaries(dir, "", error);
-    for (uint32_t p = 0; status == WOM_OK && batch->plan.points > 1 && p < batch->plan.points;
-         p++) {
-        if (wom_batch_point_dir(batch, p, path, sizeof path)) {
-            status = remove_temporaries(path, "", error);
-        }
-    }
-    return status;
-}
-
-/* Whether `path` is a whole task file (its size and checksum hold) of a
- * scenario other than the batch's, whose hash then goes to `hash`
- * (unprintable bytes as '?'). A damaged file is not another batch's:
- * resume runs it again. */
-static bool of_another_scenario(const wom_batch_t *batch, const char *path, char hash[65]) {
-    uint8_t header[WOM_BATCH_TASK_HEADER], *bytes = NULL;
-    struct stat info;
-    FILE *stream = fopen(path, "rb");
-    if (stream == NULL) {
-        return false;
-    }
-    size_t got = fread(header, 1, sizeof header, stream), length = 0;
-    fclose(stream);
-    if (got != sizeof header || memcmp(header, task_magic, sizeof task_magic) != 0 ||
-        memcmp(header + AT_HASH, batch->hash, 64) == 0 || stat(path, &info) != 0 ||
-        (uint64_t)info.st_size != task_bytes(get32(header + AT_STEPS)) ||
-        read_bytes(path, (size_t)info.st_size, &bytes, &length, NULL) != WOM_OK) {
-        return false;
-    }
-    bool whole = length == (size_t)info.st_size &&
-                 get64(bytes + AT_CHECKSUM) == task_checksum(bytes, length);
-    free(bytes);
-    for (int i = 0; i < 64; i++) {
-        uint8_t c = header[AT_HASH + i];
-        hash[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    hash[64] = '\0';
-    return whole;
-}
-
-static wom_status refuse_foreign(const wom_batch_t *batch, const char *path, const char *hash,
-                                 wom_error_t *error) {
-    const char *dir = batch->options.dir;
-    if (batch->control.resume) {
-        return wom_error_set(error, WOM_EDATA, path, 0,
-                             "cannot resume: the batch in %s ran scenario %.12s..., this one is "
-                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
-                             "-s) changed since; resume with the ones it started with, or start "
-                             "a new batch in another folder (-o)",
-                             dir, hash, batch->hash);
-    }
-    return wom_error_set(error, WOM_EDATA, path, 0,
-                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...) "
-                         "and batches do not mix in one folder: use another folder (-o), or "
-                         "remove %s/tasks to start over",
-                         dir, hash, batch->hash, dir);
-}
-
-/* True when DIR/manifest.json records a whole (unsharded) run that ended
- * well: its task files are results already aggregated, not a batch waiting
- * to be resumed, so a new run of another scenario may replace them (the
- * usual "edit the scenario, run again" of a class). */
-static bool finished_run_in(const char *dir) {
-    char path[WOM_MAX_PATH], text[16384];
-    if (snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path) {
-        return false;
-    }
-    FILE *file = fopen(path, "r");
-    if (file == NULL) {
-        return false;
-    }
-    size_t length = fread(text, 1, sizeof text - 1, file);
-    fclose(file);
-    text[length] = '\0';
-    return strstr(text, "\"exit_status\": 0,") != NULL && strstr(text, "\"shard\": \"0/1\"");
-}
-
-/* This process's manifest (manifest.json, or the shard's) describes an
- * earlier batch until this one ends and writes its own; removed before the
- * first task file is written, so that a batch killed now is never taken
- * for that earlier, finished one (by --resume or by the next run's reuse of
- * a finished folder). */
-static wom_status remove_stale_manifest(const wom_batch_t *batch, wom_error_t *error) {
-    char name[64] = "manifest.json", dir[WOM_MAX_PATH];
-    const wom_batch_plan_t *plan = &batch->plan;
-    snprintf(dir, sizeof dir, "%s", batch->options.dir);
-    if (plan->shards > 1) {
-        snprintf(name, sizeof name, "%u-of-%u.json", plan->shard, plan->shards);
-        if (snprintf(dir, sizeof dir, "%s/shards", batch->options.dir) >= (int)sizeof dir) {
-            return wom_error_set(error, WOM_EIO, batch->options.dir, 0, "path is too long");
-        }
-    }
-    char path[2 * WOM_MAX_PATH];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
-        return wom_error_set(error, WOM_EIO, path, 0, "cannot remove the old manifest: %s",
-                             strerror(errno));
-    }
-    return WOM_OK;
-}
-
-/* Refuses a task file of another scenario in DIR/tasks (or, after a
- * finished whole run and without --resume, removes it) and removes the
- * temporary task files of this shard (not other shards': they may be
- * running). */
-static wom_status check_tasks_folder(const wom_batch_t *batch, wom_error_t *error) {
-    char tasks[WOM_MAX_PATH], path[2 * WOM_MAX_PATH], hash[65];
-    if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
-        return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
-    }
-    DIR *folder = opendir(tasks);
-    if (folder == NULL) {
-        return WOM_OK; /* a new batch; a bad folder is reported when it is made */
-    }
-    wom_status status = WOM_OK;
-    bool replace =
-        !batch->control.resume && batch->plan.shards <= 1 && finished_run_in(batch->options.dir);
-    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
-        uint32_t run_id;
-        if (task_file_id(entry->d_name, true, &run_id)) {
-            status = wom_batch_mine(&batch->plan, run_id) ? remove_file(tasks, entry->d_name, error)
-                                                          : WOM_OK;
-            continue;
-        }
-        snprintf(path, sizeof path, "%s/%s", tasks, entry->d_name);
-        if (task_file_id(entry->d_name, false, &run_id) && of_another_scenario(batch, path, hash)) {
-            status = replace ? remove_file(tasks, entry->d_name, error)
-                             : refuse_foreign(batch, path, hash, error);
-        }
-    }
-    closedir(folder);
-    return status;
-}
-
-static bool is_set(const uint8_t *bits, uint32_t i) {
-    return bits != NULL && (bits[i / 8] >> (i % 8) & 1) != 0;
-}
-
-/* Resume: marks task `run_id` done when its file is valid (every check of
- * wom_batch_read_task); a damaged file is counted, the first one's reason
- * kept, and the task left to run again. */
-static wom_status keep_if_valid(wom_batch_t *batch, uint32_t run_id, uint32_t steps,
-                                wom_metrics_row_t *rows, uint8_t *done, wom_error_t *error) {
-    wom_batch_task_t expected = {.run_id = run_id, .steps = steps};
-    memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
-    wom_error_t why = {0};
-    uint32_t agents;
-    wom_status read = wom_batch_read_task(batch->options.dir, &expected, rows, &agents, &why);
-    if (read == WOM_OK) {
-        done[run_id / 8] |= (uint8_t)(1u << (run_id % 8));
-        batch->tasks_kept++;
-    } else if (read == WOM_EDATA) {
-        if (batch->tasks_damaged++ == 0) {
-            batch->damaged = why;
-        }
-    } else if (read != WOM_ENOENT) {
-        if (error != NULL) {
-            *error = why;
-        }
-        return read;
-    }
-    return WOM_OK;
-}
-
-/* Resume: sets the bit in `done` of each task of this shard whose file is
- * valid. Reads every such file once, as aggregation will again. */
-static wom_status find_done(wom_batch_t *batch, uint8_t *done, wom_error_t *error) {
-    const wom_batch_plan_t *plan = &batch->plan;
-    uint32_t *ids = malloc(plan->replications * sizeof *ids);
-    wom_metrics_row_t *rows = NULL;
-    uint32_t room = 0; /* steps + 1 that `rows` holds; simulation.steps may be swept */
-    wom_status status =
-        ids == NULL ? wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory") : WOM_OK;
-    for (uint32_t p = 0; status == WOM_OK && p < plan->points; p++) {
-        uint32_t count = wom_batch_point_tasks(plan, p, ids);
-        wom_scenario_t scenario;
-        if (count == 0) {
-            continue;
-        }
-        status = wom_config_scenario(batch->config, p, &scenario, error);
-        uint32_t steps = status == WOM_OK ? (uint32_t)scenario.simulation.steps : 0;
-        if (status == WOM_OK && steps + 1 > room) {
-            free(rows);
-            room = steps + 1;
-            rows = malloc(room * sizeof *rows);
-            status = rows ? WOM_OK : wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
-        }
-        for (uint32_t i = 0; status == WOM_OK && i < count; i++) {
-            status = keep_if_valid(batch, ids[i], steps, rows, done, error);
-        }
-    }
-    free(rows);
-    free(ids);
-    return status;
-}
-
 /* ---- running groups of points -------------------------------------------- */
 
 /* What the threads of one wom_batch_run_with share. */
@@ -738,7 +241,7 @@ static wom_status next_group(const run_t *run, uint32_t first, group_t *group, w
         uint32_t *ids = group->ids + group->count;
         uint32_t count = wom_batch_point_tasks(&batch->plan, p, ids);
         for (uint32_t i = 0; i < count; i++) {
-            if (!is_set(run->done, ids[i])) {
+            if (!wom_batch_is_done(run->done, ids[i])) {
                 group->ids[group->count++] = ids[i];
             }
         }
@@ -941,7 +444,7 @@ static wom_status run_split_tasks(run_t *run, const group_t *group, wom_error_t 
 
 static wom_status run_group(run_t *run, const group_t *group, wom_error_t *error) {
     wom_batch_t *batch = run->batch;
-    wom_status status = graph_for(batch, &group->scenario, error);
+    wom_status status = wom_batch_graph(batch, &group->scenario, error);
     for (uint32_t p = group->first + 1; status == WOM_OK && p < group->end; p++) {
         wom_scenario_t scenario; /* seeds may be swept on one network */
         status = wom_config_scenario(batch->config, p, &scenario, error);
@@ -981,16 +484,10 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
         status = wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
     }
     if (status == WOM_OK) {
-        status = check_tasks_folder(batch, error);
-    }
-    if (status == WOM_OK) {
-        status = remove_output_temporaries(batch, error);
-    }
-    if (status == WOM_OK) {
-        status = remove_stale_manifest(batch, error);
+        status = wom_batch_prepare_folder(batch, error);
     }
     if (status == WOM_OK && done != NULL) {
-        status = find_done(batch, done, error);
+        status = wom_batch_find_done(batch, done, error);
     }
     run.done = done;
     run.finished = batch->tasks_kept;
@@ -1016,340 +513,4 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
 
 wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error) {
     return wom_batch_run_with(batch, NULL, error);
-}
-
-uint32_t wom_batch_missing(const wom_batch_t *batch, uint32_t *first) {
-    uint32_t missing = 0, tasks = wom_batch_tasks(&batch->plan);
-    for (uint32_t run_id = 0; run_id < tasks; run_id++) {
-        char path[WOM_MAX_PATH];
-        struct stat info;
-        if (!wom_batch_task_path(batch->options.dir, run_id, path, sizeof path) ||
-            stat(path, &info) != 0) {
-            *first = missing == 0 ? run_id : *first;
-            missing++;
-        }
-    }
-    return missing;
-}
-
-wom_status wom_batch_verify(wom_batch_t *batch, uint32_t *first, wom_error_t *error) {
-    uint32_t tasks = wom_batch_tasks(&batch->plan);
-    uint8_t *done = calloc((size_t)tasks / 8 + 1, 1);
-    if (done == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
-    }
-    batch->tasks_kept = batch->tasks_damaged = 0;
-    wom_error_clear(&batch->damaged);
-    wom_status status = find_done(batch, done, error);
-    for (uint32_t run_id = 0; status == WOM_OK && run_id < tasks; run_id++) {
-        if (wom_batch_mine(&batch->plan, run_id) && !is_set(done, run_id)) {
-            *first = run_id;
-            char path[WOM_MAX_PATH];
-            wom_batch_task_path(batch->options.dir, run_id, path, sizeof path);
-            status = batch->tasks_damaged > 0
-                         ? WOM_EDATA
-                         : wom_error_set(error, WOM_ENOENT, path, 0, "task file missing");
-            if (status == WOM_EDATA && error != NULL) {
-                *error = batch->damaged;
-            }
-        }
-    }
-    free(done);
-    return status;
-}
-
-/* ---- aggregating -------------------------------------------------------- */
-
-/* What the points add to the batch's outputs, built point by point. */
-typedef struct {
-    wom_output_stream_t runs;    /* runs.csv, open until every point is in */
-    const char **names;          /* swept keys' names */
-    size_t *counts;              /* their value counts */
-    const char **values;         /* points x keys: each point's swept values */
-    wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
-    wom_stats_summary_t *finals; /* points x columns */
-    wom_stats_summary_t *shares; /* points; classic kinds only */
-} aggregate_t;
-
-static wom_status aggregate_alloc(const wom_batch_t *batch, aggregate_t *a) {
-    size_t points = batch->plan.points, keys = batch->keys;
-    wom_model_layout(&batch->first, &a->layout);
-    a->names = calloc(keys + 1, sizeof *a->names);
-    a->counts = calloc(keys + 1, sizeof *a->counts);
-    a->values = calloc(points * keys + 1, sizeof *a->values);
-    a->finals = calloc(points * (size_t)a->layout.count, sizeof *a->finals);
-    a->shares = calloc(points, sizeof *a->shares);
-    if (!a->names || !a->counts || !a->values || !a->finals || !a->shares) {
-        return WOM_ENOMEM;
-    }
-    for (size_t k = 0; k < keys; k++) {
-        a->names[k] = batch->sweep[k].name;
-        a->counts[k] = batch->sweep[k].count;
-        for (uint32_t p = 0; p < points; p++) {
-            a->values[p * keys + k] = batch->sweep[k].values[wom_batch_value_index(batch, p, k)];
-        }
-    }
-    return WOM_OK;
-}
-
-static void aggregate_free(aggregate_t *a) {
-    wom_output_stream_abandon(&a->runs);
-    free(a->names);
-    free(a->counts);
-    free(a->values);
-    free(a->finals);
-    free(a->shares);
-}
-
-/* Every replication's task file of `point` into result->rows, checked
- * against the network the point runs on now. */
-static wom_status load_point(const wom_batch_t *batch, uint32_t point, wom_metrics_table_t *result,
-                             wom_error_t *error) {
-    wom_batch_task_t expected = {.steps = result->steps};
-    memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
-    for (uint32_t r = 0; r < result->replications; r++) {
-        uint32_t agents = 0;
-        expected.run_id = wom_batch_run_id(&batch->plan, point, r);
-        wom_status status =
-            wom_batch_read_task(batch->options.dir, &expected,
-                                &result->rows[(size_t)r * (result->steps + 1)], &agents, error);
-        if (status == WOM_OK && agents != result->agents) {
-            char path[WOM_MAX_PATH];
-            wom_batch_task_path(batch->options.dir, expected.run_id, path, sizeof path);
-            status = wom_error_set(error, WOM_EDATA, path, 0,
-                                   "ran on %u agents, but the network has %u now", agents,
-                                   result->agents);
-        }
-        if (status != WOM_OK) {
-            return status;
-        }
-    }
-    return WOM_OK;
-}
-
-/* The point's runs.csv rows, one replication's text at a time. */
-static wom_status append_runs(const wom_batch_t *batch, aggregate_t *a, const wom_output_run_t *run,
-                              uint32_t point) {
-    wom_output_point_t at = {point, batch->keys, a->names, &a->values[(size_t)point * batch->keys]};
-    wom_status status = WOM_OK;
-    for (uint32_t r = 0; status == WOM_OK && r < run->result->replications; r++) {
-        wom_text_t text;
-        wom_text_init(&text);
-        wom_output_runs_rows(&text, run, &at, r, wom_batch_run_id(&batch->plan, point, r));
-        status = wom_output_stream_text(&a->runs, &text);
-        wom_text_destroy(&text);
-    }
-    return status;
-}
-
-/* The files of one point from its task files, and its final summaries. */
-static wom_status aggregate_point(wom_batch_t *batch, aggregate_t *a, uint32_t point,
-                                  wom_error_t *error) {
-    wom_scenario_t scenario;
-    char dir[WOM_MAX_PATH];
-    wom_status status = wom_config_scenario(batch->config, point, &scenario, error);
-    if (status == WOM_OK) {
-        status = graph_for(batch, &scenario, error);
-    }
-    if (status != WOM_OK) {
-        return status;
-    }
-    wom_metrics_table_t result;
-    wom_metrics_layout_t layout;
-    wom_stats_summary_t *series = NULL;
-    wom_analytic_t analytic;
-    bool reference = scenario.model.kind != WOM_KIND_WOM;
-    status = wom_metrics_table_init(&result, batch->plan.replications,
-                                    (uint32_t)scenario.simulation.steps, batch->graph->nodes);
-    status = status == WOM_OK ? load_point(batch, point, &result, error) : status;
-    if (status == WOM_OK) {
-        wom_model_layout(&scenario, &layout); /* price and discount may be swept */
-        status = wom_stats_series(&result, &layout, &series);
-    }
-    if (status == WOM_OK && reference) {
-        status = wom_analytic_compute(&scenario, batch->graph, &analytic);
-    }
-    if (status == WOM_OK && !wom_batch_point_dir(batch, point, dir, sizeof dir)) {
-        status = wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
-    }
-    wom_output_run_t run = {
-        batch->options.name,         batch->hash, &scenario, batch->graph, &result, &layout, series,
-        reference ? &analytic : NULL};
-    if (status == WOM_OK) {
-        status = wom_output_write_run(dir, &run, error);
-    }
-    if (status == WOM_OK) {
-        status = append_runs(batch, a, &run, point);
-    }
-    if (status == WOM_OK) {
-        size_t columns = (size_t)layout.count;
-        memcpy(&a->finals[point * columns], &series[(size_t)result.steps * columns],
-               columns * sizeof *series);
-        status = reference ? wom_output_final_share(&run, &a->shares[point]) : WOM_OK;
-    }
-    free(series);
-    wom_metrics_table_destroy(&result);
-    return status;
-}
-
-static wom_status write_sweep(const wom_batch_t *batch, const aggregate_t *a, wom_error_t *error) {
-    wom_output_sweep_t sweep = {batch->options.name,
-                                batch->hash,
-                                batch->first.simulation.seed,
-                                batch->plan.points,
-                                batch->plan.replications,
-                                batch->keys,
-                                a->names,
-                                a->counts,
-                                a->values,
-                                &a->layout,
-                                a->finals,
-                                batch->first.model.kind == WOM_KIND_WOM ? NULL : a->shares};
-    return wom_output_write_sweep(batch->options.dir, &sweep, error);
-}
-
-/* Hands the final summaries over to the batch, for the report. */
-static void keep_finals(wom_batch_t *batch, aggregate_t *a) {
-    free(batch->finals);
-    free(batch->shares);
-    batch->layout = a->layout;
-    batch->finals = a->finals;
-    batch->shares = batch->first.model.kind == WOM_KIND_WOM ? NULL : a->shares;
-    if (batch->shares == NULL) {
-        free(a->shares);
-    }
-    a->finals = a->shares = NULL;
-}
-
-wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error) {
-    aggregate_t a = {0};
-    char path[WOM_MAX_PATH];
-    wom_status status = aggregate_alloc(batch, &a);
-    if (status != WOM_OK) {
-        aggregate_free(&a);
-        return wom_error_set(error, status, "", 0, "out of memory");
-    }
-    if (snprintf(path, sizeof path, "%s/runs.csv", batch->options.dir) >= (int)sizeof path) {
-        status = wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
-    }
-    if (status == WOM_OK) {
-        status = wom_output_stream_open(&a.runs, path, error);
-    }
-    if (status == WOM_OK) {
-        wom_text_t header;
-        wom_text_init(&header);
-        wom_output_point_t names = {0, batch->keys, a.names, NULL};
-        wom_output_runs_header(&header, &names);
-        status = wom_output_stream_text(&a.runs, &header);
-        wom_text_destroy(&header);
-    }
-    batch->stopped = false;
-    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points && !batch->stopped; p++) {
-        batch->stopped = stopping(batch); /* runs.csv is then abandoned, as a kill would */
-        status = batch->stopped ? WOM_OK : aggregate_point(batch, &a, p, error);
-    }
-    if (status == WOM_OK && !batch->stopped) {
-        status = wom_output_stream_commit(&a.runs, status, error);
-    }
-    if (status == WOM_OK && !batch->stopped && batch->plan.points > 1) {
-        status = write_sweep(batch, &a, error);
-    }
-    if (status == WOM_OK && !batch->stopped) {
-        keep_finals(batch, &a);
-    }
-    aggregate_free(&a);
-    return status;
-}
-
-/* ---- the files a manifest lists ------------------------------------------ */
-
-wom_status wom_batch_files_add(wom_batch_files_t *files, const char *dir, const char *name) {
-    char path[2 * WOM_MAX_PATH];
-    struct stat info;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (stat(path, &info) != 0 || !S_ISREG(info.st_mode)) {
-        return WOM_OK;
-    }
-    if ((files->count & (files->count - 1)) == 0) { /* grow at powers of two */
-        char **grown = realloc(files->paths, (files->count ? 2 * files->count : 1) * sizeof *grown);
-        if (grown == NULL) {
-            return WOM_ENOMEM;
-        }
-        files->paths = grown;
-    }
-    files->paths[files->count] = strdup(name);
-    return files->paths[files->count++] ? WOM_OK : WOM_ENOMEM;
-}
-
-static wom_status add_file(wom_batch_files_t *files, const char *dir, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* wom_batch_files_add with a name made by `format`. */
-static wom_status add_file(wom_batch_files_t *files, const char *dir, const char *format, ...) {
-    char name[WOM_MAX_PATH];
-    va_list args;
-    va_start(args, format);
-    int length = vsnprintf(name, sizeof name, format, args);
-    va_end(args);
-    return length < 0 || (size_t)length >= sizeof name ? WOM_OK
-                                                       : wom_batch_files_add(files, dir, name);
-}
-
-static wom_status add_run_files(wom_batch_files_t *files, const wom_batch_t *batch,
-                                const char *prefix, bool pictures) {
-    static const char *const names[] = {"timeseries.csv", "summary.json", "timeseries.dat",
-                                        "timeseries.gp",  "analytic.dat", "timeseries.png",
-                                        "timeseries.svg"};
-    size_t count = sizeof names / sizeof names[0] - (pictures ? 0 : 2);
-    wom_status status = WOM_OK;
-    for (size_t i = 0; status == WOM_OK && i < count; i++) {
-        status = add_file(files, batch->options.dir, "%s%s", prefix, names[i]);
-    }
-    return status;
-}
-
-wom_status wom_batch_list_files(const wom_batch_t *batch, bool aggregated, bool pictures,
-                                wom_batch_files_t *files) {
-    const char *dir = batch->options.dir;
-    uint32_t tasks = wom_batch_tasks(&batch->plan);
-    *files = (wom_batch_files_t){0};
-    wom_status status = WOM_OK;
-    for (uint32_t run_id = 0; status == WOM_OK && run_id < tasks; run_id++) {
-        if (aggregated || wom_batch_mine(&batch->plan, run_id)) {
-            status = add_file(files, dir, "tasks/%u.rows", run_id);
-        }
-    }
-    if (status == WOM_OK && aggregated) {
-        status = add_file(files, dir, "runs.csv");
-    }
-    for (uint32_t p = 0; status == WOM_OK && aggregated && p < batch->plan.points; p++) {
-        char prefix[64] = "";
-        if (batch->plan.points > 1) {
-            snprintf(prefix, sizeof prefix, "points/%u/", p);
-        }
-        status = add_run_files(files, batch, prefix, pictures);
-    }
-    static const char *const sweep[] = {"sweep.csv", "sweep.dat", "sweep.gp", "sweep.png",
-                                        "sweep.svg"};
-    size_t sweep_files = aggregated && batch->plan.points > 1 ? (pictures ? 5 : 3) : 0;
-    for (size_t i = 0; status == WOM_OK && i < sweep_files; i++) {
-        status = add_file(files, dir, "%s", sweep[i]);
-    }
-    if (status == WOM_OK && aggregated) { /* written by the program after the plots */
-        status = add_file(files, dir, "report.html");
-    }
-    if (status != WOM_OK) {
-        wom_batch_files_destroy(files);
-    }
-    return status;
-}
-
-void wom_batch_files_destroy(wom_batch_files_t *files) {
-    for (size_t i = 0; files != NULL && i < files->count; i++) {
-        free(files->paths[i]);
-    }
-    if (files != NULL) {
-        free(files->paths);
-        *files = (wom_batch_files_t){0};
-    }
 }

@@ -58,8 +58,8 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered);
  * `scenario_path` gives the description; the plot is inlined when `rendered`
  * (else the page says why there is none: --no-plot unless `plot`, or no
  * gnuplot). Says where it is unless `quiet`. Returns a sysexits code. */
-int cli_write_report(const wom_batch_t *batch, const char *scenario_path, bool plot, bool rendered,
-                     bool quiet);
+int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
+                     const char *scenario_path, bool plot, bool rendered, bool quiet);
 
 /* What a manifest records besides the batch itself. */
 typedef struct {
@@ -109,11 +109,13 @@ void cli_scenario_name(const char *path, char *name, size_t size);
 
 /* Loads the scenario of `options` with its overrides, runs this process's
  * tasks into `dir` and, unless it is one shard of several or it was
- * stopped, aggregates them. `control` may be NULL (no progress, no stop).
- * The caller frees *config and destroys *batch, whatever the outcome. */
+ * stopped, writes the outputs, every point's final summaries going to
+ * `results` (incomplete when a stop came while writing). `control` may be
+ * NULL (no progress, no stop). The caller frees *config and destroys
+ * *batch and *results (zeroed before), whatever the outcome. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
-                        wom_batch_t *batch, wom_error_t *error);
+                        wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
 
 /* SIGINT and SIGTERM ask for a clean stop: the first leaves the signal's
  * number in *cli_stop_flag() (0 until then), which a batch polls

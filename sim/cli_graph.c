@@ -119,7 +119,7 @@ int cli_graph(int argc, char **argv) {
         status = wom_graph_stats(graph, &stats);
     }
     if (status == WOM_OK && options.write_path) {
-        status = wom_output_write_with(options.write_path, write_snap, graph, &error);
+        status = wom_file_write_with(options.write_path, write_snap, graph, &error);
     }
     if (status == WOM_OK) {
         print_stats(graph, &stats);

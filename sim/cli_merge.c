@@ -379,6 +379,7 @@ int cli_merge(int argc, char **argv) {
     cli_overrides_t overrides = {0};
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
+    wom_aggregate_t results = {0};
     wom_error_t error = {0};
     wom_batch_options_t batch_options = {options.dir, shard.scenario,   0, 1, UINT32_MAX,
                                          1,           options.max_bytes};
@@ -391,7 +392,9 @@ int cli_merge(int argc, char **argv) {
         status = check_tasks(&batch, shards, &error);
     }
     if (status == WOM_OK) {
-        status = wom_batch_aggregate(&batch, &error);
+        status = wom_aggregate_init(&results, &batch);
+        status = status == WOM_OK ? wom_output_write_batch(&batch, &results, &error)
+                                  : wom_error_set(&error, status, "", 0, "out of memory");
     }
     code = status == WOM_OK ? EX_OK : cli_fail(status, &error);
     bool rendered = false;
@@ -403,13 +406,15 @@ int cli_merge(int argc, char **argv) {
         code = cli_render_batch(&batch, options.quiet, &rendered);
     }
     if (code == EX_OK) {
-        code = cli_write_report(&batch, shard.scenario_file, options.plot, rendered, options.quiet);
+        code = cli_write_report(&batch, &results, shard.scenario_file, options.plot, rendered,
+                                options.quiet);
     }
     if (initialised) { /* the folder exists: say what this merge made of it */
         cli_manifest_t manifest = {
             argc, argv, shard.scenario_file, &overrides, 1, started, true, rendered, shards};
         code = cli_write_manifest(&batch, &manifest, code);
     }
+    wom_aggregate_destroy(&results);
     wom_batch_destroy(&batch);
     wom_config_free(config);
     shard_free(&shard);

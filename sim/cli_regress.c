@@ -179,9 +179,9 @@ static wom_status copy_file(const char *from, const char *dir, const char *name,
     wom_text_init(&text);
     wom_text_printf(&text, "%s", content);
     free(content);
-    wom_status status = wom_output_make_dir(dirname(path), error);
+    wom_status status = wom_file_make_dir(dirname(path), error);
     if (status == WOM_OK) {
-        status = wom_output_write_file(dir, name, &text, error);
+        status = wom_file_write_text(dir, name, &text, error);
     }
     wom_text_destroy(&text);
     return status;
@@ -203,7 +203,7 @@ typedef struct {
     char folder[WOM_MAX_PATH]; /* DIR/NAME */
     char scenario[256];        /* the scenario copy's file name */
     char scratch[WOM_MAX_PATH];
-    wom_batch_files_t files;         /* compared files of the rerun */
+    wom_output_files_t files;        /* compared files of the rerun */
     char network_file[WOM_MAX_PATH]; /* the graph file the scenario reads, or "" */
 } job_t;
 
@@ -233,21 +233,24 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     cli_scenario_name(scenario_path, name, sizeof name);
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
-    wom_batch_files_t all = {0};
+    wom_aggregate_t results = {0};
+    wom_output_files_t all = {0};
     wom_error_t error = {0};
     wom_batch_control_t control = {false, run.parallel, cli_stop_flag(), NULL, NULL};
-    wom_status status = cli_simulate(&run, name, job->scratch, &control, &config, &batch, &error);
+    wom_status status =
+        cli_simulate(&run, name, job->scratch, &control, &config, &batch, &results, &error);
+    wom_aggregate_destroy(&results);
     if (status == WOM_OK && *cli_stop_flag() != 0) { /* the caller says so */
         wom_batch_destroy(&batch);
         wom_config_free(config);
         return EX_TEMPFAIL;
     }
     if (status == WOM_OK) {
-        status = wom_batch_list_files(&batch, true, false, &all);
+        status = wom_output_list_files(&batch, true, false, &all);
     }
     for (size_t i = 0; status == WOM_OK && i < all.count; i++) {
         status = compared(all.paths[i])
-                     ? wom_batch_files_add(&job->files, job->scratch, all.paths[i])
+                     ? wom_output_files_add(&job->files, job->scratch, all.paths[i])
                      : WOM_OK;
     }
     wom_output_manifest_t manifest = {.scenario_name = name,
@@ -264,7 +267,7 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     bool reads_file = status == WOM_OK && batch.first.network.model == WOM_NET_FILE;
     snprintf(job->network_file, sizeof job->network_file, "%s",
              reads_file ? batch.first.network.file : "");
-    wom_batch_files_destroy(&all);
+    wom_output_files_destroy(&all);
     wom_batch_destroy(&batch);
     wom_config_free(config);
     return status == WOM_OK ? EX_OK : cli_fail(status, &error);
@@ -484,7 +487,7 @@ static int regress_one(const regress_options_t *o, const reference_t *r) {
         code = code == EX_OK ? compare_reference(&job) : code;
     }
     remove_tree(job.scratch);
-    wom_batch_files_destroy(&job.files);
+    wom_output_files_destroy(&job.files);
     return code;
 }
 

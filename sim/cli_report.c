@@ -21,20 +21,21 @@ static const char *missing_plot(bool plot, bool rendered, const char *svg) {
     return svg == NULL ? "the SVG file gnuplot drew could not be read" : NULL;
 }
 
-int cli_write_report(const wom_batch_t *batch, const char *scenario_path, bool plot, bool rendered,
-                     bool quiet) {
+int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
+                     const char *scenario_path, bool plot, bool rendered, bool quiet) {
     const char *dir = batch->options.dir;
     const char *svg_name = batch->plan.points > 1 ? "sweep.svg" : "timeseries.svg";
     char svg_path[WOM_MAX_PATH];
     snprintf(svg_path, sizeof svg_path, "%s/%s", dir, svg_name);
     char *scenario_text = cli_read_text(scenario_path);
     char *svg = rendered ? cli_read_text(svg_path) : NULL;
-    wom_report_t report = {batch, scenario_text, svg, svg_name, missing_plot(plot, rendered, svg)};
+    wom_report_t report = {batch, results,  scenario_text,
+                           svg,   svg_name, missing_plot(plot, rendered, svg)};
     wom_text_t page;
     wom_text_init(&page);
     wom_report_html(&page, &report);
     wom_error_t error = {0};
-    wom_status status = wom_output_write_file(dir, "report.html", &page, &error);
+    wom_status status = wom_file_write_text(dir, "report.html", &page, &error);
     wom_text_destroy(&page);
     free(svg);
     free(scenario_text);

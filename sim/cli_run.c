@@ -301,19 +301,19 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
 
 /* The files a manifest lists: the batch's, then a merge's shard manifests. */
 static wom_status manifest_files(const wom_batch_t *batch, const cli_manifest_t *m,
-                                 wom_batch_files_t *files) {
-    wom_status status = wom_batch_list_files(batch, m->aggregated, m->pictures, files);
+                                 wom_output_files_t *files) {
+    wom_status status = wom_output_list_files(batch, m->aggregated, m->pictures, files);
     for (uint32_t i = 0; status == WOM_OK && i < m->merged_shards; i++) {
         char name[64];
         snprintf(name, sizeof name, "shards/%u-of-%u.json", i, m->merged_shards);
-        status = wom_batch_files_add(files, batch->options.dir, name);
+        status = wom_output_files_add(files, batch->options.dir, name);
     }
     return status;
 }
 
 /* The task files among a manifest's files: those of this shard that
  * exist (resume keeps some from before), or every task once aggregated. */
-static uint32_t listed_tasks(const wom_batch_files_t *files) {
+static uint32_t listed_tasks(const wom_output_files_t *files) {
     uint32_t tasks = 0;
     for (size_t i = 0; i < files->count; i++) {
         tasks += strncmp(files->paths[i], "tasks/", 6) == 0;
@@ -322,7 +322,7 @@ static uint32_t listed_tasks(const wom_batch_files_t *files) {
 }
 
 int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int code) {
-    wom_batch_files_t files = {0};
+    wom_output_files_t files = {0};
     wom_error_t error = {0};
     char ended[32], shard[64], name[64] = "manifest.json", shards_dir[WOM_MAX_PATH];
     const char *dir = batch->options.dir;
@@ -334,7 +334,7 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
     } else if (!m->aggregated && batch->plan.shards > 1) { /* beside its siblings' */
         snprintf(name, sizeof name, "shards/%u-of-%u.json", batch->plan.shard, batch->plan.shards);
         snprintf(shards_dir, sizeof shards_dir, "%s/shards", dir);
-        status = status == WOM_OK ? wom_output_make_dir(shards_dir, &error) : status;
+        status = status == WOM_OK ? wom_file_make_dir(shards_dir, &error) : status;
     }
     /* main passes every command argv + 1, so argv[-1] is the program. */
     wom_output_manifest_t manifest = {(const char *const *)(m->argv - 1),
@@ -358,7 +358,7 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
     if (status == WOM_OK) {
         status = wom_output_write_manifest(dir, name, &manifest, &error);
     }
-    wom_batch_files_destroy(&files);
+    wom_output_files_destroy(&files);
     if (status != WOM_OK) {
         int failed = cli_fail(status, &error);
         return code != EX_OK ? code : failed;
@@ -456,11 +456,11 @@ static void print_shell_word(const char *word) {
 
 /* Says what a stop kept and how to continue: the same command with
  * --resume. Returns EX_TEMPFAIL. */
-static int report_stop(const wom_batch_t *batch, int argc, char **argv) {
+static int report_stop(const wom_batch_t *batch, bool unwritten, int argc, char **argv) {
     const char *name = cli_stop_name();
     uint32_t done = batch->tasks_kept + batch->tasks_run,
              total = wom_batch_shard_tasks(&batch->plan);
-    if (batch->stopped) {
+    if (batch->stopped || unwritten) {
         fprintf(stderr, "womsim: stopped by %s: %u of %u tasks are done and kept in %s/tasks%s\n",
                 name, done, total, batch->options.dir,
                 done == total ? "; the outputs were not all written" : "");
@@ -542,7 +542,7 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
  * shard of several or it was stopped, aggregates them. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
-                        wom_batch_t *batch, wom_error_t *error) {
+                        wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error) {
 #ifdef _OPENMP
     /* -t also bounds the parallel regions that take the default team
      * (graph generation), not only the batch's */
@@ -566,7 +566,9 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
         status = wom_batch_run_with(batch, control, error);
     }
     if (status == WOM_OK && !batch->stopped && options->shards == 1) {
-        status = wom_batch_aggregate(batch, error);
+        status = wom_aggregate_init(results, batch);
+        status = status == WOM_OK ? wom_output_write_batch(batch, results, error)
+                                  : wom_error_set(error, status, "", 0, "out of memory");
     }
     return status;
 }
@@ -591,8 +593,10 @@ int cli_run(int argc, char **argv) {
                                    show ? show_progress : NULL, &progress};
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
+    wom_aggregate_t results = {0};
     wom_error_t error = {0};
-    wom_status status = cli_simulate(&options, name, dir, &control, &config, &batch, &error);
+    wom_status status =
+        cli_simulate(&options, name, dir, &control, &config, &batch, &results, &error);
     end_progress(&progress);
     if (batch.tasks_damaged > 0 && !options.quiet) {
         fprintf(stderr, "womsim: %u damaged task file%s run again; the first: %s: %s\n",
@@ -600,7 +604,9 @@ int cli_run(int argc, char **argv) {
                 batch.damaged.file, batch.damaged.message);
     }
     code = status == WOM_OK ? EX_OK : cli_fail(status, &error);
-    bool stopped = status == WOM_OK && batch.stopped, rendered = false;
+    bool unwritten = status == WOM_OK && !batch.stopped && options.shards == 1 &&
+                     !wom_aggregate_complete(&results); /* stopped while writing */
+    bool stopped = status == WOM_OK && (batch.stopped || unwritten), rendered = false;
     bool aggregated = status == WOM_OK && !stopped && options.shards == 1;
     if (code == EX_OK && !stopped && !options.quiet) {
         report(&batch, &options, &start);
@@ -610,11 +616,11 @@ int cli_run(int argc, char **argv) {
         stopped = *cli_stop_flag() != 0 && !rendered;
     }
     if (aggregated && !stopped && code == EX_OK) {
-        code =
-            cli_write_report(&batch, options.scenario_path, options.plot, rendered, options.quiet);
+        code = cli_write_report(&batch, &results, options.scenario_path, options.plot, rendered,
+                                options.quiet);
     }
     if (stopped) {
-        code = report_stop(&batch, argc, argv);
+        code = report_stop(&batch, unwritten, argc, argv);
     }
     if (batch.dir_made) { /* merge re-reads the scenario from its absolute path */
         absolute_path(options.scenario_path, scenario_file, sizeof scenario_file);
@@ -623,6 +629,7 @@ int cli_run(int argc, char **argv) {
             rendered, 0};
         code = cli_write_manifest(&batch, &manifest, code);
     }
+    wom_aggregate_destroy(&results);
     wom_batch_destroy(&batch);
     wom_config_free(config);
     return code;

@@ -253,10 +253,6 @@ static void description(wom_text_t *text, const char *scenario_text) {
     }
 }
 
-static const wom_stats_summary_t *final_of(const wom_batch_t *batch, uint32_t point, int column) {
-    return &batch->finals[(size_t)point * batch->layout.count + column];
-}
-
 static const char share_meaning[] =
     "share of nodes ever reached (ic: ever active; sir: ever infected; bass: adopted)";
 
@@ -276,15 +272,16 @@ static void point_row(wom_text_t *text, const char *name, const char *meaning,
     wom_text_printf(text, "</td></tr>\n");
 }
 
-static void single_results(wom_text_t *text, const wom_batch_t *batch) {
+static void single_results(wom_text_t *text, const wom_aggregate_t *results) {
+    const wom_metrics_layout_t *layout = &results->layout;
     wom_text_printf(text, "<div class=\"scroll\"><table>\n<tr><th>metric</th><th>mean</th>"
                           "<th>95%% confidence interval</th><th>sd</th></tr>\n");
-    if (batch->shares != NULL) {
-        point_row(text, "final_share", share_meaning, &batch->shares[0]);
+    if (results->shares != NULL) {
+        point_row(text, "final_share", share_meaning, &results->shares[0]);
     }
-    for (int column = 0; column < batch->layout.count; column++) {
-        point_row(text, batch->layout.name[column], wom_metrics_meaning(batch->layout.id[column]),
-                  final_of(batch, 0, column));
+    for (int column = 0; column < layout->count; column++) {
+        point_row(text, layout->name[column], wom_metrics_meaning(layout->id[column]),
+                  wom_aggregate_final(results, 0, column));
     }
     wom_text_printf(text, "</table></div>\n");
 }
@@ -322,28 +319,30 @@ static void sweep_row_name(wom_text_t *text, const char *name, const char *meani
     wom_text_printf(text, "</div></td>");
 }
 
-static void sweep_results(wom_text_t *text, const wom_batch_t *batch) {
+static void sweep_results(wom_text_t *text, const wom_batch_t *batch,
+                          const wom_aggregate_t *results) {
+    const wom_metrics_layout_t *layout = &results->layout;
     wom_text_printf(text, "<div class=\"scroll\"><table>\n");
     sweep_header(text, batch);
-    if (batch->shares != NULL) {
+    if (results->shares != NULL) {
         sweep_row_name(text, "final_share", share_meaning);
         for (uint32_t p = 0; p < batch->plan.points; p++) {
-            sweep_cell(text, &batch->shares[p]);
+            sweep_cell(text, &results->shares[p]);
         }
         wom_text_printf(text, "</tr>\n");
     }
-    for (int column = 0; column < batch->layout.count; column++) {
-        sweep_row_name(text, batch->layout.name[column],
-                       wom_metrics_meaning(batch->layout.id[column]));
+    for (int column = 0; column < layout->count; column++) {
+        sweep_row_name(text, layout->name[column], wom_metrics_meaning(layout->id[column]));
         for (uint32_t p = 0; p < batch->plan.points; p++) {
-            sweep_cell(text, final_of(batch, p, column));
+            sweep_cell(text, wom_aggregate_final(results, p, column));
         }
         wom_text_printf(text, "</tr>\n");
     }
     wom_text_printf(text, "</table></div>\n");
 }
 
-static void results(wom_text_t *text, const wom_batch_t *batch) {
+static void key_results(wom_text_t *text, const wom_batch_t *batch,
+                        const wom_aggregate_t *results) {
     wom_text_printf(text,
                     "<h2>Key results</h2>\n<p>Each metric on the last day: the mean over the "
                     "%u replications and its 95%% confidence interval (Student t), the range "
@@ -353,9 +352,9 @@ static void results(wom_text_t *text, const wom_batch_t *batch) {
                     batch->plan.points > 1 ? "sweep.csv and points/*/summary.json"
                                            : "summary.json and, day by day, timeseries.csv");
     if (batch->plan.points > 1) {
-        sweep_results(text, batch);
+        sweep_results(text, batch, results);
     } else {
-        single_results(text, batch);
+        single_results(text, results);
     }
 }
 
@@ -456,8 +455,8 @@ void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     head(text, batch);
     description(text, report->scenario_text);
     plot(text, report);
-    if (batch->finals != NULL) {
-        results(text, batch);
+    if (report->results != NULL) {
+        key_results(text, batch, report->results);
     }
     parameters(text, batch->config);
     footer(text, batch);

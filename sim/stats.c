@@ -30,8 +30,8 @@ wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics
     wom_status status = *table && series && values ? WOM_OK : WOM_ENOMEM;
     for (size_t column = 0; status == WOM_OK && column < columns; column++) {
         for (uint32_t r = 0; r < replications; r++) {
-            wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0), result->steps,
-                               result->agents, &series[r * steps]);
+            wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0),
+                               result->steps, result->agents, &series[r * steps]);
         }
         for (size_t t = 0; t < steps; t++) {
             for (size_t r = 0; r < replications; r++) {

@@ -6,8 +6,9 @@
  *
  * Running a batch keeps every finished task on disk as
  * DIR/tasks/<run_id>.rows, written atomically. Aggregating reads the task
- * files back and writes every output from them, so outputs never depend on
- * how the tasks were spread over threads, shards or machines. Shard I of N
+ * files back (aggregate.h) and every output is written from them
+ * (output.h), so outputs never depend on how the tasks were spread over
+ * threads, shards or machines. Shard I of N
  * runs the tasks with run_id % N == I. Because the task files are the
  * batch's state, a killed or stopped batch resumes from them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -22,7 +23,6 @@
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
-#include "womsim/stats.h"
 #include "womsim/status.h"
 
 /* Which tasks there are and which of them this process runs. */
@@ -155,16 +155,12 @@ typedef struct {
     double graph_seconds;        /* wall time spent building graphs so far */
     uint32_t tasks_run;          /* tasks this process ran */
     bool dir_made;               /* the folder and DIR/tasks exist */
-    wom_batch_control_t control; /* of the last wom_batch_run_with; aggregation obeys its stop */
+    wom_batch_control_t control; /* of the last wom_batch_run_with; writing the outputs obeys
+                                    its stop too */
     uint32_t tasks_kept;         /* resume: valid task files found and not run again */
     uint32_t tasks_damaged;      /* resume: damaged task files run again */
     wom_error_t damaged;         /* what was wrong with the first of them */
-    bool stopped;                /* control.stop left tasks or aggregation unfinished */
-    /* Set by wom_batch_aggregate (NULL before): every point's final summaries, the
-     * numbers summary.json and sweep.csv print, for the report. */
-    wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
-    wom_stats_summary_t *finals; /* points x layout.count, at each point's last step */
-    wom_stats_summary_t *shares; /* classic kinds: final share per point; else NULL */
+    bool stopped;                /* control.stop left tasks undone */
 } wom_batch_t;
 
 /* Sets up the batch of `config` and checks it: every point resolves; the
@@ -201,14 +197,10 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
  * parallel strategy chosen automatically, no progress, no stop. */
 wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error);
 
-/* Reads every task file (all shards') and writes the outputs: runs.csv;
- * for one point timeseries.csv, summary.json, timeseries.dat,
- * timeseries.gp (and analytic.dat) in DIR; for several, those files in
- * DIR/points/<point>/ and sweep.csv, sweep.dat, sweep.gp. Holds one point's
- * rows at a time. When the stop flag of the last wom_batch_run_with is
- * raised it returns WOM_OK before its next point with batch->stopped set,
- * leaving runs.csv, sweep.* and the points not yet written as they were. */
-wom_status wom_batch_aggregate(wom_batch_t *batch, wom_error_t *error);
+/* Makes batch->graph the graph of `scenario`'s network: the one kept when
+ * the network keys and seed are the same, else a new one (counted in
+ * graph_seconds), checked against the scenario's model (wom_model_check). */
+wom_status wom_batch_graph(wom_batch_t *batch, const wom_scenario_t *scenario, wom_error_t *error);
 
 /* How many task files of the batch are missing (not there at all); the
  * first missing run id in *first. */
@@ -223,21 +215,5 @@ wom_status wom_batch_verify(wom_batch_t *batch, uint32_t *first, wom_error_t *er
 /* The folder of a point's timeseries files: DIR for a single point, else
  * DIR/points/<point>. False when the path does not fit. */
 bool wom_batch_point_dir(const wom_batch_t *batch, uint32_t point, char *path, size_t size);
-
-/* A list of files relative to DIR. */
-typedef struct {
-    char **paths;
-    size_t count;
-} wom_batch_files_t;
-
-/* The files a manifest lists, those that exist: this shard's task files
- * (every task file when the batch is aggregated), and when `aggregated`
- * the outputs (with the PNG and SVG pictures when `pictures`). */
-wom_status wom_batch_list_files(const wom_batch_t *batch, bool aggregated, bool pictures,
-                                wom_batch_files_t *files);
-void wom_batch_files_destroy(wom_batch_files_t *files);
-
-/* Adds `name` (relative to dir) when it is a file that exists. */
-wom_status wom_batch_files_add(wom_batch_files_t *files, const char *dir, const char *name);
 
 #endif

@@ -10,12 +10,14 @@
 
 #include <stdbool.h>
 
+#include "womsim/aggregate.h"
 #include "womsim/batch.h"
 #include "womsim/text.h"
 
 /* What a report is made of. */
 typedef struct {
-    const wom_batch_t *batch;  /* aggregated (batch->finals set): config, plan, sweep, results */
+    const wom_batch_t *batch;       /* config, plan, sweep */
+    const wom_aggregate_t *results; /* its final summaries, or NULL (none shown) */
     const char *scenario_text; /* the scenario file's text, or NULL when it could not be read */
     const char *svg;           /* the plot to inline (an SVG file's text), or NULL */
     const char *svg_name;      /* its file name, e.g. "timeseries.svg" or "sweep.svg" */

@@ -3,10 +3,12 @@
 #ifndef WOMSIM_WOMSIM_H
 #define WOMSIM_WOMSIM_H
 
+#include "womsim/aggregate.h"
 #include "womsim/analytic.h"
 #include "womsim/batch.h"
 #include "womsim/compare.h"
 #include "womsim/config.h"
+#include "womsim/file.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
 #include "womsim/model.h"

@@ -4,8 +4,8 @@
  *
  * prints one CSV row (the header with `bench --header`). The workload runs
  * on the path `womsim run --no-plot` takes: a batch of the library
- * (wom_batch_run_with, which builds the graph and runs the tasks into task
- * files, then wom_batch_aggregate, which writes the outputs), into a
+ * (wom_batch_run, which builds the graph and runs the tasks into task
+ * files, then wom_output_write_batch, which writes the outputs), into a
  * temporary folder. The row gives the wall seconds of the graph build, of
  * the tasks and of the outputs, rates, peak RSS, bytes per agent and per
  * edge, and the nodes per second of a plain BFS over the same graph timed in
@@ -21,10 +21,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "womsim/aggregate.h"
 #include "womsim/batch.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/model.h"
+#include "womsim/output.h"
 
 typedef struct {
     const char *name;
@@ -198,9 +200,12 @@ static times_t run_batch(wom_batch_t *batch) {
         die("run", &error);
     }
     double ran = now();
-    if (wom_batch_aggregate(batch, &error) != WOM_OK) {
+    wom_aggregate_t results;
+    if (wom_aggregate_init(&results, batch) != WOM_OK ||
+        wom_output_write_batch(batch, &results, &error) != WOM_OK) {
         die("outputs", &error);
     }
+    wom_aggregate_destroy(&results);
     times_t times = {.graph_s = batch->graph_seconds, .wall_s = now() - start};
     times.run_s = ran - start - times.graph_s;
     times.output_s = times.wall_s - (ran - start);

@@ -372,6 +372,13 @@ static const char *const tiny[] = {"simulation.steps=23",
                                    "adoption.advertising=0.0137, 0.0291",
                                    NULL};
 
+/* Every point's results into `results` and the outputs into the folder,
+ * as `womsim run` writes them. */
+static wom_status write_outputs(wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error) {
+    assert_int_equal(wom_aggregate_init(results, batch), WOM_OK);
+    return wom_output_write_batch(batch, results, error);
+}
+
 static void run_batch(const wom_config_t *config, const char *dir, uint32_t shard, uint32_t shards,
                       bool aggregate) {
     wom_batch_t batch;
@@ -384,10 +391,12 @@ static void run_batch(const wom_config_t *config, const char *dir, uint32_t shar
     if (aggregate) {
         uint32_t first;
         assert_int_equal(wom_batch_missing(&batch, &first), 0);
-        if (wom_batch_aggregate(&batch, &error) != WOM_OK) {
+        wom_aggregate_t results;
+        if (write_outputs(&batch, &results, &error) != WOM_OK) {
             print_error("%s: %s\n", error.file, error.message);
             fail();
         }
+        wom_aggregate_destroy(&results);
     }
     wom_batch_destroy(&batch);
 }
@@ -459,22 +468,24 @@ static void shards_give_the_same_files(void **state) {
     wom_config_free(config);
 }
 
-/* After aggregating, the batch keeps every point's final summaries: the
- * numbers each point's summary.json prints. */
-static void aggregate_keeps_the_finals(void **state) {
+/* Writing the outputs keeps every point's final summaries: the numbers
+ * each point's summary.json prints. */
+static void outputs_keep_the_finals(void **state) {
     (void)state;
     wom_config_t *config = config_with(tiny);
     char *dir = make_temp_dir();
     wom_batch_t batch;
+    wom_aggregate_t results;
     wom_batch_options_t options = options_for(dir, 0, 1);
     wom_error_t error = {0};
     assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
-    assert_null(batch.finals);
     assert_int_equal(wom_batch_run(&batch, &error), WOM_OK);
-    assert_int_equal(wom_batch_aggregate(&batch, &error), WOM_OK);
-    assert_non_null(batch.finals);
-    assert_null(batch.shares); /* the wom kind has no final share */
-    int customers = wom_metrics_find(&batch.layout, "customers");
+    assert_int_equal(write_outputs(&batch, &results, &error), WOM_OK);
+    assert_true(wom_aggregate_complete(&results));
+    assert_int_equal(results.points, batch.plan.points);
+    assert_null(results.shares); /* the wom kind has no final share */
+    const wom_metrics_layout_t *layout = &results.layout;
+    int customers = wom_metrics_find(layout, "customers");
     assert_true(customers >= 0);
     for (uint32_t p = 0; p < batch.plan.points; p++) {
         char name[64];
@@ -483,11 +494,11 @@ static void aggregate_keeps_the_finals(void **state) {
         size_t length = 0;
         char *summary = (char *)read_all(path, &length);
         summary[length] = '\0';
-        for (int column = 0; column < batch.layout.count; column++) {
-            const wom_stats_summary_t *s = &batch.finals[p * batch.layout.count + column];
+        for (int column = 0; column < layout->count; column++) {
+            const wom_stats_summary_t *s = wom_aggregate_final(&results, p, column);
             wom_text_t entry;
             wom_text_init(&entry);
-            wom_text_printf(&entry, "\"%s\": {\"mean\": ", batch.layout.name[column]);
+            wom_text_printf(&entry, "\"%s\": {\"mean\": ", layout->name[column]);
             wom_text_number(&entry, s->mean);
             wom_text_printf(&entry, ", \"sd\": ");
             wom_text_number(&entry, s->sd);
@@ -496,12 +507,13 @@ static void aggregate_keeps_the_finals(void **state) {
             assert_non_null(strstr(summary, entry.data));
             wom_text_destroy(&entry);
         }
-        assert_true(batch.finals[p * batch.layout.count + customers].mean > 0);
+        assert_true(wom_aggregate_final(&results, p, customers)->mean > 0);
         free(summary);
         free(path);
     }
+    wom_aggregate_destroy(&results);
+    assert_null(results.finals);
     wom_batch_destroy(&batch);
-    assert_null(batch.finals);
     remove_tree(dir);
     free(dir);
     wom_config_free(config);
@@ -534,11 +546,13 @@ static void run_controlled(const wom_config_t *config, const char *dir, int thre
     options.threads = threads;
     wom_error_t error = {0};
     assert_int_equal(wom_batch_init(batch, config, &options, &error), WOM_OK);
+    wom_aggregate_t results = {0};
     if (wom_batch_run_with(batch, control, &error) != WOM_OK ||
-        (!batch->stopped && wom_batch_aggregate(batch, &error) != WOM_OK)) {
+        (!batch->stopped && write_outputs(batch, &results, &error) != WOM_OK)) {
         print_error("%s: %s\n", error.file, error.message);
         fail();
     }
+    wom_aggregate_destroy(&results);
 }
 
 /* The four points share the karate club, so their twelve tasks form one
@@ -639,10 +653,13 @@ static void stopped_batch_resumes_to_the_same_files(void **state) {
     assert_int_equal(task_files(dir), batch.tasks_run);
     assert_true(stopper.increasing);
     assert_int_equal(stopper.total, 12);
-    /* Aggregating under the raised flag writes nothing. */
+    /* Writing the outputs under the raised flag writes nothing. */
     wom_error_t error = {0};
-    assert_int_equal(wom_batch_aggregate(&batch, &error), WOM_OK);
-    assert_true(batch.stopped);
+    wom_aggregate_t results;
+    assert_int_equal(write_outputs(&batch, &results, &error), WOM_OK);
+    assert_false(wom_aggregate_complete(&results));
+    assert_int_equal(results.added, 0);
+    wom_aggregate_destroy(&results);
     assert_false(exists(dir, "runs.csv"));
     uint32_t run_before = batch.tasks_run;
     wom_batch_destroy(&batch);
@@ -789,7 +806,7 @@ int main(void) {
         cmocka_unit_test(points_map_to_swept_values),
         cmocka_unit_test(batches_refused_by_init),
         cmocka_unit_test(shards_give_the_same_files),
-        cmocka_unit_test(aggregate_keeps_the_finals),
+        cmocka_unit_test(outputs_keep_the_finals),
         cmocka_unit_test(parallel_strategies_give_the_same_files),
         cmocka_unit_test(stopped_batch_resumes_to_the_same_files),
         cmocka_unit_test(stop_before_the_first_task),

@@ -93,13 +93,13 @@ static void make_dir_creates_nested_folders(void **state) {
     char *root = make_temp_dir();
     char *nested = join(root, "a/b/c");
     wom_error_t error;
-    assert_int_equal(wom_output_make_dir(nested, &error), WOM_OK);
+    assert_int_equal(wom_file_make_dir(nested, &error), WOM_OK);
     assert_true(is_dir(nested));
     /* An existing folder is fine, and so is a trailing slash. */
-    assert_int_equal(wom_output_make_dir(nested, &error), WOM_OK);
+    assert_int_equal(wom_file_make_dir(nested, &error), WOM_OK);
     char *slashed = join(nested, "");
-    assert_int_equal(wom_output_make_dir(slashed, &error), WOM_OK);
-    assert_int_equal(wom_output_make_dir(root, &error), WOM_OK);
+    assert_int_equal(wom_file_make_dir(slashed, &error), WOM_OK);
+    assert_int_equal(wom_file_make_dir(root, &error), WOM_OK);
     free(slashed);
     free(nested);
     remove_tree(root);
@@ -113,10 +113,10 @@ static void make_dir_refuses_a_path_through_a_file(void **state) {
     write_all(file, "not a folder\n");
     char *through = join(file, "sub/deeper");
     wom_error_t error;
-    assert_int_equal(wom_output_make_dir(through, &error), WOM_ECANTCREAT);
+    assert_int_equal(wom_file_make_dir(through, &error), WOM_ECANTCREAT);
     assert_true(error.message[0] != '\0');
     /* The file itself is not a folder either. */
-    assert_int_equal(wom_output_make_dir(file, &error), WOM_ECANTCREAT);
+    assert_int_equal(wom_file_make_dir(file, &error), WOM_ECANTCREAT);
     assert_false(is_dir(file));
     free(through);
     free(file);
@@ -127,7 +127,7 @@ static void make_dir_refuses_a_path_through_a_file(void **state) {
 static void make_dir_refuses_the_empty_path(void **state) {
     (void)state;
     wom_error_t error;
-    assert_int_equal(wom_output_make_dir("", &error), WOM_ECANTCREAT);
+    assert_int_equal(wom_file_make_dir("", &error), WOM_ECANTCREAT);
     assert_true(error.message[0] != '\0');
 }
 
@@ -155,7 +155,7 @@ static void write_with_writes_exact_bytes_0644(void **state) {
     const char bytes[] = "step,0.385\r\n\0\xe9 tail";
     writer_context_t context = {bytes, sizeof bytes - 1, WOM_OK};
     wom_error_t error;
-    assert_int_equal(wom_output_write_with(path, write_bytes, &context, &error), WOM_OK);
+    assert_int_equal(wom_file_write_with(path, write_bytes, &context, &error), WOM_OK);
     size_t length = 0;
     char *got = read_all(path, &length);
     assert_int_equal(length, sizeof bytes - 1);
@@ -177,7 +177,7 @@ static void write_with_failing_writer_keeps_old_file(void **state) {
     write_all(path, "old content 0.615\n");
     writer_context_t context = {"new half-written", 16, WOM_EIO};
     wom_error_t error;
-    assert_int_not_equal(wom_output_write_with(path, write_bytes, &context, &error), WOM_OK);
+    assert_int_not_equal(wom_file_write_with(path, write_bytes, &context, &error), WOM_OK);
     char *got = read_all(path, NULL);
     assert_string_equal(got, "old content 0.615\n");
     free(got);
@@ -185,7 +185,7 @@ static void write_with_failing_writer_keeps_old_file(void **state) {
     assert_int_equal(count_entries(root, NULL), 1);
     /* The same with no previous file: nothing at all remains. */
     char *fresh = join(root, "fresh.csv");
-    assert_int_not_equal(wom_output_write_with(fresh, write_bytes, &context, &error), WOM_OK);
+    assert_int_not_equal(wom_file_write_with(fresh, write_bytes, &context, &error), WOM_OK);
     assert_false(exists(fresh));
     assert_int_equal(count_entries(root, NULL), 1);
     free(fresh);
@@ -202,7 +202,7 @@ static void write_into_missing_folder_fails(void **state) {
     wom_text_init(&text);
     wom_text_printf(&text, "%s\n", "0.0385");
     wom_error_t error;
-    assert_int_equal(wom_output_write_file(missing, "out.csv", &text, &error), WOM_ECANTCREAT);
+    assert_int_equal(wom_file_write_text(missing, "out.csv", &text, &error), WOM_ECANTCREAT);
     assert_false(exists(missing));
     assert_int_equal(count_entries(root, NULL), 0);
     wom_text_destroy(&text);
@@ -220,7 +220,7 @@ static void write_file_writes_text_and_refuses_failed_text(void **state) {
     wom_text_number(&text, 0.0215);
     wom_text_printf(&text, "\n");
     wom_error_t error;
-    assert_int_equal(wom_output_write_file(root, "good.csv", &text, &error), WOM_OK);
+    assert_int_equal(wom_file_write_text(root, "good.csv", &text, &error), WOM_OK);
     char *good = join(root, "good.csv");
     char *got = read_all(good, NULL);
     assert_string_equal(got, "a,b\n1237,0.0215\n");
@@ -228,7 +228,7 @@ static void write_file_writes_text_and_refuses_failed_text(void **state) {
     free(good);
     /* A buffer whose allocation failed is never written, not even in part. */
     text.failed = true;
-    assert_int_equal(wom_output_write_file(root, "bad.csv", &text, &error), WOM_ENOMEM);
+    assert_int_equal(wom_file_write_text(root, "bad.csv", &text, &error), WOM_ENOMEM);
     char *bad = join(root, "bad.csv");
     assert_false(exists(bad));
     assert_int_equal(count_entries(root, "bad.csv"), 0);
@@ -287,20 +287,16 @@ static void write_run_writes_the_four_files(void **state) {
             c[WOM_M_TOLD_BY_SATISFIED] = 29 * t + r;
         }
     }
-    wom_metrics_table_t result = {2, 3, 1000, rows};
-    wom_config_t *config = NULL;
-    wom_scenario_t scenario;
-    assert_int_equal(wom_config_alloc(&config), WOM_OK);
-    assert_int_equal(wom_config_scenario(config, 0, &scenario, NULL), WOM_OK);
-    wom_config_free(config);
-    wom_metrics_layout_t layout;
-    wom_model_layout(&scenario, &layout);
-    wom_stats_summary_t *series = NULL;
-    assert_int_equal(wom_stats_series(&result, &layout, &series), WOM_OK);
     wom_graph_t graph = {.nodes = 1000, .arcs = 0, .directed = false};
+    wom_aggregate_point_t point = {.graph = &graph, .table = {2, 3, 1000, rows}};
+    wom_config_t *config = NULL;
+    assert_int_equal(wom_config_alloc(&config), WOM_OK);
+    assert_int_equal(wom_config_scenario(config, 0, &point.scenario, NULL), WOM_OK);
+    wom_config_free(config);
+    wom_model_layout(&point.scenario, &point.layout);
+    assert_int_equal(wom_stats_series(&point.table, &point.layout, &point.series), WOM_OK);
     const char *hash = "3f8a2c61d09e4b7755c1e0a9b2d4f6183c5e7a9b0d2f4e6a8c1b3d5f7e9a0c2b";
-    wom_output_run_t run = {"tiny-run-0385", hash,    &scenario, &graph,
-                            &result,         &layout, series,    NULL};
+    wom_output_run_t run = {"tiny-run-0385", hash, &point};
 
     char *root = make_temp_dir();
     char *dir = join(root, "out/nested");
@@ -367,7 +363,7 @@ static void write_run_writes_the_four_files(void **state) {
     free(dir);
     remove_tree(root);
     free(root);
-    free(series);
+    free(point.series);
 }
 
 /* A reference manifest holds what is the same on every machine, and the

@@ -94,10 +94,20 @@ static const char *const tiny[] = {"simulation.steps=12",  "simulation.replicati
                                    "network.model=karate", "population.initial_customers=0.3",
                                    "service.quality=0.9",  NULL};
 
-/* Runs and aggregates `assignments` in a temporary folder; the caller destroys the batch and frees
- * the rest. */
-static void aggregated(wom_batch_t *batch, wom_config_t **config, char **dir,
-                       const char *const *assignments) {
+/* A batch run into a temporary folder with its outputs and results. */
+typedef struct {
+    wom_batch_t batch;
+    wom_aggregate_t results;
+    wom_config_t *config;
+    char *dir;
+} run_t;
+
+/* Runs `assignments` and writes the outputs in a temporary folder, as
+ * `womsim run` does; release() frees it all. */
+static void aggregated(run_t *run, const char *const *assignments) {
+    wom_batch_t *batch = &run->batch;
+    wom_config_t **config = &run->config;
+    char **dir = &run->dir;
     wom_error_t error = {0};
     assert_int_equal(wom_config_alloc(config), WOM_OK);
     for (const char *const *a = assignments; *a != NULL; a++) {
@@ -107,7 +117,8 @@ static void aggregated(wom_batch_t *batch, wom_config_t **config, char **dir,
     wom_batch_options_t options = {*dir, "tiny", 0, 1, 1000, 2, 0};
     assert_int_equal(wom_batch_init(batch, *config, &options, &error), WOM_OK);
     assert_int_equal(wom_batch_run(batch, &error), WOM_OK);
-    assert_int_equal(wom_batch_aggregate(batch, &error), WOM_OK);
+    assert_int_equal(wom_aggregate_init(&run->results, batch), WOM_OK);
+    assert_int_equal(wom_output_write_batch(batch, &run->results, &error), WOM_OK);
 }
 
 static char *page_of(const wom_report_t *report) {
@@ -118,22 +129,21 @@ static char *page_of(const wom_report_t *report) {
     return text.data;
 }
 
-static void release(wom_batch_t *batch, wom_config_t *config, char *dir, char *page) {
-    wom_batch_destroy(batch);
-    wom_config_free(config);
-    remove_tree(dir);
-    free(dir);
+static void release(run_t *run, char *page) {
+    wom_aggregate_destroy(&run->results);
+    wom_batch_destroy(&run->batch);
+    wom_config_free(run->config);
+    remove_tree(run->dir);
+    free(run->dir);
     free(page);
 }
 
 static void page_of_a_run(void **state) {
     (void)state;
-    wom_batch_t batch;
-    wom_config_t *config;
-    char *dir;
-    aggregated(&batch, &config, &dir, tiny);
-    wom_report_t report = {&batch, "; A club & its shop.\n[simulation]\n", gnuplot_like,
-                           "timeseries.svg", NULL};
+    run_t run;
+    aggregated(&run, tiny);
+    wom_report_t report = {&run.batch,   &run.results,     "; A club & its shop.\n[simulation]\n",
+                           gnuplot_like, "timeseries.svg", NULL};
     char *page = page_of(&report);
     assert_true(strncmp(page, "<!DOCTYPE html>\n", 16) == 0);
     expect_in(page, "<title>womsim: tiny</title>", true);
@@ -144,8 +154,8 @@ static void page_of_a_run(void **state) {
     expect_in(page, "<?xml", false);
     expect_in(page, "<script", false);
     /* results: customers' final mean as displayed, with its interval */
-    int customers = wom_metrics_find(&batch.layout, "customers");
-    const wom_stats_summary_t *s = &batch.finals[customers];
+    int customers = wom_metrics_find(&run.results.layout, "customers");
+    const wom_stats_summary_t *s = wom_aggregate_final(&run.results, 0, customers);
     char row[512];
     snprintf(row, sizeof row,
              "<code>customers</code><div class=\"meaning\">%s</div></td><td class=\"n\">%.4g"
@@ -166,19 +176,17 @@ static void page_of_a_run(void **state) {
              "<td class=\"meaning\">%s</td></tr>",
              churn->default_value, churn->meaning);
     expect_in(page, row, true);
-    expect_in(page, batch.hash, true);
+    expect_in(page, run.batch.hash, true);
     expect_in(page, "</html>\n", true);
-    release(&batch, config, dir, page);
+    release(&run, page);
 }
 
 static void page_without_plot_or_description(void **state) {
     (void)state;
-    wom_batch_t batch;
-    wom_config_t *config;
-    char *dir;
-    aggregated(&batch, &config, &dir, tiny);
-    wom_report_t report = {&batch, "[simulation]\n", NULL, "timeseries.svg",
-                           "the run was made with --no-plot"};
+    run_t run;
+    aggregated(&run, tiny);
+    wom_report_t report = {&run.batch, &run.results,     "[simulation]\n",
+                           NULL,       "timeseries.svg", "the run was made with --no-plot"};
     char *page = page_of(&report);
     expect_in(page, "No plots: the run was made with --no-plot.", true);
     expect_in(page, "<svg", false);
@@ -188,20 +196,18 @@ static void page_without_plot_or_description(void **state) {
     page = page_of(&report);
     expect_in(page, "<script", false);
     expect_in(page, "The plot is not shown: timeseries.svg holds a script", true);
-    release(&batch, config, dir, page);
+    release(&run, page);
 }
 
 static void page_of_a_sweep(void **state) {
     (void)state;
-    wom_batch_t batch;
-    wom_config_t *config;
-    char *dir;
+    run_t run;
     const char *const sweep[] = {"simulation.steps=12",  "simulation.replications=3",
                                  "network.model=karate", "model.kind=ic",
                                  "ic.p=0.1, 0.3",        NULL};
-    aggregated(&batch, &config, &dir, sweep);
-    assert_non_null(batch.shares);
-    wom_report_t report = {&batch, NULL, gnuplot_like, "sweep.svg", NULL};
+    aggregated(&run, sweep);
+    assert_non_null(run.results.shares);
+    wom_report_t report = {&run.batch, &run.results, NULL, gnuplot_like, "sweep.svg", NULL};
     char *page = page_of(&report);
     expect_in(page,
               "A womsim batch of the independent cascade (a classic model): 2 parameter "
@@ -210,11 +216,12 @@ static void page_of_a_sweep(void **state) {
     expect_in(page, "<th>point 1<div class=\"meaning\">ic.p = 0.3</div></th>", true);
     char cell[128];
     snprintf(cell, sizeof cell, "<td class=\"n\">%.4g<div class=\"meaning\">[%.4g, %.4g]</div>",
-             batch.shares[1].mean, batch.shares[1].ci95_lo, batch.shares[1].ci95_hi);
+             run.results.shares[1].mean, run.results.shares[1].ci95_lo,
+             run.results.shares[1].ci95_hi);
     expect_in(page, "<code>final_share</code>", true);
     expect_in(page, cell, true);
     expect_in(page, "<tr><td><code>ic.p</code></td><td><code>0.1, 0.3</code></td>", true);
-    release(&batch, config, dir, page);
+    release(&run, page);
 }
 
 static void every_metric_has_a_meaning(void **state) {

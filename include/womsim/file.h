@@ -1,0 +1,52 @@
+/* file.h: files written whole or not at all: to "path.tmp.XXXXXX" in the
+ * same folder, flushed, fsynced, then renamed to the final name, so that a
+ * killed program never leaves a truncated file under a final name; and
+ * folders made with their parents.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_FILE_H
+#define WOMSIM_FILE_H
+
+#include <stdio.h>
+
+#include "womsim/config.h"
+#include "womsim/status.h"
+#include "womsim/text.h"
+
+/* Creates `path` and its missing parents (like mkdir -p). */
+wom_status wom_file_make_dir(const char *path, wom_error_t *error);
+
+/* Writes a file through `writer`, atomically: to "path.tmp.XXXXXX" in the
+ * same folder, flushed, fsynced, then renamed to `path`. On any failure the
+ * temporary file is removed and `path` is left as it was. */
+typedef wom_status (*wom_file_writer_fn)(FILE *stream, const void *context);
+wom_status wom_file_write_with(const char *path, wom_file_writer_fn writer, const void *context,
+                               wom_error_t *error);
+
+/* A file written piece by piece (runs.csv), atomically: open writes to
+ * "path.tmp.XXXXXX"; commit flushes, fsyncs and renames it to `path`. */
+typedef struct {
+    FILE *stream; /* append here; NULL when not open */
+    int fd;
+    char path[WOM_MAX_PATH];      /* the final name */
+    char temporary[WOM_MAX_PATH]; /* where the bytes go until commit */
+} wom_file_stream_t;
+
+wom_status wom_file_stream_open(wom_file_stream_t *out, const char *path, wom_error_t *error);
+
+/* Appends `text`: WOM_ENOMEM when the text is incomplete, WOM_EIO when the
+ * write fails (commit then reports why). */
+wom_status wom_file_stream_text(wom_file_stream_t *out, const wom_text_t *text);
+
+/* Puts the file in place when `status` (of the writing so far) is WOM_OK;
+ * otherwise, or when flushing or renaming fails, removes the temporary file
+ * and returns the error. The stream is closed either way. */
+wom_status wom_file_stream_commit(wom_file_stream_t *out, wom_status status, wom_error_t *error);
+
+/* Closes and removes the temporary file; nothing when not open. */
+void wom_file_stream_abandon(wom_file_stream_t *out);
+
+/* Writes `text` to dir/name atomically. */
+wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
+                               wom_error_t *error);
+
+#endif

@@ -1,0 +1,201 @@
+/* batch_folder.c: a result folder made ready before a batch runs in it: a
+ * task file of another scenario is refused (or, in a folder whose whole
+ * run ended well, replaced), the temporary files a killed run of this
+ * shard left are removed, and the manifest of an earlier run is removed
+ * before the first task file is written. Workload: one pass over DIR/tasks
+ * (up to 10^5 names) and the outputs' folders.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "batch_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Whether `name` is a temporary file as wom_output_stream_open makes them:
+ * "NAME.tmp.XXXXXX", six letters or digits from mkstemp. */
+static bool is_temporary(const char *name) {
+    size_t length = strlen(name);
+    const char *tail = name + length - (length > 11 ? 11 : length);
+    return length > 11 && strncmp(tail, ".tmp.", 5) == 0 &&
+           strspn(tail + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
+}
+
+/* The run id of "<run_id>.rows" (decimal, no leading zero) or, with
+ * `temporary`, of "<run_id>.rows.tmp.XXXXXX"; false for any other name. */
+static bool task_file_id(const char *name, bool temporary, uint32_t *run_id) {
+    if (name[0] < '0' || name[0] > '9' || (name[0] == '0' && name[1] != '.')) {
+        return false;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long id = strtoull(name, &end, 10);
+    if (errno != 0 || id > UINT32_MAX) {
+        return false;
+    }
+    *run_id = (uint32_t)id;
+    return temporary ? strncmp(end, ".rows.tmp.", 10) == 0 && is_temporary(end)
+                     : strcmp(end, ".rows") == 0;
+}
+
+/* Removes dir/name, a temporary file a killed run left. */
+static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
+    }
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return wom_error_set(error, WOM_EIO, path, 0,
+                             "cannot remove this temporary file a killed run left: %s",
+                             strerror(errno));
+    }
+    return WOM_OK;
+}
+
+/* Removes the temporary files in `dir` whose final names start with
+ * `prefix`. A missing folder has none. */
+static wom_status remove_temporaries(const char *dir, const char *prefix, wom_error_t *error) {
+    DIR *folder = opendir(dir);
+    if (folder == NULL) {
+        return WOM_OK;
+    }
+    wom_status status = WOM_OK;
+    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
+        const char *name = entry->d_name;
+        if (strncmp(name, prefix, strlen(prefix)) == 0 && is_temporary(name)) {
+            status = remove_file(dir, name, error);
+        }
+    }
+    closedir(folder);
+    return status;
+}
+
+/* The temporary files of the outputs this process writes: for an
+ * unsharded batch those in DIR (manifest.json's included) and in each
+ * point's folder; for a shard its manifest's, DIR/shards/I-of-N.json as
+ * the CLI names it. Other shards may be writing theirs right now. */
+static wom_status remove_output_temporaries(const wom_batch_t *batch, wom_error_t *error) {
+    const char *dir = batch->options.dir;
+    char path[WOM_MAX_PATH], prefix[64];
+    if (batch->plan.shards > 1) {
+        snprintf(prefix, sizeof prefix, "%u-of-%u.json", batch->plan.shard, batch->plan.shards);
+        snprintf(path, sizeof path, "%s/shards", dir);
+        return remove_temporaries(path, prefix, error);
+    }
+    wom_status status = remove_temporaries(dir, "", error);
+    for (uint32_t p = 0; status == WOM_OK && batch->plan.points > 1 && p < batch->plan.points;
+         p++) {
+        if (wom_batch_point_dir(batch, p, path, sizeof path)) {
+            status = remove_temporaries(path, "", error);
+        }
+    }
+    return status;
+}
+
+static wom_status refuse_foreign(const wom_batch_t *batch, const char *path, const char *hash,
+                                 wom_error_t *error) {
+    const char *dir = batch->options.dir;
+    if (batch->control.resume) {
+        return wom_error_set(error, WOM_EDATA, path, 0,
+                             "cannot resume: the batch in %s ran scenario %.12s..., this one is "
+                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
+                             "-s) changed since; resume with the ones it started with, or start "
+                             "a new batch in another folder (-o)",
+                             dir, hash, batch->hash);
+    }
+    return wom_error_set(error, WOM_EDATA, path, 0,
+                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...) "
+                         "and batches do not mix in one folder: use another folder (-o), or "
+                         "remove %s/tasks to start over",
+                         dir, hash, batch->hash, dir);
+}
+
+/* True when DIR/manifest.json records a whole (unsharded) run that ended
+ * well: its task files are results already aggregated, not a batch waiting
+ * to be resumed, so a new run of another scenario may replace them (the
+ * usual "edit the scenario, run again" of a class). */
+static bool finished_run_in(const char *dir) {
+    char path[WOM_MAX_PATH], text[16384];
+    if (snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path) {
+        return false;
+    }
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        return false;
+    }
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[length] = '\0';
+    return strstr(text, "\"exit_status\": 0,") != NULL && strstr(text, "\"shard\": \"0/1\"");
+}
+
+/* This process's manifest (manifest.json, or the shard's) describes an
+ * earlier batch until this one ends and writes its own; removed before the
+ * first task file is written, so that a batch killed now is never taken
+ * for that earlier, finished one (by --resume or by the next run's reuse of
+ * a finished folder). */
+static wom_status remove_stale_manifest(const wom_batch_t *batch, wom_error_t *error) {
+    char name[64] = "manifest.json", dir[WOM_MAX_PATH];
+    const wom_batch_plan_t *plan = &batch->plan;
+    snprintf(dir, sizeof dir, "%s", batch->options.dir);
+    if (plan->shards > 1) {
+        snprintf(name, sizeof name, "%u-of-%u.json", plan->shard, plan->shards);
+        if (snprintf(dir, sizeof dir, "%s/shards", batch->options.dir) >= (int)sizeof dir) {
+            return wom_error_set(error, WOM_EIO, batch->options.dir, 0, "path is too long");
+        }
+    }
+    char path[2 * WOM_MAX_PATH];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
+        return wom_error_set(error, WOM_EIO, path, 0, "cannot remove the old manifest: %s",
+                             strerror(errno));
+    }
+    return WOM_OK;
+}
+
+/* Refuses a task file of another scenario in DIR/tasks (or, after a
+ * finished whole run and without --resume, removes it) and removes the
+ * temporary task files of this shard (not other shards': they may be
+ * running). */
+static wom_status check_tasks_folder(const wom_batch_t *batch, wom_error_t *error) {
+    char tasks[WOM_MAX_PATH], path[2 * WOM_MAX_PATH], hash[65];
+    if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
+        return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
+    }
+    DIR *folder = opendir(tasks);
+    if (folder == NULL) {
+        return WOM_OK; /* a new batch; a bad folder is reported when it is made */
+    }
+    wom_status status = WOM_OK;
+    bool replace =
+        !batch->control.resume && batch->plan.shards <= 1 && finished_run_in(batch->options.dir);
+    for (struct dirent *entry; status == WOM_OK && (entry = readdir(folder)) != NULL;) {
+        uint32_t run_id;
+        if (task_file_id(entry->d_name, true, &run_id)) {
+            status = wom_batch_mine(&batch->plan, run_id) ? remove_file(tasks, entry->d_name, error)
+                                                          : WOM_OK;
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", tasks, entry->d_name);
+        if (task_file_id(entry->d_name, false, &run_id) &&
+            wom_batch_task_of_another_scenario(path, batch->hash, hash)) {
+            status = replace ? remove_file(tasks, entry->d_name, error)
+                             : refuse_foreign(batch, path, hash, error);
+        }
+    }
+    closedir(folder);
+    return status;
+}
+
+wom_status wom_batch_prepare_folder(const wom_batch_t *batch, wom_error_t *error) {
+    wom_status status = check_tasks_folder(batch, error);
+    if (status == WOM_OK) {
+        status = remove_output_temporaries(batch, error);
+    }
+    if (status == WOM_OK) {
+        status = remove_stale_manifest(batch, error);
+    }
+    return status;
+}

@@ -1,0 +1,132 @@
+/* file.c: files written whole or not at all. Every output of womsim (task
+ * files, outputs, pictures, manifests) goes through here: to a temporary
+ * name in the same folder, flushed, fsynced, then renamed into place, so a
+ * killed run never leaves a truncated file under a final name. Workload: a
+ * handful of files per point; runs.csv streams through one
+ * wom_file_stream_t.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "womsim/file.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+wom_status wom_file_make_dir(const char *path, wom_error_t *error) {
+    char partial[WOM_MAX_PATH];
+    if (path[0] == '\0') {
+        return wom_error_set(error, WOM_ECANTCREAT, "", 0, "the output folder name is empty");
+    }
+    if (snprintf(partial, sizeof partial, "%s", path) >= (int)sizeof partial) {
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "path is too long");
+    }
+    /* Each '/' after the first character ends a prefix to create. */
+    for (char *slash = partial + 1;; slash++) {
+        bool end = *slash == '\0';
+        if (*slash == '/' || end) {
+            *slash = '\0';
+            struct stat info;
+            if (mkdir(partial, 0777) != 0 && errno != EEXIST) {
+                return wom_error_set(error, WOM_ECANTCREAT, partial, 0, "cannot create folder: %s",
+                                     strerror(errno));
+            }
+            if (stat(partial, &info) != 0 || !S_ISDIR(info.st_mode)) {
+                return wom_error_set(error, WOM_ECANTCREAT, partial, 0, "not a folder");
+            }
+            if (end) {
+                return WOM_OK;
+            }
+            *slash = '/';
+        }
+    }
+}
+
+wom_status wom_file_stream_open(wom_file_stream_t *out, const char *path, wom_error_t *error) {
+    out->stream = NULL;
+    if (snprintf(out->path, sizeof out->path, "%s", path) >= (int)sizeof out->path ||
+        snprintf(out->temporary, sizeof out->temporary, "%s.tmp.XXXXXX", path) >=
+            (int)sizeof out->temporary) {
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "path is too long");
+    }
+    out->fd = mkstemp(out->temporary);
+    out->stream = out->fd < 0 ? NULL : fdopen(out->fd, "w");
+    if (out->stream == NULL) {
+        int saved = errno;
+        if (out->fd >= 0) {
+            close(out->fd);
+            unlink(out->temporary);
+        }
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot create: %s", strerror(saved));
+    }
+    errno = 0; /* so that commit can tell why a writer failed */
+    return WOM_OK;
+}
+
+wom_status wom_file_stream_text(wom_file_stream_t *out, const wom_text_t *text) {
+    if (text->failed) {
+        return WOM_ENOMEM;
+    }
+    size_t length = text->length;
+    return fwrite(text->data ? text->data : "", 1, length, out->stream) == length ? WOM_OK
+                                                                                  : WOM_EIO;
+}
+
+wom_status wom_file_stream_commit(wom_file_stream_t *out, wom_status status, wom_error_t *error) {
+    if (out->stream == NULL) {
+        return wom_error_set(error, WOM_EINVAL, out->path, 0, "the file is not open");
+    }
+    int saved = errno; /* why the writing failed, when it did */
+    bool ok = status == WOM_OK;
+    if (ok) { /* mkstemp makes the file private; results are for sharing. */
+        errno = 0;
+        ok = fchmod(out->fd, 0644) == 0 && fflush(out->stream) == 0 && fsync(out->fd) == 0;
+        saved = ok ? 0 : errno;
+    }
+    ok = fclose(out->stream) == 0 && ok;
+    out->stream = NULL;
+    if (!ok || rename(out->temporary, out->path) != 0) {
+        saved = saved ? saved : errno;
+        unlink(out->temporary);
+        if (status == WOM_ENOMEM) {
+            return wom_error_set(error, status, out->path, 0, "out of memory while writing");
+        }
+        return wom_error_set(error, WOM_EIO, out->path, 0, "cannot write: %s",
+                             saved ? strerror(saved) : "unknown error");
+    }
+    return WOM_OK;
+}
+
+void wom_file_stream_abandon(wom_file_stream_t *out) {
+    if (out->stream != NULL) {
+        fclose(out->stream);
+        unlink(out->temporary);
+        out->stream = NULL;
+    }
+}
+
+wom_status wom_file_write_with(const char *path, wom_file_writer_fn writer, const void *context,
+                               wom_error_t *error) {
+    wom_file_stream_t out;
+    wom_status status = wom_file_stream_open(&out, path, error);
+    if (status != WOM_OK) {
+        return status;
+    }
+    return wom_file_stream_commit(&out, writer(out.stream, context), error);
+}
+
+wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
+                               wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+    }
+    wom_file_stream_t out;
+    wom_status status = wom_file_stream_open(&out, path, error);
+    if (status != WOM_OK) {
+        return status;
+    }
+    return wom_file_stream_commit(&out, wom_file_stream_text(&out, text), error);
+}
