@@ -18,4 +18,17 @@
 /* qsort/bsearch comparison of two uint32 node ids, ascending. */
 int wom_graph_compare_u32(const void *a, const void *b);
 
+/* ---------------------------------------------------------------------------
+ * Facts of a scenario's network (graph.c) */
+
+/* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
+ * nodes). */
+double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
+
+/* The parts (threads) an Erdos-Renyi graph is generated in. */
+int wom_graph_count_er_parts(void);
+
+/* The nodes of an SBM: the sum of its block sizes. */
+uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
+
 #endif
