@@ -13,7 +13,20 @@
 #include "womsim/status.h"
 
 /* ---------------------------------------------------------------------------
- * The CSR (graph.c) */
+ * The edge array and the CSR builder (graph.c) */
+
+/* Edge i joins pairs[2i] and pairs[2i+1] (from, to), both < the node count. */
+typedef struct {
+    uint32_t *pairs;
+    uint64_t count;    /* edges held */
+    uint64_t capacity; /* edges that fit in `pairs` */
+} edge_list_t;
+
+/* Builds the CSR of `edges` over `nodes` nodes: self-loops and duplicates
+ * dropped and counted, rows sorted. `edges` is left as it was. The only
+ * failure is memory (WOM_ENOMEM, no error detail set). */
+wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t *edges,
+                               wom_graph_t **out);
 
 /* qsort/bsearch comparison of two uint32 node ids, ascending. */
 int wom_graph_compare_u32(const void *a, const void *b);
