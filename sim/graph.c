@@ -1,11 +1,11 @@
 /* graph.c: the social graph. Owns the compact CSR (uint32 node ids, uint64
  * offsets) and the builder every edge array goes through (an edge array ->
- * counting sort by source -> sorted rows without loops or duplicates); our
- * own Erdos-Renyi (straight into the CSR) and Barabasi-Albert generators,
- * and the other generators and the GraphML/GML readers from igraph. The
- * SNAP edge-list reader and writer are graph_snap.c's, the memory estimate
- * checked before anything is allocated graph_estimate.c's, the statistics
- * of `womsim graph` graph_stats.c's.
+ * counting sort by source -> sorted rows without loops or duplicates), and
+ * the generators: our own Erdos-Renyi (straight into the CSR) and
+ * Barabasi-Albert, igraph's others. GraphML/GML files and igraph's graphs
+ * into the CSR are graph_igraph.c's, the SNAP edge-list reader and writer
+ * graph_snap.c's, the memory estimate checked before anything is allocated
+ * graph_estimate.c's, the statistics of `womsim graph` graph_stats.c's.
  * Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
  * arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
  * the CSR itself.
@@ -177,46 +177,6 @@ wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t 
         graph->targets = shrunk;
     }
     *out = graph;
-    return WOM_OK;
-}
-
-/* ---------------------------------------------------------------------------
- * From igraph */
-
-static wom_status igraph_failure(wom_error_t *error, igraph_error_t code, wom_status otherwise,
-                                 const char *file, const char *what) {
-    wom_status status = code == IGRAPH_ENOMEM ? WOM_ENOMEM : otherwise;
-    return wom_error_set(error, status, file, 0, "%s failed: %s", what, igraph_strerror(code));
-}
-
-/* Copies igraph's edges into an edge array, then destroys `source` before the
- * CSR is built, so that igraph's copy and the CSR are never held together. */
-static wom_status graph_from_igraph(igraph_t *source, bool directed, wom_graph_t **graph,
-                                    const char *file, wom_error_t *error) {
-    igraph_integer_t nodes = igraph_vcount(source), count = igraph_ecount(source);
-    if (nodes > (igraph_integer_t)UINT32_MAX) {
-        igraph_destroy(source);
-        return wom_error_set(error, WOM_EDATA, file, 0,
-                             "the network has %" PRId64 " nodes, more than %" PRIu32,
-                             (int64_t)nodes, UINT32_MAX);
-    }
-    edge_list_t edges = {malloc((count > 0 ? (size_t)count : 1) * 2 * sizeof(uint32_t)),
-                         (uint64_t)count, (uint64_t)count};
-    if (edges.pairs != NULL) {
-        for (igraph_integer_t e = 0; e < count; e++) {
-            edges.pairs[2 * e] = (uint32_t)IGRAPH_FROM(source, e);
-            edges.pairs[2 * e + 1] = (uint32_t)IGRAPH_TO(source, e);
-        }
-    }
-    igraph_destroy(source);
-    wom_status status = WOM_ENOMEM;
-    if (edges.pairs != NULL) {
-        status = wom_graph_build_csr((uint32_t)nodes, directed, &edges, graph);
-    }
-    free(edges.pairs);
-    if (status != WOM_OK) {
-        return wom_error_set(error, status, file, 0, "no memory for the network's adjacency");
-    }
     return WOM_OK;
 }
 
@@ -644,7 +604,7 @@ static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
     igraph_rng_t rng;
     igraph_error_t code = igraph_rng_init(&rng, &igraph_rngtype_pcg32);
     if (code != IGRAPH_SUCCESS) {
-        return igraph_failure(error, code, WOM_ELIBRARY, NULL, "igraph_rng_init");
+        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, "igraph_rng_init");
     }
     const char *what = "igraph_rng_seed";
     code = igraph_rng_seed(&rng, scenario->simulation.seed);
@@ -657,7 +617,7 @@ static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
     }
     igraph_rng_destroy(&rng);
     if (code != IGRAPH_SUCCESS) {
-        return igraph_failure(error, code, WOM_ELIBRARY, NULL, what);
+        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, what);
     }
     return WOM_OK;
 }
@@ -734,7 +694,7 @@ static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
         return status;
     }
     bool directed = scenario->network.directed && igraph_is_directed(&source);
-    status = graph_from_igraph(&source, directed, graph, NULL, error);
+    status = wom_graph_take_igraph(&source, directed, graph, NULL, error);
     if (status == WOM_OK && scenario->network.model == WOM_NET_SBM &&
         assign_blocks(scenario, *graph) != WOM_OK) {
         wom_graph_free(*graph);
@@ -742,37 +702,6 @@ static wom_status generate(const wom_scenario_t *scenario, wom_graph_t **graph,
         return wom_error_set(error, WOM_ENOMEM, NULL, 0, "no memory for the network's blocks");
     }
     return status;
-}
-
-/* ---------------------------------------------------------------------------
- * GraphML and GML files, through igraph */
-
-/* The graph's own directedness is kept, except that arcs become undirected
- * edges when network.directed is false (mutual arcs then count as
- * duplicates). */
-static wom_status read_igraph_file(const char *path, int format, bool directed, wom_graph_t **graph,
-                                   wom_error_t *error) {
-    const char *name = format == WOM_FORMAT_GML ? "GML" : "GraphML";
-    FILE *stream = fopen(path, "r");
-    if (stream == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the %s file: %s", name,
-                             strerror(errno));
-    }
-    igraph_t source;
-    igraph_error_t code = format == WOM_FORMAT_GML ? igraph_read_graph_gml(&source, stream)
-                                                   : igraph_read_graph_graphml(&source, stream, 0);
-    fclose(stream);
-    if (code != IGRAPH_SUCCESS) {
-        wom_status status = code == IGRAPH_UNIMPLEMENTED ? WOM_ELIBRARY : WOM_EDATA;
-        return igraph_failure(error, code, status, path,
-                              format == WOM_FORMAT_GML ? "reading GML" : "reading GraphML");
-    }
-    if (igraph_vcount(&source) == 0) {
-        igraph_destroy(&source);
-        return wom_error_set(error, WOM_EDATA, path, 0, "the %s file holds no nodes", name);
-    }
-    directed = directed && igraph_is_directed(&source);
-    return graph_from_igraph(&source, directed, graph, path, error);
 }
 
 /* ---------------------------------------------------------------------------
@@ -797,8 +726,8 @@ static wom_status read_network_file(const wom_scenario_t *scenario, wom_graph_t 
         return wom_graph_read_snap(path, scenario->network.directed, graph, error);
     case WOM_FORMAT_GRAPHML:
     case WOM_FORMAT_GML:
-        return read_igraph_file(path, scenario->network.format, scenario->network.directed, graph,
-                                error);
+        return wom_graph_read_igraph_file(path, scenario->network.format,
+                                          scenario->network.directed, graph, error);
     default:
         return wom_error_set(error, WOM_EINVAL, path, 0, "unknown network format %d",
                              scenario->network.format);

@@ -5,6 +5,7 @@
 #ifndef WOMSIM_GRAPH_INTERNAL_H
 #define WOMSIM_GRAPH_INTERNAL_H
 
+#include <igraph.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,5 +44,23 @@ int wom_graph_count_er_parts(void);
 
 /* The nodes of an SBM: the sum of its block sizes. */
 uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
+
+/* ---------------------------------------------------------------------------
+ * Graphs from igraph (graph_igraph.c) */
+
+/* Sets `error` to "`what` failed: igraph's message" on `file` and returns
+ * its status: WOM_ENOMEM when igraph ran out of memory, else `otherwise`. */
+wom_status wom_graph_set_igraph_error(wom_error_t *error, igraph_error_t code, wom_status otherwise,
+                                      const char *file, const char *what);
+
+/* The CSR of igraph's graph `source`, which it destroys (always, also on
+ * failure). Errors name `file` (NULL for a generated graph). */
+wom_status wom_graph_take_igraph(igraph_t *source, bool directed, wom_graph_t **graph,
+                                 const char *file, wom_error_t *error);
+
+/* Reads the GraphML or GML file `path` (`format`: WOM_FORMAT_GRAPHML or
+ * WOM_FORMAT_GML) through igraph. */
+wom_status wom_graph_read_igraph_file(const char *path, int format, bool directed,
+                                      wom_graph_t **graph, wom_error_t *error);
 
 #endif
