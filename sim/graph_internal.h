@@ -23,6 +23,13 @@ typedef struct {
     uint64_t capacity; /* edges that fit in `pairs` */
 } edge_list_t;
 
+/* A graph with `nodes` empty rows (offsets all 0), no targets and no
+ * segments; NULL when memory is short. */
+wom_graph_t *wom_graph_alloc(uint32_t nodes, bool directed);
+
+/* Allocates the targets of graph->arcs arcs; false when memory is short. */
+bool wom_graph_alloc_targets(wom_graph_t *graph);
+
 /* Builds the CSR of `edges` over `nodes` nodes: self-loops and duplicates
  * dropped and counted, rows sorted. `edges` is left as it was. The only
  * failure is memory (WOM_ENOMEM, no error detail set). */
@@ -31,19 +38,6 @@ wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t 
 
 /* qsort/bsearch comparison of two uint32 node ids, ascending. */
 int wom_graph_compare_u32(const void *a, const void *b);
-
-/* ---------------------------------------------------------------------------
- * Facts of a scenario's network (graph.c) */
-
-/* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
- * nodes). */
-double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
-
-/* The parts (threads) an Erdos-Renyi graph is generated in. */
-int wom_graph_count_er_parts(void);
-
-/* The nodes of an SBM: the sum of its block sizes. */
-uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
 
 /* ---------------------------------------------------------------------------
  * Graphs from igraph (graph_igraph.c) */
@@ -62,5 +56,23 @@ wom_status wom_graph_take_igraph(igraph_t *source, bool directed, wom_graph_t **
  * WOM_FORMAT_GML) through igraph. */
 wom_status wom_graph_read_igraph_file(const char *path, int format, bool directed,
                                       wom_graph_t **graph, wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
+ * The generators (graph_generate.c) */
+
+/* Generates the graph of scenario->network.model (any but WOM_NET_FILE),
+ * its settings already checked. */
+wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
+                              wom_error_t *error);
+
+/* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
+ * nodes). */
+double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
+
+/* The parts (threads) an Erdos-Renyi graph is generated in. */
+int wom_graph_count_er_parts(void);
+
+/* The nodes of an SBM: the sum of its block sizes. */
+uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
 
 #endif
