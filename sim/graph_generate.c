@@ -260,6 +260,26 @@ static void er_fill(const wom_scenario_t *scenario, uint32_t first, uint32_t end
     }
 }
 
+/* Pass 1 (er_count) or, with `fill`, pass 2 (er_fill), the graph's rows
+ * split into `parts` parts, one per thread; undirected, each part has its
+ * own counts in `higher` (a count per node). */
+static void er_pass(const wom_scenario_t *scenario, wom_graph_t *graph, uint32_t *higher, int parts,
+                    bool fill) {
+    const uint32_t nodes = graph->nodes;
+    const bool directed = graph->directed;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        uint32_t first = er_part_start(nodes, directed, part, parts);
+        uint32_t end = er_part_start(nodes, directed, part + 1, parts);
+        uint32_t *counts = higher != NULL ? higher + (size_t)part * nodes : NULL;
+        if (fill) {
+            er_fill(scenario, first, end, graph, counts);
+        } else {
+            er_count(scenario, first, end, graph->offsets, counts);
+        }
+    }
+}
+
 /* Two passes over the same keyed rows (count, then fill), each split over
  * the threads in parts of consecutive rows. Undirected, row v holds its
  * lower neighbours (from its own stream, ascending) and then the higher
@@ -279,24 +299,14 @@ static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph
         wom_graph_free(graph);
         return WOM_ENOMEM;
     }
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-    for (int part = 0; part < parts; part++) {
-        er_count(scenario, er_part_start(nodes, directed, part, parts),
-                 er_part_start(nodes, directed, part + 1, parts), graph->offsets,
-                 higher != NULL ? higher + (size_t)part * nodes : NULL);
-    }
+    er_pass(scenario, graph, higher, parts, false);
     er_lay_out(graph, higher, parts);
     if (!wom_graph_alloc_targets(graph)) {
         free(higher);
         wom_graph_free(graph);
         return WOM_ENOMEM;
     }
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-    for (int part = 0; part < parts; part++) {
-        er_fill(scenario, er_part_start(nodes, directed, part, parts),
-                er_part_start(nodes, directed, part + 1, parts), graph,
-                higher != NULL ? higher + (size_t)part * nodes : NULL);
-    }
+    er_pass(scenario, graph, higher, parts, true);
     free(higher);
     *out = graph;
     return WOM_OK;
