@@ -1,4 +1,4 @@
-/* test_graph.c: unit tests of the graph module (sim/graph.c): generators
+/* test_graph.c: unit tests of the graph module (sim/graph*.c): generators
  * against their exact or sampling-error expectations, the CSR invariants,
  * the SNAP reader on fixtures and on every error it reports, the SNAP
  * writer's round trip, GraphML/GML through igraph, the memory estimate and

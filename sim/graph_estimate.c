@@ -1,0 +1,157 @@
+/* graph_estimate.c: the memory a network will take to build
+ * (wom_graph_estimate_bytes), estimated before anything is allocated, so
+ * that wom_graph_build refuses a network over --max-mem at once rather
+ * than running out of memory halfway: from the model's expected number of
+ * edges, or from a file's size.
+ * Workload: once per build, a few dozen operations; a SNAP file costs one
+ * read of its first 64 KiB.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "womsim/graph.h"
+
+#include <igraph.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "graph_internal.h"
+
+/* Peak bytes while a graph is built: the builder's edge array is alive
+ * throughout, with first igraph's copy (igraph's generators, GraphML/GML)
+ * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array +
+ * max(before, CSR). Arcs are counted as two per edge, which is exact for undirected graphs and a
+ * bound for directed ones. */
+
+#define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
+#define CSR_ARC_BYTES  4.0 /* one uint32 target */
+#define CSR_NODE_BYTES 9.0 /* one uint64 offset and (SBM) one uint8 segment */
+#define IGRAPH_EDGE_BYTES                                                                          \
+    48.0                        /* igraph_t: from, to, two sorted indices, int64 each (32 B),      \
+                                   plus the int64 edge vector generators build first (16 B) */
+#define IGRAPH_NODE_BYTES 32.0  /* igraph_t: two int64 index starts, plus per-node vectors */
+#define ID_MAP_NODE_BYTES 48.0  /* SNAP id map: 12 B a slot, up to 4 slots a node */
+#define SAMPLE_BYTES      65536 /* SNAP: bytes read to measure the mean line length */
+
+static double csr_bytes(double edges, double nodes) {
+    return 2.0 * edges * CSR_ARC_BYTES + (nodes + 1.0) * CSR_NODE_BYTES;
+}
+
+static double peak_bytes(double edges, double nodes, double before) {
+    double csr = csr_bytes(edges, nodes);
+    return edges * PAIR_BYTES + (before > csr ? before : csr);
+}
+
+static double igraph_bytes(double edges, double nodes) {
+    return edges * IGRAPH_EDGE_BYTES + nodes * IGRAPH_NODE_BYTES;
+}
+
+/* The expected number of edges the scenario's generator makes. */
+static double expected_edges(const wom_scenario_t *scenario, double nodes) {
+    const bool directed = scenario->network.directed;
+    const double pairs = directed ? nodes * (nodes - 1) : nodes * (nodes - 1) / 2;
+    switch (scenario->network.model) {
+    case WOM_NET_ERDOS_RENYI:
+        return pairs * wom_graph_compute_er_probability(scenario);
+    case WOM_NET_WATTS_STROGATZ:
+        return nodes * scenario->network.mean_degree / 2;
+    case WOM_NET_BARABASI_ALBERT:
+        return nodes * (double)scenario->network.m;
+    case WOM_NET_SBM: {
+        double within = 0.0;
+        for (int i = 0; i < scenario->network.block_count; i++) {
+            double b = scenario->network.blocks[i];
+            within += directed ? b * (b - 1) : b * (b - 1) / 2;
+        }
+        return within * scenario->network.p_in + (pairs - within) * scenario->network.p_out;
+    }
+    case WOM_NET_CONFIGURATION: {
+        /* the mean of Pareto(exponent - 1, min_degree), finite above 2;
+         * below, a rough bound of ten times the minimum */
+        double exponent = scenario->network.exponent, low = (double)scenario->network.min_degree;
+        double mean = exponent > 2 ? low * (exponent - 1) / (exponent - 2) : 10 * low;
+        return nodes * mean / 2;
+    }
+    case WOM_NET_RING:
+        return nodes;
+    case WOM_NET_COMPLETE:
+        return pairs;
+    default:
+        return 78; /* karate */
+    }
+}
+
+/* A SNAP file: lines counted as the file size over the mean length of the
+ * lines in its first 64 KiB (a few long comment lines at the top barely move
+ * it once the file has some thousand lines), every line an edge, and at most
+ * one new node per edge (true for any graph whose mean degree is 2 or
+ * more). */
+static double snap_file_bytes(const char *path, double size) {
+    struct stat info; /* a pipe's sample would be lost to the reader: sample files only */
+    FILE *stream = stat(path, &info) == 0 && S_ISREG(info.st_mode) ? fopen(path, "r") : NULL;
+    if (stream == NULL) {
+        return 0;
+    }
+    char *sample = malloc(SAMPLE_BYTES);
+    size_t got = sample ? fread(sample, 1, SAMPLE_BYTES, stream) : 0;
+    fclose(stream);
+    double lines = 0;
+    for (size_t i = 0; i < got; i++) {
+        lines += sample[i] == '\n';
+    }
+    free(sample);
+    double line_bytes = lines > 0 ? (double)got / lines : (got > 4 ? (double)got : 4.0);
+    double edges = size / line_bytes;
+    return peak_bytes(edges, edges, edges * ID_MAP_NODE_BYTES) + edges * PAIR_BYTES / 2;
+}
+
+/* GraphML and GML: an edge takes at least 24 bytes of text ("edge [ source 1
+ * target 2 ]", "<edge source="1" target="2"/>") and a node at least 12; both
+ * bounds are used at once, which errs high. igraph's GML reader also holds
+ * its whole parse tree, taken as four times the file size. */
+static double igraph_file_bytes(double size) {
+    double edges = size / 24, nodes = size / 12;
+    return peak_bytes(edges, nodes, igraph_bytes(edges, nodes) + 4 * size);
+}
+
+static double file_bytes(const wom_scenario_t *scenario) {
+    struct stat info;
+    if (stat(scenario->network.file, &info) != 0) {
+        return 0; /* wom_graph_build reports the missing file */
+    }
+    if (scenario->network.format == WOM_FORMAT_SNAP) {
+        return snap_file_bytes(scenario->network.file, (double)info.st_size);
+    }
+    return igraph_file_bytes((double)info.st_size);
+}
+
+uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
+    double bytes;
+    if (scenario->network.model == WOM_NET_FILE) {
+        bytes = file_bytes(scenario);
+    } else {
+        double nodes = scenario->network.model == WOM_NET_KARATE ? 34
+                       : scenario->network.model == WOM_NET_SBM
+                           ? (double)wom_graph_count_sbm_nodes(scenario)
+                           : (double)scenario->network.nodes;
+        double edges = expected_edges(scenario, nodes);
+        switch (scenario->network.model) {
+        case WOM_NET_ERDOS_RENYI: /* the CSR (1% over the mean covers the spread) and,
+                                     undirected, a count per node and part */
+            bytes = csr_bytes(1.01 * edges, nodes) +
+                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_er_parts() * nodes);
+            break;
+        case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
+            bytes = peak_bytes(edges, nodes, 0) + nodes;
+            break;
+        default:
+            bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
+        }
+        if (scenario->network.model == WOM_NET_CONFIGURATION) {
+            bytes += nodes * sizeof(igraph_integer_t); /* the degree sequence */
+        }
+    }
+    if (!(bytes > 0)) {
+        return 0;
+    }
+    return bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes;
+}

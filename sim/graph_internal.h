@@ -1,0 +1,78 @@
+/* graph_internal.h: what the graph module's files (sim/graph*.c) share and
+ * nothing else sees, each section under the name of the file that defines
+ * it. Private to the library (not installed); the API is womsim/graph.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef WOMSIM_GRAPH_INTERNAL_H
+#define WOMSIM_GRAPH_INTERNAL_H
+
+#include <igraph.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "womsim/config.h"
+#include "womsim/graph.h"
+#include "womsim/status.h"
+
+/* ---------------------------------------------------------------------------
+ * The edge array and the CSR builder (graph.c) */
+
+/* Edge i joins pairs[2i] and pairs[2i+1] (from, to), both < the node count. */
+typedef struct {
+    uint32_t *pairs;
+    uint64_t count;    /* edges held */
+    uint64_t capacity; /* edges that fit in `pairs` */
+} edge_list_t;
+
+/* A graph with `nodes` empty rows (offsets all 0), no targets and no
+ * segments; NULL when memory is short. */
+wom_graph_t *wom_graph_alloc(uint32_t nodes, bool directed);
+
+/* Allocates the targets of graph->arcs arcs; false when memory is short. */
+bool wom_graph_alloc_targets(wom_graph_t *graph);
+
+/* Builds the CSR of `edges` over `nodes` nodes: self-loops and duplicates
+ * dropped and counted, rows sorted. `edges` is left as it was. The only
+ * failure is memory (WOM_ENOMEM, no error detail set). */
+wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t *edges,
+                               wom_graph_t **out);
+
+/* qsort/bsearch comparison of two uint32 node ids, ascending. */
+int wom_graph_compare_u32(const void *a, const void *b);
+
+/* ---------------------------------------------------------------------------
+ * Graphs from igraph (graph_igraph.c) */
+
+/* Sets `error` to "`what` failed: igraph's message" on `file` and returns
+ * its status: WOM_ENOMEM when igraph ran out of memory, else `otherwise`. */
+wom_status wom_graph_set_igraph_error(wom_error_t *error, igraph_error_t code, wom_status otherwise,
+                                      const char *file, const char *what);
+
+/* The CSR of igraph's graph `source`, which it destroys (always, also on
+ * failure). Errors name `file` (NULL for a generated graph). */
+wom_status wom_graph_take_igraph(igraph_t *source, bool directed, wom_graph_t **graph,
+                                 const char *file, wom_error_t *error);
+
+/* Reads the GraphML or GML file `path` (`format`: WOM_FORMAT_GRAPHML or
+ * WOM_FORMAT_GML) through igraph. */
+wom_status wom_graph_read_igraph_file(const char *path, int format, bool directed,
+                                      wom_graph_t **graph, wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
+ * The generators (graph_generate.c) */
+
+/* Generates the graph of scenario->network.model (any but WOM_NET_FILE),
+ * its settings already checked. */
+wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
+                              wom_error_t *error);
+
+/* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
+ * nodes). */
+double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
+
+/* The parts (threads) an Erdos-Renyi graph is generated in. */
+int wom_graph_count_er_parts(void);
+
+/* The nodes of an SBM: the sum of its block sizes. */
+uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
+
+#endif
