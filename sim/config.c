@@ -535,51 +535,15 @@ static void config_replace(wom_config_t *config, wom_config_t *from) {
 
 /* ---- suggestions ------------------------------------------------------ */
 
-#define SUGGEST_MAX_LENGTH 63 /* longer words get no suggestion */
-#define NO_SUGGESTION      4
-
 typedef struct {
     const char *text; /* the candidate, not NUL-terminated at `length` */
     size_t length;
-    int score; /* 0..2: edit distance, 3: prefix match, NO_SUGGESTION */
+    int score; /* wom_text_closeness: 0..3, or WOM_TEXT_NOT_CLOSE */
 } suggestion;
-
-static size_t min3(size_t a, size_t b, size_t c) {
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
-    size_t row[SUGGEST_MAX_LENGTH + 1];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            row[j] = min3(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]));
-            diagonal = above;
-        }
-    }
-    return row[lb];
-}
 
 /* Lets `candidate` become the suggestion for `typed` if it is closer. */
 static void consider(suggestion *best, const char *typed, const char *candidate, size_t length) {
-    size_t typed_length = strlen(typed);
-    if (typed_length > SUGGEST_MAX_LENGTH || length > SUGGEST_MAX_LENGTH) {
-        return;
-    }
-    int score = NO_SUGGESTION;
-    size_t distance = edit_distance(typed, typed_length, candidate, length);
-    size_t shorter = typed_length < length ? typed_length : length;
-    if (distance <= 2) {
-        score = (int)distance;
-    } else if (shorter >= 3 && strncmp(typed, candidate, shorter) == 0) {
-        score = 3;
-    }
+    int score = wom_text_closeness(typed, candidate, length);
     if (score < best->score) {
         *best = (suggestion){candidate, length, score};
     }
@@ -593,11 +557,11 @@ static wom_status unknown_section(const char *section, where_t at, wom_error_t *
         return config_error(error, at, "[failure] needs a name: write [failure.NAME]");
     }
     const char *dot = strchr(section, '.');
-    suggestion best = {NULL, 0, NO_SUGGESTION}, as_failure = best;
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE}, as_failure = best;
     for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
         consider(&best, section, key_table[k].name, section_length(&key_table[k]));
     }
-    char head[SUGGEST_MAX_LENGTH + 1];
+    char head[64]; /* cut at 63 characters, the most wom_text_closeness compares */
     snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
              section);
     consider(&as_failure, head, failure, strlen(failure));
@@ -621,7 +585,7 @@ static wom_status find_key(const char *section, const char *name, where_t at, wo
     if (!failure && !section_known(section)) {
         return unknown_section(section, at, error);
     }
-    suggestion best = {NULL, 0, NO_SUGGESTION};
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
     for (size_t k = failure ? FIXED_KEYS : 0; k < (failure ? KEY_COUNT : FIXED_KEYS); k++) {
         if (!failure && !in_section(&key_table[k], section)) {
             continue;
@@ -767,7 +731,7 @@ static void choice_name(const char *choices, int choice, char *out, size_t size)
 static void unknown_choice(const wom_key_t *key, const char *text, char *why, size_t size) {
     char expected[256];
     size_t n = 0;
-    suggestion best = {NULL, 0, NO_SUGGESTION};
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
     for (const char *p = key->choices; n + 1 < sizeof expected;) {
         size_t length = strcspn(p, "|");
         consider(&best, text, p, length);
