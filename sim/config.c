@@ -380,8 +380,9 @@ typedef struct {
     char **values;           /* canonical strings; more than one: swept */
     size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
                                 a mode's `rate` until it is given */
-    char file[WOM_MAX_PATH]; /* scenario path, "--set", or "" while at the default */
-    long line;               /* line in `file`; 0 for --set and defaults */
+    char file[WOM_MAX_PATH]; /* scenario path, an override's option ("--set", "-r"), or ""
+                                while at the default */
+    long line;               /* line in `file`; 0 for overrides and defaults */
     unsigned long first_set; /* assignment number of the first setting, 0 = never set */
     unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
 } key_state;
@@ -390,8 +391,9 @@ typedef struct {
  * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
 typedef struct {
     char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
-    char file[WOM_MAX_PATH]; /* the scenario file or "--set": cited when the rate is missing */
-    long line;               /* the line of the section's first header; 0 for --set */
+    char file[WOM_MAX_PATH]; /* the scenario file or the override's option: cited when the
+                                rate is missing */
+    long line;               /* the line of the section's first header; 0 for an override */
 } mode_record;
 
 struct wom_config {
@@ -1684,10 +1686,15 @@ static wom_status check_text_line(const wom_key_t *key, const char *value, where
 }
 
 wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_error_t *error) {
-    const where_t at = {"--set", 0};
-    if (config == NULL || assignment == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_set: NULL argument");
+    return wom_config_set_from(config, "--set", assignment, error);
+}
+
+wom_status wom_config_set_from(wom_config_t *config, const char *origin, const char *assignment,
+                               wom_error_t *error) {
+    if (config == NULL || origin == NULL || assignment == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_set_from: NULL argument");
     }
+    const where_t at = {origin, 0};
     char *copy = strdup(assignment);
     if (copy == NULL) {
         return wom_error_set(error, WOM_ENOMEM, at.file, 0, "out of memory");
@@ -1698,9 +1705,9 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
     wom_status status;
     if (!split_assignment(copy, &section, &name, &value)) {
         status = config_error(error, at,
-                              "--set expects section.key=value (or failure.NAME.key=value), "
+                              "%s expects section.key=value (or failure.NAME.key=value), "
                               "not '%s'",
-                              assignment);
+                              origin, assignment);
     } else {
         status = find_key(section, name, at, error, &slot);
     }
@@ -2079,7 +2086,7 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
         char *path = (char *)scenario + key_table[k].offset;
         const char *slash = strrchr(state->file, '/');
         if (key_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
-            slash == NULL || strcmp(state->file, "--set") == 0) {
+            slash == NULL || state->line == 0) { /* an override's: from where womsim runs */
             continue;
         }
         char resolved[WOM_MAX_PATH];
