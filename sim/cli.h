@@ -64,7 +64,7 @@ int cli_write_report(const wom_batch_t *batch, const char *scenario_path, bool p
 /* What a manifest records besides the batch itself. */
 typedef struct {
     int argc;
-    char **argv; /* a command's arguments as main passes them: argv[-1] is the program */
+    char **argv;                      /* the command line as main has it: argv[0] is the program */
     const char *scenario_file;        /* absolute path, re-read by `womsim merge` */
     const cli_overrides_t *overrides; /* in the order they were applied */
     int threads;
@@ -97,8 +97,8 @@ typedef struct {
     char seed[64];                 /* "-s SEED" as an override */
 } cli_run_options_t;
 
-/* Parses `womsim run`'s arguments (argv[0] = "run"; getopt may permute
- * argv); EX_OK, or EX_USAGE after printing why. */
+/* Parses `womsim run`'s arguments (argv[0] the program, argv[1] "run";
+ * getopt may permute the rest); EX_OK, or EX_USAGE after printing why. */
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
 
 /* The run's output folder: -o, or out/<scenario name without extension>. */
@@ -123,6 +123,8 @@ void cli_catch_stop_signals(bool quiet);
 const volatile sig_atomic_t *cli_stop_flag(void);
 const char *cli_stop_name(void); /* "SIGINT" or "SIGTERM" */
 
+/* The commands: each takes the command line as main has it (argv[0] the
+ * program, argv[1] the command). */
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);

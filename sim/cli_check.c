@@ -47,6 +47,8 @@ int cli_check(int argc, char **argv) {
                                                  {NULL, 0, NULL, 0}};
     cli_overrides_t overrides = {0};
     bool dump = false;
+    argc--; /* getopt reads from argv[1]: the command's name is its argv[0] */
+    argv++;
     optind = 1;
     opterr = 0;
     int option;
@@ -117,8 +119,8 @@ static void range_text(const wom_key_t *key, char *text, size_t size) {
 }
 
 int cli_params(int argc, char **argv) {
-    bool markdown = argc == 2 && strcmp(argv[1], "--markdown") == 0;
-    if (argc > 1 && !markdown) {
+    bool markdown = argc == 3 && strcmp(argv[2], "--markdown") == 0;
+    if (argc > 2 && !markdown) {
         return cli_usage_error("params takes only --markdown");
     }
     size_t count = 0;

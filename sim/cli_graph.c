@@ -22,6 +22,8 @@ static int parse_graph_options(int argc, char **argv, graph_options_t *options) 
         {"write", required_argument, NULL, 'W'},   {"directed", no_argument, NULL, 'D'},
         {"max-mem", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
     *options = (graph_options_t){.max_bytes = cli_available_memory()};
+    argc--; /* getopt reads from argv[1]: the command's name is its argv[0] */
+    argv++;
     optind = 1;
     opterr = 0;
     int option;

@@ -27,6 +27,8 @@ static int parse_merge_options(int argc, char **argv, merge_options_t *options) 
                                                  {"no-plot", no_argument, NULL, 'P'},
                                                  {NULL, 0, NULL, 0}};
     *options = (merge_options_t){.max_bytes = cli_available_memory(), .plot = true};
+    argc--; /* getopt reads from argv[1]: the command's name is its argv[0] */
+    argv++;
     optind = 1;
     opterr = 0;
     int option;

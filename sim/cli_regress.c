@@ -44,6 +44,8 @@ static int parse_regress_options(int argc, char **argv, regress_options_t *optio
                                                  {"update", no_argument, NULL, 'U'},
                                                  {NULL, 0, NULL, 0}};
     *options = (regress_options_t){.dir = DEFAULT_DIR};
+    argc--; /* getopt reads from argv[1]: the command's name is its argv[0] */
+    argv++;
     optind = 1;
     opterr = 0;
     int option;
@@ -213,8 +215,9 @@ typedef struct {
  * file: as written, relative to the scenario; first point), or "". */
 static int rerun(const regress_options_t *o, const reference_t *r, const char *scenario_path,
                  job_t *job) {
-    char *argv[MAX_WORDS + 2 * 256 + 2];
+    char *argv[MAX_WORDS + 2 * 256 + 3];
     int argc = 0;
+    argv[argc++] = "womsim";
     argv[argc++] = "run";
     for (int i = 2; i < r->count; i++) {
         argv[argc++] = r->words[i];

@@ -150,6 +150,8 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,
                                    .plot = true};
+    argc--; /* getopt reads from argv[1]: the command's name is its argv[0] */
+    argv++;
     optind = 1;
     opterr = 0;
     int option;
@@ -336,9 +338,8 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
         snprintf(shards_dir, sizeof shards_dir, "%s/shards", dir);
         status = status == WOM_OK ? wom_output_make_dir(shards_dir, &error) : status;
     }
-    /* main passes every command argv + 1, so argv[-1] is the program. */
-    wom_output_manifest_t manifest = {(const char *const *)(m->argv - 1),
-                                      (size_t)m->argc + 1,
+    wom_output_manifest_t manifest = {(const char *const *)m->argv,
+                                      (size_t)m->argc,
                                       batch->options.name,
                                       m->scenario_file,
                                       m->overrides->items,
@@ -469,8 +470,8 @@ static int report_stop(const wom_batch_t *batch, int argc, char **argv) {
     }
     fputs("to continue, run the same command with --resume:\n  ", stderr);
     bool resume = false;
-    for (int i = -1; i < argc; i++) { /* argv[-1] is the program */
-        fputs(i < 0 ? "" : " ", stderr);
+    for (int i = 0; i < argc; i++) {
+        fputs(i == 0 ? "" : " ", stderr);
         print_shell_word(argv[i]);
         resume = resume || strcmp(argv[i], "--resume") == 0;
     }

@@ -71,7 +71,7 @@ int main(int argc, char **argv) {
         fputs(usage, stderr);
         return EX_USAGE;
     }
-    const char *command = argv[1]; /* commands get argv + 1: their argv[-1] is the program */
+    const char *command = argv[1];
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
@@ -79,7 +79,7 @@ int main(int argc, char **argv) {
                     {"params", cli_params}, {"graph", cli_graph}, {"regress", cli_regress}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(command, commands[i].name) == 0) {
-            return commands[i].run(argc - 1, argv + 1);
+            return commands[i].run(argc, argv);
         }
     }
     if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {

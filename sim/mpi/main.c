@@ -78,7 +78,7 @@ static int run_shard(int argc, char **argv, int rank, int ranks) {
     memcpy(args + n, argv + 2, (size_t)(argc - 2) * sizeof *args);
     n += argc - 2;
     args[n] = NULL;
-    int code = cli_run(n - 1, args + 1); /* commands get argv + 1, as in main.c */
+    int code = cli_run(n, args);
     free(args);
     return code;
 }
@@ -98,7 +98,7 @@ static int merge(const cli_run_options_t *options) {
     if (!options->plot) {
         args[n++] = "--no-plot";
     }
-    return cli_merge(n - 1, args + 1);
+    return cli_merge(n, args);
 }
 
 /* Runs this rank's shard and, when every rank succeeded, the merge on rank
@@ -106,7 +106,7 @@ static int merge(const cli_run_options_t *options) {
  * merge's. */
 static int run(int argc, char **argv, int rank, int ranks) {
     cli_run_options_t options;
-    int code = parse_options(argc - 1, argv + 1, &options), worst = EX_OK;
+    int code = parse_options(argc, argv, &options), worst = EX_OK;
     if (code != EX_OK) {
         /* every rank read the same arguments and said why */
     } else if (options.shard_given) { /* every rank sees it: one message */
