@@ -1,4 +1,5 @@
-/* cli.h: what the subcommands of the womsim program share: turning statuses
+/* cli.h: what the subcommands of the womsim program share: their option
+ * tables and the one parser that reads them, their help, turning statuses
  * into messages and sysexits codes, loading a scenario with its overrides,
  * and parsing option values. Private to the program (not installed).
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -8,12 +9,84 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "womsim/womsim.h"
 
+/* ---- options and help (cli_options.c) ------------------------------------ */
+
+/* One option of a command: a row of its table, which the parser, the
+ * command's help and the did-you-mean suggestions all read. */
+typedef struct {
+    int id;            /* what the command tells its options apart by */
+    char letter;       /* the short form ('o' for -o), or '\0' */
+    const char *name;  /* the long form without its "--" */
+    const char *value; /* the value's name in the help ("DIR"); NULL: it takes none */
+    const char *help;  /* one line of help, wrapped when printed */
+} cli_option_t;
+
+/* A command: its help, its options and what runs it. */
+typedef struct {
+    const char *name;
+    const char *synopsis; /* what follows the name in the usage line; '\n' starts another */
+    const char *summary;  /* what it does, wrapped when printed */
+    const cli_option_t *options;
+    size_t option_count;
+    int (*run)(int argc, char **argv); /* the command line as main has it */
+} cli_command_t;
+
+#define CLI_COUNT(array) (sizeof(array) / sizeof(array)[0])
+
+/* One option as the command line gives it. */
+typedef struct {
+    const cli_option_t *option;
+    const char *typed; /* as the user wrote it ("-r", "--rep"); valid during the call */
+    const char *value; /* its value, or NULL for an option that takes none */
+} cli_option_use_t;
+
+/* Takes one option for a command; EX_OK, or a sysexits code after saying why. */
+typedef int cli_option_handler(void *context, const cli_option_use_t *use);
+
+/* What cli_parse_options returns when the command should go on. */
+#define CLI_PARSED (-1)
+
+/* Reads the options of `command` in argv[2..argc) (argv[0] the program,
+ * argv[1] the command) GNU-style: -o DIR, -oDIR, -qo DIR, --output DIR,
+ * --output=DIR, a long name cut short where no other begins the same, and
+ * `--` ending the options; options and operands may mix. Each option goes
+ * to `handle` (NULL for a command without options) in the order given; -h
+ * and --help print the command's help on stdout. On return argv holds the
+ * options first and the operands from argv[*operands] on, in their order
+ * (as GNU getopt leaves them). Returns CLI_PARSED, or the code to exit
+ * with: EX_OK after the help, EX_USAGE after saying what is wrong (an
+ * unknown option with the closest one's name, a missing value), or what
+ * `handle` returned. */
+int cli_parse_options(const cli_command_t *command, int argc, char **argv,
+                      cli_option_handler *handle, void *context, int *operands);
+
+/* A command's usage, summary and option table. */
+void cli_print_help(const cli_command_t *command, FILE *stream);
+
+/* Each command's usage lines and summary, for the general help. */
+void cli_print_commands(const cli_command_t *const commands[], size_t count, FILE *stream);
+
+/* The command called `name`, or NULL after saying it is unknown (with the
+ * closest command's name). */
+const cli_command_t *cli_find_command(const cli_command_t *const commands[], size_t count,
+                                      const char *name);
+
+/* The value of a --max-mem-like option as a byte count; EX_OK, or EX_USAGE
+ * after naming the option typed. */
+int cli_take_size(const cli_option_use_t *use, uint64_t *bytes);
+
+/* ---- what the commands share (cli_common.c) ------------------------------ */
+
+#define CLI_MAX_OVERRIDES 256
+
 /* Overrides collected from the command line, applied in order. */
 typedef struct {
-    const char *items[256];
+    const char *items[CLI_MAX_OVERRIDES];
+    char options[CLI_MAX_OVERRIDES][24]; /* the option that gave each, as typed: "--set", "-r" */
     int count;
 } cli_overrides_t;
 
@@ -24,10 +97,12 @@ int cli_fail(wom_status status, const wom_error_t *error);
 /* Prints "womsim: message" on stderr and returns EX_USAGE. */
 int cli_usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
-/* Adds an override; false when there are too many. */
-bool cli_add_override(cli_overrides_t *overrides, const char *assignment);
+/* Adds the override `assignment` that option `option` (as typed) gave;
+ * EX_OK, or EX_USAGE after saying there are too many. */
+int cli_add_override(cli_overrides_t *overrides, const char *option, const char *assignment);
 
-/* Reads `path` (NULL: defaults only) and applies the overrides. */
+/* Reads `path` (NULL: defaults only) and applies the overrides, whose
+ * errors name the option that gave them. */
 wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
                            wom_config_t **config, wom_error_t *error);
 
@@ -64,7 +139,7 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
 /* What a manifest records besides the batch itself. */
 typedef struct {
     int argc;
-    char **argv; /* a command's arguments as main passes them: argv[-1] is the program */
+    char **argv;                      /* the command line as main has it: argv[0] is the program */
     const char *scenario_file;        /* absolute path, re-read by `womsim merge` */
     const cli_overrides_t *overrides; /* in the order they were applied */
     int threads;
@@ -97,8 +172,9 @@ typedef struct {
     char seed[64];                 /* "-s SEED" as an override */
 } cli_run_options_t;
 
-/* Parses `womsim run`'s arguments (argv[0] = "run"; getopt may permute
- * argv); EX_OK, or EX_USAGE after printing why. */
+/* Parses `womsim run`'s arguments (argv[0] the program, argv[1] "run";
+ * the rest is permuted as cli_parse_options does); CLI_PARSED, or the code
+ * to exit with (EX_OK after the help, EX_USAGE after printing why). */
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
 
 /* The run's output folder: -o, or out/<scenario name without extension>. */
@@ -125,11 +201,15 @@ void cli_catch_stop_signals(bool quiet);
 const volatile sig_atomic_t *cli_stop_flag(void);
 const char *cli_stop_name(void); /* "SIGINT" or "SIGTERM" */
 
+/* The commands: each runs with the command line as main has it (argv[0]
+ * the program, argv[1] the command's name). */
+extern const cli_command_t cli_run_command;
+extern const cli_command_t cli_merge_command;
+extern const cli_command_t cli_check_command;
+extern const cli_command_t cli_params_command;
+extern const cli_command_t cli_graph_command;
+extern const cli_command_t cli_regress_command;
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
-int cli_check(int argc, char **argv);
-int cli_params(int argc, char **argv);
-int cli_graph(int argc, char **argv);
-int cli_regress(int argc, char **argv);
 
 #endif

@@ -1,7 +1,6 @@
 /* cli_check.c: `womsim check` (validate a scenario, print its canonical
  * form and hash) and `womsim params` (the key table for people and docs).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,37 +40,57 @@ static int report(const char *path, const wom_config_t *config, bool dump) {
     return EX_OK;
 }
 
-int cli_check(int argc, char **argv) {
-    static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
-                                                 {"dump", no_argument, NULL, 'D'},
-                                                 {NULL, 0, NULL, 0}};
-    cli_overrides_t overrides = {0};
-    bool dump = false;
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
-        if (option == 'S' && !cli_add_override(&overrides, optarg)) {
-            return cli_usage_error("too many overrides");
-        } else if (option == 'D') {
-            dump = true;
-        } else if (option != 'S') {
-            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
-        }
+enum { CHECK_SET, CHECK_DUMP };
+
+static const cli_option_t check_options[] = {
+    {CHECK_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
+    {CHECK_DUMP, '\0', "dump", NULL, "print the canonical scenario instead of the summary line"},
+};
+
+typedef struct {
+    cli_overrides_t overrides;
+    bool dump;
+} check_options_t;
+
+static int take_check_option(void *context, const cli_option_use_t *use) {
+    check_options_t *options = context;
+    if (use->option->id == CHECK_DUMP) {
+        options->dump = true;
+        return EX_OK;
     }
-    if (optind != argc - 1) {
+    return cli_add_override(&options->overrides, use->typed, use->value);
+}
+
+static int cli_check(int argc, char **argv) {
+    check_options_t options = {0};
+    int operands = 0;
+    int code =
+        cli_parse_options(&cli_check_command, argc, argv, take_check_option, &options, &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands != argc - 1) {
         return cli_usage_error("check expects one scenario file");
     }
+    const char *path = argv[operands];
     wom_config_t *config = NULL;
     wom_error_t error = {0};
-    wom_status status = cli_load_config(argv[optind], &overrides, &config, &error);
+    wom_status status = cli_load_config(path, &options.overrides, &config, &error);
     if (status == WOM_OK) {
         status = check_points(config, &error);
     }
-    int code = status == WOM_OK ? report(argv[optind], config, dump) : cli_fail(status, &error);
+    code = status == WOM_OK ? report(path, config, options.dump) : cli_fail(status, &error);
     wom_config_free(config);
     return code;
 }
+
+const cli_command_t cli_check_command = {
+    "check",
+    "SCENARIO [options]",
+    "Validate a scenario (every sweep point) and print its number of points and its hash.",
+    check_options,
+    CLI_COUNT(check_options),
+    cli_check};
 
 static const char *type_name(wom_key_type type) {
     static const char *const names[] = {"real",   "integer", "seed",  "boolean",
@@ -116,9 +135,25 @@ static void range_text(const wom_key_t *key, char *text, size_t size) {
     }
 }
 
-int cli_params(int argc, char **argv) {
-    bool markdown = argc == 2 && strcmp(argv[1], "--markdown") == 0;
-    if (argc > 1 && !markdown) {
+static const cli_option_t params_options[] = {
+    {0, '\0', "markdown", NULL, "print a markdown table (the one in docs/parameters.md)"},
+};
+
+static int take_params_option(void *context, const cli_option_use_t *use) {
+    (void)use; /* --markdown, the only one */
+    *(bool *)context = true;
+    return EX_OK;
+}
+
+static int cli_params(int argc, char **argv) {
+    bool markdown = false;
+    int operands = 0;
+    int code = cli_parse_options(&cli_params_command, argc, argv, take_params_option, &markdown,
+                                 &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands != argc) {
         return cli_usage_error("params takes only --markdown");
     }
     size_t count = 0;
@@ -141,3 +176,12 @@ int cli_params(int argc, char **argv) {
     }
     return EX_OK;
 }
+
+const cli_command_t cli_params_command = {
+    "params",
+    "[options]",
+    "List every scenario key with its type, default, range, meaning and the source of its "
+    "default.",
+    params_options,
+    CLI_COUNT(params_options),
+    cli_params};

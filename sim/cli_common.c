@@ -74,12 +74,14 @@ int cli_usage_error(const char *format, ...) {
     return EX_USAGE;
 }
 
-bool cli_add_override(cli_overrides_t *overrides, const char *assignment) {
-    if (overrides->count >= (int)(sizeof overrides->items / sizeof overrides->items[0])) {
-        return false;
+int cli_add_override(cli_overrides_t *overrides, const char *option, const char *assignment) {
+    if (overrides->count >= CLI_MAX_OVERRIDES) {
+        return cli_usage_error("%s: too many overrides (the most is %d)", option,
+                               CLI_MAX_OVERRIDES);
     }
+    snprintf(overrides->options[overrides->count], sizeof overrides->options[0], "%s", option);
     overrides->items[overrides->count++] = assignment;
-    return true;
+    return EX_OK;
 }
 
 wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
@@ -89,7 +91,7 @@ wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
         status = wom_config_read_file(*config, path, error);
     }
     for (int i = 0; status == WOM_OK && i < overrides->count; i++) {
-        status = wom_config_set(*config, overrides->items[i], error);
+        status = wom_config_set_from(*config, overrides->options[i], overrides->items[i], error);
     }
     if (status != WOM_OK) {
         wom_config_free(*config);

@@ -1,7 +1,6 @@
 /* cli_graph.c: `womsim graph`: build a scenario's network or read an edge
  * list, print its statistics, optionally export it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <getopt.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -16,33 +15,48 @@ typedef struct {
     uint64_t max_bytes;
 } graph_options_t;
 
-static int parse_graph_options(int argc, char **argv, graph_options_t *options) {
-    static const struct option long_options[] = {
-        {"set", required_argument, NULL, 'S'},     {"edges", required_argument, NULL, 'E'},
-        {"write", required_argument, NULL, 'W'},   {"directed", no_argument, NULL, 'D'},
-        {"max-mem", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
-    *options = (graph_options_t){.max_bytes = cli_available_memory()};
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
-        if (option == 'S' && !cli_add_override(&options->overrides, optarg)) {
-            return cli_usage_error("too many overrides");
-        } else if (option == 'E') {
-            options->edges_path = optarg;
-        } else if (option == 'W') {
-            options->write_path = optarg;
-        } else if (option == 'D') {
-            options->directed = true;
-        } else if (option == 'M' && !cli_parse_bytes(optarg, &options->max_bytes)) {
-            return cli_usage_error("--max-mem expects a size such as 512M or 8G, not '%s'", optarg);
-        } else if (option == '?' || option == ':') {
-            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
-        }
+enum { GRAPH_SET, GRAPH_EDGES, GRAPH_DIRECTED, GRAPH_WRITE, GRAPH_MAX_MEM };
+
+static const cli_option_t graph_options[] = {
+    {GRAPH_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
+    {GRAPH_EDGES, '\0', "edges", "FILE", "read a SNAP edge list instead of a scenario's network"},
+    {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
+    {GRAPH_WRITE, '\0', "write", "FILE", "export the network as a SNAP edge list"},
+    {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
+     "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
+     "limit)"},
+};
+
+static int take_graph_option(void *context, const cli_option_use_t *use) {
+    graph_options_t *options = context;
+    switch (use->option->id) {
+    case GRAPH_SET:
+        return cli_add_override(&options->overrides, use->typed, use->value);
+    case GRAPH_EDGES:
+        options->edges_path = use->value;
+        return EX_OK;
+    case GRAPH_DIRECTED:
+        options->directed = true;
+        return EX_OK;
+    case GRAPH_WRITE:
+        options->write_path = use->value;
+        return EX_OK;
+    default: /* GRAPH_MAX_MEM */
+        return cli_take_size(use, &options->max_bytes);
     }
-    if (options->edges_path == NULL && optind == argc - 1) {
-        options->scenario_path = argv[optind];
-    } else if (options->edges_path == NULL || optind != argc) {
+}
+
+static int parse_graph_options(int argc, char **argv, graph_options_t *options) {
+    *options = (graph_options_t){.max_bytes = cli_available_memory()};
+    int operands = 0;
+    int code =
+        cli_parse_options(&cli_graph_command, argc, argv, take_graph_option, options, &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (options->edges_path == NULL && operands == argc - 1) {
+        options->scenario_path = argv[operands];
+    } else if (options->edges_path == NULL || operands != argc) {
         return cli_usage_error("graph expects a scenario file or --edges FILE");
     }
     if (options->scenario_path != NULL && options->directed) {
@@ -51,7 +65,7 @@ static int parse_graph_options(int argc, char **argv, graph_options_t *options) 
     if (options->edges_path != NULL && options->overrides.count > 0) {
         return cli_usage_error("--set goes with a scenario file, not with --edges");
     }
-    return EX_OK;
+    return CLI_PARSED;
 }
 
 /* The network of a scenario file, or of an edge list given with --edges
@@ -105,10 +119,10 @@ static wom_status write_snap(FILE *stream, const void *graph) {
     return wom_graph_write_snap(graph, stream);
 }
 
-int cli_graph(int argc, char **argv) {
+static int cli_graph(int argc, char **argv) {
     graph_options_t options;
     int code = parse_graph_options(argc, argv, &options);
-    if (code != EX_OK) {
+    if (code != CLI_PARSED) {
         return code;
     }
     wom_graph_t *graph = NULL;
@@ -127,3 +141,12 @@ int cli_graph(int argc, char **argv) {
     wom_graph_free(graph);
     return status == WOM_OK ? EX_OK : cli_fail(status, &error);
 }
+
+const cli_command_t cli_graph_command = {
+    "graph",
+    "SCENARIO [options]\n--edges FILE [options]",
+    "Build a scenario's network, or read an edge list, and print its statistics; --write "
+    "exports it as a SNAP edge list.",
+    graph_options,
+    CLI_COUNT(graph_options),
+    cli_graph};

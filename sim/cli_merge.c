@@ -7,7 +7,6 @@
  * run, byte for byte, but for manifest.json.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +21,43 @@ typedef struct {
     bool quiet;
 } merge_options_t;
 
-static int parse_merge_options(int argc, char **argv, merge_options_t *options) {
-    static const struct option long_options[] = {{"max-mem", required_argument, NULL, 'M'},
-                                                 {"no-plot", no_argument, NULL, 'P'},
-                                                 {NULL, 0, NULL, 0}};
-    *options = (merge_options_t){.max_bytes = cli_available_memory(), .plot = true};
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long(argc, argv, ":q", long_options, NULL)) != -1) {
-        if (option == 'M' && !cli_parse_bytes(optarg, &options->max_bytes)) {
-            return cli_usage_error("--max-mem expects a size such as 512M or 8G, not '%s'", optarg);
-        } else if (option == 'P') {
-            options->plot = false;
-        } else if (option == 'q') {
-            options->quiet = true;
-        } else if (option != 'M') {
-            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
-        }
+enum { MERGE_MAX_MEM, MERGE_NO_PLOT, MERGE_QUIET };
+
+static const cli_option_t merge_options[] = {
+    {MERGE_MAX_MEM, '\0', "max-mem", "SIZE",
+     "refuse a batch estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
+     "limit)"},
+    {MERGE_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
+    {MERGE_QUIET, 'q', "quiet", NULL, "print nothing but errors"},
+};
+
+static int take_merge_option(void *context, const cli_option_use_t *use) {
+    merge_options_t *options = context;
+    switch (use->option->id) {
+    case MERGE_MAX_MEM:
+        return cli_take_size(use, &options->max_bytes);
+    case MERGE_NO_PLOT:
+        options->plot = false;
+        return EX_OK;
+    default: /* MERGE_QUIET */
+        options->quiet = true;
+        return EX_OK;
     }
-    if (optind != argc - 1) {
+}
+
+static int parse_merge_options(int argc, char **argv, merge_options_t *options) {
+    *options = (merge_options_t){.max_bytes = cli_available_memory(), .plot = true};
+    int operands = 0;
+    int code =
+        cli_parse_options(&cli_merge_command, argc, argv, take_merge_option, options, &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands != argc - 1) {
         return cli_usage_error("merge expects one folder");
     }
-    options->dir = argv[optind];
-    return EX_OK;
+    options->dir = argv[operands];
+    return CLI_PARSED;
 }
 
 /* ---- reading a shard manifest ------------------------------------------ */
@@ -316,7 +328,7 @@ static int check_shards(const char *dir, uint32_t count, shard_t *first) {
 static wom_status load_config(const shard_t *shard, cli_overrides_t *overrides,
                               wom_config_t **config, wom_error_t *error) {
     for (int i = 0; i < shard->override_count; i++) {
-        cli_add_override(overrides, shard->overrides[i]);
+        cli_add_override(overrides, "--set", shard->overrides[i]); /* at most 256, as read */
     }
     char hash[65];
     wom_status status = cli_load_config(shard->scenario_file, overrides, config, error);
@@ -362,10 +374,11 @@ static wom_status check_tasks(wom_batch_t *batch, uint32_t shards, wom_error_t *
 int cli_merge(int argc, char **argv) {
     merge_options_t options;
     int code = parse_merge_options(argc, argv, &options);
-    uint32_t shards = 0;
-    if (code == EX_OK) {
-        code = shard_count(options.dir, &shards);
+    if (code != CLI_PARSED) {
+        return code;
     }
+    uint32_t shards = 0;
+    code = shard_count(options.dir, &shards);
     shard_t shard = {0};
     if (code == EX_OK) {
         code = check_shards(options.dir, shards, &shard);
@@ -420,3 +433,12 @@ int cli_merge(int argc, char **argv) {
     shard_free(&shard);
     return code;
 }
+
+const cli_command_t cli_merge_command = {
+    "merge",
+    "DIR [options]",
+    "Check that every shard in DIR (womsim run --shard I/N -o DIR) is done and agrees, then write "
+    "the outputs an unsharded run writes.",
+    merge_options,
+    CLI_COUNT(merge_options),
+    cli_merge};

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -39,31 +38,40 @@ typedef struct {
     int count;
 } reference_t;
 
-static int parse_regress_options(int argc, char **argv, regress_options_t *options) {
-    static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
-                                                 {"update", no_argument, NULL, 'U'},
-                                                 {NULL, 0, NULL, 0}};
-    *options = (regress_options_t){.dir = DEFAULT_DIR};
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
-        if (option == 'S' && !cli_add_override(&options->overrides, optarg)) {
-            return cli_usage_error("too many overrides");
-        } else if (option == 'U') {
-            options->update = true;
-        } else if (option != 'S') {
-            return cli_usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
-        }
+enum { REGRESS_SET, REGRESS_UPDATE };
+
+static const cli_option_t regress_options[] = {
+    {REGRESS_SET, '\0', "set", "KEY=VALUE",
+     "change a scenario key in every rerun (to see what regress catches; repeatable)"},
+    {REGRESS_UPDATE, '\0', "update", NULL,
+     "make the references anew from DIR/LIST (make reference; docs/regression.md)"},
+};
+
+static int take_regress_option(void *context, const cli_option_use_t *use) {
+    regress_options_t *options = context;
+    if (use->option->id == REGRESS_UPDATE) {
+        options->update = true;
+        return EX_OK;
     }
-    if (optind < argc - 1) {
+    return cli_add_override(&options->overrides, use->typed, use->value);
+}
+
+static int parse_regress_options(int argc, char **argv, regress_options_t *options) {
+    *options = (regress_options_t){.dir = DEFAULT_DIR};
+    int operands = 0;
+    int code = cli_parse_options(&cli_regress_command, argc, argv, take_regress_option, options,
+                                 &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands < argc - 1) {
         return cli_usage_error("regress expects at most one folder");
     }
     if (options->update && options->overrides.count > 0) {
         return cli_usage_error("--set changes reruns only; a reference's options belong in LIST");
     }
-    options->dir = optind == argc - 1 ? argv[optind] : options->dir;
-    return EX_OK;
+    options->dir = operands == argc - 1 ? argv[operands] : options->dir;
+    return CLI_PARSED;
 }
 
 /* ---- LIST ----------------------------------------------------------------- */
@@ -213,8 +221,9 @@ typedef struct {
  * file: as written, relative to the scenario; first point), or "". */
 static int rerun(const regress_options_t *o, const reference_t *r, const char *scenario_path,
                  job_t *job) {
-    char *argv[MAX_WORDS + 2 * 256 + 2];
+    char *argv[MAX_WORDS + 2 * CLI_MAX_OVERRIDES + 3];
     int argc = 0;
+    argv[argc++] = "womsim";
     argv[argc++] = "run";
     for (int i = 2; i < r->count; i++) {
         argv[argc++] = r->words[i];
@@ -226,7 +235,7 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     argv[argc++] = (char *)scenario_path;
     cli_run_options_t run;
     int code = cli_parse_run_options(argc, argv, &run);
-    if (code != EX_OK) {
+    if (code != CLI_PARSED) {
         return code;
     }
     char name[256];
@@ -491,10 +500,10 @@ static int regress_one(const regress_options_t *o, const reference_t *r) {
     return code;
 }
 
-int cli_regress(int argc, char **argv) {
+static int cli_regress(int argc, char **argv) {
     regress_options_t options;
     int code = parse_regress_options(argc, argv, &options);
-    if (code != EX_OK) {
+    if (code != CLI_PARSED) {
         return code;
     }
     char path[WOM_MAX_PATH];
@@ -533,3 +542,13 @@ int cli_regress(int argc, char **argv) {
     free(text);
     return result;
 }
+
+const cli_command_t cli_regress_command = {
+    "regress",
+    "[DIR] [options]",
+    "Rerun the reference runs DIR/LIST names (default DIR: results/reference) and compare their "
+    "files byte for byte: a difference names the file, its first differing line and each "
+    "metric's largest relative change, and exits 65.",
+    regress_options,
+    CLI_COUNT(regress_options),
+    cli_regress};

@@ -6,7 +6,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +28,6 @@ static int default_threads(void) {
 #else
     return 1;
 #endif
-}
-
-/* Turns -r and -s into overrides, so they get the same checks as --set. */
-static bool add_shortcut(cli_run_options_t *options, const char *key, const char *value,
-                         char *storage, size_t size) {
-    return snprintf(storage, size, "%s=%s", key, value) < (int)size &&
-           cli_add_override(&options->overrides, storage);
 }
 
 /* A whole decimal number in [min, max]. */
@@ -92,118 +84,149 @@ static int slurm_shard(cli_run_options_t *options) {
     return EX_OK;
 }
 
-/* The options that take a value and are not overrides. */
-static int parse_valued(cli_run_options_t *options, int option, const char *value) {
-    switch (option) {
-    case 't': {
-        uint64_t threads = 0;
-        if (!parse_count(value, 1, 4096, &threads)) {
-            return cli_usage_error("-t expects a thread count from 1 to 4096, not '%s'", value);
-        }
-        options->threads = (int)threads;
-        return EX_OK;
+enum {
+    RUN_OUTPUT,
+    RUN_REPLICATIONS,
+    RUN_SEED,
+    RUN_THREADS,
+    RUN_OVERRIDE,
+    RUN_MAX_TASKS,
+    RUN_SHARD,
+    RUN_MAX_MEM,
+    RUN_RESUME,
+    RUN_PARALLEL,
+    RUN_NO_PLOT,
+    RUN_QUIET
+};
+
+static const cli_option_t run_options[] = {
+    {RUN_OUTPUT, 'o', "output", "DIR", "output folder (default out/<scenario name>)"},
+    {RUN_REPLICATIONS, 'r', "replications", "N", "replications (simulation.replications)"},
+    {RUN_SEED, 's', "seed", "SEED", "seed (simulation.seed)"},
+    {RUN_THREADS, 't', "threads", "N", "threads (default: OMP_NUM_THREADS or all cores)"},
+    {RUN_OVERRIDE, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
+    {RUN_OVERRIDE, '\0', "sweep", "KEY=LIST", "sweep a key: 0.7:0.95:0.05 or 'a, b, c' (as --set)"},
+    {RUN_MAX_TASKS, '\0', "max-tasks", "N",
+     "refuse batches of more than N tasks (points x replications; default 100000)"},
+    {RUN_SHARD, '\0', "shard", "I/N",
+     "run only the tasks with run_id % N == I and keep their files for merge (default under a "
+     "SLURM job array: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)"},
+    {RUN_MAX_MEM, '\0', "max-mem", "SIZE",
+     "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
+     "limit)"},
+    {RUN_RESUME, '\0', "resume", NULL,
+     "continue a killed or stopped batch in its folder: keep its finished tasks, run the rest "
+     "(same arguments)"},
+    {RUN_PARALLEL, '\0', "parallel", "MODE",
+     "auto (default), tasks (whole tasks per thread) or agents (each task's agents split over "
+     "the threads)"},
+    {RUN_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
+    {RUN_QUIET, 'q', "quiet", NULL,
+     "print nothing but errors (progress goes to stderr unless -q or the environment sets CI)"},
+};
+
+/* -r and -s become overrides, so they get the same checks as --set; their
+ * errors name the option typed. */
+static int add_shortcut(cli_run_options_t *options, const char *key, const cli_option_use_t *use,
+                        char *storage, size_t size) {
+    if (snprintf(storage, size, "%s=%s", key, use->value) >= (int)size) {
+        return cli_usage_error("%s: '%s' is too long", use->typed, use->value);
     }
-    case 'M':
-        if (!cli_parse_bytes(value, &options->max_bytes)) {
-            return cli_usage_error("--max-mem expects a size such as 512M or 8G, not '%s'", value);
+    return cli_add_override(&options->overrides, use->typed, storage);
+}
+
+static int take_threads(cli_run_options_t *options, const cli_option_use_t *use) {
+    uint64_t threads = 0;
+    if (!parse_count(use->value, 1, 4096, &threads)) {
+        return cli_usage_error("%s expects a thread count from 1 to 4096, not '%s'", use->typed,
+                               use->value);
+    }
+    options->threads = (int)threads;
+    return EX_OK;
+}
+
+static int take_max_tasks(cli_run_options_t *options, const cli_option_use_t *use) {
+    if (!parse_count(use->value, 1, UINT32_MAX, &options->max_tasks)) {
+        return cli_usage_error("%s expects a task count from 1 to %u, not '%s'", use->typed,
+                               UINT32_MAX, use->value);
+    }
+    return EX_OK;
+}
+
+static int take_parallel(cli_run_options_t *options, const cli_option_use_t *use) {
+    static const char *const modes[] = {[WOM_BATCH_PARALLEL_AUTO] = "auto",
+                                        [WOM_BATCH_PARALLEL_TASKS] = "tasks",
+                                        [WOM_BATCH_PARALLEL_AGENTS] = "agents"};
+    for (size_t mode = 0; mode < CLI_COUNT(modes); mode++) {
+        if (strcmp(use->value, modes[mode]) == 0) {
+            options->parallel = (wom_batch_parallel_t)mode;
+            return EX_OK;
         }
+    }
+    return cli_usage_error("%s expects tasks, agents or auto, not '%s'", use->typed, use->value);
+}
+
+static int take_shard(cli_run_options_t *options, const cli_option_use_t *use) {
+    if (!parse_shard(use->value, &options->shard, &options->shards)) {
+        return cli_usage_error("%s expects I/N with 0 <= I < N, such as 2/8, not '%s'", use->typed,
+                               use->value);
+    }
+    options->shard_given = true;
+    return EX_OK;
+}
+
+static int take_run_option(void *context, const cli_option_use_t *use) {
+    cli_run_options_t *options = context;
+    switch (use->option->id) {
+    case RUN_OUTPUT:
+        options->output_dir = use->value;
         return EX_OK;
-    case 'T':
-        if (!parse_count(value, 1, UINT32_MAX, &options->max_tasks)) {
-            return cli_usage_error("--max-tasks expects a task count from 1 to %u, not '%s'",
-                                   UINT32_MAX, value);
-        }
+    case RUN_REPLICATIONS:
+        return add_shortcut(options, "simulation.replications", use, options->replications,
+                            sizeof options->replications);
+    case RUN_SEED:
+        return add_shortcut(options, "simulation.seed", use, options->seed, sizeof options->seed);
+    case RUN_THREADS:
+        return take_threads(options, use);
+    case RUN_OVERRIDE: /* --sweep KEY=LIST is --set KEY=LIST: one mechanism, the same checks */
+        return cli_add_override(&options->overrides, use->typed, use->value);
+    case RUN_MAX_TASKS:
+        return take_max_tasks(options, use);
+    case RUN_SHARD:
+        return take_shard(options, use);
+    case RUN_MAX_MEM:
+        return cli_take_size(use, &options->max_bytes);
+    case RUN_PARALLEL:
+        return take_parallel(options, use);
+    case RUN_RESUME:
+        options->resume = true;
         return EX_OK;
-    case 'A':
-        if (strcmp(value, "auto") == 0) {
-            options->parallel = WOM_BATCH_PARALLEL_AUTO;
-        } else if (strcmp(value, "tasks") == 0) {
-            options->parallel = WOM_BATCH_PARALLEL_TASKS;
-        } else if (strcmp(value, "agents") == 0) {
-            options->parallel = WOM_BATCH_PARALLEL_AGENTS;
-        } else {
-            return cli_usage_error("--parallel expects tasks, agents or auto, not '%s'", value);
-        }
+    case RUN_NO_PLOT:
+        options->plot = false;
         return EX_OK;
-    default: /* 'H' */
-        if (!parse_shard(value, &options->shard, &options->shards)) {
-            return cli_usage_error("--shard expects I/N with 0 <= I < N, such as 2/8, not '%s'",
-                                   value);
-        }
-        options->shard_given = true;
+    default: /* RUN_QUIET */
+        options->quiet = true;
         return EX_OK;
     }
 }
 
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
-    static const struct option long_options[] = {{"set", required_argument, NULL, 'S'},
-                                                 {"sweep", required_argument, NULL, 'S'},
-                                                 {"max-mem", required_argument, NULL, 'M'},
-                                                 {"max-tasks", required_argument, NULL, 'T'},
-                                                 {"shard", required_argument, NULL, 'H'},
-                                                 {"no-plot", no_argument, NULL, 'P'},
-                                                 {"resume", no_argument, NULL, 'R'},
-                                                 {"parallel", required_argument, NULL, 'A'},
-                                                 {NULL, 0, NULL, 0}};
     *options = (cli_run_options_t){.threads = default_threads(),
                                    .max_bytes = cli_available_memory(),
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,
                                    .plot = true};
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long(argc, argv, ":o:r:s:t:q", long_options, NULL)) != -1) {
-        bool ok = true;
-        int code = EX_OK;
-        switch (option) {
-        case 'o':
-            options->output_dir = optarg;
-            break;
-        case 'r':
-            ok = add_shortcut(options, "simulation.replications", optarg, options->replications,
-                              sizeof options->replications);
-            break;
-        case 's':
-            ok = add_shortcut(options, "simulation.seed", optarg, options->seed,
-                              sizeof options->seed);
-            break;
-        case 'S': /* --sweep KEY=LIST is --set KEY=LIST: one mechanism, the same checks */
-            ok = cli_add_override(&options->overrides, optarg);
-            break;
-        case 't':
-        case 'M':
-        case 'T':
-        case 'H':
-        case 'A':
-            code = parse_valued(options, option, optarg);
-            break;
-        case 'P':
-            options->plot = false;
-            break;
-        case 'R':
-            options->resume = true;
-            break;
-        case 'q':
-            options->quiet = true;
-            break;
-        case ':':
-            return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-        if (code != EX_OK) {
-            return code;
-        }
-        if (!ok) {
-            return cli_usage_error("too many overrides, or '%s' is too long", optarg);
-        }
+    int operands = 0;
+    int code = cli_parse_options(&cli_run_command, argc, argv, take_run_option, options, &operands);
+    if (code != CLI_PARSED) {
+        return code;
     }
-    if (optind != argc - 1) {
+    if (operands != argc - 1) {
         return cli_usage_error("run expects one scenario file");
     }
-    options->scenario_path = argv[optind];
-    return slurm_shard(options);
+    options->scenario_path = argv[operands];
+    code = slurm_shard(options);
+    return code == EX_OK ? CLI_PARSED : code;
 }
 
 /* The scenario name of a path, e.g. "configs/baseline.ini" -> "baseline". */
@@ -336,9 +359,8 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
         snprintf(shards_dir, sizeof shards_dir, "%s/shards", dir);
         status = status == WOM_OK ? wom_file_make_dir(shards_dir, &error) : status;
     }
-    /* main passes every command argv + 1, so argv[-1] is the program. */
-    wom_output_manifest_t manifest = {(const char *const *)(m->argv - 1),
-                                      (size_t)m->argc + 1,
+    wom_output_manifest_t manifest = {(const char *const *)m->argv,
+                                      (size_t)m->argc,
                                       batch->options.name,
                                       m->scenario_file,
                                       m->overrides->items,
@@ -469,8 +491,8 @@ static int report_stop(const wom_batch_t *batch, bool unwritten, int argc, char 
     }
     fputs("to continue, run the same command with --resume:\n  ", stderr);
     bool resume = false;
-    for (int i = -1; i < argc; i++) { /* argv[-1] is the program */
-        fputs(i < 0 ? "" : " ", stderr);
+    for (int i = 0; i < argc; i++) {
+        fputs(i == 0 ? "" : " ", stderr);
         print_shell_word(argv[i]);
         resume = resume || strcmp(argv[i], "--resume") == 0;
     }
@@ -576,7 +598,7 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
 int cli_run(int argc, char **argv) {
     cli_run_options_t options;
     int code = cli_parse_run_options(argc, argv, &options);
-    if (code != EX_OK) {
+    if (code != CLI_PARSED) {
         return code;
     }
     char name[256], dir[WOM_MAX_PATH], started[32], scenario_file[WOM_MAX_PATH];
@@ -634,3 +656,13 @@ int cli_run(int argc, char **argv) {
     wom_config_free(config);
     return code;
 }
+
+const cli_command_t cli_run_command = {
+    "run",
+    "SCENARIO [options]",
+    "Simulate a scenario and write timeseries.csv, summary.json, report.html and plots; a sweep "
+    "(a key with a list of values) writes sweep.csv, runs.csv and points/<index>/ "
+    "(docs/batch.md).",
+    run_options,
+    CLI_COUNT(run_options),
+    cli_run};

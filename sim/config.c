@@ -380,8 +380,9 @@ typedef struct {
     char **values;           /* canonical strings; more than one: swept */
     size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
                                 a mode's `rate` until it is given */
-    char file[WOM_MAX_PATH]; /* scenario path, "--set", or "" while at the default */
-    long line;               /* line in `file`; 0 for --set and defaults */
+    char file[WOM_MAX_PATH]; /* scenario path, an override's option ("--set", "-r"), or ""
+                                while at the default */
+    long line;               /* line in `file`; 0 for overrides and defaults */
     unsigned long first_set; /* assignment number of the first setting, 0 = never set */
     unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
 } key_state;
@@ -390,8 +391,9 @@ typedef struct {
  * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
 typedef struct {
     char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
-    char file[WOM_MAX_PATH]; /* the scenario file or "--set": cited when the rate is missing */
-    long line;               /* the line of the section's first header; 0 for --set */
+    char file[WOM_MAX_PATH]; /* the scenario file or the override's option: cited when the
+                                rate is missing */
+    long line;               /* the line of the section's first header; 0 for an override */
 } mode_record;
 
 struct wom_config {
@@ -535,51 +537,15 @@ static void config_replace(wom_config_t *config, wom_config_t *from) {
 
 /* ---- suggestions ------------------------------------------------------ */
 
-#define SUGGEST_MAX_LENGTH 63 /* longer words get no suggestion */
-#define NO_SUGGESTION      4
-
 typedef struct {
     const char *text; /* the candidate, not NUL-terminated at `length` */
     size_t length;
-    int score; /* 0..2: edit distance, 3: prefix match, NO_SUGGESTION */
+    int score; /* wom_text_closeness: 0..3, or WOM_TEXT_NOT_CLOSE */
 } suggestion;
-
-static size_t min3(size_t a, size_t b, size_t c) {
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
-    size_t row[SUGGEST_MAX_LENGTH + 1];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            row[j] = min3(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]));
-            diagonal = above;
-        }
-    }
-    return row[lb];
-}
 
 /* Lets `candidate` become the suggestion for `typed` if it is closer. */
 static void consider(suggestion *best, const char *typed, const char *candidate, size_t length) {
-    size_t typed_length = strlen(typed);
-    if (typed_length > SUGGEST_MAX_LENGTH || length > SUGGEST_MAX_LENGTH) {
-        return;
-    }
-    int score = NO_SUGGESTION;
-    size_t distance = edit_distance(typed, typed_length, candidate, length);
-    size_t shorter = typed_length < length ? typed_length : length;
-    if (distance <= 2) {
-        score = (int)distance;
-    } else if (shorter >= 3 && strncmp(typed, candidate, shorter) == 0) {
-        score = 3;
-    }
+    int score = wom_text_closeness(typed, candidate, length);
     if (score < best->score) {
         *best = (suggestion){candidate, length, score};
     }
@@ -593,11 +559,11 @@ static wom_status unknown_section(const char *section, where_t at, wom_error_t *
         return config_error(error, at, "[failure] needs a name: write [failure.NAME]");
     }
     const char *dot = strchr(section, '.');
-    suggestion best = {NULL, 0, NO_SUGGESTION}, as_failure = best;
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE}, as_failure = best;
     for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
         consider(&best, section, key_table[k].name, section_length(&key_table[k]));
     }
-    char head[SUGGEST_MAX_LENGTH + 1];
+    char head[64]; /* cut at 63 characters, the most wom_text_closeness compares */
     snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
              section);
     consider(&as_failure, head, failure, strlen(failure));
@@ -621,7 +587,7 @@ static wom_status find_key(const char *section, const char *name, where_t at, wo
     if (!failure && !section_known(section)) {
         return unknown_section(section, at, error);
     }
-    suggestion best = {NULL, 0, NO_SUGGESTION};
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
     for (size_t k = failure ? FIXED_KEYS : 0; k < (failure ? KEY_COUNT : FIXED_KEYS); k++) {
         if (!failure && !in_section(&key_table[k], section)) {
             continue;
@@ -767,7 +733,7 @@ static void choice_name(const char *choices, int choice, char *out, size_t size)
 static void unknown_choice(const wom_key_t *key, const char *text, char *why, size_t size) {
     char expected[256];
     size_t n = 0;
-    suggestion best = {NULL, 0, NO_SUGGESTION};
+    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
     for (const char *p = key->choices; n + 1 < sizeof expected;) {
         size_t length = strcspn(p, "|");
         consider(&best, text, p, length);
@@ -1720,10 +1686,15 @@ static wom_status check_text_line(const wom_key_t *key, const char *value, where
 }
 
 wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_error_t *error) {
-    const where_t at = {"--set", 0};
-    if (config == NULL || assignment == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_set: NULL argument");
+    return wom_config_set_from(config, "--set", assignment, error);
+}
+
+wom_status wom_config_set_from(wom_config_t *config, const char *origin, const char *assignment,
+                               wom_error_t *error) {
+    if (config == NULL || origin == NULL || assignment == NULL) {
+        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_set_from: NULL argument");
     }
+    const where_t at = {origin, 0};
     char *copy = strdup(assignment);
     if (copy == NULL) {
         return wom_error_set(error, WOM_ENOMEM, at.file, 0, "out of memory");
@@ -1734,9 +1705,9 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
     wom_status status;
     if (!split_assignment(copy, &section, &name, &value)) {
         status = config_error(error, at,
-                              "--set expects section.key=value (or failure.NAME.key=value), "
+                              "%s expects section.key=value (or failure.NAME.key=value), "
                               "not '%s'",
-                              assignment);
+                              origin, assignment);
     } else {
         status = find_key(section, name, at, error, &slot);
     }
@@ -2115,7 +2086,7 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
         char *path = (char *)scenario + key_table[k].offset;
         const char *slash = strrchr(state->file, '/');
         if (key_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
-            slash == NULL || strcmp(state->file, "--set") == 0) {
+            slash == NULL || state->line == 0) { /* an override's: from where womsim runs */
             continue;
         }
         char resolved[WOM_MAX_PATH];

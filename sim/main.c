@@ -1,6 +1,7 @@
-/* main.c: the womsim program: picks the subcommand. Library error handlers
- * that would abort (GSL's, igraph's) are turned off here, once, so every
- * failure comes back as a status.
+/* main.c: the womsim program: picks the command, and is the home of the
+ * two that only print (help, version) and of the general help. Library
+ * error handlers that would abort (GSL's, igraph's) are turned off here,
+ * once, so every failure comes back as a status.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
@@ -12,84 +13,84 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: womsim COMMAND [ARGS]\n"
-    "\n"
-    "  run SCENARIO [options]   simulate and write timeseries.csv, summary.json, plots;\n"
-    "                           a sweep (a key with a list of values) writes sweep.csv,\n"
-    "                           runs.csv and points/<index>/ (docs/batch.md)\n"
-    "      -o DIR               output folder (default out/<scenario name>)\n"
-    "      -r N                 replications (simulation.replications)\n"
-    "      -s SEED              seed (simulation.seed)\n"
-    "      -t N                 threads (default: OMP_NUM_THREADS or all cores)\n"
-    "      --set KEY=VALUE      override a scenario key (repeatable)\n"
-    "      --sweep KEY=LIST     sweep a key: 0.7:0.95:0.05 or 'a, b, c' (as --set)\n"
-    "      --max-tasks N        refuse batches of more than N tasks (points x\n"
-    "                           replications; default 100000)\n"
-    "      --shard I/N          run only the tasks with run_id % N == I and keep their\n"
-    "                           files for merge (default under a SLURM job array:\n"
-    "                           SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)\n"
-    "      --max-mem SIZE       refuse runs estimated above SIZE (e.g. 8G; default:\n"
-    "                           the memory available now; 0: no limit)\n"
-    "      --resume             continue a killed or stopped batch in its folder: keep\n"
-    "                           its finished tasks, run the rest (same arguments)\n"
-    "      --parallel MODE      auto (default), tasks (whole tasks per thread) or\n"
-    "                           agents (each task's agents split over the threads)\n"
-    "      --no-plot            do not run gnuplot\n"
-    "      -q                   print nothing but errors (progress goes to stderr\n"
-    "                           unless -q or the environment sets CI)\n"
-    "  merge DIR [--no-plot] [-q] [--max-mem SIZE]\n"
-    "                           check that every shard in DIR is done and agrees, then\n"
-    "                           write the outputs an unsharded run writes\n"
-    "  check SCENARIO [--set KEY=VALUE]... [--dump]\n"
-    "                           validate; --dump prints the canonical scenario\n"
-    "  params [--markdown]      list every scenario key with default, range, meaning\n"
-    "  graph SCENARIO [--set KEY=VALUE]... [--write FILE]\n"
-    "  graph --edges FILE [--directed] [--write FILE]\n"
-    "                           build or read a network and print its statistics;\n"
-    "                           --write exports it as a SNAP edge list\n"
-    "  regress [DIR] [--set KEY=VALUE]... [--update]\n"
-    "                           rerun the reference runs DIR/LIST names (default DIR:\n"
-    "                           results/reference) and compare their files byte for\n"
-    "                           byte: a difference names the file, its first differing\n"
-    "                           line and each metric's largest relative change, and\n"
-    "                           exits 65; --set changes every rerun; --update makes the\n"
-    "                           references anew (make reference; docs/regression.md)\n"
-    "  version                  print the version\n"
-    "  help                     print this help\n"
-    "\n"
-    "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
-    "scenario, or a reference run that differs), 66 missing input, 69 memory limit,\n"
-    "73 cannot create output, 74 I/O error, 75 stopped by SIGINT/SIGTERM (continue\n"
-    "with --resume), 78 bad scenario.\n";
+static int print_help(int argc, char **argv);
+static int print_version(int argc, char **argv);
+
+static const cli_command_t help_command = {
+    "help", "[COMMAND]", "Print this help, or a command's (as womsim COMMAND --help does).",
+    NULL,   0,           print_help};
+
+static const cli_command_t version_command = {
+    "version", "", "Print the version of womsim and of the libraries it was built with.",
+    NULL,      0,  print_version};
+
+static const cli_command_t *const commands[] = {
+    &cli_run_command,   &cli_merge_command,   &cli_check_command, &cli_params_command,
+    &cli_graph_command, &cli_regress_command, &version_command,   &help_command};
+
+static void print_general_help(FILE *stream) {
+    fputs("usage: womsim COMMAND [ARGS]\n\n", stream);
+    cli_print_commands(commands, CLI_COUNT(commands), stream);
+    fputs("\n'womsim help COMMAND' or 'womsim COMMAND --help' lists a command's options.\n"
+          "\n"
+          "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
+          "scenario, or a reference run that differs), 66 missing input, 69 memory limit,\n"
+          "73 cannot create output, 74 I/O error, 75 stopped by SIGINT/SIGTERM (continue\n"
+          "with --resume), 78 bad scenario.\n",
+          stream);
+}
+
+static int print_help(int argc, char **argv) {
+    int operands = 0;
+    int code = cli_parse_options(&help_command, argc, argv, NULL, NULL, &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands < argc - 1) {
+        return cli_usage_error("help takes at most one command");
+    }
+    if (operands == argc) {
+        print_general_help(stdout);
+        return EX_OK;
+    }
+    const cli_command_t *command = cli_find_command(commands, CLI_COUNT(commands), argv[operands]);
+    if (command == NULL) {
+        return EX_USAGE;
+    }
+    cli_print_help(command, stdout);
+    return EX_OK;
+}
+
+static int print_version(int argc, char **argv) {
+    int operands = 0;
+    int code = cli_parse_options(&version_command, argc, argv, NULL, NULL, &operands);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    if (operands != argc) {
+        return cli_usage_error("version takes no arguments");
+    }
+    printf("womsim %s (GSL %s, igraph %s)\n", WOM_VERSION, GSL_VERSION, IGRAPH_VERSION);
+    return EX_OK;
+}
+
+/* "--help", "-h" and "--version" in place of a command name. */
+static const char *command_name(const char *word) {
+    if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+        return help_command.name;
+    }
+    return strcmp(word, "--version") == 0 ? version_command.name : word;
+}
 
 int main(int argc, char **argv) {
     gsl_set_error_handler_off();
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_general_help(stderr);
         return EX_USAGE;
     }
-    const char *command = argv[1]; /* commands get argv + 1: their argv[-1] is the program */
-    static const struct {
-        const char *name;
-        int (*run)(int argc, char **argv);
-    } commands[] = {{"run", cli_run},       {"merge", cli_merge}, {"check", cli_check},
-                    {"params", cli_params}, {"graph", cli_graph}, {"regress", cli_regress}};
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(command, commands[i].name) == 0) {
-            return commands[i].run(argc - 1, argv + 1);
-        }
-    }
-    if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
-        printf("womsim %s (GSL %s, igraph %s)\n", WOM_VERSION, GSL_VERSION, IGRAPH_VERSION);
-        return EX_OK;
-    }
-    if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
-        strcmp(command, "-h") == 0) {
-        fputs(usage, stdout);
-        return EX_OK;
-    }
-    return cli_usage_error("unknown command '%s'", command);
+    const cli_command_t *command =
+        cli_find_command(commands, CLI_COUNT(commands), command_name(argv[1]));
+    return command == NULL ? EX_USAGE : command->run(argc, argv);
 }

@@ -95,3 +95,45 @@ void wom_text_json_string(wom_text_t *text, const char *value) {
     }
     append(text, "\"", 1);
 }
+
+/* ---- did-you-mean ------------------------------------------------------- */
+
+#define CLOSENESS_MAX_LENGTH 63 /* longer words get no suggestion */
+
+static size_t min3(size_t a, size_t b, size_t c) {
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
+    size_t row[CLOSENESS_MAX_LENGTH + 1];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            row[j] = min3(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]));
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+int wom_text_closeness(const char *typed, const char *candidate, size_t length) {
+    size_t typed_length = strlen(typed);
+    if (typed_length > CLOSENESS_MAX_LENGTH || length > CLOSENESS_MAX_LENGTH) {
+        return WOM_TEXT_NOT_CLOSE;
+    }
+    size_t distance = edit_distance(typed, typed_length, candidate, length);
+    size_t shorter = typed_length < length ? typed_length : length;
+    if (distance <= 2) {
+        return (int)distance;
+    }
+    if (shorter >= 3 && strncmp(typed, candidate, shorter) == 0) {
+        return 3;
+    }
+    return WOM_TEXT_NOT_CLOSE;
+}

@@ -224,6 +224,12 @@ wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char
  * file is "--set". */
 wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_error_t *error);
 
+/* The same, the error's file being `origin` (the option that gave the
+ * override, such as "-r"), now and when a rule joining keys is broken
+ * later (wom_config_scenario). */
+wom_status wom_config_set_from(wom_config_t *config, const char *origin, const char *assignment,
+                               wom_error_t *error);
+
 /* The number of sweep points: the product of the swept keys' value counts. */
 size_t wom_config_points(const wom_config_t *config);
 

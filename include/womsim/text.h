@@ -2,7 +2,8 @@
  * memory before they are written atomically, and the number format every
  * output shares: the shortest decimal that reads back to the same double,
  * in the C locale. An allocation failure is remembered and reported once, at
- * the end, so builders need not check every append.
+ * the end, so builders need not check every append. Also how close a
+ * mistyped word is to a known one, for did-you-mean suggestions.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_TEXT_H
 #define WOMSIM_TEXT_H
@@ -33,5 +34,13 @@ void wom_text_json_string(wom_text_t *text, const char *value);
 /* Writes the shortest round-trip form of `value` into `buffer` (32 bytes
  * are always enough). */
 void wom_text_format_number(char *buffer, size_t size, double value);
+
+/* How close a mistyped word is to a candidate (`length` bytes of
+ * `candidate`, which need not end there): 0 to 2, their edit distance; 3,
+ * one begins with the other (3 characters or more); WOM_TEXT_NOT_CLOSE
+ * otherwise, or when either is longer than 63 characters. The lowest score
+ * is the suggestion. */
+#define WOM_TEXT_NOT_CLOSE 4
+int wom_text_closeness(const char *typed, const char *candidate, size_t length);
 
 #endif

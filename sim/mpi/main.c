@@ -10,6 +10,7 @@
  * GPFS, or one machine's disk): ranks exchange only exit statuses, the
  * results travel through the files. Workload: two collective calls per run.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,11 @@
 static const char usage[] =
     "usage: mpirun -np N womsim-mpi run SCENARIO [womsim run options]\n"
     "  rank r of N runs shard r/N into the output folder (on a filesystem every\n"
-    "  rank sees); rank 0 then merges the shards as 'womsim merge' does\n";
+    "  rank sees); rank 0 then merges the shards as 'womsim merge' does;\n"
+    "  'womsim help run' lists the options\n";
 
 /* `womsim run`'s options, parsed as cli_run parses them (from a copy of
- * the arguments: getopt permutes its argv). */
+ * the arguments: the parser permutes its argv). */
 static int parse_options(int argc, char **argv, cli_run_options_t *options) {
     char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
     if (copy == NULL) {
@@ -78,7 +80,7 @@ static int run_shard(int argc, char **argv, int rank, int ranks) {
     memcpy(args + n, argv + 2, (size_t)(argc - 2) * sizeof *args);
     n += argc - 2;
     args[n] = NULL;
-    int code = cli_run(n - 1, args + 1); /* commands get argv + 1, as in main.c */
+    int code = cli_run(n, args);
     free(args);
     return code;
 }
@@ -98,7 +100,7 @@ static int merge(const cli_run_options_t *options) {
     if (!options->plot) {
         args[n++] = "--no-plot";
     }
-    return cli_merge(n - 1, args + 1);
+    return cli_merge(n, args);
 }
 
 /* Runs this rank's shard and, when every rank succeeded, the merge on rank
@@ -106,10 +108,11 @@ static int merge(const cli_run_options_t *options) {
  * merge's. */
 static int run(int argc, char **argv, int rank, int ranks) {
     cli_run_options_t options;
-    int code = parse_options(argc - 1, argv + 1, &options), worst = EX_OK;
-    if (code != EX_OK) {
-        /* every rank read the same arguments and said why */
-    } else if (options.shard_given) { /* every rank sees it: one message */
+    int code = parse_options(argc, argv, &options), worst = EX_OK;
+    if (code != CLI_PARSED) {
+        return code; /* every rank read the same arguments and said why, or printed the help */
+    }
+    if (options.shard_given) { /* every rank sees it: one message */
         code = rank == 0 ? cli_usage_error("womsim-mpi sets --shard itself: rank r of N runs "
                                            "shard r/N")
                          : EX_USAGE;
@@ -130,6 +133,12 @@ static int run(int argc, char **argv, int rank, int ranks) {
     return code;
 }
 
+/* womsim-mpi --help, -h or help. */
+static bool asks_for_help(int argc, char **argv) {
+    return argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+                         strcmp(argv[1], "help") == 0);
+}
+
 int main(int argc, char **argv) {
     int provided = 0, rank = 0, ranks = 1;
     /* Only the main thread calls MPI; OpenMP threads run the tasks. */
@@ -142,8 +151,11 @@ int main(int argc, char **argv) {
     int code = EX_USAGE;
     if (argc >= 2 && strcmp(argv[1], "run") == 0) {
         code = run(argc, argv, rank, ranks);
-    } else if (rank == 0) {
-        fputs(usage, stderr);
+    } else {
+        code = asks_for_help(argc, argv) ? EX_OK : EX_USAGE;
+        if (rank == 0) {
+            fputs(usage, code == EX_OK ? stdout : stderr);
+        }
     }
     fflush(stdout);
     fflush(stderr);

@@ -2,7 +2,8 @@
 # womsim-mpi run` writes the files of a single-process `womsim run`, byte
 # for byte but for manifest.json (and the shard manifests beside it); an
 # error on every rank or on one rank fails every rank, with the message and
-# without outputs. Skipped when womsim-mpi or mpirun is missing.
+# without outputs; run's options are womsim's, help included. Skipped when
+# womsim-mpi or mpirun is missing.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # make e2e passes the program, empty when MPI is not installed.
@@ -82,6 +83,24 @@ test_mpi_reports_the_merge() {
     same_files m one
     [ -e one/shards ] && fail "one rank wrote shard manifests"
     return 0
+}
+
+# womsim-mpi takes womsim run's options, -h and --help too, and misspelt
+# ones are refused as womsim refuses them.
+test_mpi_help_and_options() {
+    need_mpi
+    mpi_scenario
+    mpi_run 1 run --help >help.txt 2>err.txt || fail "run --help: exit $?: $(cat err.txt)"
+    "$WOMSIM" run --help >womsim-help.txt
+    cmp -s help.txt womsim-help.txt || fail "womsim-mpi run --help is not womsim's: $(cat help.txt)"
+    mpi_run 1 --help >usage.txt 2>err.txt || fail "--help: exit $?: $(cat err.txt)"
+    grep -q '^usage: mpirun -np N womsim-mpi run SCENARIO' usage.txt || fail "no usage: $(cat usage.txt)"
+    expect_exit 64 "unknown option '--treads'; did you mean '--threads'?" \
+        mpi_run 2 run small.ini --treads 2
+    mpi_run 2 run small.ini --quiet --output=long --no-plot --replications 2 ||
+        fail "long forms failed"
+    mpi_run 2 run small.ini -q -o short --no-plot -r 2 || fail "short forms failed"
+    same_files long short
 }
 
 test_mpi_bad_scenario_fails_every_rank() {

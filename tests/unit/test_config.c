@@ -710,6 +710,29 @@ static void test_set_errors(void **state) {
     wom_config_free(config);
 }
 
+/* An override cites the option that gave it, at once and in a later rule. */
+static void test_set_from_cites_the_option(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    wom_error_t error;
+    wom_error_clear(&error);
+    assert_int_equal(wom_config_set_from(config, "-r", "simulation.replications=0", &error),
+                     WOM_ECONFIG);
+    assert_string_equal(error.file, "-r");
+    assert_int_equal(error.line, 0);
+    expect_message(&error, "simulation.replications = 0 is out of range");
+    assert_int_equal(wom_config_set_from(config, "--sweep", "service.quality", &error),
+                     WOM_ECONFIG);
+    assert_string_equal(error.file, "--sweep");
+    expect_message(&error, "--sweep expects section.key=value");
+    set(config, "network.model=ring");
+    set(config, "model.kind=ic");
+    set(config, "ic.seeds=10");
+    assert_int_equal(wom_config_set_from(config, "--sweep", "network.nodes=9, 20", &error), WOM_OK);
+    expect_rule_error(config, "--sweep", 0, "ic.seeds = 10 must be at most network.nodes = 9");
+    wom_config_free(config);
+}
+
 /* ---- sweeps ----------------------------------------------------------- */
 
 static void expect_items(const char *text, const char *const *expected, size_t count) {
@@ -1489,6 +1512,7 @@ int main(void) {
         cmocka_unit_test(test_relative_network_file),
         cmocka_unit_test(test_set_overrides_file),
         cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_set_from_cites_the_option),
         cmocka_unit_test(test_split_values),
         cmocka_unit_test(test_sweep_keys),
         cmocka_unit_test(test_points_mixed_radix),

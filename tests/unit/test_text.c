@@ -59,11 +59,28 @@ static void json_strings_are_escaped(void **state) {
     wom_text_destroy(&text);
 }
 
+static void closeness_scores_suggestions(void **state) {
+    (void)state;
+    assert_int_equal(wom_text_closeness("threads", "threads", 7), 0);
+    assert_int_equal(wom_text_closeness("treads", "threads", 7), 1);
+    assert_int_equal(wom_text_closeness("rn", "run", 3), 1);
+    assert_int_equal(wom_text_closeness("qualty", "quality|other", 7), 1); /* `length` bytes */
+    assert_int_equal(wom_text_closeness("output-dir", "output", 6), 3);
+    assert_int_equal(wom_text_closeness("ou", "output", 6), WOM_TEXT_NOT_CLOSE);
+    assert_int_equal(wom_text_closeness("markdown", "merge", 5), WOM_TEXT_NOT_CLOSE);
+    char long_word[80];
+    memset(long_word, 'a', sizeof long_word - 1);
+    long_word[sizeof long_word - 1] = '\0';
+    assert_int_equal(wom_text_closeness(long_word, long_word, strlen(long_word)),
+                     WOM_TEXT_NOT_CLOSE);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(numbers_are_shortest_round_trip),
         cmocka_unit_test(printf_appends_and_grows),
         cmocka_unit_test(json_strings_are_escaped),
+        cmocka_unit_test(closeness_scores_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
