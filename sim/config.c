@@ -35,6 +35,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "config_internal.h"
 #include "womsim/text.h"
 
 /* ---- the key table ---------------------------------------------------- */
@@ -535,56 +536,6 @@ static void config_replace(wom_config_t *config, wom_config_t *from) {
 
 /* ---- suggestions ------------------------------------------------------ */
 
-#define SUGGEST_MAX_LENGTH 63 /* longer words get no suggestion */
-#define NO_SUGGESTION      4
-
-typedef struct {
-    const char *text; /* the candidate, not NUL-terminated at `length` */
-    size_t length;
-    int score; /* 0..2: edit distance, 3: prefix match, NO_SUGGESTION */
-} suggestion;
-
-static size_t min3(size_t a, size_t b, size_t c) {
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
-    size_t row[SUGGEST_MAX_LENGTH + 1];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            row[j] = min3(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]));
-            diagonal = above;
-        }
-    }
-    return row[lb];
-}
-
-/* Lets `candidate` become the suggestion for `typed` if it is closer. */
-static void consider(suggestion *best, const char *typed, const char *candidate, size_t length) {
-    size_t typed_length = strlen(typed);
-    if (typed_length > SUGGEST_MAX_LENGTH || length > SUGGEST_MAX_LENGTH) {
-        return;
-    }
-    int score = NO_SUGGESTION;
-    size_t distance = edit_distance(typed, typed_length, candidate, length);
-    size_t shorter = typed_length < length ? typed_length : length;
-    if (distance <= 2) {
-        score = (int)distance;
-    } else if (shorter >= 3 && strncmp(typed, candidate, shorter) == 0) {
-        score = 3;
-    }
-    if (score < best->score) {
-        *best = (suggestion){candidate, length, score};
-    }
-}
-
 /* Suggests a fixed section, or [failure.NAME] for a misspelt "failure"
  * (keeping the NAME that was typed). */
 static wom_status unknown_section(const char *section, where_t at, wom_error_t *error) {
@@ -595,12 +546,12 @@ static wom_status unknown_section(const char *section, where_t at, wom_error_t *
     const char *dot = strchr(section, '.');
     suggestion best = {NULL, 0, NO_SUGGESTION}, as_failure = best;
     for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
-        consider(&best, section, key_table[k].name, section_length(&key_table[k]));
+        wom_config_suggest(&best, section, key_table[k].name, section_length(&key_table[k]));
     }
     char head[SUGGEST_MAX_LENGTH + 1];
     snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
              section);
-    consider(&as_failure, head, failure, strlen(failure));
+    wom_config_suggest(&as_failure, head, failure, strlen(failure));
     if (as_failure.score < best.score) {
         return config_error(error, at, "unknown section [%s] (did you mean [failure.%s]?)", section,
                             dot != NULL && dot[1] != '\0' ? dot + 1 : "NAME");
@@ -631,7 +582,7 @@ static wom_status find_key(const char *section, const char *name, where_t at, wo
             *found = k;
             return WOM_OK;
         }
-        consider(&best, name, suffix, strlen(suffix));
+        wom_config_suggest(&best, name, suffix, strlen(suffix));
     }
     if (best.text != NULL) {
         return config_error(error, at, "unknown key '%s' in [%s] (did you mean '%.*s'?)", name,
@@ -770,7 +721,7 @@ static void unknown_choice(const wom_key_t *key, const char *text, char *why, si
     suggestion best = {NULL, 0, NO_SUGGESTION};
     for (const char *p = key->choices; n + 1 < sizeof expected;) {
         size_t length = strcspn(p, "|");
-        consider(&best, text, p, length);
+        wom_config_suggest(&best, text, p, length);
         n += (size_t)snprintf(expected + n, sizeof expected - n, "%s%.*s", n ? ", " : "",
                               (int)length, p);
         if (p[length] == '\0') {
