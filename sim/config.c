@@ -1,8 +1,7 @@
-/* config.c: scenario files. Owns the key table (every parameter's name,
- * type, default, range, meaning and source: the single source of truth for
- * parsing, validation, `womsim params` and the docs), the INI reader with
- * line numbers (inih over our own line-counting reader), `--set` overrides,
- * sweep lists, the rules that join keys, the canonical dump and its SHA-256.
+/* config.c: scenario files. Owns the INI reader with line numbers (inih
+ * over our own line-counting reader), `--set` overrides, sweep lists, the
+ * rules that join keys, the canonical dump and its SHA-256; the key table
+ * they all read is in config_keys.c.
  *
  * Workload: a few small files and overrides read once at start-up, so the
  * code favours plain loops and clear messages over speed. The library never
@@ -38,343 +37,13 @@
 #include "config_internal.h"
 #include "womsim/text.h"
 
-/* ---- the key table ---------------------------------------------------- */
-
-#define FIELD(field) offsetof(wom_scenario_t, field)
-#define MODE(field)  offsetof(wom_failure_mode_t, field)
-#define SEED_MAX     18446744073709551615.0 /* UINT64_MAX */
-#define KEY_REAL(name, field, def, lo, hi, meaning, source)                                        \
-    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
-#define KEY_INT(name, field, def, lo, hi, meaning, source)                                         \
-    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
-#define KEY_SEED(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_SEED, FIELD(field), 0, def, 0, SEED_MAX, NULL, meaning, source, false }
-#define KEY_BOOL(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, meaning, source, false }
-#define KEY_CHOICE(name, field, def, choices, meaning, source)                                     \
-    { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, meaning, source, false }
-#define KEY_TEXT(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, meaning, source, false }
-#define KEY_SIZES(name, field, count, def, lo, hi, meaning, source)                                \
-    { name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
-#define KEY_REALS(name, field, count, def, lo, hi, meaning, source)                                \
-    { name, WOM_KEY_REALS, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
-/* The keys of every [failure.NAME] section: offsets into wom_failure_mode_t. */
-#define KEY_FAILURE(name, type, field, def, hi, choices, meaning)                                  \
-    { name, type, MODE(field), 0, def, 0, hi, choices, meaning, FAILURE_SOURCE, true }
-
-#define UINT32_NODES      4294967295.0 /* node ids are uint32 */
-#define REPURCHASE_SOURCE "TARP via Kotler & Keller, Marketing Management"
-#define BASS_SOURCE       "Sultan, Farley & Lehmann (1990) meta-analysis means"
-#define FAILURE_SOURCE                                                                             \
-    "seeds/004: the ten common problems of an online shop, as named failure modes"
-
-/* Canonical order: sections in this order, keys in this order. Choices are
- * listed in the order of their enum in config.h. TEXT keys are file paths.
- * The last FAILURE_KEYS rows (per_failure) are not keys themselves but the
- * keys of every [failure.NAME] section; the config holds one copy of them
- * per failure mode, after the fixed keys. */
-static const wom_key_t key_table[] = {
-    KEY_INT("simulation.steps", simulation.steps, "365", 1, 100000,
-            "days simulated (one step = one day)", "chosen: one year (MODEL.md)"),
-    KEY_INT("simulation.replications", simulation.replications, "10", 1, 100000,
-            "independent runs averaged for confidence intervals", "chosen"),
-    KEY_SEED("simulation.seed", simulation.seed, "20261123", "root of every random stream",
-             "chosen"),
-
-    KEY_CHOICE("network.model", network.model, "watts-strogatz",
-               "erdos-renyi|watts-strogatz|barabasi-albert|sbm|configuration|ring|complete|"
-               "karate|file",
-               "how the social graph is made",
-               "chosen: small worlds have the clustering of acquaintance networks"),
-    KEY_INT("network.nodes", network.nodes, "10000", 1, UINT32_NODES,
-            "agents, one per node (ignored by karate and file; sbm takes the sum of blocks)",
-            "chosen: a town's pool of customers"),
-    KEY_REAL("network.mean_degree", network.mean_degree, "10", 0, 1e9,
-             "mean number of acquaintances (erdos-renyi, watts-strogatz)", "chosen"),
-    KEY_REAL("network.rewire", network.rewire, "0.1", 0, 1,
-             "watts-strogatz: probability that each edge end is rewired (igraph's rule: an edge "
-             "moves with probability about twice this)",
-             "chosen: the small-world regime of Watts & Strogatz (1998)"),
-    KEY_INT("network.m", network.m, "3", 1, 1e6, "barabasi-albert: edges each new node brings",
-            "chosen"),
-    KEY_REAL("network.exponent", network.exponent, "2.5", 2, 10,
-             "configuration: exponent of the power-law degree distribution",
-             "chosen: social networks are often quoted between 2 and 3"),
-    KEY_INT("network.min_degree", network.min_degree, "2", 1, 1e6, "configuration: smallest degree",
-            "chosen"),
-    KEY_SIZES("network.blocks", network.blocks, network.block_count, "", 1, UINT32_NODES,
-              "sbm: block (segment) sizes, comma-separated; empty = unset", "chosen: unset"),
-    KEY_REAL("network.p_in", network.p_in, "0.01", 0, 1, "sbm: edge probability within a block",
-             "chosen"),
-    KEY_REAL("network.p_out", network.p_out, "0.0005", 0, 1, "sbm: edge probability between blocks",
-             "chosen"),
-    KEY_TEXT("network.file", network.file, "",
-             "file: the graph file, relative to the scenario file's folder", "none"),
-    KEY_CHOICE("network.format", network.format, "snap", "snap|graphml|gml",
-               "file: format of network.file", "chosen: the commonest public format"),
-    KEY_BOOL("network.directed", network.directed, "false",
-             "arcs point from teller to hearer (false: ties are mutual)", "chosen"),
-    KEY_REALS("network.expectations", segments.expectations, segments.expectation_count, "", -1, 10,
-              "per segment (SBM block) expectation: failures are noticed (1 + expectation) times "
-              "as often; one value for all, or one per block",
-              "seeds/001: cultures that value service expect more (chosen: none)"),
-
-    KEY_REAL("population.initial_customers", population.initial_customers, "0.1", 0, 1,
-             "share of agents who are customers at t = 0", "chosen"),
-    KEY_REAL("population.initial_aware", population.initial_aware, "0.2", 0, 1,
-             "share of agents who are prospects at t = 0", "chosen"),
-    KEY_CHOICE("population.seeding", population.seeding, "random", "random|degree",
-               "who starts as customer or prospect: random or best-connected agents", "chosen"),
-    KEY_REAL("population.intermediaries", population.intermediaries, "0", 0, 1,
-             "share of agents who are intermediaries (doctors, pharmacists, bloggers)",
-             "seeds/003: intermediate customers (chosen: none)"),
-    KEY_CHOICE("population.intermediary_seeding", population.intermediary_seeding, "random",
-               "random|degree",
-               "intermediaries chosen at random or the best connected (influencers)", "chosen"),
-    KEY_INT("population.intermediary_weight", population.intermediary_weight, "3", 1, 30000,
-            "an intermediary's message counts this many times", "chosen"),
-
-    KEY_CHOICE("model.kind", model.kind, "wom", "wom|ic|sir|bass",
-               "the model: wom (word of mouth) or a reference model: ic (independent cascade), "
-               "sir, bass",
-               "chosen"),
-    KEY_INT("model.attitude_cap", model.attitude_cap, "20", 1, 30000,
-            "attitude stays in [-cap, +cap]", "chosen"),
-    KEY_INT("model.experience_weight", model.experience_weight, "3", 0, 30000,
-            "attitude change of an own experience (a message heard counts 1)", "chosen"),
-    KEY_INT("model.promoter_at", model.promoter_at, "3", 1, 30000,
-            "attitude of a promoter (at minus this: a detractor)", "chosen"),
-
-    KEY_REAL("adoption.advertising", adoption.advertising, "0.0005", 0, 1,
-             "per step: an unaware agent becomes a prospect (Bass p)", "chosen"),
-    KEY_REAL("adoption.base", adoption.base, "0.0002", 0, 1,
-             "per step: a prospect with attitude <= 0 buys", "chosen"),
-    KEY_REAL("adoption.persuasion", adoption.persuasion, "0.001", 0, 1,
-             "added to the adoption probability per point of positive attitude", "chosen"),
-    KEY_REAL("adoption.max", adoption.max, "0.02", 0, 1,
-             "ceiling of the adoption probability per step", "chosen"),
-    KEY_INT("adoption.reject_threshold", adoption.reject_threshold, "3", 0, 30000,
-            "no adoption while attitude <= -threshold", "chosen"),
-    KEY_INT("adoption.churn_attitude", adoption.churn_attitude, "-6", -30000, 30000,
-            "a customer whose attitude falls to this or below leaves", "chosen"),
-    KEY_REAL("adoption.winback", adoption.winback, "0.005", 0, 1,
-             "per step: a lost customer with positive attitude comes back", "chosen"),
-
-    KEY_REAL("service.quality", service.quality, "0.9", 0, 1,
-             "probability that an encounter satisfies",
-             "chosen: at 0.9 the baseline shop grows; at 0.7 it loses customers for months and "
-             "ends far behind (MODEL.md)"),
-    KEY_REAL("service.purchase_rate", service.purchase_rate, "0.05", 0, 1,
-             "per step: a customer buys", "chosen"),
-    KEY_REAL("service.churn_rate", service.churn_rate, "0.0005", 0, 1,
-             "per step: a customer leaves anyway", "chosen"),
-    KEY_INT("service.returning_after", service.returning_after, "3", 1, 1000000,
-            "purchases from which a customer is returning (not new)", "chosen"),
-
-    KEY_REAL("employees.satisfaction", employees.satisfaction, "0.5", 0, 1,
-             "employee satisfaction: 0.5 neutral, 1 lowers failures, 0 raises them",
-             "seeds/003, seeds/004: satisfied staff serve better (0.5 = neutral)"),
-    KEY_REAL("employees.effect", employees.effect, "0.5", 0, 10,
-             "strength of that effect: failures x max(0, 1 + effect (1 - 2 satisfaction))",
-             "chosen"),
-
-    KEY_REAL("wom.satisfied_tell_mean", wom.satisfied_tell_mean, "5", 0, 1e6,
-             "mean number of people told after a good experience",
-             "seeds/003 (Kotler): a satisfied customer tells 5"),
-    KEY_REAL("wom.dissatisfied_tell_mean", wom.dissatisfied_tell_mean, "10", 0, 1e6,
-             "mean number of people told after a bad experience",
-             "seeds/003 (Kotler): a disappointed customer tells 10"),
-    KEY_CHOICE("wom.tell_distribution", wom.tell_distribution, "poisson",
-               "poisson|fixed|geometric|negbin", "distribution of the number told", "chosen"),
-    KEY_REAL("wom.dispersion", wom.dispersion, "2", 0, 1e6,
-             "negbin: shape (size); smaller spreads the number told more", "chosen"),
-    KEY_REAL("wom.forward_prob", wom.forward_prob, "0.02", 0, 1,
-             "per message heard: the hearer passes it on (hearsay)", "chosen"),
-    KEY_REAL("wom.forward_tell_mean", wom.forward_tell_mean, "2", 0, 1e6,
-             "people told by one passing-on", "chosen"),
-
-    KEY_REAL("recovery.repurchase_silent_minor", recovery.repurchase_silent_minor, "0.37", 0, 1,
-             "probability of staying after a minor failure the customer kept silent about",
-             "TARP via Kotler & Keller, Marketing Management: 37% of silent minor-problem "
-             "customers repurchase"),
-    KEY_REAL("recovery.complain_rate", recovery.complain_rate, "0.037", 0, 1,
-             "a customer who met a failure complains",
-             "TARP as widely quoted: one complaint for every 26 silent unhappy customers"),
-    KEY_REAL("recovery.success_rate", recovery.success_rate, "0.6", 0, 1, "a complaint is resolved",
-             "chosen"),
-    KEY_REAL("recovery.quick_share", recovery.quick_share, "0.5", 0, 1, "a resolution is quick",
-             "chosen"),
-    KEY_BOOL("recovery.paradox", recovery.paradox, "false",
-             "service-recovery paradox: a recovered customer gains attitude_bonus instead of the "
-             "experience weight",
-             "MODEL.md: off by default"),
-    KEY_INT("recovery.attitude_bonus", recovery.attitude_bonus, "6", 0, 30000,
-            "attitude gain of a recovery when the paradox is on", "chosen"),
-    KEY_REAL("recovery.tell_mean", recovery.tell_mean, "5", 0, 1e6,
-             "people a recovered customer tells (good news)",
-             "Kotler & Keller: resolved complainers tell 5"),
-    KEY_REAL("recovery.repurchase_silent_major", recovery.repurchase_silent_major, "0.09", 0, 1,
-             "stays after a major failure the customer kept silent about", REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_unresolved_minor", recovery.repurchase_unresolved_minor, "0.46",
-             0, 1, "stays after a minor failure the customer complained about, not resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_unresolved_major", recovery.repurchase_unresolved_major, "0.19",
-             0, 1, "stays after a major failure the customer complained about, not resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_resolved_minor", recovery.repurchase_resolved_minor, "0.7", 0, 1,
-             "stays after a minor failure the customer complained about and that was resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_resolved_major", recovery.repurchase_resolved_major, "0.54", 0, 1,
-             "stays after a major failure the customer complained about and that was resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_quick_minor", recovery.repurchase_quick_minor, "0.95", 0, 1,
-             "stays after a minor failure the customer complained about and that was resolved "
-             "quickly",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_quick_major", recovery.repurchase_quick_major, "0.82", 0, 1,
-             "stays after a major failure the customer complained about and that was resolved "
-             "quickly",
-             REPURCHASE_SOURCE),
-
-    KEY_REAL("online.review_rate_satisfied", online.review_rate_satisfied, "0.01", 0, 1,
-             "a satisfied customer posts a good review", "chosen"),
-    KEY_REAL("online.review_rate_dissatisfied", online.review_rate_dissatisfied, "0.05", 0, 1,
-             "a dissatisfied customer posts a bad review",
-             "seeds/001: unhappy customers share bad experiences with the whole world (chosen)"),
-    KEY_INT("online.review_reach", online.review_reach, "20", 0, 1000000,
-            "agents a review reaches, drawn from the whole population (with replacement)",
-            "chosen"),
-    KEY_INT("online.review_weight", online.review_weight, "1", 0, 30000,
-            "weight of a review as a message (a message heard counts 1)", "chosen"),
-
-    KEY_BOOL("loyalty.enabled", loyalty.enabled, "false",
-             "the loyalty programme exists (its members leave less often)",
-             "seeds/002 (off unless a scenario turns it on)"),
-    KEY_INT("loyalty.enroll_after", loyalty.enroll_after, "3", 1, 1000000,
-            "purchases after which a customer joins the programme", "chosen"),
-    KEY_REAL("loyalty.churn_reduction", loyalty.churn_reduction, "0.5", 0, 1,
-             "members' leaving probabilities are multiplied by 1 - this", "chosen"),
-
-    KEY_REAL("economics.price", economics.price, "10", 0, 1e12, "revenue per purchase", "chosen"),
-    KEY_REAL("economics.discount_rate", economics.discount_rate, "0.0003", 0, 1,
-             "per day, for the discounted cumulative value (0.0003 is about 10% a year)", "chosen"),
-
-    KEY_REAL("ic.p", ic.p, "0.2", 0, 1, "per arc: a newly active node activates its neighbour",
-             "chosen"),
-    KEY_INT("ic.seeds", ic.seeds, "10", 1, UINT32_NODES, "nodes active at day 0", "chosen"),
-
-    KEY_REAL("sir.beta", sir.beta, "0.2", 0, 1,
-             "per step and arc: an infected node infects a susceptible neighbour", "chosen"),
-    KEY_REAL("sir.gamma", sir.gamma, "0.5", 0, 1,
-             "per step: an infected node recovers (gamma = 1 is the IC model)", "chosen"),
-    KEY_INT("sir.seeds", sir.seeds, "10", 1, UINT32_NODES, "nodes infected at day 0", "chosen"),
-
-    KEY_REAL("bass.p", bass.p, "0.03", 0, 1,
-             "innovation coefficient: per step, a non-adopter adopts on its own", BASS_SOURCE),
-    KEY_REAL("bass.q", bass.q, "0.38", 0, 1,
-             "imitation coefficient: times the share of adopting neighbours", BASS_SOURCE),
-
-    /* The last FAILURE_KEYS rows: keys of every [failure.NAME] section. */
-    KEY_FAILURE("failure.NAME.rate", WOM_KEY_REAL, rate, "", 1, NULL,
-                "failure mode NAME: probability per encounter, before the employee and segment "
-                "multipliers (required)"),
-    KEY_FAILURE("failure.NAME.severity", WOM_KEY_CHOICE, severity, "minor", 0, "minor|major",
-                "minor or major: which repurchase probabilities follow this failure"),
-    KEY_FAILURE("failure.NAME.applies_to", WOM_KEY_CHOICE, applies_to, "all", 0,
-                "all|new|returning",
-                "customers who can meet it: all, new, or returning (purchases >= "
-                "service.returning_after)"),
-};
-
-#define KEY_COUNT    (sizeof key_table / sizeof key_table[0])
-#define FAILURE_KEYS 3                          /* rate, severity, applies_to */
-#define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
+/* ---- the config ------------------------------------------------------- */
 
 /* A config stores values in slots: the FIXED_KEYS keys in table order, then
  * FAILURE_KEYS slots for each possible failure mode. */
 #define SLOT_COUNT (FIXED_KEYS + WOM_MAX_FAILURES * FAILURE_KEYS)
 
-#define FAILURE_PREFIX  "failure."
-#define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
-#define FULL_NAME_MAX   96 /* "failure.NAME.key" with the NUL; table names are shorter */
-
-const wom_key_t *wom_config_keys(size_t *count) {
-    if (count != NULL) {
-        *count = KEY_COUNT;
-    }
-    return key_table;
-}
-
-static size_t section_length(const wom_key_t *key) {
-    return (size_t)(strchr(key->name, '.') - key->name);
-}
-
-/* After the last dot: "failure.NAME.rate" has the key "rate". */
-static const char *key_suffix(const wom_key_t *key) {
-    return strrchr(key->name, '.') + 1;
-}
-
-static bool in_section(const wom_key_t *key, const char *section) {
-    size_t length = section_length(key);
-    return strlen(section) == length && strncmp(key->name, section, length) == 0;
-}
-
-/* A section of fixed keys; [failure.NAME] sections are told apart first. */
-static bool section_known(const char *section) {
-    for (size_t k = 0; k < FIXED_KEYS; k++) {
-        if (in_section(&key_table[k], section)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool is_failure_section(const char *section) {
-    return strncmp(section, FAILURE_PREFIX, FAILURE_SECTION) == 0;
-}
-
-/* NAME of [failure.NAME]: 1 to WOM_MAX_NAME - 1 letters, digits, '-', '_'
- * (ASCII, whatever the locale), so it is safe in file names and columns. */
-static bool mode_name_valid(const char *name, size_t length) {
-    if (length == 0 || length >= WOM_MAX_NAME) {
-        return false;
-    }
-    for (size_t i = 0; i < length; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-const wom_key_t *wom_config_key(const char *name) {
-    if (name == NULL) {
-        return NULL;
-    }
-    if (!is_failure_section(name)) {
-        for (size_t k = 0; k < FIXED_KEYS; k++) {
-            if (strcmp(key_table[k].name, name) == 0) {
-                return &key_table[k];
-            }
-        }
-        return NULL;
-    }
-    const char *mode = name + FAILURE_SECTION, *dot = strchr(mode, '.');
-    if (dot == NULL || !mode_name_valid(mode, (size_t)(dot - mode))) {
-        return NULL;
-    }
-    for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        if (strcmp(key_suffix(&key_table[k]), dot + 1) == 0) {
-            return &key_table[k];
-        }
-    }
-    return NULL;
-}
-
-/* ---- the config ------------------------------------------------------- */
+#define FULL_NAME_MAX 96 /* "failure.NAME.key" with the NUL; table names are shorter */
 
 /* One key's current values and where they came from. */
 typedef struct {
@@ -404,7 +73,8 @@ struct wom_config {
 };
 
 static const wom_key_t *slot_row(size_t slot) {
-    return &key_table[slot < FIXED_KEYS ? slot : FIXED_KEYS + (slot - FIXED_KEYS) % FAILURE_KEYS];
+    return &wom_config_table[slot < FIXED_KEYS ? slot
+                                               : FIXED_KEYS + (slot - FIXED_KEYS) % FAILURE_KEYS];
 }
 
 /* The failure mode of a slot, or -1 for a fixed key. */
@@ -436,21 +106,12 @@ static const wom_key_t *slot_key(const wom_config_t *config, size_t slot, named_
     }
     named->key = *row;
     snprintf(named->name, sizeof named->name, FAILURE_PREFIX "%s.%s",
-             config->modes[slot_mode(slot)].name, key_suffix(row));
+             config->modes[slot_mode(slot)].name, wom_config_key_suffix(row));
     named->key.name = named->name;
     return &named->key;
 }
 
-/* Where a value came from, for messages and for the key's record. */
-typedef struct {
-    const char *file;
-    long line;
-} where_t;
-
-static wom_status config_error(wom_error_t *error, where_t at, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static wom_status config_error(wom_error_t *error, where_t at, const char *format, ...) {
+wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, ...) {
     char message[sizeof error->message];
     va_list args;
     va_start(args, format);
@@ -532,63 +193,6 @@ static void config_replace(wom_config_t *config, wom_config_t *from) {
     }
     *config = *from;
     free(from);
-}
-
-/* ---- suggestions ------------------------------------------------------ */
-
-/* Suggests a fixed section, or [failure.NAME] for a misspelt "failure"
- * (keeping the NAME that was typed). */
-static wom_status unknown_section(const char *section, where_t at, wom_error_t *error) {
-    static const char failure[] = "failure";
-    if (strcmp(section, failure) == 0) {
-        return config_error(error, at, "[failure] needs a name: write [failure.NAME]");
-    }
-    const char *dot = strchr(section, '.');
-    suggestion best = {NULL, 0, NO_SUGGESTION}, as_failure = best;
-    for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
-        wom_config_suggest(&best, section, key_table[k].name, section_length(&key_table[k]));
-    }
-    char head[SUGGEST_MAX_LENGTH + 1];
-    snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
-             section);
-    wom_config_suggest(&as_failure, head, failure, strlen(failure));
-    if (as_failure.score < best.score) {
-        return config_error(error, at, "unknown section [%s] (did you mean [failure.%s]?)", section,
-                            dot != NULL && dot[1] != '\0' ? dot + 1 : "NAME");
-    }
-    if (best.text != NULL) {
-        return config_error(error, at, "unknown section [%s] (did you mean [%.*s]?)", section,
-                            (int)best.length, best.text);
-    }
-    return config_error(error, at, "unknown section [%s]", section);
-}
-
-/* Finds the table row of key `name` of `section`, or explains what is
- * wrong. A [failure.NAME] section has the per_failure rows; its NAME is
- * checked where the mode is opened. */
-static wom_status find_key(const char *section, const char *name, where_t at, wom_error_t *error,
-                           size_t *found) {
-    bool failure = is_failure_section(section);
-    if (!failure && !section_known(section)) {
-        return unknown_section(section, at, error);
-    }
-    suggestion best = {NULL, 0, NO_SUGGESTION};
-    for (size_t k = failure ? FIXED_KEYS : 0; k < (failure ? KEY_COUNT : FIXED_KEYS); k++) {
-        if (!failure && !in_section(&key_table[k], section)) {
-            continue;
-        }
-        const char *suffix = key_suffix(&key_table[k]);
-        if (strcmp(suffix, name) == 0) {
-            *found = k;
-            return WOM_OK;
-        }
-        wom_config_suggest(&best, name, suffix, strlen(suffix));
-    }
-    if (best.text != NULL) {
-        return config_error(error, at, "unknown key '%s' in [%s] (did you mean '%.*s'?)", name,
-                            section, (int)best.length, best.text);
-    }
-    return config_error(error, at, "unknown key '%s' in [%s]", name, section);
 }
 
 /* ---- values ----------------------------------------------------------- */
@@ -1008,11 +612,11 @@ static wom_status split_list(const char *text, item_list *list, where_t at, wom_
             n--;
         }
         if (n == 0) {
-            return config_error(error, at, "empty item in list '%s'", text);
+            return wom_config_error(error, at, "empty item in list '%s'", text);
         }
         if (list->count == WOM_MAX_SWEEP) {
-            return config_error(error, at, "list '%.40s...' has more than %d values", text,
-                                WOM_MAX_SWEEP);
+            return wom_config_error(error, at, "list '%.40s...' has more than %d values", text,
+                                    WOM_MAX_SWEEP);
         }
         if (list_push(list, start, n) != WOM_OK) {
             return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
@@ -1037,14 +641,14 @@ static wom_status range_bounds(const char *text, double bound[3], where_t at, wo
     }
     wom_status status = WOM_OK;
     if (part[2] == NULL || strchr(part[2] + 1, ':') != NULL) {
-        status = config_error(error, at, "a range is written start:stop:step, not '%s'", text);
+        status = wom_config_error(error, at, "a range is written start:stop:step, not '%s'", text);
     } else {
         *part[2]++ = '\0';
     }
     for (int i = 0; i < 3 && status == WOM_OK; i++) {
         char why[WOM_MAX_PATH];
         if (!parse_real(trim(part[i]), &bound[i], why, sizeof why)) {
-            status = config_error(error, at, "in range '%s': %s", text, why);
+            status = wom_config_error(error, at, "in range '%s': %s", text, why);
         }
     }
     free(copy);
@@ -1061,13 +665,13 @@ static wom_status expand_range(const char *text, item_list *list, where_t at, wo
     }
     double start = bound[0], stop = bound[1], step = bound[2];
     if (step == 0) {
-        return config_error(error, at, "step of zero in range '%s'", text);
+        return wom_config_error(error, at, "step of zero in range '%s'", text);
     }
     if (step < 0) {
-        return config_error(error, at, "negative step in range '%s'", text);
+        return wom_config_error(error, at, "negative step in range '%s'", text);
     }
     if (start > stop) {
-        return config_error(error, at, "range '%s' starts above its end", text);
+        return wom_config_error(error, at, "range '%s' starts above its end", text);
     }
     for (size_t i = 0;; i++) {
         double v = start + (double)i * step;
@@ -1075,8 +679,8 @@ static wom_status expand_range(const char *text, item_list *list, where_t at, wo
             return WOM_OK;
         }
         if (i == WOM_MAX_SWEEP) {
-            return config_error(error, at, "range '%s' has more than %d values", text,
-                                WOM_MAX_SWEEP);
+            return wom_config_error(error, at, "range '%s' has more than %d values", text,
+                                    WOM_MAX_SWEEP);
         }
         char item[64];
         /* -0.3 + 3 * 0.1 is 5.6e-17, not 0 */
@@ -1134,14 +738,14 @@ static wom_status items_of(const wom_key_t *key, const char *text, char ***items
                            where_t at, wom_error_t *error) {
     bool list = key->type == WOM_KEY_SIZES || key->type == WOM_KEY_REALS;
     if (list && strchr(text, ':') != NULL) {
-        return config_error(error, at, "%s cannot be swept (its commas list the %s)", key->name,
-                            key->type == WOM_KEY_SIZES ? "block sizes" : "values per segment");
+        return wom_config_error(error, at, "%s cannot be swept (its commas list the %s)", key->name,
+                                key->type == WOM_KEY_SIZES ? "block sizes" : "values per segment");
     }
     if (!list && key->type != WOM_KEY_TEXT) {
         wom_error_t detail;
         wom_status status = split_at(text, items, count, at, &detail);
         if (status == WOM_ECONFIG) {
-            return config_error(error, at, "%s: %s", key->name, detail.message);
+            return wom_config_error(error, at, "%s: %s", key->name, detail.message);
         }
         return status == WOM_OK
                    ? WOM_OK
@@ -1166,7 +770,7 @@ static wom_status canonicalise(const wom_key_t *key, char **items, size_t count,
         value_t value;
         char text[VALUE_MAX];
         if (!parse_value(key, items[i], &value, text, sizeof text)) {
-            return config_error(error, at, "%s", text);
+            return wom_config_error(error, at, "%s", text);
         }
         format_value(key, &value, text);
         char *canonical = strdup(text);
@@ -1189,8 +793,8 @@ static wom_status check_points(const wom_config_t *config, size_t slot, size_t c
             continue;
         }
         if (points > SIZE_MAX / n) {
-            return config_error(error, at, "the sweep would have more than %zu points",
-                                (size_t)SIZE_MAX);
+            return wom_config_error(error, at, "the sweep would have more than %zu points",
+                                    (size_t)SIZE_MAX);
         }
         points *= n;
     }
@@ -1238,9 +842,10 @@ wom_status wom_config_alloc(wom_config_t **config) {
         return WOM_ENOMEM;
     }
     for (size_t k = 0; k < KEY_COUNT; k++) {
-        wom_status status = key_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
+        wom_status status =
+            wom_config_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
         if (status == WOM_OK && k < FIXED_KEYS) {
-            status = assign(c, k, key_table[k].default_value, (where_t){"", 0}, NULL);
+            status = assign(c, k, wom_config_table[k].default_value, (where_t){"", 0}, NULL);
             c->keys[k].first_set = c->keys[k].last_set = 0;
         }
         if (status != WOM_OK) { /* WOM_ECONFIG here is a bad default in the table */
@@ -1262,14 +867,15 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
                             int *mode) {
     size_t length = strlen(name);
     if (length == 0) {
-        return config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
+        return wom_config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
     }
     if (length >= WOM_MAX_NAME) {
-        return config_error(error, at, "failure mode name '%.*s...' is longer than %d characters",
-                            WOM_MAX_NAME - 1, name, WOM_MAX_NAME - 1);
+        return wom_config_error(error, at,
+                                "failure mode name '%.*s...' is longer than %d characters",
+                                WOM_MAX_NAME - 1, name, WOM_MAX_NAME - 1);
     }
-    if (!mode_name_valid(name, length)) {
-        return config_error(
+    if (!wom_config_mode_name_valid(name, length)) {
+        return wom_config_error(
             error, at, "failure mode name '%s' may only have letters, digits, '-' and '_'", name);
     }
     for (*mode = 0; *mode < config->mode_count; ++*mode) {
@@ -1278,8 +884,8 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
         }
     }
     if (config->mode_count == WOM_MAX_FAILURES) {
-        return config_error(error, at, "[failure.%s]: more than %d failure modes", name,
-                            WOM_MAX_FAILURES);
+        return wom_config_error(error, at, "[failure.%s]: more than %d failure modes", name,
+                                WOM_MAX_FAILURES);
     }
     mode_record *record = &config->modes[config->mode_count++];
     snprintf(record->name, sizeof record->name, "%s", name);
@@ -1288,8 +894,9 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
     for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
         size_t slot = mode_slot(*mode, k);
         wom_status status = WOM_OK;
-        if (key_table[k].default_value[0] != '\0') {
-            status = assign(config, slot, key_table[k].default_value, (where_t){"", 0}, error);
+        if (wom_config_table[k].default_value[0] != '\0') {
+            status =
+                assign(config, slot, wom_config_table[k].default_value, (where_t){"", 0}, error);
         }
         config->keys[slot].first_set = config->keys[slot].last_set = 0;
         if (status != WOM_OK) {
@@ -1396,10 +1003,10 @@ static void section_line(file_reading *r, const char *name) {
     if (r->status != WOM_OK) {
         return;
     }
-    if (is_failure_section(r->section)) {
+    if (wom_config_is_failure_section(r->section)) {
         r->status = open_mode(r->config, r->section + FAILURE_SECTION, at, &r->detail, &r->mode);
-    } else if (!section_known(r->section)) {
-        r->status = unknown_section(r->section, at, &r->detail);
+    } else if (!wom_config_section_known(r->section)) {
+        r->status = wom_config_unknown_section(r->section, at, &r->detail);
     }
 }
 
@@ -1469,18 +1076,18 @@ static void start_key(file_reading *r, const char *name, const char *value) {
         return;
     }
     if (r->section[0] == '\0') {
-        r->status = config_error(&r->detail, at, "key '%s' is outside any [section]", name);
+        r->status = wom_config_error(&r->detail, at, "key '%s' is outside any [section]", name);
         return;
     }
-    r->status = find_key(r->section, name, at, &r->detail, &row);
+    r->status = wom_config_find_key(r->section, name, at, &r->detail, &row);
     if (r->status != WOM_OK) {
         return;
     }
     size_t slot = r->mode >= 0 ? mode_slot(r->mode, row) : row;
     if (r->set_on[slot] != 0) {
         named_key named;
-        r->status = config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
-                                 slot_key(r->config, slot, &named)->name, r->set_on[slot]);
+        r->status = wom_config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
+                                     slot_key(r->config, slot, &named)->name, r->set_on[slot]);
         return;
     }
     r->set_on[slot] = at.line;
@@ -1503,9 +1110,9 @@ static void continue_list(file_reading *r, const char *line) {
     snprintf(uncommented, sizeof uncommented, "%.*s", (int)(comment_start(line) - line), line);
     const char *value = trim(uncommented);
     if (r->pending_text == NULL) {
-        r->status = config_error(&r->detail, (where_t){r->path, r->line},
-                                 "indented line would continue the value above; only a list "
-                                 "whose line ends with ',' may continue (remove the indent)");
+        r->status = wom_config_error(&r->detail, (where_t){r->path, r->line},
+                                     "indented line would continue the value above; only a list "
+                                     "whose line ends with ',' may continue (remove the indent)");
         return;
     }
     size_t old = strlen(r->pending_text), add = strlen(value);
@@ -1551,13 +1158,13 @@ static wom_status read_scenario(file_reading *r) {
         return WOM_ENOMEM;
     }
     if (first_error > 0 && (r->status == WOM_OK || first_error < r->detail.line)) {
-        return config_error(&r->detail, (where_t){r->path, first_error},
-                            "expected 'key = value' or '[section]'");
+        return wom_config_error(&r->detail, (where_t){r->path, first_error},
+                                "expected 'key = value' or '[section]'");
     }
     if (r->status == WOM_OK && !r->any_key) { /* a generator's empty output is no scenario */
-        return config_error(&r->detail, (where_t){r->path, 0},
-                            "the file sets no key: it is empty or holds only comments and "
-                            "section headers");
+        return wom_config_error(&r->detail, (where_t){r->path, 0},
+                                "the file sets no key: it is empty or holds only comments and "
+                                "section headers");
     }
     return r->status;
 }
@@ -1625,7 +1232,7 @@ static bool split_assignment(char *copy, char **section, char **name, char **val
     *value = trim(equals + 1);
     *section = trim(copy);
     char *dot = strchr(*section, '.');
-    if (dot != NULL && is_failure_section(*section)) {
+    if (dot != NULL && wom_config_is_failure_section(*section)) {
         dot = strchr(dot + 1, '.');
     }
     if (dot == NULL || dot == *section || dot[1] == '\0') {
@@ -1649,22 +1256,22 @@ static wom_status check_text_line(const wom_key_t *key, const char *value, where
     if (key->type != WOM_KEY_TEXT) {
         return WOM_OK;
     }
-    size_t room = LINE_CHARACTERS - strlen(key_suffix(key)) - strlen(" = ");
+    size_t room = LINE_CHARACTERS - strlen(wom_config_key_suffix(key)) - strlen(" = ");
     if (strlen(value) > room) {
-        return config_error(error, at,
-                            "%s: value is longer than %zu characters, more than a line of a "
-                            "scenario file holds",
-                            key->name, room);
+        return wom_config_error(error, at,
+                                "%s: value is longer than %zu characters, more than a line of a "
+                                "scenario file holds",
+                                key->name, room);
     }
     if (strpbrk(value, "\r\n") != NULL) {
-        return config_error(error, at, "%s: a value cannot contain a line break", key->name);
+        return wom_config_error(error, at, "%s: a value cannot contain a line break", key->name);
     }
     for (const char *p = strchr(value, ';'); p != NULL; p = strchr(p + 1, ';')) {
         if (p == value || isspace((unsigned char)p[-1])) {
-            return config_error(error, at,
-                                "%s: a ';' first or after a blank would start a comment in a "
-                                "scenario file",
-                                key->name);
+            return wom_config_error(error, at,
+                                    "%s: a ';' first or after a blank would start a comment in a "
+                                    "scenario file",
+                                    key->name);
         }
     }
     return WOM_OK;
@@ -1684,14 +1291,14 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
     int modes = config->mode_count, mode = -1;
     wom_status status;
     if (!split_assignment(copy, &section, &name, &value)) {
-        status = config_error(error, at,
-                              "--set expects section.key=value (or failure.NAME.key=value), "
-                              "not '%s'",
-                              assignment);
+        status = wom_config_error(error, at,
+                                  "--set expects section.key=value (or failure.NAME.key=value), "
+                                  "not '%s'",
+                                  assignment);
     } else {
-        status = find_key(section, name, at, error, &slot);
+        status = wom_config_find_key(section, name, at, error, &slot);
     }
-    if (status == WOM_OK && is_failure_section(section)) {
+    if (status == WOM_OK && wom_config_is_failure_section(section)) {
         status = open_mode(config, section + FAILURE_SECTION, at, error, &mode);
         slot = status == WOM_OK ? mode_slot(mode, slot) : slot;
     }
@@ -2022,7 +1629,7 @@ static const struct {
 static where_t cite(const wom_config_t *config, const char *const cites[RULE_CITES]) {
     const key_state *latest = NULL;
     for (int i = 0; i < RULE_CITES && cites[i] != NULL; i++) {
-        const key_state *state = &config->keys[wom_config_key(cites[i]) - key_table];
+        const key_state *state = &config->keys[wom_config_key(cites[i]) - wom_config_table];
         if (state->last_set != 0 && (latest == NULL || state->last_set > latest->last_set)) {
             latest = state;
         }
@@ -2038,7 +1645,7 @@ static wom_status check_rules(const wom_config_t *config, const wom_scenario_t *
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         char why[512];
         if (!rules[i].holds(scenario, why, sizeof why)) {
-            return config_error(error, cite(config, rules[i].cites), "%s", why);
+            return wom_config_error(error, cite(config, rules[i].cites), "%s", why);
         }
     }
     return WOM_OK;
@@ -2063,19 +1670,19 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
                                 wom_error_t *error) {
     for (size_t k = 0; k < FIXED_KEYS; k++) {
         const key_state *state = &config->keys[k];
-        char *path = (char *)scenario + key_table[k].offset;
+        char *path = (char *)scenario + wom_config_table[k].offset;
         const char *slash = strrchr(state->file, '/');
-        if (key_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
+        if (wom_config_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
             slash == NULL || strcmp(state->file, "--set") == 0) {
             continue;
         }
         char resolved[WOM_MAX_PATH];
         if (snprintf(resolved, sizeof resolved, "%.*s/%s", (int)(slash - state->file), state->file,
                      path) >= (int)sizeof resolved) {
-            return config_error(error, (where_t){state->file, state->line},
-                                "%s: the path '%s' from the scenario's folder is longer than "
-                                "%d characters",
-                                key_table[k].name, path, WOM_MAX_PATH - 1);
+            return wom_config_error(error, (where_t){state->file, state->line},
+                                    "%s: the path '%s' from the scenario's folder is longer than "
+                                    "%d characters",
+                                    wom_config_table[k].name, path, WOM_MAX_PATH - 1);
         }
         memcpy(path, resolved, sizeof resolved);
     }
@@ -2091,8 +1698,9 @@ static wom_status resolve_slot(const wom_config_t *config, size_t slot, size_t i
     int mode = slot_mode(slot);
     const mode_record *record = mode >= 0 ? &config->modes[mode] : NULL;
     if (config->keys[slot].count == 0) { /* only a key without a default can be empty */
-        return config_error(error, (where_t){record->file, record->line},
-                            FAILURE_PREFIX "%s needs a %s", record->name, key_suffix(key));
+        return wom_config_error(error, (where_t){record->file, record->line},
+                                FAILURE_PREFIX "%s needs a %s", record->name,
+                                wom_config_key_suffix(key));
     }
     value_t value;
     char why[VALUE_MAX];
@@ -2162,7 +1770,7 @@ static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *co
 }
 
 static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
-    const char *name = key_suffix(key);
+    const char *name = wom_config_key_suffix(key);
     wom_text_printf(b, "%s", name);
     wom_text_printf(b, " =");
     if (key->type == WOM_KEY_TEXT) {
@@ -2188,9 +1796,9 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
     wom_text_init(&b);
     wom_text_printf(&b, "# womsim scenario (canonical)\n");
     for (size_t k = 0; k < FIXED_KEYS; k++) {
-        const wom_key_t *key = &key_table[k];
-        size_t length = section_length(key);
-        if (k == 0 || length != section_length(key - 1) ||
+        const wom_key_t *key = &wom_config_table[k];
+        size_t length = wom_config_section_length(key);
+        if (k == 0 || length != wom_config_section_length(key - 1) ||
             strncmp(key->name, key[-1].name, length) != 0) {
             wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
             wom_text_printf(&b, "%.*s", (int)length, key->name);
@@ -2203,7 +1811,7 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
         for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
             const key_state *state = &config->keys[mode_slot(mode, k)];
             if (state->count > 0) { /* a missing rate stays missing */
-                dump_key(&b, &key_table[k], state);
+                dump_key(&b, &wom_config_table[k], state);
             }
         }
     }

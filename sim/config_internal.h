@@ -11,6 +11,61 @@
 
 #include "womsim/config.h"
 
+/* ---- messages (config.c) --------------------------------------------- */
+
+/* Where a value came from, for messages and for the key's record. */
+typedef struct {
+    const char *file;
+    long line;
+} where_t;
+
+/* Fills `error` (if not NULL) with WOM_ECONFIG, the place `at` and the
+ * message; returns WOM_ECONFIG. */
+wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- the key table (config_keys.c) ----------------------------------- */
+
+/* Rows of the key table. config_keys.c checks the number, so a new key
+ * raises it by one. */
+#define KEY_COUNT    ((size_t)79)
+#define FAILURE_KEYS 3                          /* rate, severity, applies_to */
+#define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
+
+#define FAILURE_PREFIX  "failure."
+#define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
+#define UINT32_NODES    4294967295.0                /* node ids are uint32 */
+
+/* The KEY_COUNT rows in canonical order: the FIXED_KEYS keys, then the
+ * FAILURE_KEYS rows of every [failure.NAME] section (per_failure). */
+extern const wom_key_t wom_config_table[];
+
+/* The length of the section of `key`: "network" in "network.nodes". */
+size_t wom_config_section_length(const wom_key_t *key);
+
+/* After the last dot: "failure.NAME.rate" has the key "rate". */
+const char *wom_config_key_suffix(const wom_key_t *key);
+
+/* A section of fixed keys; [failure.NAME] sections are told apart first. */
+bool wom_config_section_known(const char *section);
+
+/* "failure.NAME...": a failure mode's section or key. */
+bool wom_config_is_failure_section(const char *section);
+
+/* NAME of [failure.NAME]: 1 to WOM_MAX_NAME - 1 letters, digits, '-', '_'
+ * (ASCII, whatever the locale), so it is safe in file names and columns. */
+bool wom_config_mode_name_valid(const char *name, size_t length);
+
+/* The error for an unknown section: suggests a fixed section, or
+ * [failure.NAME] for a misspelt "failure" (keeping the NAME that was typed). */
+wom_status wom_config_unknown_section(const char *section, where_t at, wom_error_t *error);
+
+/* Finds the table row of key `name` of `section`, or explains what is
+ * wrong. A [failure.NAME] section has the per_failure rows; its NAME is
+ * checked where the mode is opened. */
+wom_status wom_config_find_key(const char *section, const char *name, where_t at,
+                               wom_error_t *error, size_t *found);
+
 /* ---- suggestions (config_suggest.c) ----------------------------------- */
 
 #define SUGGEST_MAX_LENGTH 63 /* longer words get no suggestion */
