@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "womsim/config.h"
 
@@ -65,6 +66,44 @@ wom_status wom_config_unknown_section(const char *section, where_t at, wom_error
  * checked where the mode is opened. */
 wom_status wom_config_find_key(const char *section, const char *name, where_t at,
                                wom_error_t *error, size_t *found);
+
+/* ---- values and sweep lists (config_values.c) ------------------------ */
+
+/* A parsed value of any type; only the member of the key's type is set. */
+typedef struct {
+    double real;
+    int64_t integer;
+    uint64_t seed;
+    bool boolean;
+    int choice;
+    const char *text;               /* TEXT: points into the parsed string */
+    uint32_t sizes[WOM_MAX_BLOCKS]; /* SIZES */
+    double reals[WOM_MAX_BLOCKS];   /* REALS */
+    int list_count;                 /* items of SIZES or REALS */
+} value_t;
+
+/* Bytes of a canonical value: a TEXT path, or a list of WOM_MAX_BLOCKS
+ * numbers of up to 24 characters and their separators. */
+#define VALUE_MAX 2048
+
+/* Cuts the blanks off both ends of `text`: the end in place, the start by
+ * the pointer returned. */
+char *wom_config_trim(char *text);
+
+/* Parses and checks one value of `key` (no lists here). */
+bool wom_config_parse_value(const wom_key_t *key, const char *text, value_t *value, char *why,
+                            size_t size);
+
+/* The canonical text of a parsed value. */
+void wom_config_format_value(const wom_key_t *key, const value_t *value, char out[VALUE_MAX]);
+
+/* Stores a value in its field of `base`: the scenario, or for a failure
+ * mode's key the mode's wom_failure_mode_t. */
+void wom_config_store_value(const wom_key_t *key, const value_t *value, void *base);
+
+/* wom_config_split_values with the place `at` that errors name. */
+wom_status wom_config_split_at(const char *text, char ***items, size_t *count, where_t at,
+                               wom_error_t *error);
 
 /* ---- suggestions (config_suggest.c) ----------------------------------- */
 
