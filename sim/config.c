@@ -1,8 +1,8 @@
 /* config.c: scenario files. Owns the INI reader with line numbers (inih
- * over our own line-counting reader), `--set` overrides, the rules that
- * join keys, the canonical dump and its SHA-256; the key table they all
- * read is in config_keys.c, values and sweep lists are parsed in
- * config_values.c.
+ * over our own line-counting reader), `--set` overrides, the canonical
+ * dump and its SHA-256; the key table they all read is in config_keys.c,
+ * values and sweep lists are parsed in config_values.c, the rules that
+ * join keys are checked in config_rules.c.
  *
  * Workload: a few small files and overrides read once at start-up, so the
  * code favours plain loops and clear messages over speed. The library never
@@ -40,38 +40,7 @@
 
 /* ---- the config ------------------------------------------------------- */
 
-/* A config stores values in slots: the FIXED_KEYS keys in table order, then
- * FAILURE_KEYS slots for each possible failure mode. */
-#define SLOT_COUNT (FIXED_KEYS + WOM_MAX_FAILURES * FAILURE_KEYS)
-
 #define FULL_NAME_MAX 96 /* "failure.NAME.key" with the NUL; table names are shorter */
-
-/* One key's current values and where they came from. */
-typedef struct {
-    char **values;           /* canonical strings; more than one: swept */
-    size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
-                                a mode's `rate` until it is given */
-    char file[WOM_MAX_PATH]; /* scenario path, "--set", or "" while at the default */
-    long line;               /* line in `file`; 0 for --set and defaults */
-    unsigned long first_set; /* assignment number of the first setting, 0 = never set */
-    unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
-} key_state;
-
-/* A failure mode: its name and where it first appeared. Its keys are the
- * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
-typedef struct {
-    char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
-    char file[WOM_MAX_PATH]; /* the scenario file or "--set": cited when the rate is missing */
-    long line;               /* the line of the section's first header; 0 for --set */
-} mode_record;
-
-struct wom_config {
-    key_state keys[SLOT_COUNT];          /* fixed keys in table order, then the failure modes' */
-    mode_record modes[WOM_MAX_FAILURES]; /* in order of first appearance */
-    int mode_count;                      /* modes in use; the slots of the others are empty */
-    unsigned long assignments;           /* settings so far: orders sweeps and citations */
-    char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
-};
 
 static const wom_key_t *slot_row(size_t slot) {
     return &wom_config_table[slot < FIXED_KEYS ? slot
@@ -855,273 +824,6 @@ static void point_values(const wom_config_t *config, size_t point, size_t chosen
     }
 }
 
-/* The rules that join keys. Each returns true when it holds, else says why.
- * To add one: write the function and add a row to `rules` below. */
-typedef bool rule_holds(const wom_scenario_t *s, char *why, size_t size);
-
-static bool degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    int model = s->network.model;
-    if ((model != WOM_NET_ERDOS_RENYI && model != WOM_NET_WATTS_STROGATZ) ||
-        s->network.mean_degree <= (double)(s->network.nodes - 1)) {
-        return true;
-    }
-    char degree[32];
-    wom_text_format_number(degree, sizeof degree, s->network.mean_degree);
-    snprintf(why, size, "network.mean_degree = %s must be at most network.nodes - 1 = %lld", degree,
-             (long long)(s->network.nodes - 1));
-    return false;
-}
-
-/* igraph's small-world, configuration and karate graphs are undirected. */
-static bool directed_supported(const wom_scenario_t *s, char *why, size_t size) {
-    static const char *const undirected_only[] = {
-        [WOM_NET_WATTS_STROGATZ] = "watts-strogatz",
-        [WOM_NET_CONFIGURATION] = "configuration",
-        [WOM_NET_KARATE] = "karate",
-    };
-    int model = s->network.model;
-    if (!s->network.directed || model >= (int)(sizeof undirected_only / sizeof(char *)) ||
-        undirected_only[model] == NULL) {
-        return true;
-    }
-    snprintf(why, size, "network.directed = true is not available for network.model = %s",
-             undirected_only[model]);
-    return false;
-}
-
-static bool ring_lattice_degree(const wom_scenario_t *s, char *why, size_t size) {
-    double degree = s->network.mean_degree;
-    if (s->network.model != WOM_NET_WATTS_STROGATZ || (degree >= 2 && fmod(degree, 2) == 0)) {
-        return true;
-    }
-    char text[32];
-    wom_text_format_number(text, sizeof text, degree);
-    snprintf(why, size,
-             "network.mean_degree = %s must be an even integer of at least 2 for watts-strogatz",
-             text);
-    return false;
-}
-
-static bool links_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_BARABASI_ALBERT || s->network.m < s->network.nodes) {
-        return true;
-    }
-    snprintf(why, size, "network.m = %lld must be below network.nodes = %lld for barabasi-albert",
-             (long long)s->network.m, (long long)s->network.nodes);
-    return false;
-}
-
-/* For sbm, network.nodes is the sum of the blocks (set before the rules). */
-static bool blocks_given(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_SBM) {
-        return true;
-    }
-    if (s->network.block_count == 0) {
-        snprintf(why, size, "network.model = sbm needs network.blocks (the block sizes)");
-        return false;
-    }
-    if (s->network.nodes > (int64_t)UINT32_NODES) {
-        snprintf(why, size, "the sum of network.blocks, %lld, exceeds %.0f nodes",
-                 (long long)s->network.nodes, UINT32_NODES);
-        return false;
-    }
-    return true;
-}
-
-static bool file_given(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_FILE || s->network.file[0] != '\0') {
-        return true;
-    }
-    snprintf(why, size, "network.model = file needs network.file (the graph file)");
-    return false;
-}
-
-static bool min_degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_CONFIGURATION || s->network.min_degree < s->network.nodes) {
-        return true;
-    }
-    snprintf(why, size,
-             "network.min_degree = %lld must be below network.nodes = %lld for configuration",
-             (long long)s->network.min_degree, (long long)s->network.nodes);
-    return false;
-}
-
-static bool initial_shares(const wom_scenario_t *s, char *why, size_t size) {
-    double sum = s->population.initial_customers + s->population.initial_aware;
-    if (sum <= 1 + 1e-12) {
-        return true;
-    }
-    snprintf(why, size, "population.initial_customers + population.initial_aware = %.12g exceeds 1",
-             sum);
-    return false;
-}
-
-static bool base_below_max(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->adoption.base <= s->adoption.max) {
-        return true;
-    }
-    char base[32], max[32];
-    wom_text_format_number(base, sizeof base, s->adoption.base);
-    wom_text_format_number(max, sizeof max, s->adoption.max);
-    snprintf(why, size, "adoption.base = %s exceeds adoption.max = %s", base, max);
-    return false;
-}
-
-static bool negbin_dispersion(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->wom.tell_distribution != WOM_TELL_NEGBIN || s->wom.dispersion > 0) {
-        return true;
-    }
-    snprintf(why, size, "wom.dispersion must be above 0 for wom.tell_distribution = negbin");
-    return false;
-}
-
-/* Failure modes replace 1 - quality; a quality set beside them would be
- * silently ignored. Compared by value so that a dump reads back. */
-static bool quality_or_failures(const wom_scenario_t *s, char *why, size_t size) {
-    double quality = strtod(wom_config_key("service.quality")->default_value, NULL);
-    if (s->failure_count == 0 || s->service.quality == quality) {
-        return true;
-    }
-    snprintf(why, size,
-             "service.quality is not used when [failure.*] sections are given; remove it or the "
-             "failure sections");
-    return false;
-}
-
-/* Segments are the SBM blocks; any other network is one segment. */
-static bool expectations_per_segment(const wom_scenario_t *s, char *why, size_t size) {
-    int count = s->segments.expectation_count;
-    int segments = s->network.model == WOM_NET_SBM ? s->network.block_count : 1;
-    if (count <= 1 || count == segments) {
-        return true;
-    }
-    snprintf(why, size, "network.expectations has %d values but the network has %d segment%s",
-             count, segments, segments == 1 ? "" : "s");
-    return false;
-}
-
-/* Each message passed on makes forward_prob x forward_tell_mean new ones on
- * average; at 1 or more hearsay never dies out and grows without bound. */
-static bool hearsay_subcritical(const wom_scenario_t *s, char *why, size_t size) {
-    double offspring = s->wom.forward_prob * s->wom.forward_tell_mean;
-    if (s->model.kind != WOM_KIND_WOM || offspring < 1) {
-        return true;
-    }
-    snprintf(why, size,
-             "wom.forward_prob x wom.forward_tell_mean = %.6g must be below 1, or hearsay grows "
-             "without end",
-             offspring);
-    return false;
-}
-
-/* The adoption probability p + q x share must stay a probability. */
-static bool bass_probability(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->model.kind != WOM_KIND_BASS || s->bass.p + s->bass.q <= 1) {
-        return true;
-    }
-    char p[32], q[32];
-    wom_text_format_number(p, sizeof p, s->bass.p);
-    wom_text_format_number(q, sizeof q, s->bass.q);
-    snprintf(why, size, "bass.p + bass.q = %s + %s must be at most 1", p, q);
-    return false;
-}
-
-#define KARATE_NODES 34 /* Zachary's karate club */
-
-/* Seeds of a reference model, drawn without replacement from the nodes. A
- * file's graph is known only once it is read, so it is checked there. */
-static bool seeds_within_nodes(const char *key, int64_t seeds, const wom_scenario_t *s, char *why,
-                               size_t size) {
-    int model = s->network.model;
-    int64_t nodes = model == WOM_NET_KARATE ? KARATE_NODES : s->network.nodes;
-    if (model == WOM_NET_FILE || seeds <= nodes) {
-        return true;
-    }
-    snprintf(why, size, "%s = %lld must be at most %s = %lld", key, (long long)seeds,
-             model == WOM_NET_SBM      ? "the sum of network.blocks"
-             : model == WOM_NET_KARATE ? "the karate graph's nodes"
-                                       : "network.nodes",
-             (long long)nodes);
-    return false;
-}
-
-static bool ic_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    return s->model.kind != WOM_KIND_IC ||
-           seeds_within_nodes("ic.seeds", s->ic.seeds, s, why, size);
-}
-
-static bool sir_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    return s->model.kind != WOM_KIND_SIR ||
-           seeds_within_nodes("sir.seeds", s->sir.seeds, s, why, size);
-}
-
-#define RULE_CITES 5 /* keys a rule may cite */
-
-/* A broken rule cites the most recently set of its keys. */
-static const struct {
-    rule_holds *holds;
-    const char *cites[RULE_CITES];
-} rules[] = {
-    {degree_below_nodes, {"network.mean_degree", "network.nodes", "network.model"}},
-    {ring_lattice_degree, {"network.mean_degree", "network.model", NULL}},
-    {directed_supported, {"network.directed", "network.model", NULL}},
-    {links_below_nodes, {"network.m", "network.nodes", "network.model"}},
-    {blocks_given, {"network.blocks", "network.model", NULL}},
-    {file_given, {"network.file", "network.model", NULL}},
-    {min_degree_below_nodes, {"network.min_degree", "network.nodes", "network.model"}},
-    {initial_shares, {"population.initial_customers", "population.initial_aware", NULL}},
-    {base_below_max, {"adoption.base", "adoption.max", NULL}},
-    {negbin_dispersion, {"wom.dispersion", "wom.tell_distribution", NULL}},
-    {quality_or_failures, {"service.quality", NULL}},
-    {expectations_per_segment, {"network.expectations", "network.blocks", "network.model", NULL}},
-    {ic_seeds_within_nodes,
-     {"ic.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
-    {sir_seeds_within_nodes,
-     {"sir.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
-
-    {hearsay_subcritical, {"wom.forward_prob", "wom.forward_tell_mean", "model.kind", NULL}},
-    {bass_probability, {"bass.p", "bass.q", "model.kind", NULL}},
-};
-
-/* Where the latest setting of the cited keys was made; a rule broken by
- * defaults alone cites the scenario file (line 0), or nothing. */
-static where_t cite(const wom_config_t *config, const char *const cites[RULE_CITES]) {
-    const key_state *latest = NULL;
-    for (int i = 0; i < RULE_CITES && cites[i] != NULL; i++) {
-        const key_state *state = &config->keys[wom_config_key(cites[i]) - wom_config_table];
-        if (state->last_set != 0 && (latest == NULL || state->last_set > latest->last_set)) {
-            latest = state;
-        }
-    }
-    if (latest == NULL) {
-        return (where_t){config->last_file, 0};
-    }
-    return (where_t){latest->file, latest->line};
-}
-
-static wom_status check_rules(const wom_config_t *config, const wom_scenario_t *scenario,
-                              wom_error_t *error) {
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-        char why[512];
-        if (!rules[i].holds(scenario, why, sizeof why)) {
-            return wom_config_error(error, cite(config, rules[i].cites), "%s", why);
-        }
-    }
-    return WOM_OK;
-}
-
-/* sbm ignores network.nodes and takes the sum of the blocks. Checking that
- * the two agree instead would break the dump, which writes nodes out. */
-static void derive_sbm_nodes(wom_scenario_t *s) {
-    if (s->network.model != WOM_NET_SBM || s->network.block_count == 0) {
-        return;
-    }
-    s->network.nodes = 0;
-    for (int b = 0; b < s->network.block_count; b++) {
-        s->network.nodes += s->network.blocks[b];
-    }
-}
-
 /* A relative path set in a scenario file is taken from that file's folder,
  * so the stored value (and the dump and hash) stays as written while the
  * program finds the file from wherever it is started. */
@@ -1199,9 +901,9 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
         return status;
     }
     scenario->failure_count = config->mode_count;
-    derive_sbm_nodes(scenario);
+    wom_config_derive_sbm_nodes(scenario);
     status = resolve_paths(config, scenario, error);
-    return status == WOM_OK ? check_rules(config, scenario, error) : status;
+    return status == WOM_OK ? wom_config_check_rules(config, scenario, error) : status;
 }
 
 /* ---- the canonical dump and its hash ---------------------------------- */

@@ -67,6 +67,39 @@ wom_status wom_config_unknown_section(const char *section, where_t at, wom_error
 wom_status wom_config_find_key(const char *section, const char *name, where_t at,
                                wom_error_t *error, size_t *found);
 
+/* ---- the config (config.c) ------------------------------------------- */
+
+/* A config stores values in slots: the FIXED_KEYS keys in table order, then
+ * FAILURE_KEYS slots for each possible failure mode. */
+#define SLOT_COUNT (FIXED_KEYS + WOM_MAX_FAILURES * FAILURE_KEYS)
+
+/* One key's current values and where they came from. */
+typedef struct {
+    char **values;           /* canonical strings; more than one: swept */
+    size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
+                                a mode's `rate` until it is given */
+    char file[WOM_MAX_PATH]; /* scenario path, "--set", or "" while at the default */
+    long line;               /* line in `file`; 0 for --set and defaults */
+    unsigned long first_set; /* assignment number of the first setting, 0 = never set */
+    unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
+} key_state;
+
+/* A failure mode: its name and where it first appeared. Its keys are the
+ * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
+typedef struct {
+    char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
+    char file[WOM_MAX_PATH]; /* the scenario file or "--set": cited when the rate is missing */
+    long line;               /* the line of the section's first header; 0 for --set */
+} mode_record;
+
+struct wom_config {
+    key_state keys[SLOT_COUNT];          /* fixed keys in table order, then the failure modes' */
+    mode_record modes[WOM_MAX_FAILURES]; /* in order of first appearance */
+    int mode_count;                      /* modes in use; the slots of the others are empty */
+    unsigned long assignments;           /* settings so far: orders sweeps and citations */
+    char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
+};
+
 /* ---- values and sweep lists (config_values.c) ------------------------ */
 
 /* A parsed value of any type; only the member of the key's type is set. */
@@ -104,6 +137,17 @@ void wom_config_store_value(const wom_key_t *key, const value_t *value, void *ba
 /* wom_config_split_values with the place `at` that errors name. */
 wom_status wom_config_split_at(const char *text, char ***items, size_t *count, where_t at,
                                wom_error_t *error);
+
+/* ---- the rules that join keys (config_rules.c) ----------------------- */
+
+/* sbm ignores network.nodes and takes the sum of the blocks. Checking that
+ * the two agree instead would break the dump, which writes nodes out. */
+void wom_config_derive_sbm_nodes(wom_scenario_t *s);
+
+/* Checks every rule on a resolved sweep point; a broken rule is reported at
+ * the latest setting of the keys it cites. */
+wom_status wom_config_check_rules(const wom_config_t *config, const wom_scenario_t *scenario,
+                                  wom_error_t *error);
 
 /* ---- suggestions (config_suggest.c) ----------------------------------- */
 
