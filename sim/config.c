@@ -1,8 +1,8 @@
 /* config.c: scenario files. Owns the INI reader with line numbers (inih
- * over our own line-counting reader), `--set` overrides, the canonical
- * dump and its SHA-256; the key table they all read is in config_keys.c,
- * values and sweep lists are parsed in config_values.c, the rules that
- * join keys are checked in config_rules.c.
+ * over our own line-counting reader) and `--set` overrides; the key table
+ * they read is in config_keys.c, values and sweep lists are parsed in
+ * config_values.c, the rules that join keys are checked in config_rules.c,
+ * the canonical dump is written in config_dump.c.
  *
  * Workload: a few small files and overrides read once at start-up, so the
  * code favours plain loops and clear messages over speed. The library never
@@ -52,8 +52,7 @@ static int slot_mode(size_t slot) {
     return slot < FIXED_KEYS ? -1 : (int)((slot - FIXED_KEYS) / FAILURE_KEYS);
 }
 
-/* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
-static size_t mode_slot(int mode, size_t row) {
+size_t wom_config_mode_slot(int mode, size_t row) {
     return FIXED_KEYS + (size_t)mode * FAILURE_KEYS + (row - FIXED_KEYS);
 }
 
@@ -320,7 +319,7 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
     snprintf(record->file, sizeof record->file, "%s", at.file);
     record->line = at.line;
     for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        size_t slot = mode_slot(*mode, k);
+        size_t slot = wom_config_mode_slot(*mode, k);
         wom_status status = WOM_OK;
         if (wom_config_table[k].default_value[0] != '\0') {
             status =
@@ -338,7 +337,7 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
 static void close_last_mode(wom_config_t *config) {
     int mode = --config->mode_count;
     for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        key_state *state = &config->keys[mode_slot(mode, k)];
+        key_state *state = &config->keys[wom_config_mode_slot(mode, k)];
         release_values(state);
         memset(state, 0, sizeof *state);
     }
@@ -511,7 +510,7 @@ static void start_key(file_reading *r, const char *name, const char *value) {
     if (r->status != WOM_OK) {
         return;
     }
-    size_t slot = r->mode >= 0 ? mode_slot(r->mode, row) : row;
+    size_t slot = r->mode >= 0 ? wom_config_mode_slot(r->mode, row) : row;
     if (r->set_on[slot] != 0) {
         named_key named;
         r->status = wom_config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
@@ -728,7 +727,7 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
     }
     if (status == WOM_OK && wom_config_is_failure_section(section)) {
         status = open_mode(config, section + FAILURE_SECTION, at, error, &mode);
-        slot = status == WOM_OK ? mode_slot(mode, slot) : slot;
+        slot = status == WOM_OK ? wom_config_mode_slot(mode, slot) : slot;
     }
     if (status == WOM_OK) {
         named_key named;
@@ -904,103 +903,4 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
     wom_config_derive_sbm_nodes(scenario);
     status = resolve_paths(config, scenario, error);
     return status == WOM_OK ? wom_config_check_rules(config, scenario, error) : status;
-}
-
-/* ---- the canonical dump and its hash ---------------------------------- */
-
-#define DUMP_WIDTH 78 /* lists wrap after a comma before this column */
-
-/* Writes the items of a canonical value ("a, b, c"), wrapping long lists
- * onto indented lines after a comma, which the reader joins again. */
-static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *column) {
-    for (const char *p = value;;) {
-        const char *separator = strstr(p, ", ");
-        size_t n = separator ? (size_t)(separator - p) : strlen(p);
-        if (n > 0) {
-            bool wrap = !*first && *column + 2 + n > DUMP_WIDTH;
-            wom_text_printf(b, "%s", *first ? " " : wrap ? ",\n    " : ", ");
-            *column = (wrap ? 4 : *column + (*first ? 1 : 2)) + n;
-            wom_text_printf(b, "%.*s", (int)n, p);
-            *first = false;
-        }
-        if (separator == NULL) {
-            return;
-        }
-        p = separator + 2;
-    }
-}
-
-static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
-    const char *name = wom_config_key_suffix(key);
-    wom_text_printf(b, "%s", name);
-    wom_text_printf(b, " =");
-    if (key->type == WOM_KEY_TEXT) {
-        if (state->values[0][0] != '\0') {
-            wom_text_printf(b, " ");
-            wom_text_printf(b, "%s", state->values[0]);
-        }
-    } else {
-        bool first = true;
-        size_t column = strlen(name) + 2;
-        for (size_t v = 0; v < state->count; v++) {
-            dump_items(b, state->values[v], &first, &column);
-        }
-    }
-    wom_text_printf(b, "\n");
-}
-
-wom_status wom_config_dump(const wom_config_t *config, char **text) {
-    if (config == NULL || text == NULL) {
-        return WOM_EINVAL;
-    }
-    wom_text_t b;
-    wom_text_init(&b);
-    wom_text_printf(&b, "# womsim scenario (canonical)\n");
-    for (size_t k = 0; k < FIXED_KEYS; k++) {
-        const wom_key_t *key = &wom_config_table[k];
-        size_t length = wom_config_section_length(key);
-        if (k == 0 || length != wom_config_section_length(key - 1) ||
-            strncmp(key->name, key[-1].name, length) != 0) {
-            wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
-            wom_text_printf(&b, "%.*s", (int)length, key->name);
-            wom_text_printf(&b, "]\n");
-        }
-        dump_key(&b, key, &config->keys[k]);
-    }
-    for (int mode = 0; mode < config->mode_count; mode++) {
-        wom_text_printf(&b, "\n[" FAILURE_PREFIX "%s]\n", config->modes[mode].name);
-        for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-            const key_state *state = &config->keys[mode_slot(mode, k)];
-            if (state->count > 0) { /* a missing rate stays missing */
-                dump_key(&b, &wom_config_table[k], state);
-            }
-        }
-    }
-    if (b.failed) {
-        wom_text_destroy(&b);
-        return WOM_ENOMEM;
-    }
-    *text = b.data;
-    return WOM_OK;
-}
-
-wom_status wom_config_hash(const wom_config_t *config, char hex[65]) {
-    if (hex == NULL) {
-        return WOM_EINVAL;
-    }
-    char *text;
-    wom_status status = wom_config_dump(config, &text);
-    if (status != WOM_OK) {
-        return status;
-    }
-    uint8_t digest[SHA256_DIGEST_LENGTH];
-    SHA2_CTX context;
-    SHA256Init(&context);
-    SHA256Update(&context, (const uint8_t *)text, strlen(text));
-    SHA256Final(digest, &context);
-    for (size_t i = 0; i < sizeof digest; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    }
-    free(text);
-    return WOM_OK;
 }

@@ -100,6 +100,9 @@ struct wom_config {
     char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
 };
 
+/* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
+size_t wom_config_mode_slot(int mode, size_t row);
+
 /* ---- values and sweep lists (config_values.c) ------------------------ */
 
 /* A parsed value of any type; only the member of the key's type is set. */
