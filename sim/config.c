@@ -1,46 +1,30 @@
-/* config.c: scenario files. Owns the INI reader with line numbers (inih
- * over our own line-counting reader) and `--set` overrides; the key table
- * they read is in config_keys.c, values and sweep lists are parsed in
- * config_values.c, the rules that join keys are checked in config_rules.c,
- * the canonical dump is written in config_dump.c.
+/* config.c: the config object, the state behind a scenario. Owns its
+ * slots (one per key, and the keys of each failure mode), alloc, free and
+ * copy, assigning a key (every value checked and kept canonical, with
+ * where it was set), `--set` overrides, the sweep points and entries, and
+ * resolving one sweep point into a wom_scenario_t (relative paths taken
+ * from the scenario file's folder, then the rules that join keys). The
+ * other parts of the module are in config_keys.c (the key table),
+ * config_values.c (values and sweep lists), config_file.c (the scenario
+ * file reader), config_rules.c (the rules), config_dump.c (the canonical
+ * dump and its hash) and config_suggest.c ("did you mean").
  *
  * Workload: a few small files and overrides read once at start-up, so the
  * code favours plain loops and clear messages over speed. The library never
  * prints: every problem comes back as a status with file, line and message.
- *
- * Scenario file rules beyond inih's (for the scenario guide):
- * - a [section] may appear more than once; its blocks are merged, but one key
- *   set twice in one file is an error (--set is the way to change a value);
- * - a list may continue on indented lines after a line ending in ',' (the
- *   dump wraps long sweeps that way); any other indented line after a key
- *   would be an inih continuation line and is refused;
- * - relative paths (TEXT keys) are taken from the scenario file's folder;
- * - a file that sets no key (empty, or only comments and section headers) is
- *   refused: it is more likely a generator's failure than a wish for the
- *   defaults;
- * - on any error the config is left exactly as it was.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/config.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <float.h>
-#include <ini.h>
-#include <math.h>
-#include <sha2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include "config_internal.h"
-#include "womsim/text.h"
 
 /* ---- the config ------------------------------------------------------- */
-
-#define FULL_NAME_MAX 96 /* "failure.NAME.key" with the NUL; table names are shorter */
 
 static const wom_key_t *slot_row(size_t slot) {
     return &wom_config_table[slot < FIXED_KEYS ? slot
@@ -60,15 +44,7 @@ static bool slot_in_use(const wom_config_t *config, size_t slot) {
     return slot_mode(slot) < config->mode_count;
 }
 
-/* A table row under the name of one failure mode's key, for messages. */
-typedef struct {
-    wom_key_t key;
-    char name[FULL_NAME_MAX];
-} named_key;
-
-/* The key of `slot`: its table row, or for a failure mode's slot a copy
- * named "failure.NAME.key" held in `named`. */
-static const wom_key_t *slot_key(const wom_config_t *config, size_t slot, named_key *named) {
+const wom_key_t *wom_config_slot_key(const wom_config_t *config, size_t slot, named_key *named) {
     const wom_key_t *row = slot_row(slot);
     if (!row->per_failure) {
         return row;
@@ -125,8 +101,7 @@ static wom_status copy_values(char *const *values, size_t count, char ***copy) {
     return WOM_OK;
 }
 
-/* A deep copy, so that a file can be read into it and dropped on error. */
-static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
+wom_status wom_config_copy(const wom_config_t *config, wom_config_t **copy) {
     wom_config_t *c = malloc(sizeof *c);
     if (c == NULL) {
         return WOM_ENOMEM;
@@ -148,8 +123,7 @@ static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
     return WOM_OK;
 }
 
-/* Moves `from` into `config` and frees the shell of `from`. */
-static void config_replace(wom_config_t *config, wom_config_t *from) {
+void wom_config_replace(wom_config_t *config, wom_config_t *from) {
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         release_values(&config->keys[slot]);
     }
@@ -228,14 +202,12 @@ static wom_status check_points(const wom_config_t *config, size_t slot, size_t c
     return WOM_OK;
 }
 
-/* Sets the key in `slot` from `text` (one value, a list or a range), every
- * item checked; on error the key keeps its old values. */
-static wom_status assign(wom_config_t *config, size_t slot, const char *text, where_t at,
-                         wom_error_t *error) {
+wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text, where_t at,
+                             wom_error_t *error) {
     char **items = NULL;
     size_t count = 0;
     named_key named;
-    const wom_key_t *key = slot_key(config, slot, &named);
+    const wom_key_t *key = wom_config_slot_key(config, slot, &named);
     wom_status status = items_of(key, text, &items, &count, at, error);
     if (status == WOM_OK) {
         status = canonicalise(key, items, count, at, error);
@@ -272,7 +244,8 @@ wom_status wom_config_alloc(wom_config_t **config) {
         wom_status status =
             wom_config_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
         if (status == WOM_OK && k < FIXED_KEYS) {
-            status = assign(c, k, wom_config_table[k].default_value, (where_t){"", 0}, NULL);
+            status =
+                wom_config_assign(c, k, wom_config_table[k].default_value, (where_t){"", 0}, NULL);
             c->keys[k].first_set = c->keys[k].last_set = 0;
         }
         if (status != WOM_OK) { /* WOM_ECONFIG here is a bad default in the table */
@@ -289,9 +262,8 @@ wom_status wom_config_alloc(wom_config_t **config) {
  * --set failure.NAME.key; its keys start at their defaults, except a key
  * with an empty default (the rate), which stays empty until given. */
 
-/* The failure mode named `name`, opened if it is new. */
-static wom_status open_mode(wom_config_t *config, const char *name, where_t at, wom_error_t *error,
-                            int *mode) {
+wom_status wom_config_open_mode(wom_config_t *config, const char *name, where_t at,
+                                wom_error_t *error, int *mode) {
     size_t length = strlen(name);
     if (length == 0) {
         return wom_config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
@@ -322,8 +294,8 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
         size_t slot = wom_config_mode_slot(*mode, k);
         wom_status status = WOM_OK;
         if (wom_config_table[k].default_value[0] != '\0') {
-            status =
-                assign(config, slot, wom_config_table[k].default_value, (where_t){"", 0}, error);
+            status = wom_config_assign(config, slot, wom_config_table[k].default_value,
+                                       (where_t){"", 0}, error);
         }
         config->keys[slot].first_set = config->keys[slot].last_set = 0;
         if (status != WOM_OK) {
@@ -342,308 +314,6 @@ static void close_last_mode(wom_config_t *config) {
         memset(state, 0, sizeof *state);
     }
     memset(&config->modes[mode], 0, sizeof config->modes[mode]);
-}
-
-/* ---- reading a file --------------------------------------------------- */
-
-/* State of one file being read: our reader and handler share it. */
-typedef struct {
-    wom_config_t *config;    /* the working copy being filled */
-    const char *path;        /* the scenario file */
-    FILE *fp;                /* open on `path` */
-    long line;               /* lines read so far = the line inih is on */
-    bool indented;           /* the current line starts with a blank */
-    bool after_key;          /* inih reads an indented line here as a continuation */
-    char section[256];       /* the current section, whole: inih cuts names at 49 bytes */
-    int mode;                /* the failure mode of a [failure.NAME] section, else -1 */
-    size_t pending_slot;     /* the key whose list continues, while pending_text */
-    char *pending_text;      /* a list whose line ended with ','; NULL if none */
-    long pending_line;       /* where that list began */
-    long set_on[SLOT_COUNT]; /* line where each key was set in this file, 0 = not */
-    bool any_key;            /* a key line was met: a file without one is refused */
-    wom_status status;       /* the first error (WOM_OK while none) */
-    wom_error_t detail;      /* its file, line and message */
-} file_reading;
-
-static char *reader_fail(file_reading *r, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *reader_fail(file_reading *r, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(r->detail.message, sizeof r->detail.message, format, args);
-    va_end(args);
-    snprintf(r->detail.file, sizeof r->detail.file, "%s", r->path);
-    r->detail.line = r->line + 1;
-    r->status = WOM_ECONFIG;
-    return NULL;
-}
-
-static wom_status assign_from_file(file_reading *r, size_t slot, const char *text, where_t at) {
-    return assign(r->config, slot, text, at, &r->detail);
-}
-
-/* Assigns a list that was waiting for continuation lines. */
-static void flush_pending(file_reading *r) {
-    if (r->pending_text == NULL) {
-        return;
-    }
-    char *text = r->pending_text;
-    r->pending_text = NULL;
-    r->status = assign_from_file(r, r->pending_slot, text, (where_t){r->path, r->pending_line});
-    free(text);
-}
-
-/* Where inih ends a section name: at ']' or an inline ';' comment. */
-static const char *section_end(const char *s) {
-    bool was_space = false;
-    while (*s != '\0' && *s != ']' && !(was_space && *s == ';')) {
-        was_space = isspace((unsigned char)*s);
-        s++;
-    }
-    return s;
-}
-
-/* Where an inline comment (';' after a blank) starts, or the end. */
-static const char *comment_start(const char *s) {
-    bool was_space = false;
-    while (*s != '\0' && !(was_space && *s == ';')) {
-        was_space = isspace((unsigned char)*s);
-        s++;
-    }
-    return s;
-}
-
-/* A section header ends any list and must name a known section or a
- * failure mode, which it opens; checked here because inih only calls the
- * handler for keys. */
-static void section_line(file_reading *r, const char *name) {
-    const char *end = section_end(name);
-    if (*end != ']') {
-        return; /* inih reports the line */
-    }
-    flush_pending(r);
-    r->after_key = false;
-    r->mode = -1;
-    snprintf(r->section, sizeof r->section, "%.*s", (int)(end - name), name);
-    where_t at = {r->path, r->line};
-    if (r->status != WOM_OK) {
-        return;
-    }
-    if (wom_config_is_failure_section(r->section)) {
-        r->status = open_mode(r->config, r->section + FAILURE_SECTION, at, &r->detail, &r->mode);
-    } else if (!wom_config_section_known(r->section)) {
-        r->status = wom_config_unknown_section(r->section, at, &r->detail);
-    }
-}
-
-/* Follows inih's reading of the line: comment, continuation, section. */
-static void inspect_line(file_reading *r, const char *line) {
-    const char *start = line;
-    if (r->line == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0) {
-        start += 3;
-    }
-    r->indented = isspace((unsigned char)*start);
-    while (isspace((unsigned char)*start)) {
-        start++;
-    }
-    if (*start == '\0' || *start == ';' || *start == '#' || (r->indented && r->after_key)) {
-        return;
-    }
-    if (*start == '[') {
-        section_line(r, start + 1);
-    }
-}
-
-/* An fgets for inih that counts lines, drops "\r\n" and "\n", and refuses a
- * line that does not fit instead of letting inih split it. */
-static char *read_line(char *buffer, int size, void *stream) {
-    file_reading *r = stream;
-    size_t length = 0;
-    int c = EOF;
-    while (r->status == WOM_OK && (c = getc(r->fp)) != EOF && c != '\n') {
-        if (c == '\r') {
-            int next = getc(r->fp);
-            ungetc(next, r->fp);
-            if (next == '\n') {
-                continue;
-            }
-        }
-        if (c == '\0') {
-            return reader_fail(r, "line contains a NUL byte (is this a text file?)");
-        }
-        if (length + 1 >= (size_t)size) {
-            return reader_fail(r, "line is longer than %d characters", size - 1);
-        }
-        buffer[length++] = (char)c;
-    }
-    if (r->status == WOM_OK && ferror(r->fp)) {
-        reader_fail(r, "cannot read: %s", strerror(errno));
-        r->status = WOM_ENOENT;
-    }
-    if (r->status != WOM_OK || (c == EOF && length == 0)) {
-        return NULL;
-    }
-    buffer[length] = '\0';
-    r->line++;
-    inspect_line(r, buffer);
-    return r->status == WOM_OK ? buffer : NULL;
-}
-
-static bool ends_with_comma(const char *text) {
-    size_t n = strlen(text);
-    return n > 0 && text[n - 1] == ',';
-}
-
-static void start_key(file_reading *r, const char *name, const char *value) {
-    where_t at = {r->path, r->line};
-    size_t row;
-    flush_pending(r);
-    if (r->status != WOM_OK) {
-        return;
-    }
-    if (r->section[0] == '\0') {
-        r->status = wom_config_error(&r->detail, at, "key '%s' is outside any [section]", name);
-        return;
-    }
-    r->status = wom_config_find_key(r->section, name, at, &r->detail, &row);
-    if (r->status != WOM_OK) {
-        return;
-    }
-    size_t slot = r->mode >= 0 ? wom_config_mode_slot(r->mode, row) : row;
-    if (r->set_on[slot] != 0) {
-        named_key named;
-        r->status = wom_config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
-                                     slot_key(r->config, slot, &named)->name, r->set_on[slot]);
-        return;
-    }
-    r->set_on[slot] = at.line;
-    if (!ends_with_comma(value)) {
-        r->status = assign_from_file(r, slot, value, at);
-        return;
-    }
-    r->pending_text = strdup(value);
-    r->pending_slot = slot;
-    r->pending_line = at.line;
-    if (r->pending_text == NULL) {
-        r->status = wom_error_set(&r->detail, WOM_ENOMEM, r->path, at.line, "out of memory");
-    }
-}
-
-/* An indented line after a key: inih passes it as more of that key's value,
- * without taking off an inline comment as it does for key lines. */
-static void continue_list(file_reading *r, const char *line) {
-    char uncommented[WOM_MAX_PATH];
-    snprintf(uncommented, sizeof uncommented, "%.*s", (int)(comment_start(line) - line), line);
-    const char *value = wom_config_trim(uncommented);
-    if (r->pending_text == NULL) {
-        r->status = wom_config_error(&r->detail, (where_t){r->path, r->line},
-                                     "indented line would continue the value above; only a list "
-                                     "whose line ends with ',' may continue (remove the indent)");
-        return;
-    }
-    size_t old = strlen(r->pending_text), add = strlen(value);
-    char *text = realloc(r->pending_text, old + add + 2);
-    if (text == NULL) {
-        r->status = wom_error_set(&r->detail, WOM_ENOMEM, r->path, r->line, "out of memory");
-        return;
-    }
-    text[old] = ' ';
-    memcpy(text + old + 1, value, add + 1);
-    r->pending_text = text;
-    if (!ends_with_comma(value)) {
-        flush_pending(r);
-    }
-}
-
-/* inih's `section` is ignored: it is cut at 49 bytes, and [failure.NAME]
- * headers may be longer; section_line() keeps the whole name. */
-static int on_key(void *user, const char *section, const char *name, const char *value) {
-    file_reading *r = user;
-    (void)section;
-    if (r->status != WOM_OK) {
-        return 0;
-    }
-    r->any_key = true;
-    if (r->indented && r->after_key) {
-        continue_list(r, value);
-    } else {
-        r->after_key = true;
-        start_key(r, name, value);
-    }
-    return r->status == WOM_OK;
-}
-
-/* Reads `r->fp` into `r->config`; the first error (by line) wins. */
-static wom_status read_scenario(file_reading *r) {
-    int first_error = ini_parse_stream(read_line, r, on_key, r);
-    if (r->status == WOM_OK) {
-        flush_pending(r);
-    }
-    free(r->pending_text);
-    if (first_error < 0) {
-        return WOM_ENOMEM;
-    }
-    if (first_error > 0 && (r->status == WOM_OK || first_error < r->detail.line)) {
-        return wom_config_error(&r->detail, (where_t){r->path, first_error},
-                                "expected 'key = value' or '[section]'");
-    }
-    if (r->status == WOM_OK && !r->any_key) { /* a generator's empty output is no scenario */
-        return wom_config_error(&r->detail, (where_t){r->path, 0},
-                                "the file sets no key: it is empty or holds only comments and "
-                                "section headers");
-    }
-    return r->status;
-}
-
-wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char *name,
-                                  wom_error_t *error) {
-    if (config == NULL || stream == NULL || name == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_stream: NULL argument");
-    }
-    file_reading *r = calloc(1, sizeof *r);
-    wom_config_t *work = NULL;
-    wom_status status = r == NULL ? WOM_ENOMEM : config_copy(config, &work);
-    if (status == WOM_OK) {
-        r->config = work;
-        r->path = name;
-        r->fp = stream;
-        r->mode = -1;
-        status = read_scenario(r);
-        if (status != WOM_OK && error != NULL) {
-            *error = r->detail;
-        }
-    } else {
-        wom_error_set(error, status, name, 0, "out of memory");
-    }
-    free(r);
-    if (status != WOM_OK) {
-        wom_config_free(work);
-        return status;
-    }
-    snprintf(work->last_file, sizeof work->last_file, "%s", name);
-    config_replace(config, work);
-    return WOM_OK;
-}
-
-/* fopen opens a folder for reading too; its first read would fail. */
-wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
-    if (config == NULL || path == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
-    }
-    struct stat info;
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
-    }
-    wom_status status;
-    if (fstat(fileno(fp), &info) == 0 && S_ISDIR(info.st_mode)) {
-        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not a scenario file");
-    } else {
-        status = wom_config_read_stream(config, fp, path, error);
-    }
-    fclose(fp);
-    return status;
 }
 
 /* ---- overrides -------------------------------------------------------- */
@@ -726,15 +396,15 @@ wom_status wom_config_set(wom_config_t *config, const char *assignment, wom_erro
         status = wom_config_find_key(section, name, at, error, &slot);
     }
     if (status == WOM_OK && wom_config_is_failure_section(section)) {
-        status = open_mode(config, section + FAILURE_SECTION, at, error, &mode);
+        status = wom_config_open_mode(config, section + FAILURE_SECTION, at, error, &mode);
         slot = status == WOM_OK ? wom_config_mode_slot(mode, slot) : slot;
     }
     if (status == WOM_OK) {
         named_key named;
-        status = check_text_line(slot_key(config, slot, &named), value, at, error);
+        status = check_text_line(wom_config_slot_key(config, slot, &named), value, at, error);
     }
     if (status == WOM_OK) {
-        status = assign(config, slot, value, at, error);
+        status = wom_config_assign(config, slot, value, at, error);
     }
     if (status != WOM_OK && config->mode_count > modes) {
         close_last_mode(config); /* a failed override changes nothing */
@@ -749,7 +419,8 @@ size_t wom_config_points(const wom_config_t *config) {
     size_t points = 1;
     for (size_t slot = 0; config != NULL && slot < SLOT_COUNT; slot++) {
         if (config->keys[slot].count > 1) {
-            points *= config->keys[slot].count; /* assign() keeps this from overflowing */
+            points *=
+                config->keys[slot].count; /* wom_config_assign() keeps this from overflowing */
         }
     }
     return points;
@@ -784,7 +455,8 @@ wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_co
     }
     named_key named;
     const key_state *state = &config->keys[swept[index]];
-    snprintf(key->name, sizeof key->name, "%s", slot_key(config, swept[index], &named)->name);
+    snprintf(key->name, sizeof key->name, "%s",
+             wom_config_slot_key(config, swept[index], &named)->name);
     key->values = (const char *const *)state->values;
     key->count = state->count;
     return WOM_OK;
@@ -800,7 +472,8 @@ wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config
     }
     named_key named;
     const key_state *state = &config->keys[index]; /* the slots in use come first */
-    snprintf(entry->name, sizeof entry->name, "%s", slot_key(config, index, &named)->name);
+    snprintf(entry->name, sizeof entry->name, "%s",
+             wom_config_slot_key(config, index, &named)->name);
     entry->key = slot_row(index);
     entry->values = (const char *const *)state->values;
     entry->count = state->count;
@@ -854,7 +527,7 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
 static wom_status resolve_slot(const wom_config_t *config, size_t slot, size_t index,
                                wom_scenario_t *scenario, wom_error_t *error) {
     named_key named;
-    const wom_key_t *key = slot_key(config, slot, &named);
+    const wom_key_t *key = wom_config_slot_key(config, slot, &named);
     int mode = slot_mode(slot);
     const mode_record *record = mode >= 0 ? &config->modes[mode] : NULL;
     if (config->keys[slot].count == 0) { /* only a key without a default can be empty */

@@ -103,6 +103,33 @@ struct wom_config {
 /* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
 size_t wom_config_mode_slot(int mode, size_t row);
 
+#define FULL_NAME_MAX 96 /* "failure.NAME.key" with the NUL; table names are shorter */
+
+/* A table row under the name of one failure mode's key, for messages. */
+typedef struct {
+    wom_key_t key;
+    char name[FULL_NAME_MAX];
+} named_key;
+
+/* The key of `slot`: its table row, or for a failure mode's slot a copy
+ * named "failure.NAME.key" held in `named`. */
+const wom_key_t *wom_config_slot_key(const wom_config_t *config, size_t slot, named_key *named);
+
+/* A deep copy, so that a file can be read into it and dropped on error. */
+wom_status wom_config_copy(const wom_config_t *config, wom_config_t **copy);
+
+/* Moves `from` into `config` and frees the shell of `from`. */
+void wom_config_replace(wom_config_t *config, wom_config_t *from);
+
+/* Sets the key in `slot` from `text` (one value, a list or a range), every
+ * item checked; on error the key keeps its old values. */
+wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text, where_t at,
+                             wom_error_t *error);
+
+/* The failure mode named `name`, opened if it is new. */
+wom_status wom_config_open_mode(wom_config_t *config, const char *name, where_t at,
+                                wom_error_t *error, int *mode);
+
 /* ---- values and sweep lists (config_values.c) ------------------------ */
 
 /* A parsed value of any type; only the member of the key's type is set. */
