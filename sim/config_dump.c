@@ -1,9 +1,10 @@
 /* config_dump.c: the canonical dump of a config and its SHA-256, the
  * scenario hash that summaries and manifests record. Owns the one text form
- * of a config: every key in table order under its [section], values in
- * their canonical text (long lists wrapped after a comma, which the reader
- * joins again), then one [failure.NAME] section per failure mode; the dump
- * reads back as a scenario file.
+ * of a config, so that the hash does not depend on how a file spelt its
+ * values or laid out its lines: every key in table order under its
+ * [section], values in their canonical text (long lists wrapped after a
+ * comma, which the reader joins again), then one [failure.NAME] section per
+ * failure mode. The dump reads back as a scenario file.
  *
  * Workload: a few times per run or check, some kilobytes of text in one
  * growable buffer.
