@@ -1,411 +1,34 @@
-/* config.c: scenario files. Owns the key table (every parameter's name,
- * type, default, range, meaning and source: the single source of truth for
- * parsing, validation, `womsim params` and the docs), the INI reader with
- * line numbers (inih over our own line-counting reader), `--set` overrides,
- * sweep lists, the rules that join keys, the canonical dump and its SHA-256.
+/* config.c: the config object, the state behind a scenario. Owns its
+ * slots (one per key, and the keys of each failure mode), alloc, free and
+ * copy, assigning a key (every value checked and kept canonical, with
+ * where it was set), `--set` overrides, the sweep points and entries, and
+ * resolving one sweep point into a wom_scenario_t (relative paths taken
+ * from the scenario file's folder, then the rules that join keys). The
+ * other parts of the module are in config_keys.c (the key table),
+ * config_values.c (values and sweep lists), config_file.c (the scenario
+ * file reader), config_rules.c (the rules), config_dump.c (the canonical
+ * dump and its hash) and config_suggest.c ("did you mean").
  *
  * Workload: a few small files and overrides read once at start-up, so the
  * code favours plain loops and clear messages over speed. The library never
  * prints: every problem comes back as a status with file, line and message.
- *
- * Scenario file rules beyond inih's (for the scenario guide):
- * - a [section] may appear more than once; its blocks are merged, but one key
- *   set twice in one file is an error (--set is the way to change a value);
- * - a list may continue on indented lines after a line ending in ',' (the
- *   dump wraps long sweeps that way); any other indented line after a key
- *   would be an inih continuation line and is refused;
- * - relative paths (TEXT keys) are taken from the scenario file's folder;
- * - a file that sets no key (empty, or only comments and section headers) is
- *   refused: it is more likely a generator's failure than a wish for the
- *   defaults;
- * - on any error the config is left exactly as it was.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/config.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <float.h>
-#include <ini.h>
-#include <math.h>
-#include <sha2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "womsim/text.h"
-
-/* ---- the key table ---------------------------------------------------- */
-
-#define FIELD(field) offsetof(wom_scenario_t, field)
-#define MODE(field)  offsetof(wom_failure_mode_t, field)
-#define SEED_MAX     18446744073709551615.0 /* UINT64_MAX */
-#define KEY_REAL(name, field, def, lo, hi, meaning, source)                                        \
-    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
-#define KEY_INT(name, field, def, lo, hi, meaning, source)                                         \
-    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, meaning, source, false }
-#define KEY_SEED(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_SEED, FIELD(field), 0, def, 0, SEED_MAX, NULL, meaning, source, false }
-#define KEY_BOOL(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, meaning, source, false }
-#define KEY_CHOICE(name, field, def, choices, meaning, source)                                     \
-    { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, meaning, source, false }
-#define KEY_TEXT(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, meaning, source, false }
-#define KEY_SIZES(name, field, count, def, lo, hi, meaning, source)                                \
-    { name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
-#define KEY_REALS(name, field, count, def, lo, hi, meaning, source)                                \
-    { name, WOM_KEY_REALS, FIELD(field), FIELD(count), def, lo, hi, NULL, meaning, source, false }
-/* The keys of every [failure.NAME] section: offsets into wom_failure_mode_t. */
-#define KEY_FAILURE(name, type, field, def, hi, choices, meaning)                                  \
-    { name, type, MODE(field), 0, def, 0, hi, choices, meaning, FAILURE_SOURCE, true }
-
-#define UINT32_NODES      4294967295.0 /* node ids are uint32 */
-#define REPURCHASE_SOURCE "TARP via Kotler & Keller, Marketing Management"
-#define BASS_SOURCE       "Sultan, Farley & Lehmann (1990) meta-analysis means"
-#define FAILURE_SOURCE                                                                             \
-    "seeds/004: the ten common problems of an online shop, as named failure modes"
-
-/* Canonical order: sections in this order, keys in this order. Choices are
- * listed in the order of their enum in config.h. TEXT keys are file paths.
- * The last FAILURE_KEYS rows (per_failure) are not keys themselves but the
- * keys of every [failure.NAME] section; the config holds one copy of them
- * per failure mode, after the fixed keys. */
-static const wom_key_t key_table[] = {
-    KEY_INT("simulation.steps", simulation.steps, "365", 1, 100000,
-            "days simulated (one step = one day)", "chosen: one year (MODEL.md)"),
-    KEY_INT("simulation.replications", simulation.replications, "10", 1, 100000,
-            "independent runs averaged for confidence intervals", "chosen"),
-    KEY_SEED("simulation.seed", simulation.seed, "20261123", "root of every random stream",
-             "chosen"),
-
-    KEY_CHOICE("network.model", network.model, "watts-strogatz",
-               "erdos-renyi|watts-strogatz|barabasi-albert|sbm|configuration|ring|complete|"
-               "karate|file",
-               "how the social graph is made",
-               "chosen: small worlds have the clustering of acquaintance networks"),
-    KEY_INT("network.nodes", network.nodes, "10000", 1, UINT32_NODES,
-            "agents, one per node (ignored by karate and file; sbm takes the sum of blocks)",
-            "chosen: a town's pool of customers"),
-    KEY_REAL("network.mean_degree", network.mean_degree, "10", 0, 1e9,
-             "mean number of acquaintances (erdos-renyi, watts-strogatz)", "chosen"),
-    KEY_REAL("network.rewire", network.rewire, "0.1", 0, 1,
-             "watts-strogatz: probability that each edge end is rewired (igraph's rule: an edge "
-             "moves with probability about twice this)",
-             "chosen: the small-world regime of Watts & Strogatz (1998)"),
-    KEY_INT("network.m", network.m, "3", 1, 1e6, "barabasi-albert: edges each new node brings",
-            "chosen"),
-    KEY_REAL("network.exponent", network.exponent, "2.5", 2, 10,
-             "configuration: exponent of the power-law degree distribution",
-             "chosen: social networks are often quoted between 2 and 3"),
-    KEY_INT("network.min_degree", network.min_degree, "2", 1, 1e6, "configuration: smallest degree",
-            "chosen"),
-    KEY_SIZES("network.blocks", network.blocks, network.block_count, "", 1, UINT32_NODES,
-              "sbm: block (segment) sizes, comma-separated; empty = unset", "chosen: unset"),
-    KEY_REAL("network.p_in", network.p_in, "0.01", 0, 1, "sbm: edge probability within a block",
-             "chosen"),
-    KEY_REAL("network.p_out", network.p_out, "0.0005", 0, 1, "sbm: edge probability between blocks",
-             "chosen"),
-    KEY_TEXT("network.file", network.file, "",
-             "file: the graph file, relative to the scenario file's folder", "none"),
-    KEY_CHOICE("network.format", network.format, "snap", "snap|graphml|gml",
-               "file: format of network.file", "chosen: the commonest public format"),
-    KEY_BOOL("network.directed", network.directed, "false",
-             "arcs point from teller to hearer (false: ties are mutual)", "chosen"),
-    KEY_REALS("network.expectations", segments.expectations, segments.expectation_count, "", -1, 10,
-              "per segment (SBM block) expectation: failures are noticed (1 + expectation) times "
-              "as often; one value for all, or one per block",
-              "seeds/001: cultures that value service expect more (chosen: none)"),
-
-    KEY_REAL("population.initial_customers", population.initial_customers, "0.1", 0, 1,
-             "share of agents who are customers at t = 0", "chosen"),
-    KEY_REAL("population.initial_aware", population.initial_aware, "0.2", 0, 1,
-             "share of agents who are prospects at t = 0", "chosen"),
-    KEY_CHOICE("population.seeding", population.seeding, "random", "random|degree",
-               "who starts as customer or prospect: random or best-connected agents", "chosen"),
-    KEY_REAL("population.intermediaries", population.intermediaries, "0", 0, 1,
-             "share of agents who are intermediaries (doctors, pharmacists, bloggers)",
-             "seeds/003: intermediate customers (chosen: none)"),
-    KEY_CHOICE("population.intermediary_seeding", population.intermediary_seeding, "random",
-               "random|degree",
-               "intermediaries chosen at random or the best connected (influencers)", "chosen"),
-    KEY_INT("population.intermediary_weight", population.intermediary_weight, "3", 1, 30000,
-            "an intermediary's message counts this many times", "chosen"),
-
-    KEY_CHOICE("model.kind", model.kind, "wom", "wom|ic|sir|bass",
-               "the model: wom (word of mouth) or a reference model: ic (independent cascade), "
-               "sir, bass",
-               "chosen"),
-    KEY_INT("model.attitude_cap", model.attitude_cap, "20", 1, 30000,
-            "attitude stays in [-cap, +cap]", "chosen"),
-    KEY_INT("model.experience_weight", model.experience_weight, "3", 0, 30000,
-            "attitude change of an own experience (a message heard counts 1)", "chosen"),
-    KEY_INT("model.promoter_at", model.promoter_at, "3", 1, 30000,
-            "attitude of a promoter (at minus this: a detractor)", "chosen"),
-
-    KEY_REAL("adoption.advertising", adoption.advertising, "0.0005", 0, 1,
-             "per step: an unaware agent becomes a prospect (Bass p)", "chosen"),
-    KEY_REAL("adoption.base", adoption.base, "0.0002", 0, 1,
-             "per step: a prospect with attitude <= 0 buys", "chosen"),
-    KEY_REAL("adoption.persuasion", adoption.persuasion, "0.001", 0, 1,
-             "added to the adoption probability per point of positive attitude", "chosen"),
-    KEY_REAL("adoption.max", adoption.max, "0.02", 0, 1,
-             "ceiling of the adoption probability per step", "chosen"),
-    KEY_INT("adoption.reject_threshold", adoption.reject_threshold, "3", 0, 30000,
-            "no adoption while attitude <= -threshold", "chosen"),
-    KEY_INT("adoption.churn_attitude", adoption.churn_attitude, "-6", -30000, 30000,
-            "a customer whose attitude falls to this or below leaves", "chosen"),
-    KEY_REAL("adoption.winback", adoption.winback, "0.005", 0, 1,
-             "per step: a lost customer with positive attitude comes back", "chosen"),
-
-    KEY_REAL("service.quality", service.quality, "0.9", 0, 1,
-             "probability that an encounter satisfies",
-             "chosen: at 0.9 the baseline shop grows; at 0.7 it loses customers for months and "
-             "ends far behind (MODEL.md)"),
-    KEY_REAL("service.purchase_rate", service.purchase_rate, "0.05", 0, 1,
-             "per step: a customer buys", "chosen"),
-    KEY_REAL("service.churn_rate", service.churn_rate, "0.0005", 0, 1,
-             "per step: a customer leaves anyway", "chosen"),
-    KEY_INT("service.returning_after", service.returning_after, "3", 1, 1000000,
-            "purchases from which a customer is returning (not new)", "chosen"),
-
-    KEY_REAL("employees.satisfaction", employees.satisfaction, "0.5", 0, 1,
-             "employee satisfaction: 0.5 neutral, 1 lowers failures, 0 raises them",
-             "seeds/003, seeds/004: satisfied staff serve better (0.5 = neutral)"),
-    KEY_REAL("employees.effect", employees.effect, "0.5", 0, 10,
-             "strength of that effect: failures x max(0, 1 + effect (1 - 2 satisfaction))",
-             "chosen"),
-
-    KEY_REAL("wom.satisfied_tell_mean", wom.satisfied_tell_mean, "5", 0, 1e6,
-             "mean number of people told after a good experience",
-             "seeds/003 (Kotler): a satisfied customer tells 5"),
-    KEY_REAL("wom.dissatisfied_tell_mean", wom.dissatisfied_tell_mean, "10", 0, 1e6,
-             "mean number of people told after a bad experience",
-             "seeds/003 (Kotler): a disappointed customer tells 10"),
-    KEY_CHOICE("wom.tell_distribution", wom.tell_distribution, "poisson",
-               "poisson|fixed|geometric|negbin", "distribution of the number told", "chosen"),
-    KEY_REAL("wom.dispersion", wom.dispersion, "2", 0, 1e6,
-             "negbin: shape (size); smaller spreads the number told more", "chosen"),
-    KEY_REAL("wom.forward_prob", wom.forward_prob, "0.02", 0, 1,
-             "per message heard: the hearer passes it on (hearsay)", "chosen"),
-    KEY_REAL("wom.forward_tell_mean", wom.forward_tell_mean, "2", 0, 1e6,
-             "people told by one passing-on", "chosen"),
-
-    KEY_REAL("recovery.repurchase_silent_minor", recovery.repurchase_silent_minor, "0.37", 0, 1,
-             "probability of staying after a minor failure the customer kept silent about",
-             "TARP via Kotler & Keller, Marketing Management: 37% of silent minor-problem "
-             "customers repurchase"),
-    KEY_REAL("recovery.complain_rate", recovery.complain_rate, "0.037", 0, 1,
-             "a customer who met a failure complains",
-             "TARP as widely quoted: one complaint for every 26 silent unhappy customers"),
-    KEY_REAL("recovery.success_rate", recovery.success_rate, "0.6", 0, 1, "a complaint is resolved",
-             "chosen"),
-    KEY_REAL("recovery.quick_share", recovery.quick_share, "0.5", 0, 1, "a resolution is quick",
-             "chosen"),
-    KEY_BOOL("recovery.paradox", recovery.paradox, "false",
-             "service-recovery paradox: a recovered customer gains attitude_bonus instead of the "
-             "experience weight",
-             "MODEL.md: off by default"),
-    KEY_INT("recovery.attitude_bonus", recovery.attitude_bonus, "6", 0, 30000,
-            "attitude gain of a recovery when the paradox is on", "chosen"),
-    KEY_REAL("recovery.tell_mean", recovery.tell_mean, "5", 0, 1e6,
-             "people a recovered customer tells (good news)",
-             "Kotler & Keller: resolved complainers tell 5"),
-    KEY_REAL("recovery.repurchase_silent_major", recovery.repurchase_silent_major, "0.09", 0, 1,
-             "stays after a major failure the customer kept silent about", REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_unresolved_minor", recovery.repurchase_unresolved_minor, "0.46",
-             0, 1, "stays after a minor failure the customer complained about, not resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_unresolved_major", recovery.repurchase_unresolved_major, "0.19",
-             0, 1, "stays after a major failure the customer complained about, not resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_resolved_minor", recovery.repurchase_resolved_minor, "0.7", 0, 1,
-             "stays after a minor failure the customer complained about and that was resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_resolved_major", recovery.repurchase_resolved_major, "0.54", 0, 1,
-             "stays after a major failure the customer complained about and that was resolved",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_quick_minor", recovery.repurchase_quick_minor, "0.95", 0, 1,
-             "stays after a minor failure the customer complained about and that was resolved "
-             "quickly",
-             REPURCHASE_SOURCE),
-    KEY_REAL("recovery.repurchase_quick_major", recovery.repurchase_quick_major, "0.82", 0, 1,
-             "stays after a major failure the customer complained about and that was resolved "
-             "quickly",
-             REPURCHASE_SOURCE),
-
-    KEY_REAL("online.review_rate_satisfied", online.review_rate_satisfied, "0.01", 0, 1,
-             "a satisfied customer posts a good review", "chosen"),
-    KEY_REAL("online.review_rate_dissatisfied", online.review_rate_dissatisfied, "0.05", 0, 1,
-             "a dissatisfied customer posts a bad review",
-             "seeds/001: unhappy customers share bad experiences with the whole world (chosen)"),
-    KEY_INT("online.review_reach", online.review_reach, "20", 0, 1000000,
-            "agents a review reaches, drawn from the whole population (with replacement)",
-            "chosen"),
-    KEY_INT("online.review_weight", online.review_weight, "1", 0, 30000,
-            "weight of a review as a message (a message heard counts 1)", "chosen"),
-
-    KEY_BOOL("loyalty.enabled", loyalty.enabled, "false",
-             "the loyalty programme exists (its members leave less often)",
-             "seeds/002 (off unless a scenario turns it on)"),
-    KEY_INT("loyalty.enroll_after", loyalty.enroll_after, "3", 1, 1000000,
-            "purchases after which a customer joins the programme", "chosen"),
-    KEY_REAL("loyalty.churn_reduction", loyalty.churn_reduction, "0.5", 0, 1,
-             "members' leaving probabilities are multiplied by 1 - this", "chosen"),
-
-    KEY_REAL("economics.price", economics.price, "10", 0, 1e12, "revenue per purchase", "chosen"),
-    KEY_REAL("economics.discount_rate", economics.discount_rate, "0.0003", 0, 1,
-             "per day, for the discounted cumulative value (0.0003 is about 10% a year)", "chosen"),
-
-    KEY_REAL("ic.p", ic.p, "0.2", 0, 1, "per arc: a newly active node activates its neighbour",
-             "chosen"),
-    KEY_INT("ic.seeds", ic.seeds, "10", 1, UINT32_NODES, "nodes active at day 0", "chosen"),
-
-    KEY_REAL("sir.beta", sir.beta, "0.2", 0, 1,
-             "per step and arc: an infected node infects a susceptible neighbour", "chosen"),
-    KEY_REAL("sir.gamma", sir.gamma, "0.5", 0, 1,
-             "per step: an infected node recovers (gamma = 1 is the IC model)", "chosen"),
-    KEY_INT("sir.seeds", sir.seeds, "10", 1, UINT32_NODES, "nodes infected at day 0", "chosen"),
-
-    KEY_REAL("bass.p", bass.p, "0.03", 0, 1,
-             "innovation coefficient: per step, a non-adopter adopts on its own", BASS_SOURCE),
-    KEY_REAL("bass.q", bass.q, "0.38", 0, 1,
-             "imitation coefficient: times the share of adopting neighbours", BASS_SOURCE),
-
-    /* The last FAILURE_KEYS rows: keys of every [failure.NAME] section. */
-    KEY_FAILURE("failure.NAME.rate", WOM_KEY_REAL, rate, "", 1, NULL,
-                "failure mode NAME: probability per encounter, before the employee and segment "
-                "multipliers (required)"),
-    KEY_FAILURE("failure.NAME.severity", WOM_KEY_CHOICE, severity, "minor", 0, "minor|major",
-                "minor or major: which repurchase probabilities follow this failure"),
-    KEY_FAILURE("failure.NAME.applies_to", WOM_KEY_CHOICE, applies_to, "all", 0,
-                "all|new|returning",
-                "customers who can meet it: all, new, or returning (purchases >= "
-                "service.returning_after)"),
-};
-
-#define KEY_COUNT    (sizeof key_table / sizeof key_table[0])
-#define FAILURE_KEYS 3                          /* rate, severity, applies_to */
-#define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
-
-/* A config stores values in slots: the FIXED_KEYS keys in table order, then
- * FAILURE_KEYS slots for each possible failure mode. */
-#define SLOT_COUNT (FIXED_KEYS + WOM_MAX_FAILURES * FAILURE_KEYS)
-
-#define FAILURE_PREFIX  "failure."
-#define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
-#define FULL_NAME_MAX   96 /* "failure.NAME.key" with the NUL; table names are shorter */
-
-const wom_key_t *wom_config_keys(size_t *count) {
-    if (count != NULL) {
-        *count = KEY_COUNT;
-    }
-    return key_table;
-}
-
-static size_t section_length(const wom_key_t *key) {
-    return (size_t)(strchr(key->name, '.') - key->name);
-}
-
-/* After the last dot: "failure.NAME.rate" has the key "rate". */
-static const char *key_suffix(const wom_key_t *key) {
-    return strrchr(key->name, '.') + 1;
-}
-
-static bool in_section(const wom_key_t *key, const char *section) {
-    size_t length = section_length(key);
-    return strlen(section) == length && strncmp(key->name, section, length) == 0;
-}
-
-/* A section of fixed keys; [failure.NAME] sections are told apart first. */
-static bool section_known(const char *section) {
-    for (size_t k = 0; k < FIXED_KEYS; k++) {
-        if (in_section(&key_table[k], section)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool is_failure_section(const char *section) {
-    return strncmp(section, FAILURE_PREFIX, FAILURE_SECTION) == 0;
-}
-
-/* NAME of [failure.NAME]: 1 to WOM_MAX_NAME - 1 letters, digits, '-', '_'
- * (ASCII, whatever the locale), so it is safe in file names and columns. */
-static bool mode_name_valid(const char *name, size_t length) {
-    if (length == 0 || length >= WOM_MAX_NAME) {
-        return false;
-    }
-    for (size_t i = 0; i < length; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-const wom_key_t *wom_config_key(const char *name) {
-    if (name == NULL) {
-        return NULL;
-    }
-    if (!is_failure_section(name)) {
-        for (size_t k = 0; k < FIXED_KEYS; k++) {
-            if (strcmp(key_table[k].name, name) == 0) {
-                return &key_table[k];
-            }
-        }
-        return NULL;
-    }
-    const char *mode = name + FAILURE_SECTION, *dot = strchr(mode, '.');
-    if (dot == NULL || !mode_name_valid(mode, (size_t)(dot - mode))) {
-        return NULL;
-    }
-    for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        if (strcmp(key_suffix(&key_table[k]), dot + 1) == 0) {
-            return &key_table[k];
-        }
-    }
-    return NULL;
-}
+#include "config_internal.h"
 
 /* ---- the config ------------------------------------------------------- */
 
-/* One key's current values and where they came from. */
-typedef struct {
-    char **values;           /* canonical strings; more than one: swept */
-    size_t count;            /* >= 1, or 0 in a slot of a failure mode not in use and in
-                                a mode's `rate` until it is given */
-    char file[WOM_MAX_PATH]; /* scenario path, an override's option ("--set", "-r"), or ""
-                                while at the default */
-    long line;               /* line in `file`; 0 for overrides and defaults */
-    unsigned long first_set; /* assignment number of the first setting, 0 = never set */
-    unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
-} key_state;
-
-/* A failure mode: its name and where it first appeared. Its keys are the
- * slots FIXED_KEYS + mode * FAILURE_KEYS onwards. */
-typedef struct {
-    char name[WOM_MAX_NAME]; /* NAME of [failure.NAME] */
-    char file[WOM_MAX_PATH]; /* the scenario file or the override's option: cited when the
-                                rate is missing */
-    long line;               /* the line of the section's first header; 0 for an override */
-} mode_record;
-
-struct wom_config {
-    key_state keys[SLOT_COUNT];          /* fixed keys in table order, then the failure modes' */
-    mode_record modes[WOM_MAX_FAILURES]; /* in order of first appearance */
-    int mode_count;                      /* modes in use; the slots of the others are empty */
-    unsigned long assignments;           /* settings so far: orders sweeps and citations */
-    char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
-};
-
 static const wom_key_t *slot_row(size_t slot) {
-    return &key_table[slot < FIXED_KEYS ? slot : FIXED_KEYS + (slot - FIXED_KEYS) % FAILURE_KEYS];
+    return &wom_config_table[slot < FIXED_KEYS ? slot
+                                               : FIXED_KEYS + (slot - FIXED_KEYS) % FAILURE_KEYS];
 }
 
 /* The failure mode of a slot, or -1 for a fixed key. */
@@ -413,8 +36,7 @@ static int slot_mode(size_t slot) {
     return slot < FIXED_KEYS ? -1 : (int)((slot - FIXED_KEYS) / FAILURE_KEYS);
 }
 
-/* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
-static size_t mode_slot(int mode, size_t row) {
+size_t wom_config_mode_slot(int mode, size_t row) {
     return FIXED_KEYS + (size_t)mode * FAILURE_KEYS + (row - FIXED_KEYS);
 }
 
@@ -422,36 +44,19 @@ static bool slot_in_use(const wom_config_t *config, size_t slot) {
     return slot_mode(slot) < config->mode_count;
 }
 
-/* A table row under the name of one failure mode's key, for messages. */
-typedef struct {
-    wom_key_t key;
-    char name[FULL_NAME_MAX];
-} named_key;
-
-/* The key of `slot`: its table row, or for a failure mode's slot a copy
- * named "failure.NAME.key" held in `named`. */
-static const wom_key_t *slot_key(const wom_config_t *config, size_t slot, named_key *named) {
+const wom_key_t *wom_config_slot_key(const wom_config_t *config, size_t slot, named_key *named) {
     const wom_key_t *row = slot_row(slot);
     if (!row->per_failure) {
         return row;
     }
     named->key = *row;
     snprintf(named->name, sizeof named->name, FAILURE_PREFIX "%s.%s",
-             config->modes[slot_mode(slot)].name, key_suffix(row));
+             config->modes[slot_mode(slot)].name, wom_config_key_suffix(row));
     named->key.name = named->name;
     return &named->key;
 }
 
-/* Where a value came from, for messages and for the key's record. */
-typedef struct {
-    const char *file;
-    long line;
-} where_t;
-
-static wom_status config_error(wom_error_t *error, where_t at, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static wom_status config_error(wom_error_t *error, where_t at, const char *format, ...) {
+wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, ...) {
     char message[sizeof error->message];
     va_list args;
     va_start(args, format);
@@ -464,13 +69,6 @@ static void release_values(key_state *state) {
     wom_config_free_values(state->values, state->count);
     state->values = NULL;
     state->count = 0;
-}
-
-void wom_config_free_values(char **items, size_t count) {
-    for (size_t i = 0; items != NULL && i < count; i++) {
-        free(items[i]);
-    }
-    free(items);
 }
 
 void wom_config_free(wom_config_t *config) {
@@ -503,8 +101,7 @@ static wom_status copy_values(char *const *values, size_t count, char ***copy) {
     return WOM_OK;
 }
 
-/* A deep copy, so that a file can be read into it and dropped on error. */
-static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
+wom_status wom_config_copy(const wom_config_t *config, wom_config_t **copy) {
     wom_config_t *c = malloc(sizeof *c);
     if (c == NULL) {
         return WOM_ENOMEM;
@@ -526,619 +123,12 @@ static wom_status config_copy(const wom_config_t *config, wom_config_t **copy) {
     return WOM_OK;
 }
 
-/* Moves `from` into `config` and frees the shell of `from`. */
-static void config_replace(wom_config_t *config, wom_config_t *from) {
+void wom_config_replace(wom_config_t *config, wom_config_t *from) {
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         release_values(&config->keys[slot]);
     }
     *config = *from;
     free(from);
-}
-
-/* ---- suggestions ------------------------------------------------------ */
-
-typedef struct {
-    const char *text; /* the candidate, not NUL-terminated at `length` */
-    size_t length;
-    int score; /* wom_text_closeness: 0..3, or WOM_TEXT_NOT_CLOSE */
-} suggestion;
-
-/* Lets `candidate` become the suggestion for `typed` if it is closer. */
-static void consider(suggestion *best, const char *typed, const char *candidate, size_t length) {
-    int score = wom_text_closeness(typed, candidate, length);
-    if (score < best->score) {
-        *best = (suggestion){candidate, length, score};
-    }
-}
-
-/* Suggests a fixed section, or [failure.NAME] for a misspelt "failure"
- * (keeping the NAME that was typed). */
-static wom_status unknown_section(const char *section, where_t at, wom_error_t *error) {
-    static const char failure[] = "failure";
-    if (strcmp(section, failure) == 0) {
-        return config_error(error, at, "[failure] needs a name: write [failure.NAME]");
-    }
-    const char *dot = strchr(section, '.');
-    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE}, as_failure = best;
-    for (size_t k = 0; dot == NULL && k < FIXED_KEYS; k++) {
-        consider(&best, section, key_table[k].name, section_length(&key_table[k]));
-    }
-    char head[64]; /* cut at 63 characters, the most wom_text_closeness compares */
-    snprintf(head, sizeof head, "%.*s", (int)(dot ? (size_t)(dot - section) : strlen(section)),
-             section);
-    consider(&as_failure, head, failure, strlen(failure));
-    if (as_failure.score < best.score) {
-        return config_error(error, at, "unknown section [%s] (did you mean [failure.%s]?)", section,
-                            dot != NULL && dot[1] != '\0' ? dot + 1 : "NAME");
-    }
-    if (best.text != NULL) {
-        return config_error(error, at, "unknown section [%s] (did you mean [%.*s]?)", section,
-                            (int)best.length, best.text);
-    }
-    return config_error(error, at, "unknown section [%s]", section);
-}
-
-/* Finds the table row of key `name` of `section`, or explains what is
- * wrong. A [failure.NAME] section has the per_failure rows; its NAME is
- * checked where the mode is opened. */
-static wom_status find_key(const char *section, const char *name, where_t at, wom_error_t *error,
-                           size_t *found) {
-    bool failure = is_failure_section(section);
-    if (!failure && !section_known(section)) {
-        return unknown_section(section, at, error);
-    }
-    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
-    for (size_t k = failure ? FIXED_KEYS : 0; k < (failure ? KEY_COUNT : FIXED_KEYS); k++) {
-        if (!failure && !in_section(&key_table[k], section)) {
-            continue;
-        }
-        const char *suffix = key_suffix(&key_table[k]);
-        if (strcmp(suffix, name) == 0) {
-            *found = k;
-            return WOM_OK;
-        }
-        consider(&best, name, suffix, strlen(suffix));
-    }
-    if (best.text != NULL) {
-        return config_error(error, at, "unknown key '%s' in [%s] (did you mean '%.*s'?)", name,
-                            section, (int)best.length, best.text);
-    }
-    return config_error(error, at, "unknown key '%s' in [%s]", name, section);
-}
-
-/* ---- values ----------------------------------------------------------- */
-
-/* A parsed value of any type; only the member of the key's type is set. */
-typedef struct {
-    double real;
-    int64_t integer;
-    uint64_t seed;
-    bool boolean;
-    int choice;
-    const char *text;               /* TEXT: points into the parsed string */
-    uint32_t sizes[WOM_MAX_BLOCKS]; /* SIZES */
-    double reals[WOM_MAX_BLOCKS];   /* REALS */
-    int list_count;                 /* items of SIZES or REALS */
-} value_t;
-
-/* Bytes of a canonical value: a TEXT path, or a list of WOM_MAX_BLOCKS
- * numbers of up to 24 characters and their separators. */
-#define VALUE_MAX 2048
-
-/* A finite decimal number (no hex, no NaN or infinity), the whole token. */
-static bool parse_real(const char *text, double *value, char *why, size_t size) {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || strpbrk(text, "xXpP") != NULL) {
-        snprintf(why, size, "malformed number '%.200s'", text);
-        return false;
-    }
-    if (errno == ERANGE && fabs(v) == HUGE_VAL) {
-        snprintf(why, size, "'%.200s' is out of range for a number", text);
-        return false;
-    }
-    if (errno == ERANGE && fabs(v) < DBL_MIN) { /* would be stored as 0 or a denormal */
-        snprintf(why, size, "'%.200s' is too small for a number (write 0 for zero)", text);
-        return false;
-    }
-    if (!isfinite(v)) {
-        snprintf(why, size, "'%.200s' is not a finite number", text);
-        return false;
-    }
-    *value = v == 0 ? 0.0 : v; /* "-0" is 0 */
-    return true;
-}
-
-/* Why an integer token failed: a fraction, overflow, or not a number. */
-static void integer_trouble(const char *text, bool overflow, char *why, size_t size) {
-    double real;
-    char ignored[8];
-    if (overflow) {
-        snprintf(why, size, "integer overflow in '%.200s'", text);
-    } else if (parse_real(text, &real, ignored, sizeof ignored)) {
-        snprintf(why, size, "'%.200s' is not an integer", text);
-    } else {
-        snprintf(why, size, "malformed number '%.200s'", text);
-    }
-}
-
-static bool parse_integer(const char *text, int64_t *value, char *why, size_t size) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    bool whole = end != text && *end == '\0';
-    if (!whole || errno == ERANGE || isspace((unsigned char)text[0])) {
-        integer_trouble(text, whole && errno == ERANGE, why, size);
-        return false;
-    }
-    *value = v;
-    return true;
-}
-
-/* Unsigned 64-bit decimal; strtoull would quietly wrap "-1". */
-static bool parse_seed(const char *text, uint64_t *value, char *why, size_t size) {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (text[0] == '-') {
-        snprintf(why, size, "'%.200s' is negative (a seed is a whole number from 0)", text);
-        return false;
-    }
-    bool whole = isdigit((unsigned char)text[text[0] == '+']) && *end == '\0';
-    if (!whole || errno == ERANGE) {
-        integer_trouble(text, whole && errno == ERANGE, why, size);
-        return false;
-    }
-    *value = v;
-    return true;
-}
-
-static bool parse_bool(const char *text, bool *value) {
-    static const char *const yes[] = {"true", "yes", "on", "1"};
-    static const char *const no[] = {"false", "no", "off", "0"};
-    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-        if (strcasecmp(text, yes[i]) == 0 || strcasecmp(text, no[i]) == 0) {
-            *value = strcasecmp(text, yes[i]) == 0;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The position of `text` in "a|b|c", or -1. */
-static int choice_index(const char *choices, const char *text) {
-    size_t length = strlen(text);
-    const char *p = choices;
-    for (int i = 0;; i++) {
-        size_t n = strcspn(p, "|");
-        if (n == length && strncmp(p, text, n) == 0) {
-            return i;
-        }
-        if (p[n] == '\0') {
-            return -1;
-        }
-        p += n + 1;
-    }
-}
-
-static void choice_name(const char *choices, int choice, char *out, size_t size) {
-    const char *p = choices;
-    for (int i = 0; i < choice; i++) {
-        p += strcspn(p, "|") + 1;
-    }
-    snprintf(out, size, "%.*s", (int)strcspn(p, "|"), p);
-}
-
-static void unknown_choice(const wom_key_t *key, const char *text, char *why, size_t size) {
-    char expected[256];
-    size_t n = 0;
-    suggestion best = {NULL, 0, WOM_TEXT_NOT_CLOSE};
-    for (const char *p = key->choices; n + 1 < sizeof expected;) {
-        size_t length = strcspn(p, "|");
-        consider(&best, text, p, length);
-        n += (size_t)snprintf(expected + n, sizeof expected - n, "%s%.*s", n ? ", " : "",
-                              (int)length, p);
-        if (p[length] == '\0') {
-            break;
-        }
-        p += length + 1;
-    }
-    int used = snprintf(why, size, "unknown value '%s' for %s (expected one of: %s)", text,
-                        key->name, expected);
-    if (best.text != NULL && used > 0 && (size_t)used < size) {
-        snprintf(why + used, size - (size_t)used, "; did you mean '%.*s'?", (int)best.length,
-                 best.text);
-    }
-}
-
-static bool in_range(const wom_key_t *key, double value, const char *text, char *why, size_t size) {
-    if (value >= key->min && value <= key->max) {
-        return true;
-    }
-    char low[32], high[32];
-    wom_text_format_number(low, sizeof low, key->min);
-    wom_text_format_number(high, sizeof high, key->max);
-    snprintf(why, size, "%s = %s is out of range [%s, %s]", key->name, text, low, high);
-    return false;
-}
-
-static char *trim(char *text) {
-    size_t n = strlen(text);
-    while (n > 0 && isspace((unsigned char)text[n - 1])) {
-        text[--n] = '\0';
-    }
-    while (isspace((unsigned char)*text)) {
-        text++;
-    }
-    return text;
-}
-
-/* One item of a SIZES or REALS list, checked against the key's range. */
-static bool parse_list_item(const wom_key_t *key, const char *item, value_t *value, char *why,
-                            size_t size) {
-    char plain[512];
-    bool ok;
-    double as_real;
-    if (key->type == WOM_KEY_SIZES) {
-        int64_t n = 0;
-        ok = parse_integer(item, &n, plain, sizeof plain);
-        as_real = (double)n;
-    } else {
-        ok = parse_real(item, &as_real, plain, sizeof plain);
-    }
-    if (!ok) {
-        snprintf(why, size, "%s: %s", key->name, plain);
-        return false;
-    }
-    if (!in_range(key, as_real, item, why, size)) {
-        return false;
-    }
-    if (key->type == WOM_KEY_SIZES) {
-        value->sizes[value->list_count++] = (uint32_t)as_real;
-    } else {
-        value->reals[value->list_count++] = as_real;
-    }
-    return true;
-}
-
-/* Block sizes "5000, 3000, 2000" or per-segment reals "0.2, -0.1"; empty
- * means unset. Items are cut out one by one, so a long list (a dump writes
- * 64 reals at full precision) has no limit but WOM_MAX_BLOCKS. */
-static bool parse_list(const wom_key_t *key, const char *text, value_t *value, char *why,
-                       size_t size) {
-    const char *p = text;
-    while (isspace((unsigned char)*p)) {
-        p++;
-    }
-    if (*p == '\0') {
-        return true; /* unset */
-    }
-    for (;;) {
-        size_t length = strcspn(p, ",");
-        char item[256];
-        if (length >= sizeof item) {
-            snprintf(why, size, "%s: item '%.40s...' is too long", key->name, p);
-            return false;
-        }
-        snprintf(item, sizeof item, "%.*s", (int)length, p);
-        char *trimmed = trim(item);
-        if (*trimmed == '\0') {
-            snprintf(why, size, "%s: empty item in list '%.200s'", key->name, text);
-            return false;
-        }
-        if (value->list_count == WOM_MAX_BLOCKS) {
-            snprintf(why, size, "%s: more than %d %s", key->name, WOM_MAX_BLOCKS,
-                     key->type == WOM_KEY_SIZES ? "blocks" : "values");
-            return false;
-        }
-        if (!parse_list_item(key, trimmed, value, why, size)) {
-            return false;
-        }
-        if (p[length] == '\0') {
-            return true;
-        }
-        p += length + 1;
-    }
-}
-
-static bool parse_number_key(const wom_key_t *key, const char *text, value_t *value, char *why,
-                             size_t size) {
-    char plain[512];
-    bool ok;
-    double as_real = 0;
-    if (key->type == WOM_KEY_REAL) {
-        ok = parse_real(text, &value->real, plain, sizeof plain);
-        as_real = value->real;
-    } else if (key->type == WOM_KEY_INT) {
-        ok = parse_integer(text, &value->integer, plain, sizeof plain);
-        as_real = (double)value->integer;
-    } else {
-        ok = parse_seed(text, &value->seed, plain, sizeof plain);
-    }
-    if (!ok) {
-        snprintf(why, size, "%s: %s", key->name, plain);
-        return false;
-    }
-    return key->type == WOM_KEY_SEED || in_range(key, as_real, text, why, size);
-}
-
-/* Parses and checks one value of `key` (no lists here). */
-static bool parse_value(const wom_key_t *key, const char *text, value_t *value, char *why,
-                        size_t size) {
-    memset(value, 0, sizeof *value);
-    bool may_be_empty =
-        key->type == WOM_KEY_TEXT || key->type == WOM_KEY_SIZES || key->type == WOM_KEY_REALS;
-    if (text[0] == '\0' && !may_be_empty) {
-        snprintf(why, size, "%s has no value", key->name);
-        return false;
-    }
-    switch (key->type) {
-    case WOM_KEY_REAL:
-    case WOM_KEY_INT:
-    case WOM_KEY_SEED:
-        return parse_number_key(key, text, value, why, size);
-    case WOM_KEY_BOOL:
-        if (!parse_bool(text, &value->boolean)) {
-            snprintf(why, size, "%s: '%s' is not a boolean (expected true or false)", key->name,
-                     text);
-            return false;
-        }
-        return true;
-    case WOM_KEY_CHOICE:
-        value->choice = choice_index(key->choices, text);
-        if (value->choice < 0) {
-            unknown_choice(key, text, why, size);
-            return false;
-        }
-        return true;
-    case WOM_KEY_TEXT:
-        value->text = text;
-        if (strlen(text) >= WOM_MAX_PATH) {
-            snprintf(why, size, "%s: value is longer than %d characters", key->name,
-                     WOM_MAX_PATH - 1);
-            return false;
-        }
-        return true;
-    case WOM_KEY_SIZES:
-    case WOM_KEY_REALS:
-        return parse_list(key, text, value, why, size);
-    }
-    snprintf(why, size, "%s: unknown key type", key->name);
-    return false;
-}
-
-/* The canonical text of a list: items joined by ", ". */
-static void format_list(const wom_key_t *key, const value_t *value, char out[VALUE_MAX]) {
-    out[0] = '\0';
-    for (int i = 0, n = 0; i < value->list_count; i++) {
-        char item[32];
-        if (key->type == WOM_KEY_SIZES) {
-            snprintf(item, sizeof item, "%lu", (unsigned long)value->sizes[i]);
-        } else {
-            wom_text_format_number(item, sizeof item, value->reals[i]);
-        }
-        n += snprintf(out + n, (size_t)(VALUE_MAX - n), "%s%s", i ? ", " : "", item);
-    }
-}
-
-/* The canonical text of a parsed value. */
-static void format_value(const wom_key_t *key, const value_t *value, char out[VALUE_MAX]) {
-    switch (key->type) {
-    case WOM_KEY_REAL:
-        wom_text_format_number(out, VALUE_MAX, value->real);
-        return;
-    case WOM_KEY_INT:
-        snprintf(out, VALUE_MAX, "%lld", (long long)value->integer);
-        return;
-    case WOM_KEY_SEED:
-        snprintf(out, VALUE_MAX, "%llu", (unsigned long long)value->seed);
-        return;
-    case WOM_KEY_BOOL:
-        snprintf(out, VALUE_MAX, "%s", value->boolean ? "true" : "false");
-        return;
-    case WOM_KEY_CHOICE:
-        choice_name(key->choices, value->choice, out, VALUE_MAX);
-        return;
-    case WOM_KEY_TEXT:
-        snprintf(out, VALUE_MAX, "%s", value->text);
-        return;
-    case WOM_KEY_SIZES:
-    case WOM_KEY_REALS:
-        format_list(key, value, out);
-        return;
-    }
-}
-
-/* Stores a value in its field of `base`: the scenario, or for a failure
- * mode's key the mode's wom_failure_mode_t. */
-static void store_value(const wom_key_t *key, const value_t *value, void *base) {
-    char *field = (char *)base + key->offset;
-    switch (key->type) {
-    case WOM_KEY_REAL:
-        *(double *)field = value->real;
-        return;
-    case WOM_KEY_INT:
-        *(int64_t *)field = value->integer;
-        return;
-    case WOM_KEY_SEED:
-        *(uint64_t *)field = value->seed;
-        return;
-    case WOM_KEY_BOOL:
-        *(bool *)field = value->boolean;
-        return;
-    case WOM_KEY_CHOICE:
-        *(int *)field = value->choice;
-        return;
-    case WOM_KEY_TEXT:
-        snprintf(field, WOM_MAX_PATH, "%s", value->text);
-        return;
-    case WOM_KEY_SIZES:
-        memcpy(field, value->sizes, sizeof value->sizes);
-        *(int *)((char *)base + key->count_offset) = value->list_count;
-        return;
-    case WOM_KEY_REALS:
-        memcpy(field, value->reals, sizeof value->reals);
-        *(int *)((char *)base + key->count_offset) = value->list_count;
-        return;
-    }
-}
-
-/* ---- sweep lists ------------------------------------------------------ */
-
-typedef struct {
-    char **items;
-    size_t count, capacity;
-} item_list;
-
-static wom_status list_push(item_list *list, const char *item, size_t length) {
-    if (list->count == list->capacity) {
-        size_t capacity = list->capacity ? 2 * list->capacity : 8;
-        char **items = realloc(list->items, capacity * sizeof *items);
-        if (items == NULL) {
-            return WOM_ENOMEM;
-        }
-        list->items = items;
-        list->capacity = capacity;
-    }
-    char *copy = malloc(length + 1);
-    if (copy == NULL) {
-        return WOM_ENOMEM;
-    }
-    memcpy(copy, item, length);
-    copy[length] = '\0';
-    list->items[list->count++] = copy;
-    return WOM_OK;
-}
-
-static wom_status split_list(const char *text, item_list *list, where_t at, wom_error_t *error) {
-    for (const char *p = text;;) {
-        size_t length = strcspn(p, ",");
-        const char *start = p;
-        while (start < p + length && isspace((unsigned char)*start)) {
-            start++;
-        }
-        size_t n = (size_t)(p + length - start);
-        while (n > 0 && isspace((unsigned char)start[n - 1])) {
-            n--;
-        }
-        if (n == 0) {
-            return config_error(error, at, "empty item in list '%s'", text);
-        }
-        if (list->count == WOM_MAX_SWEEP) {
-            return config_error(error, at, "list '%.40s...' has more than %d values", text,
-                                WOM_MAX_SWEEP);
-        }
-        if (list_push(list, start, n) != WOM_OK) {
-            return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
-        }
-        if (p[length] == '\0') {
-            return WOM_OK;
-        }
-        p += length + 1;
-    }
-}
-
-/* The three numbers of "start:stop:step". */
-static wom_status range_bounds(const char *text, double bound[3], where_t at, wom_error_t *error) {
-    char *copy = strdup(text);
-    if (copy == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
-    }
-    char *part[3] = {copy, strchr(copy, ':'), NULL};
-    if (part[1] != NULL) {
-        *part[1]++ = '\0';
-        part[2] = strchr(part[1], ':');
-    }
-    wom_status status = WOM_OK;
-    if (part[2] == NULL || strchr(part[2] + 1, ':') != NULL) {
-        status = config_error(error, at, "a range is written start:stop:step, not '%s'", text);
-    } else {
-        *part[2]++ = '\0';
-    }
-    for (int i = 0; i < 3 && status == WOM_OK; i++) {
-        char why[WOM_MAX_PATH];
-        if (!parse_real(trim(part[i]), &bound[i], why, sizeof why)) {
-            status = config_error(error, at, "in range '%s': %s", text, why);
-        }
-    }
-    free(copy);
-    return status;
-}
-
-/* a, a + step, ... up to b (with slack for rounding), each as %.12g so that
- * 0.7:0.95:0.05 gives 0.7 ... 0.95 rather than 0.9500000000000001. */
-static wom_status expand_range(const char *text, item_list *list, where_t at, wom_error_t *error) {
-    double bound[3];
-    wom_status status = range_bounds(text, bound, at, error);
-    if (status != WOM_OK) {
-        return status;
-    }
-    double start = bound[0], stop = bound[1], step = bound[2];
-    if (step == 0) {
-        return config_error(error, at, "step of zero in range '%s'", text);
-    }
-    if (step < 0) {
-        return config_error(error, at, "negative step in range '%s'", text);
-    }
-    if (start > stop) {
-        return config_error(error, at, "range '%s' starts above its end", text);
-    }
-    for (size_t i = 0;; i++) {
-        double v = start + (double)i * step;
-        if (v > stop + step * 1e-9) {
-            return WOM_OK;
-        }
-        if (i == WOM_MAX_SWEEP) {
-            return config_error(error, at, "range '%s' has more than %d values", text,
-                                WOM_MAX_SWEEP);
-        }
-        char item[64];
-        /* -0.3 + 3 * 0.1 is 5.6e-17, not 0 */
-        int n = snprintf(item, sizeof item, "%.12g", fabs(v) < step * 1e-9 ? 0.0 : v);
-        if (list_push(list, item, (size_t)n) != WOM_OK) {
-            return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
-        }
-    }
-}
-
-static wom_status split_at(const char *text, char ***items, size_t *count, where_t at,
-                           wom_error_t *error) {
-    item_list list = {NULL, 0, 0};
-    wom_status status;
-    if (strchr(text, ',') != NULL) {
-        status = split_list(text, &list, at, error);
-    } else if (strchr(text, ':') != NULL) {
-        status = expand_range(text, &list, at, error);
-    } else {
-        const char *start = text;
-        size_t n = strlen(text);
-        while (isspace((unsigned char)*start)) {
-            start++, n--;
-        }
-        while (n > 0 && isspace((unsigned char)start[n - 1])) {
-            n--;
-        }
-        status = list_push(&list, start, n);
-        if (status != WOM_OK) {
-            wom_error_set(error, status, at.file, at.line, "out of memory");
-        }
-    }
-    if (status != WOM_OK) {
-        wom_config_free_values(list.items, list.count);
-        return status;
-    }
-    *items = list.items;
-    *count = list.count;
-    return WOM_OK;
-}
-
-wom_status wom_config_split_values(const char *text, char ***items, size_t *count,
-                                   wom_error_t *error) {
-    if (text == NULL || items == NULL || count == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_split_values: NULL argument");
-    }
-    return split_at(text, items, count, (where_t){"", 0}, error);
 }
 
 /* ---- assigning keys --------------------------------------------------- */
@@ -1149,14 +139,14 @@ static wom_status items_of(const wom_key_t *key, const char *text, char ***items
                            where_t at, wom_error_t *error) {
     bool list = key->type == WOM_KEY_SIZES || key->type == WOM_KEY_REALS;
     if (list && strchr(text, ':') != NULL) {
-        return config_error(error, at, "%s cannot be swept (its commas list the %s)", key->name,
-                            key->type == WOM_KEY_SIZES ? "block sizes" : "values per segment");
+        return wom_config_error(error, at, "%s cannot be swept (its commas list the %s)", key->name,
+                                key->type == WOM_KEY_SIZES ? "block sizes" : "values per segment");
     }
     if (!list && key->type != WOM_KEY_TEXT) {
         wom_error_t detail;
-        wom_status status = split_at(text, items, count, at, &detail);
+        wom_status status = wom_config_split_at(text, items, count, at, &detail);
         if (status == WOM_ECONFIG) {
-            return config_error(error, at, "%s: %s", key->name, detail.message);
+            return wom_config_error(error, at, "%s: %s", key->name, detail.message);
         }
         return status == WOM_OK
                    ? WOM_OK
@@ -1180,10 +170,10 @@ static wom_status canonicalise(const wom_key_t *key, char **items, size_t count,
     for (size_t i = 0; i < count; i++) {
         value_t value;
         char text[VALUE_MAX];
-        if (!parse_value(key, items[i], &value, text, sizeof text)) {
-            return config_error(error, at, "%s", text);
+        if (!wom_config_parse_value(key, items[i], &value, text, sizeof text)) {
+            return wom_config_error(error, at, "%s", text);
         }
-        format_value(key, &value, text);
+        wom_config_format_value(key, &value, text);
         char *canonical = strdup(text);
         if (canonical == NULL) {
             return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
@@ -1204,22 +194,20 @@ static wom_status check_points(const wom_config_t *config, size_t slot, size_t c
             continue;
         }
         if (points > SIZE_MAX / n) {
-            return config_error(error, at, "the sweep would have more than %zu points",
-                                (size_t)SIZE_MAX);
+            return wom_config_error(error, at, "the sweep would have more than %zu points",
+                                    (size_t)SIZE_MAX);
         }
         points *= n;
     }
     return WOM_OK;
 }
 
-/* Sets the key in `slot` from `text` (one value, a list or a range), every
- * item checked; on error the key keeps its old values. */
-static wom_status assign(wom_config_t *config, size_t slot, const char *text, where_t at,
-                         wom_error_t *error) {
+wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text, where_t at,
+                             wom_error_t *error) {
     char **items = NULL;
     size_t count = 0;
     named_key named;
-    const wom_key_t *key = slot_key(config, slot, &named);
+    const wom_key_t *key = wom_config_slot_key(config, slot, &named);
     wom_status status = items_of(key, text, &items, &count, at, error);
     if (status == WOM_OK) {
         status = canonicalise(key, items, count, at, error);
@@ -1253,9 +241,11 @@ wom_status wom_config_alloc(wom_config_t **config) {
         return WOM_ENOMEM;
     }
     for (size_t k = 0; k < KEY_COUNT; k++) {
-        wom_status status = key_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
+        wom_status status =
+            wom_config_table[k].per_failure == (k >= FIXED_KEYS) ? WOM_OK : WOM_EINVAL;
         if (status == WOM_OK && k < FIXED_KEYS) {
-            status = assign(c, k, key_table[k].default_value, (where_t){"", 0}, NULL);
+            status =
+                wom_config_assign(c, k, wom_config_table[k].default_value, (where_t){"", 0}, NULL);
             c->keys[k].first_set = c->keys[k].last_set = 0;
         }
         if (status != WOM_OK) { /* WOM_ECONFIG here is a bad default in the table */
@@ -1272,19 +262,19 @@ wom_status wom_config_alloc(wom_config_t **config) {
  * --set failure.NAME.key; its keys start at their defaults, except a key
  * with an empty default (the rate), which stays empty until given. */
 
-/* The failure mode named `name`, opened if it is new. */
-static wom_status open_mode(wom_config_t *config, const char *name, where_t at, wom_error_t *error,
-                            int *mode) {
+wom_status wom_config_open_mode(wom_config_t *config, const char *name, where_t at,
+                                wom_error_t *error, int *mode) {
     size_t length = strlen(name);
     if (length == 0) {
-        return config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
+        return wom_config_error(error, at, "a failure mode needs a name: write [failure.NAME]");
     }
     if (length >= WOM_MAX_NAME) {
-        return config_error(error, at, "failure mode name '%.*s...' is longer than %d characters",
-                            WOM_MAX_NAME - 1, name, WOM_MAX_NAME - 1);
+        return wom_config_error(error, at,
+                                "failure mode name '%.*s...' is longer than %d characters",
+                                WOM_MAX_NAME - 1, name, WOM_MAX_NAME - 1);
     }
-    if (!mode_name_valid(name, length)) {
-        return config_error(
+    if (!wom_config_mode_name_valid(name, length)) {
+        return wom_config_error(
             error, at, "failure mode name '%s' may only have letters, digits, '-' and '_'", name);
     }
     for (*mode = 0; *mode < config->mode_count; ++*mode) {
@@ -1293,18 +283,19 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
         }
     }
     if (config->mode_count == WOM_MAX_FAILURES) {
-        return config_error(error, at, "[failure.%s]: more than %d failure modes", name,
-                            WOM_MAX_FAILURES);
+        return wom_config_error(error, at, "[failure.%s]: more than %d failure modes", name,
+                                WOM_MAX_FAILURES);
     }
     mode_record *record = &config->modes[config->mode_count++];
     snprintf(record->name, sizeof record->name, "%s", name);
     snprintf(record->file, sizeof record->file, "%s", at.file);
     record->line = at.line;
     for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        size_t slot = mode_slot(*mode, k);
+        size_t slot = wom_config_mode_slot(*mode, k);
         wom_status status = WOM_OK;
-        if (key_table[k].default_value[0] != '\0') {
-            status = assign(config, slot, key_table[k].default_value, (where_t){"", 0}, error);
+        if (wom_config_table[k].default_value[0] != '\0') {
+            status = wom_config_assign(config, slot, wom_config_table[k].default_value,
+                                       (where_t){"", 0}, error);
         }
         config->keys[slot].first_set = config->keys[slot].last_set = 0;
         if (status != WOM_OK) {
@@ -1318,313 +309,11 @@ static wom_status open_mode(wom_config_t *config, const char *name, where_t at, 
 static void close_last_mode(wom_config_t *config) {
     int mode = --config->mode_count;
     for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-        key_state *state = &config->keys[mode_slot(mode, k)];
+        key_state *state = &config->keys[wom_config_mode_slot(mode, k)];
         release_values(state);
         memset(state, 0, sizeof *state);
     }
     memset(&config->modes[mode], 0, sizeof config->modes[mode]);
-}
-
-/* ---- reading a file --------------------------------------------------- */
-
-/* State of one file being read: our reader and handler share it. */
-typedef struct {
-    wom_config_t *config;    /* the working copy being filled */
-    const char *path;        /* the scenario file */
-    FILE *fp;                /* open on `path` */
-    long line;               /* lines read so far = the line inih is on */
-    bool indented;           /* the current line starts with a blank */
-    bool after_key;          /* inih reads an indented line here as a continuation */
-    char section[256];       /* the current section, whole: inih cuts names at 49 bytes */
-    int mode;                /* the failure mode of a [failure.NAME] section, else -1 */
-    size_t pending_slot;     /* the key whose list continues, while pending_text */
-    char *pending_text;      /* a list whose line ended with ','; NULL if none */
-    long pending_line;       /* where that list began */
-    long set_on[SLOT_COUNT]; /* line where each key was set in this file, 0 = not */
-    bool any_key;            /* a key line was met: a file without one is refused */
-    wom_status status;       /* the first error (WOM_OK while none) */
-    wom_error_t detail;      /* its file, line and message */
-} file_reading;
-
-static char *reader_fail(file_reading *r, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *reader_fail(file_reading *r, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(r->detail.message, sizeof r->detail.message, format, args);
-    va_end(args);
-    snprintf(r->detail.file, sizeof r->detail.file, "%s", r->path);
-    r->detail.line = r->line + 1;
-    r->status = WOM_ECONFIG;
-    return NULL;
-}
-
-static wom_status assign_from_file(file_reading *r, size_t slot, const char *text, where_t at) {
-    return assign(r->config, slot, text, at, &r->detail);
-}
-
-/* Assigns a list that was waiting for continuation lines. */
-static void flush_pending(file_reading *r) {
-    if (r->pending_text == NULL) {
-        return;
-    }
-    char *text = r->pending_text;
-    r->pending_text = NULL;
-    r->status = assign_from_file(r, r->pending_slot, text, (where_t){r->path, r->pending_line});
-    free(text);
-}
-
-/* Where inih ends a section name: at ']' or an inline ';' comment. */
-static const char *section_end(const char *s) {
-    bool was_space = false;
-    while (*s != '\0' && *s != ']' && !(was_space && *s == ';')) {
-        was_space = isspace((unsigned char)*s);
-        s++;
-    }
-    return s;
-}
-
-/* Where an inline comment (';' after a blank) starts, or the end. */
-static const char *comment_start(const char *s) {
-    bool was_space = false;
-    while (*s != '\0' && !(was_space && *s == ';')) {
-        was_space = isspace((unsigned char)*s);
-        s++;
-    }
-    return s;
-}
-
-/* A section header ends any list and must name a known section or a
- * failure mode, which it opens; checked here because inih only calls the
- * handler for keys. */
-static void section_line(file_reading *r, const char *name) {
-    const char *end = section_end(name);
-    if (*end != ']') {
-        return; /* inih reports the line */
-    }
-    flush_pending(r);
-    r->after_key = false;
-    r->mode = -1;
-    snprintf(r->section, sizeof r->section, "%.*s", (int)(end - name), name);
-    where_t at = {r->path, r->line};
-    if (r->status != WOM_OK) {
-        return;
-    }
-    if (is_failure_section(r->section)) {
-        r->status = open_mode(r->config, r->section + FAILURE_SECTION, at, &r->detail, &r->mode);
-    } else if (!section_known(r->section)) {
-        r->status = unknown_section(r->section, at, &r->detail);
-    }
-}
-
-/* Follows inih's reading of the line: comment, continuation, section. */
-static void inspect_line(file_reading *r, const char *line) {
-    const char *start = line;
-    if (r->line == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0) {
-        start += 3;
-    }
-    r->indented = isspace((unsigned char)*start);
-    while (isspace((unsigned char)*start)) {
-        start++;
-    }
-    if (*start == '\0' || *start == ';' || *start == '#' || (r->indented && r->after_key)) {
-        return;
-    }
-    if (*start == '[') {
-        section_line(r, start + 1);
-    }
-}
-
-/* An fgets for inih that counts lines, drops "\r\n" and "\n", and refuses a
- * line that does not fit instead of letting inih split it. */
-static char *read_line(char *buffer, int size, void *stream) {
-    file_reading *r = stream;
-    size_t length = 0;
-    int c = EOF;
-    while (r->status == WOM_OK && (c = getc(r->fp)) != EOF && c != '\n') {
-        if (c == '\r') {
-            int next = getc(r->fp);
-            ungetc(next, r->fp);
-            if (next == '\n') {
-                continue;
-            }
-        }
-        if (c == '\0') {
-            return reader_fail(r, "line contains a NUL byte (is this a text file?)");
-        }
-        if (length + 1 >= (size_t)size) {
-            return reader_fail(r, "line is longer than %d characters", size - 1);
-        }
-        buffer[length++] = (char)c;
-    }
-    if (r->status == WOM_OK && ferror(r->fp)) {
-        reader_fail(r, "cannot read: %s", strerror(errno));
-        r->status = WOM_ENOENT;
-    }
-    if (r->status != WOM_OK || (c == EOF && length == 0)) {
-        return NULL;
-    }
-    buffer[length] = '\0';
-    r->line++;
-    inspect_line(r, buffer);
-    return r->status == WOM_OK ? buffer : NULL;
-}
-
-static bool ends_with_comma(const char *text) {
-    size_t n = strlen(text);
-    return n > 0 && text[n - 1] == ',';
-}
-
-static void start_key(file_reading *r, const char *name, const char *value) {
-    where_t at = {r->path, r->line};
-    size_t row;
-    flush_pending(r);
-    if (r->status != WOM_OK) {
-        return;
-    }
-    if (r->section[0] == '\0') {
-        r->status = config_error(&r->detail, at, "key '%s' is outside any [section]", name);
-        return;
-    }
-    r->status = find_key(r->section, name, at, &r->detail, &row);
-    if (r->status != WOM_OK) {
-        return;
-    }
-    size_t slot = r->mode >= 0 ? mode_slot(r->mode, row) : row;
-    if (r->set_on[slot] != 0) {
-        named_key named;
-        r->status = config_error(&r->detail, at, "duplicate key %s (first set on line %ld)",
-                                 slot_key(r->config, slot, &named)->name, r->set_on[slot]);
-        return;
-    }
-    r->set_on[slot] = at.line;
-    if (!ends_with_comma(value)) {
-        r->status = assign_from_file(r, slot, value, at);
-        return;
-    }
-    r->pending_text = strdup(value);
-    r->pending_slot = slot;
-    r->pending_line = at.line;
-    if (r->pending_text == NULL) {
-        r->status = wom_error_set(&r->detail, WOM_ENOMEM, r->path, at.line, "out of memory");
-    }
-}
-
-/* An indented line after a key: inih passes it as more of that key's value,
- * without taking off an inline comment as it does for key lines. */
-static void continue_list(file_reading *r, const char *line) {
-    char uncommented[WOM_MAX_PATH];
-    snprintf(uncommented, sizeof uncommented, "%.*s", (int)(comment_start(line) - line), line);
-    const char *value = trim(uncommented);
-    if (r->pending_text == NULL) {
-        r->status = config_error(&r->detail, (where_t){r->path, r->line},
-                                 "indented line would continue the value above; only a list "
-                                 "whose line ends with ',' may continue (remove the indent)");
-        return;
-    }
-    size_t old = strlen(r->pending_text), add = strlen(value);
-    char *text = realloc(r->pending_text, old + add + 2);
-    if (text == NULL) {
-        r->status = wom_error_set(&r->detail, WOM_ENOMEM, r->path, r->line, "out of memory");
-        return;
-    }
-    text[old] = ' ';
-    memcpy(text + old + 1, value, add + 1);
-    r->pending_text = text;
-    if (!ends_with_comma(value)) {
-        flush_pending(r);
-    }
-}
-
-/* inih's `section` is ignored: it is cut at 49 bytes, and [failure.NAME]
- * headers may be longer; section_line() keeps the whole name. */
-static int on_key(void *user, const char *section, const char *name, const char *value) {
-    file_reading *r = user;
-    (void)section;
-    if (r->status != WOM_OK) {
-        return 0;
-    }
-    r->any_key = true;
-    if (r->indented && r->after_key) {
-        continue_list(r, value);
-    } else {
-        r->after_key = true;
-        start_key(r, name, value);
-    }
-    return r->status == WOM_OK;
-}
-
-/* Reads `r->fp` into `r->config`; the first error (by line) wins. */
-static wom_status read_scenario(file_reading *r) {
-    int first_error = ini_parse_stream(read_line, r, on_key, r);
-    if (r->status == WOM_OK) {
-        flush_pending(r);
-    }
-    free(r->pending_text);
-    if (first_error < 0) {
-        return WOM_ENOMEM;
-    }
-    if (first_error > 0 && (r->status == WOM_OK || first_error < r->detail.line)) {
-        return config_error(&r->detail, (where_t){r->path, first_error},
-                            "expected 'key = value' or '[section]'");
-    }
-    if (r->status == WOM_OK && !r->any_key) { /* a generator's empty output is no scenario */
-        return config_error(&r->detail, (where_t){r->path, 0},
-                            "the file sets no key: it is empty or holds only comments and "
-                            "section headers");
-    }
-    return r->status;
-}
-
-wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char *name,
-                                  wom_error_t *error) {
-    if (config == NULL || stream == NULL || name == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_stream: NULL argument");
-    }
-    file_reading *r = calloc(1, sizeof *r);
-    wom_config_t *work = NULL;
-    wom_status status = r == NULL ? WOM_ENOMEM : config_copy(config, &work);
-    if (status == WOM_OK) {
-        r->config = work;
-        r->path = name;
-        r->fp = stream;
-        r->mode = -1;
-        status = read_scenario(r);
-        if (status != WOM_OK && error != NULL) {
-            *error = r->detail;
-        }
-    } else {
-        wom_error_set(error, status, name, 0, "out of memory");
-    }
-    free(r);
-    if (status != WOM_OK) {
-        wom_config_free(work);
-        return status;
-    }
-    snprintf(work->last_file, sizeof work->last_file, "%s", name);
-    config_replace(config, work);
-    return WOM_OK;
-}
-
-/* fopen opens a folder for reading too; its first read would fail. */
-wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
-    if (config == NULL || path == NULL) {
-        return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
-    }
-    struct stat info;
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
-    }
-    wom_status status;
-    if (fstat(fileno(fp), &info) == 0 && S_ISDIR(info.st_mode)) {
-        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not a scenario file");
-    } else {
-        status = wom_config_read_stream(config, fp, path, error);
-    }
-    fclose(fp);
-    return status;
 }
 
 /* ---- overrides -------------------------------------------------------- */
@@ -1637,10 +326,10 @@ static bool split_assignment(char *copy, char **section, char **name, char **val
         return false;
     }
     *equals = '\0';
-    *value = trim(equals + 1);
-    *section = trim(copy);
+    *value = wom_config_trim(equals + 1);
+    *section = wom_config_trim(copy);
     char *dot = strchr(*section, '.');
-    if (dot != NULL && is_failure_section(*section)) {
+    if (dot != NULL && wom_config_is_failure_section(*section)) {
         dot = strchr(dot + 1, '.');
     }
     if (dot == NULL || dot == *section || dot[1] == '\0') {
@@ -1664,22 +353,22 @@ static wom_status check_text_line(const wom_key_t *key, const char *value, where
     if (key->type != WOM_KEY_TEXT) {
         return WOM_OK;
     }
-    size_t room = LINE_CHARACTERS - strlen(key_suffix(key)) - strlen(" = ");
+    size_t room = LINE_CHARACTERS - strlen(wom_config_key_suffix(key)) - strlen(" = ");
     if (strlen(value) > room) {
-        return config_error(error, at,
-                            "%s: value is longer than %zu characters, more than a line of a "
-                            "scenario file holds",
-                            key->name, room);
+        return wom_config_error(error, at,
+                                "%s: value is longer than %zu characters, more than a line of a "
+                                "scenario file holds",
+                                key->name, room);
     }
     if (strpbrk(value, "\r\n") != NULL) {
-        return config_error(error, at, "%s: a value cannot contain a line break", key->name);
+        return wom_config_error(error, at, "%s: a value cannot contain a line break", key->name);
     }
     for (const char *p = strchr(value, ';'); p != NULL; p = strchr(p + 1, ';')) {
         if (p == value || isspace((unsigned char)p[-1])) {
-            return config_error(error, at,
-                                "%s: a ';' first or after a blank would start a comment in a "
-                                "scenario file",
-                                key->name);
+            return wom_config_error(error, at,
+                                    "%s: a ';' first or after a blank would start a comment in a "
+                                    "scenario file",
+                                    key->name);
         }
     }
     return WOM_OK;
@@ -1704,23 +393,23 @@ wom_status wom_config_set_from(wom_config_t *config, const char *origin, const c
     int modes = config->mode_count, mode = -1;
     wom_status status;
     if (!split_assignment(copy, &section, &name, &value)) {
-        status = config_error(error, at,
-                              "%s expects section.key=value (or failure.NAME.key=value), "
-                              "not '%s'",
-                              origin, assignment);
+        status = wom_config_error(error, at,
+                                  "%s expects section.key=value (or failure.NAME.key=value), "
+                                  "not '%s'",
+                                  origin, assignment);
     } else {
-        status = find_key(section, name, at, error, &slot);
+        status = wom_config_find_key(section, name, at, error, &slot);
     }
-    if (status == WOM_OK && is_failure_section(section)) {
-        status = open_mode(config, section + FAILURE_SECTION, at, error, &mode);
-        slot = status == WOM_OK ? mode_slot(mode, slot) : slot;
+    if (status == WOM_OK && wom_config_is_failure_section(section)) {
+        status = wom_config_open_mode(config, section + FAILURE_SECTION, at, error, &mode);
+        slot = status == WOM_OK ? wom_config_mode_slot(mode, slot) : slot;
     }
     if (status == WOM_OK) {
         named_key named;
-        status = check_text_line(slot_key(config, slot, &named), value, at, error);
+        status = check_text_line(wom_config_slot_key(config, slot, &named), value, at, error);
     }
     if (status == WOM_OK) {
-        status = assign(config, slot, value, at, error);
+        status = wom_config_assign(config, slot, value, at, error);
     }
     if (status != WOM_OK && config->mode_count > modes) {
         close_last_mode(config); /* a failed override changes nothing */
@@ -1735,7 +424,8 @@ size_t wom_config_points(const wom_config_t *config) {
     size_t points = 1;
     for (size_t slot = 0; config != NULL && slot < SLOT_COUNT; slot++) {
         if (config->keys[slot].count > 1) {
-            points *= config->keys[slot].count; /* assign() keeps this from overflowing */
+            points *=
+                config->keys[slot].count; /* wom_config_assign() keeps this from overflowing */
         }
     }
     return points;
@@ -1770,7 +460,8 @@ wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_co
     }
     named_key named;
     const key_state *state = &config->keys[swept[index]];
-    snprintf(key->name, sizeof key->name, "%s", slot_key(config, swept[index], &named)->name);
+    snprintf(key->name, sizeof key->name, "%s",
+             wom_config_slot_key(config, swept[index], &named)->name);
     key->values = (const char *const *)state->values;
     key->count = state->count;
     return WOM_OK;
@@ -1786,7 +477,8 @@ wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config
     }
     named_key named;
     const key_state *state = &config->keys[index]; /* the slots in use come first */
-    snprintf(entry->name, sizeof entry->name, "%s", slot_key(config, index, &named)->name);
+    snprintf(entry->name, sizeof entry->name, "%s",
+             wom_config_slot_key(config, index, &named)->name);
     entry->key = slot_row(index);
     entry->values = (const char *const *)state->values;
     entry->count = state->count;
@@ -1809,273 +501,6 @@ static void point_values(const wom_config_t *config, size_t point, size_t chosen
     }
 }
 
-/* The rules that join keys. Each returns true when it holds, else says why.
- * To add one: write the function and add a row to `rules` below. */
-typedef bool rule_holds(const wom_scenario_t *s, char *why, size_t size);
-
-static bool degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    int model = s->network.model;
-    if ((model != WOM_NET_ERDOS_RENYI && model != WOM_NET_WATTS_STROGATZ) ||
-        s->network.mean_degree <= (double)(s->network.nodes - 1)) {
-        return true;
-    }
-    char degree[32];
-    wom_text_format_number(degree, sizeof degree, s->network.mean_degree);
-    snprintf(why, size, "network.mean_degree = %s must be at most network.nodes - 1 = %lld", degree,
-             (long long)(s->network.nodes - 1));
-    return false;
-}
-
-/* igraph's small-world, configuration and karate graphs are undirected. */
-static bool directed_supported(const wom_scenario_t *s, char *why, size_t size) {
-    static const char *const undirected_only[] = {
-        [WOM_NET_WATTS_STROGATZ] = "watts-strogatz",
-        [WOM_NET_CONFIGURATION] = "configuration",
-        [WOM_NET_KARATE] = "karate",
-    };
-    int model = s->network.model;
-    if (!s->network.directed || model >= (int)(sizeof undirected_only / sizeof(char *)) ||
-        undirected_only[model] == NULL) {
-        return true;
-    }
-    snprintf(why, size, "network.directed = true is not available for network.model = %s",
-             undirected_only[model]);
-    return false;
-}
-
-static bool ring_lattice_degree(const wom_scenario_t *s, char *why, size_t size) {
-    double degree = s->network.mean_degree;
-    if (s->network.model != WOM_NET_WATTS_STROGATZ || (degree >= 2 && fmod(degree, 2) == 0)) {
-        return true;
-    }
-    char text[32];
-    wom_text_format_number(text, sizeof text, degree);
-    snprintf(why, size,
-             "network.mean_degree = %s must be an even integer of at least 2 for watts-strogatz",
-             text);
-    return false;
-}
-
-static bool links_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_BARABASI_ALBERT || s->network.m < s->network.nodes) {
-        return true;
-    }
-    snprintf(why, size, "network.m = %lld must be below network.nodes = %lld for barabasi-albert",
-             (long long)s->network.m, (long long)s->network.nodes);
-    return false;
-}
-
-/* For sbm, network.nodes is the sum of the blocks (set before the rules). */
-static bool blocks_given(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_SBM) {
-        return true;
-    }
-    if (s->network.block_count == 0) {
-        snprintf(why, size, "network.model = sbm needs network.blocks (the block sizes)");
-        return false;
-    }
-    if (s->network.nodes > (int64_t)UINT32_NODES) {
-        snprintf(why, size, "the sum of network.blocks, %lld, exceeds %.0f nodes",
-                 (long long)s->network.nodes, UINT32_NODES);
-        return false;
-    }
-    return true;
-}
-
-static bool file_given(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_FILE || s->network.file[0] != '\0') {
-        return true;
-    }
-    snprintf(why, size, "network.model = file needs network.file (the graph file)");
-    return false;
-}
-
-static bool min_degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->network.model != WOM_NET_CONFIGURATION || s->network.min_degree < s->network.nodes) {
-        return true;
-    }
-    snprintf(why, size,
-             "network.min_degree = %lld must be below network.nodes = %lld for configuration",
-             (long long)s->network.min_degree, (long long)s->network.nodes);
-    return false;
-}
-
-static bool initial_shares(const wom_scenario_t *s, char *why, size_t size) {
-    double sum = s->population.initial_customers + s->population.initial_aware;
-    if (sum <= 1 + 1e-12) {
-        return true;
-    }
-    snprintf(why, size, "population.initial_customers + population.initial_aware = %.12g exceeds 1",
-             sum);
-    return false;
-}
-
-static bool base_below_max(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->adoption.base <= s->adoption.max) {
-        return true;
-    }
-    char base[32], max[32];
-    wom_text_format_number(base, sizeof base, s->adoption.base);
-    wom_text_format_number(max, sizeof max, s->adoption.max);
-    snprintf(why, size, "adoption.base = %s exceeds adoption.max = %s", base, max);
-    return false;
-}
-
-static bool negbin_dispersion(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->wom.tell_distribution != WOM_TELL_NEGBIN || s->wom.dispersion > 0) {
-        return true;
-    }
-    snprintf(why, size, "wom.dispersion must be above 0 for wom.tell_distribution = negbin");
-    return false;
-}
-
-/* Failure modes replace 1 - quality; a quality set beside them would be
- * silently ignored. Compared by value so that a dump reads back. */
-static bool quality_or_failures(const wom_scenario_t *s, char *why, size_t size) {
-    double quality = strtod(wom_config_key("service.quality")->default_value, NULL);
-    if (s->failure_count == 0 || s->service.quality == quality) {
-        return true;
-    }
-    snprintf(why, size,
-             "service.quality is not used when [failure.*] sections are given; remove it or the "
-             "failure sections");
-    return false;
-}
-
-/* Segments are the SBM blocks; any other network is one segment. */
-static bool expectations_per_segment(const wom_scenario_t *s, char *why, size_t size) {
-    int count = s->segments.expectation_count;
-    int segments = s->network.model == WOM_NET_SBM ? s->network.block_count : 1;
-    if (count <= 1 || count == segments) {
-        return true;
-    }
-    snprintf(why, size, "network.expectations has %d values but the network has %d segment%s",
-             count, segments, segments == 1 ? "" : "s");
-    return false;
-}
-
-/* Each message passed on makes forward_prob x forward_tell_mean new ones on
- * average; at 1 or more hearsay never dies out and grows without bound. */
-static bool hearsay_subcritical(const wom_scenario_t *s, char *why, size_t size) {
-    double offspring = s->wom.forward_prob * s->wom.forward_tell_mean;
-    if (s->model.kind != WOM_KIND_WOM || offspring < 1) {
-        return true;
-    }
-    snprintf(why, size,
-             "wom.forward_prob x wom.forward_tell_mean = %.6g must be below 1, or hearsay grows "
-             "without end",
-             offspring);
-    return false;
-}
-
-/* The adoption probability p + q x share must stay a probability. */
-static bool bass_probability(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->model.kind != WOM_KIND_BASS || s->bass.p + s->bass.q <= 1) {
-        return true;
-    }
-    char p[32], q[32];
-    wom_text_format_number(p, sizeof p, s->bass.p);
-    wom_text_format_number(q, sizeof q, s->bass.q);
-    snprintf(why, size, "bass.p + bass.q = %s + %s must be at most 1", p, q);
-    return false;
-}
-
-#define KARATE_NODES 34 /* Zachary's karate club */
-
-/* Seeds of a reference model, drawn without replacement from the nodes. A
- * file's graph is known only once it is read, so it is checked there. */
-static bool seeds_within_nodes(const char *key, int64_t seeds, const wom_scenario_t *s, char *why,
-                               size_t size) {
-    int model = s->network.model;
-    int64_t nodes = model == WOM_NET_KARATE ? KARATE_NODES : s->network.nodes;
-    if (model == WOM_NET_FILE || seeds <= nodes) {
-        return true;
-    }
-    snprintf(why, size, "%s = %lld must be at most %s = %lld", key, (long long)seeds,
-             model == WOM_NET_SBM      ? "the sum of network.blocks"
-             : model == WOM_NET_KARATE ? "the karate graph's nodes"
-                                       : "network.nodes",
-             (long long)nodes);
-    return false;
-}
-
-static bool ic_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    return s->model.kind != WOM_KIND_IC ||
-           seeds_within_nodes("ic.seeds", s->ic.seeds, s, why, size);
-}
-
-static bool sir_seeds_within_nodes(const wom_scenario_t *s, char *why, size_t size) {
-    return s->model.kind != WOM_KIND_SIR ||
-           seeds_within_nodes("sir.seeds", s->sir.seeds, s, why, size);
-}
-
-#define RULE_CITES 5 /* keys a rule may cite */
-
-/* A broken rule cites the most recently set of its keys. */
-static const struct {
-    rule_holds *holds;
-    const char *cites[RULE_CITES];
-} rules[] = {
-    {degree_below_nodes, {"network.mean_degree", "network.nodes", "network.model"}},
-    {ring_lattice_degree, {"network.mean_degree", "network.model", NULL}},
-    {directed_supported, {"network.directed", "network.model", NULL}},
-    {links_below_nodes, {"network.m", "network.nodes", "network.model"}},
-    {blocks_given, {"network.blocks", "network.model", NULL}},
-    {file_given, {"network.file", "network.model", NULL}},
-    {min_degree_below_nodes, {"network.min_degree", "network.nodes", "network.model"}},
-    {initial_shares, {"population.initial_customers", "population.initial_aware", NULL}},
-    {base_below_max, {"adoption.base", "adoption.max", NULL}},
-    {negbin_dispersion, {"wom.dispersion", "wom.tell_distribution", NULL}},
-    {quality_or_failures, {"service.quality", NULL}},
-    {expectations_per_segment, {"network.expectations", "network.blocks", "network.model", NULL}},
-    {ic_seeds_within_nodes,
-     {"ic.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
-    {sir_seeds_within_nodes,
-     {"sir.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
-
-    {hearsay_subcritical, {"wom.forward_prob", "wom.forward_tell_mean", "model.kind", NULL}},
-    {bass_probability, {"bass.p", "bass.q", "model.kind", NULL}},
-};
-
-/* Where the latest setting of the cited keys was made; a rule broken by
- * defaults alone cites the scenario file (line 0), or nothing. */
-static where_t cite(const wom_config_t *config, const char *const cites[RULE_CITES]) {
-    const key_state *latest = NULL;
-    for (int i = 0; i < RULE_CITES && cites[i] != NULL; i++) {
-        const key_state *state = &config->keys[wom_config_key(cites[i]) - key_table];
-        if (state->last_set != 0 && (latest == NULL || state->last_set > latest->last_set)) {
-            latest = state;
-        }
-    }
-    if (latest == NULL) {
-        return (where_t){config->last_file, 0};
-    }
-    return (where_t){latest->file, latest->line};
-}
-
-static wom_status check_rules(const wom_config_t *config, const wom_scenario_t *scenario,
-                              wom_error_t *error) {
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-        char why[512];
-        if (!rules[i].holds(scenario, why, sizeof why)) {
-            return config_error(error, cite(config, rules[i].cites), "%s", why);
-        }
-    }
-    return WOM_OK;
-}
-
-/* sbm ignores network.nodes and takes the sum of the blocks. Checking that
- * the two agree instead would break the dump, which writes nodes out. */
-static void derive_sbm_nodes(wom_scenario_t *s) {
-    if (s->network.model != WOM_NET_SBM || s->network.block_count == 0) {
-        return;
-    }
-    s->network.nodes = 0;
-    for (int b = 0; b < s->network.block_count; b++) {
-        s->network.nodes += s->network.blocks[b];
-    }
-}
-
 /* A relative path set in a scenario file is taken from that file's folder,
  * so the stored value (and the dump and hash) stays as written while the
  * program finds the file from wherever it is started. */
@@ -2083,19 +508,19 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
                                 wom_error_t *error) {
     for (size_t k = 0; k < FIXED_KEYS; k++) {
         const key_state *state = &config->keys[k];
-        char *path = (char *)scenario + key_table[k].offset;
+        char *path = (char *)scenario + wom_config_table[k].offset;
         const char *slash = strrchr(state->file, '/');
-        if (key_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
+        if (wom_config_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
             slash == NULL || state->line == 0) { /* an override's: from where womsim runs */
             continue;
         }
         char resolved[WOM_MAX_PATH];
         if (snprintf(resolved, sizeof resolved, "%.*s/%s", (int)(slash - state->file), state->file,
                      path) >= (int)sizeof resolved) {
-            return config_error(error, (where_t){state->file, state->line},
-                                "%s: the path '%s' from the scenario's folder is longer than "
-                                "%d characters",
-                                key_table[k].name, path, WOM_MAX_PATH - 1);
+            return wom_config_error(error, (where_t){state->file, state->line},
+                                    "%s: the path '%s' from the scenario's folder is longer than "
+                                    "%d characters",
+                                    wom_config_table[k].name, path, WOM_MAX_PATH - 1);
         }
         memcpy(path, resolved, sizeof resolved);
     }
@@ -2107,25 +532,26 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
 static wom_status resolve_slot(const wom_config_t *config, size_t slot, size_t index,
                                wom_scenario_t *scenario, wom_error_t *error) {
     named_key named;
-    const wom_key_t *key = slot_key(config, slot, &named);
+    const wom_key_t *key = wom_config_slot_key(config, slot, &named);
     int mode = slot_mode(slot);
     const mode_record *record = mode >= 0 ? &config->modes[mode] : NULL;
     if (config->keys[slot].count == 0) { /* only a key without a default can be empty */
-        return config_error(error, (where_t){record->file, record->line},
-                            FAILURE_PREFIX "%s needs a %s", record->name, key_suffix(key));
+        return wom_config_error(error, (where_t){record->file, record->line},
+                                FAILURE_PREFIX "%s needs a %s", record->name,
+                                wom_config_key_suffix(key));
     }
     value_t value;
     char why[VALUE_MAX];
-    if (!parse_value(key, config->keys[slot].values[index], &value, why, sizeof why)) {
+    if (!wom_config_parse_value(key, config->keys[slot].values[index], &value, why, sizeof why)) {
         return wom_error_set(error, WOM_EINVAL, "", 0, "stored value rejected: %s", why);
     }
     if (record == NULL) {
-        store_value(key, &value, scenario);
+        wom_config_store_value(key, &value, scenario);
         return WOM_OK;
     }
     wom_failure_mode_t *failure = &scenario->failures[mode];
     snprintf(failure->name, sizeof failure->name, "%s", record->name);
-    store_value(key, &value, failure);
+    wom_config_store_value(key, &value, failure);
     return WOM_OK;
 }
 
@@ -2152,106 +578,7 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
         return status;
     }
     scenario->failure_count = config->mode_count;
-    derive_sbm_nodes(scenario);
+    wom_config_derive_sbm_nodes(scenario);
     status = resolve_paths(config, scenario, error);
-    return status == WOM_OK ? check_rules(config, scenario, error) : status;
-}
-
-/* ---- the canonical dump and its hash ---------------------------------- */
-
-#define DUMP_WIDTH 78 /* lists wrap after a comma before this column */
-
-/* Writes the items of a canonical value ("a, b, c"), wrapping long lists
- * onto indented lines after a comma, which the reader joins again. */
-static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *column) {
-    for (const char *p = value;;) {
-        const char *separator = strstr(p, ", ");
-        size_t n = separator ? (size_t)(separator - p) : strlen(p);
-        if (n > 0) {
-            bool wrap = !*first && *column + 2 + n > DUMP_WIDTH;
-            wom_text_printf(b, "%s", *first ? " " : wrap ? ",\n    " : ", ");
-            *column = (wrap ? 4 : *column + (*first ? 1 : 2)) + n;
-            wom_text_printf(b, "%.*s", (int)n, p);
-            *first = false;
-        }
-        if (separator == NULL) {
-            return;
-        }
-        p = separator + 2;
-    }
-}
-
-static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
-    const char *name = key_suffix(key);
-    wom_text_printf(b, "%s", name);
-    wom_text_printf(b, " =");
-    if (key->type == WOM_KEY_TEXT) {
-        if (state->values[0][0] != '\0') {
-            wom_text_printf(b, " ");
-            wom_text_printf(b, "%s", state->values[0]);
-        }
-    } else {
-        bool first = true;
-        size_t column = strlen(name) + 2;
-        for (size_t v = 0; v < state->count; v++) {
-            dump_items(b, state->values[v], &first, &column);
-        }
-    }
-    wom_text_printf(b, "\n");
-}
-
-wom_status wom_config_dump(const wom_config_t *config, char **text) {
-    if (config == NULL || text == NULL) {
-        return WOM_EINVAL;
-    }
-    wom_text_t b;
-    wom_text_init(&b);
-    wom_text_printf(&b, "# womsim scenario (canonical)\n");
-    for (size_t k = 0; k < FIXED_KEYS; k++) {
-        const wom_key_t *key = &key_table[k];
-        size_t length = section_length(key);
-        if (k == 0 || length != section_length(key - 1) ||
-            strncmp(key->name, key[-1].name, length) != 0) {
-            wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
-            wom_text_printf(&b, "%.*s", (int)length, key->name);
-            wom_text_printf(&b, "]\n");
-        }
-        dump_key(&b, key, &config->keys[k]);
-    }
-    for (int mode = 0; mode < config->mode_count; mode++) {
-        wom_text_printf(&b, "\n[" FAILURE_PREFIX "%s]\n", config->modes[mode].name);
-        for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
-            const key_state *state = &config->keys[mode_slot(mode, k)];
-            if (state->count > 0) { /* a missing rate stays missing */
-                dump_key(&b, &key_table[k], state);
-            }
-        }
-    }
-    if (b.failed) {
-        wom_text_destroy(&b);
-        return WOM_ENOMEM;
-    }
-    *text = b.data;
-    return WOM_OK;
-}
-
-wom_status wom_config_hash(const wom_config_t *config, char hex[65]) {
-    if (hex == NULL) {
-        return WOM_EINVAL;
-    }
-    char *text;
-    wom_status status = wom_config_dump(config, &text);
-    if (status != WOM_OK) {
-        return status;
-    }
-    uint8_t digest[SHA256_DIGEST_LENGTH];
-    SHA2_CTX context;
-    SHA256Init(&context);
-    SHA256Update(&context, (const uint8_t *)text, strlen(text));
-    SHA256Final(digest, &context);
-    for (size_t i = 0; i < sizeof digest; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    }
-    free(text);
-    return WOM_OK;
+    return status == WOM_OK ? wom_config_check_rules(config, scenario, error) : status;
 }

@@ -1,0 +1,117 @@
+/* config_dump.c: the canonical dump of a config and its SHA-256, the
+ * scenario hash that summaries and manifests record. Owns the one text form
+ * of a config, so that the hash does not depend on how a file spelt its
+ * values or laid out its lines: every key in table order under its
+ * [section], values in their canonical text (long lists wrapped after a
+ * comma, which the reader joins again), then one [failure.NAME] section per
+ * failure mode. The dump reads back as a scenario file.
+ *
+ * Workload: a few times per run or check, some kilobytes of text in one
+ * growable buffer.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+#include "womsim/text.h"
+
+/* ---- the canonical dump and its hash ---------------------------------- */
+
+#define DUMP_WIDTH 78 /* lists wrap after a comma before this column */
+
+/* Writes the items of a canonical value ("a, b, c"), wrapping long lists
+ * onto indented lines after a comma, which the reader joins again. */
+static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *column) {
+    for (const char *p = value;;) {
+        const char *separator = strstr(p, ", ");
+        size_t n = separator ? (size_t)(separator - p) : strlen(p);
+        if (n > 0) {
+            bool wrap = !*first && *column + 2 + n > DUMP_WIDTH;
+            wom_text_printf(b, "%s", *first ? " " : wrap ? ",\n    " : ", ");
+            *column = (wrap ? 4 : *column + (*first ? 1 : 2)) + n;
+            wom_text_printf(b, "%.*s", (int)n, p);
+            *first = false;
+        }
+        if (separator == NULL) {
+            return;
+        }
+        p = separator + 2;
+    }
+}
+
+static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
+    const char *name = wom_config_key_suffix(key);
+    wom_text_printf(b, "%s", name);
+    wom_text_printf(b, " =");
+    if (key->type == WOM_KEY_TEXT) {
+        if (state->values[0][0] != '\0') {
+            wom_text_printf(b, " ");
+            wom_text_printf(b, "%s", state->values[0]);
+        }
+    } else {
+        bool first = true;
+        size_t column = strlen(name) + 2;
+        for (size_t v = 0; v < state->count; v++) {
+            dump_items(b, state->values[v], &first, &column);
+        }
+    }
+    wom_text_printf(b, "\n");
+}
+
+wom_status wom_config_dump(const wom_config_t *config, char **text) {
+    if (config == NULL || text == NULL) {
+        return WOM_EINVAL;
+    }
+    wom_text_t b;
+    wom_text_init(&b);
+    wom_text_printf(&b, "# womsim scenario (canonical)\n");
+    for (size_t k = 0; k < FIXED_KEYS; k++) {
+        const wom_key_t *key = &wom_config_table[k];
+        size_t length = wom_config_section_length(key);
+        if (k == 0 || length != wom_config_section_length(key - 1) ||
+            strncmp(key->name, key[-1].name, length) != 0) {
+            wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
+            wom_text_printf(&b, "%.*s", (int)length, key->name);
+            wom_text_printf(&b, "]\n");
+        }
+        dump_key(&b, key, &config->keys[k]);
+    }
+    for (int mode = 0; mode < config->mode_count; mode++) {
+        wom_text_printf(&b, "\n[" FAILURE_PREFIX "%s]\n", config->modes[mode].name);
+        for (size_t k = FIXED_KEYS; k < KEY_COUNT; k++) {
+            const key_state *state = &config->keys[wom_config_mode_slot(mode, k)];
+            if (state->count > 0) { /* a missing rate stays missing */
+                dump_key(&b, &wom_config_table[k], state);
+            }
+        }
+    }
+    if (b.failed) {
+        wom_text_destroy(&b);
+        return WOM_ENOMEM;
+    }
+    *text = b.data;
+    return WOM_OK;
+}
+
+wom_status wom_config_hash(const wom_config_t *config, char hex[65]) {
+    if (hex == NULL) {
+        return WOM_EINVAL;
+    }
+    char *text;
+    wom_status status = wom_config_dump(config, &text);
+    if (status != WOM_OK) {
+        return status;
+    }
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA2_CTX context;
+    SHA256Init(&context);
+    SHA256Update(&context, (const uint8_t *)text, strlen(text));
+    SHA256Final(digest, &context);
+    for (size_t i = 0; i < sizeof digest; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    }
+    free(text);
+    return WOM_OK;
+}
