@@ -157,6 +157,7 @@ static wom_status items_of(const wom_key_t *key, const char *text, char ***items
     if (copy == NULL || *items == NULL) {
         free(copy);
         free(*items);
+        *items = NULL; /* the caller frees what it is given back */
         return wom_error_set(error, WOM_ENOMEM, at.file, at.line, "out of memory");
     }
     (*items)[0] = copy;

@@ -110,7 +110,7 @@ const wom_key_t wom_config_table[] = {
             "an intermediary's message counts this many times", "chosen"),
 
     KEY_CHOICE("model.kind", model.kind, "wom", "wom|ic|sir|bass",
-               "the model: wom (word of mouth) or a reference model: ic (independent cascade), "
+               "the model: wom (word of mouth) or a classic model: ic (independent cascade), "
                "sir, bass",
                "chosen"),
     KEY_INT("model.attitude_cap", model.attitude_cap, "20", 1, 30000,

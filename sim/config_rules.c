@@ -187,7 +187,7 @@ static bool bass_probability(const wom_scenario_t *s, char *why, size_t size) {
 
 #define KARATE_NODES 34 /* Zachary's karate club */
 
-/* Seeds of a reference model, drawn without replacement from the nodes. A
+/* Seeds of a classic model, drawn without replacement from the nodes. A
  * file's graph is known only once it is read, so it is checked there. */
 static bool seeds_within_nodes(const char *key, int64_t seeds, const wom_scenario_t *s, char *why,
                                size_t size) {

@@ -56,7 +56,7 @@ typedef enum {
 } wom_tell_distribution;
 
 /* Every parameter of one run, defaults filled in. Field names follow the
- * scenario keys (section.key); the key table in config.c gives units,
+ * scenario keys (section.key); the key table in config_keys.c gives units,
  * ranges and meanings. Choice fields hold the enums above. */
 typedef struct {
     struct {
