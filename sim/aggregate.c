@@ -80,7 +80,7 @@ wom_status wom_aggregate_point(wom_batch_t *batch, uint32_t point, wom_aggregate
     }
     if (status == WOM_OK) {
         wom_model_layout(&out->scenario, &out->layout);
-        status = wom_stats_series(&out->table, &out->layout, &out->series);
+        status = wom_stats_series(&out->table, &out->layout, &out->series, &out->totals);
     }
     if (status == WOM_OK && out->classic) {
         status = wom_analytic_compute(&out->scenario, out->graph, &out->analytic);
@@ -98,7 +98,8 @@ void wom_aggregate_point_destroy(wom_aggregate_point_t *point) {
     if (point != NULL) {
         wom_metrics_table_destroy(&point->table);
         free(point->series);
-        point->series = NULL;
+        free(point->totals);
+        point->series = point->totals = NULL;
     }
 }
 
@@ -108,10 +109,11 @@ wom_status wom_aggregate_init(wom_aggregate_t *results, const wom_batch_t *batch
     wom_model_layout(&batch->first, &results->layout);
     size_t columns = (size_t)results->layout.count;
     results->finals = calloc(results->points * columns + 1, sizeof *results->finals);
+    results->totals = calloc(results->points * columns + 1, sizeof *results->totals);
     if (batch->first.model.kind != WOM_KIND_WOM) {
         results->shares = calloc(results->points, sizeof *results->shares);
     }
-    bool ok = results->finals != NULL &&
+    bool ok = results->finals != NULL && results->totals != NULL &&
               (batch->first.model.kind == WOM_KIND_WOM || results->shares != NULL);
     return ok ? WOM_OK : WOM_ENOMEM;
 }
@@ -119,8 +121,9 @@ wom_status wom_aggregate_init(wom_aggregate_t *results, const wom_batch_t *batch
 void wom_aggregate_destroy(wom_aggregate_t *results) {
     if (results != NULL) {
         free(results->finals);
+        free(results->totals);
         free(results->shares);
-        results->finals = results->shares = NULL;
+        results->finals = results->totals = results->shares = NULL;
     }
 }
 
@@ -128,6 +131,8 @@ void wom_aggregate_add(wom_aggregate_t *results, const wom_aggregate_point_t *po
     size_t columns = (size_t)results->layout.count;
     memcpy(&results->finals[point->point * columns],
            &point->series[(size_t)point->table.steps * columns], columns * sizeof *point->series);
+    memcpy(&results->totals[point->point * columns], point->totals,
+           columns * sizeof *point->totals);
     if (results->shares != NULL) {
         results->shares[point->point] = point->share;
     }

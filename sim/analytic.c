@@ -125,8 +125,8 @@ wom_status wom_analytic_threshold(const wom_graph_t *graph, double *threshold) {
 
 /* ---- Bass ---- */
 
-double wom_analytic_bass_next(double p, double q, double share) {
-    return share + (p + q * share) * (1 - share);
+double wom_analytic_bass_next(double p, double q, double period, double share) {
+    return share + (1 - exp(-(p + q * share) / period)) * (1 - share);
 }
 
 /* Written as p (1 - e) / (p + q e), which is 0 at p = 0 rather than 0/0. */
@@ -163,12 +163,14 @@ static wom_status cascade_companions(const wom_scenario_t *s, const wom_graph_t 
 static void bass_companions(const wom_scenario_t *s, wom_analytic_t *a) {
     a->p = s->bass.p;
     a->q = s->bass.q;
+    a->period = (double)s->bass.period;
     double share = 0;
     for (uint32_t t = 0; t < a->steps; t++) {
-        share = wom_analytic_bass_next(a->p, a->q, share);
+        share = wom_analytic_bass_next(a->p, a->q, a->period, share);
     }
     a->final_meanfield = share;
-    a->final_continuous = wom_analytic_bass_continuous(a->p, a->q, a->steps);
+    a->final_continuous = wom_analytic_bass_continuous(a->p, a->q, a->steps / a->period);
+    a->peak_step = a->q > a->p && a->p > 0 ? a->period * log(a->q / a->p) / (a->p + a->q) : 0;
 }
 
 wom_status wom_analytic_compute(const wom_scenario_t *scenario, const wom_graph_t *graph,

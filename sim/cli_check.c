@@ -145,6 +145,52 @@ static int take_params_option(void *context, const cli_option_use_t *use) {
     return EX_OK;
 }
 
+/* Whether key row `key` is one of those the operands ask for: its full
+ * name, its section ("wom"), or every key when there is no operand. */
+static bool asked_for(const wom_key_t *key, char **operands, int count) {
+    size_t section = (size_t)(strchr(key->name, '.') - key->name);
+    for (int i = 0; i < count; i++) {
+        bool whole = strcmp(operands[i], key->name) == 0;
+        bool in_section =
+            strlen(operands[i]) == section && strncmp(operands[i], key->name, section) == 0;
+        if (whole || in_section) {
+            return true;
+        }
+    }
+    return count == 0;
+}
+
+/* The usage error for an operand that names no key or section, with the
+ * closest key's name. */
+static int unknown_key(const char *operand, const wom_key_t *keys, size_t count) {
+    const char *best = NULL;
+    int score = WOM_TEXT_NOT_CLOSE;
+    for (size_t i = 0; i < count; i++) {
+        int closeness = wom_text_closeness(operand, keys[i].name, strlen(keys[i].name));
+        if (closeness < score) {
+            best = keys[i].name;
+            score = closeness;
+        }
+    }
+    if (best != NULL) {
+        return cli_usage_error("params: unknown key '%s'; did you mean '%s'?", operand, best);
+    }
+    return cli_usage_error("params: unknown key '%s' ('womsim params' lists them all)", operand);
+}
+
+static void print_key(const wom_key_t *key, bool markdown) {
+    char range[256];
+    range_text(key, range, sizeof range);
+    if (markdown) {
+        printf("| `%s` | %s | %s | `%s` | %s | %s | %s |\n", key->name, type_name(key->type),
+               key->unit, key->default_value, range, key->meaning, key->source);
+    } else {
+        printf("%-34s %-8s default %-16s range %s\n    unit: %s\n    %s (default: %s)\n", key->name,
+               type_name(key->type), key->default_value, range, key->unit, key->meaning,
+               key->source);
+    }
+}
+
 static int cli_params(int argc, char **argv) {
     bool markdown = false;
     int operands = 0;
@@ -153,25 +199,26 @@ static int cli_params(int argc, char **argv) {
     if (code != CLI_PARSED) {
         return code;
     }
-    if (operands != argc) {
-        return cli_usage_error("params takes only --markdown");
-    }
     size_t count = 0;
     const wom_key_t *keys = wom_config_keys(&count);
+    char **asked = argv + operands;
+    int asked_count = argc - operands;
+    for (int i = 0; i < asked_count; i++) {
+        bool known = false;
+        for (size_t k = 0; k < count && !known; k++) {
+            known = asked_for(&keys[k], &asked[i], 1);
+        }
+        if (!known) {
+            return unknown_key(asked[i], keys, count);
+        }
+    }
     if (markdown) {
-        puts("| key | type | default | range | meaning | source of the default |\n"
-             "|---|---|---|---|---|---|");
+        puts("| key | type | unit | default | range | meaning | source of the default |\n"
+             "|---|---|---|---|---|---|---|");
     }
     for (size_t i = 0; i < count; i++) {
-        char range[256];
-        range_text(&keys[i], range, sizeof range);
-        if (markdown) {
-            printf("| `%s` | %s | `%s` | %s | %s | %s |\n", keys[i].name, type_name(keys[i].type),
-                   keys[i].default_value, range, keys[i].meaning, keys[i].source);
-        } else {
-            printf("%-34s %-8s default %-16s range %s\n    %s (default: %s)\n", keys[i].name,
-                   type_name(keys[i].type), keys[i].default_value, range, keys[i].meaning,
-                   keys[i].source);
+        if (asked_for(&keys[i], asked, asked_count)) {
+            print_key(&keys[i], markdown);
         }
     }
     return EX_OK;
@@ -179,8 +226,9 @@ static int cli_params(int argc, char **argv) {
 
 const cli_command_t cli_params_command = {
     "params",
-    "[options]",
-    "List every scenario key with its type, default, range, meaning and the source of its "
+    "[options] [KEY|SECTION ...]",
+    "List scenario keys (all of them, or those named: a key such as wom.weak_tie_share or a "
+    "section such as wom) with type, unit, default, range, meaning and the source of the "
     "default.",
     params_options,
     CLI_COUNT(params_options),

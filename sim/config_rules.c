@@ -173,18 +173,6 @@ static bool hearsay_subcritical(const wom_scenario_t *s, char *why, size_t size)
     return false;
 }
 
-/* The adoption probability p + q x share must stay a probability. */
-static bool bass_probability(const wom_scenario_t *s, char *why, size_t size) {
-    if (s->model.kind != WOM_KIND_BASS || s->bass.p + s->bass.q <= 1) {
-        return true;
-    }
-    char p[32], q[32];
-    wom_text_format_number(p, sizeof p, s->bass.p);
-    wom_text_format_number(q, sizeof q, s->bass.q);
-    snprintf(why, size, "bass.p + bass.q = %s + %s must be at most 1", p, q);
-    return false;
-}
-
 #define KARATE_NODES 34 /* Zachary's karate club */
 
 /* Seeds of a classic model, drawn without replacement from the nodes. A
@@ -239,7 +227,6 @@ static const struct {
      {"sir.seeds", "network.nodes", "network.blocks", "network.model", "model.kind"}},
 
     {hearsay_subcritical, {"wom.forward_prob", "wom.forward_tell_mean", "model.kind", NULL}},
-    {bass_probability, {"bass.p", "bass.q", "model.kind", NULL}},
 };
 
 /* Where the latest setting of the cited keys was made; a rule broken by

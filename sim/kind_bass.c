@@ -1,9 +1,10 @@
 /* kind_bass.c: the classic kind bass, network Bass diffusion. A
- * non-adopter v adopts with probability p + q * a_v / d_v, where a_v counts
- * the adopters among its in-neighbours at the start of the step and d_v is
- * its in-degree (p alone when d_v = 0). Arcs point from teller to hearer
- * (network.directed), so a node imitates those it hears from; on an
- * undirected graph in- and out-neighbours are the same.
+ * non-adopter v adopts at the rate p + q * a_v / d_v per period of
+ * bass.period steps, where a_v counts the adopters among its in-neighbours
+ * at the start of the step and d_v is its in-degree (p alone when d_v =
+ * 0): in a step with probability 1 - exp(-(p + q a_v / d_v) / period). Arcs point from teller to
+ * hearer (network.directed), so a node imitates those it hears from; on an undirected graph in- and
+ * out-neighbours are the same.
  *
  * Workload: two passes over all nodes a step: adoptions decided from the
  * start of the step (each node from its own stream keyed (seed, task,
@@ -11,6 +12,7 @@
  * its out-neighbours (atomically when threads share the counts), so rows
  * are the same for any thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,10 +40,11 @@ static bass_t *bass_of(const wom_model_t *model) {
 static void maybe_adopt(const wom_model_t *model, const bass_t *bass, uint32_t node) {
     const wom_scenario_t *s = model->scenario;
     uint32_t degree = bass->in_degree[node];
-    double probability = s->bass.p;
+    double rate = s->bass.p;
     if (degree > 0) {
-        probability += s->bass.q * bass->adopters[node] / degree;
+        rate += s->bass.q * bass->adopters[node] / degree;
     }
+    double probability = 1 - exp(-rate / (double)s->bass.period);
     wom_rng_stream_t stream;
     wom_rng_stream_init(&stream, wom_kind_key(model, node, WOM_SITE_BASS_STEP));
     if (wom_rng_stream_next(&stream) < wom_rng_threshold(probability)) {

@@ -1,135 +1,21 @@
 /* kind_wom.c: the `wom` kind's set-up (docs/model.md): its state's
- * allocation, the probabilities turned into integer thresholds once per
- * model (kind_wom.h), the initial population of a task (who the
- * intermediaries, customers and prospects are) and the columns it
- * records. The step kernel is kind_wom_step.c. Workload: set-up once per
- * model, a reset per task: O(agents), or O(agents log k) to rank k
- * chosen agents.
+ * allocation, the initial population of a task (who the intermediaries,
+ * customers and prospects are, and the initial customers' history) and
+ * the columns it records. Its thresholds are kind_wom_thresholds.c, the
+ * business's page of reviews and learning kind_wom_business.c, the step
+ * kernel kind_wom_step.c. Workload: set-up once per model, a reset per
+ * task: O(agents), or O(agents log k) to rank k chosen agents.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "kind_wom.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "memory.h"
-
-/* ---- the precomputed thresholds ---- */
-
-static void adoption_thresholds(wom_kind_wom_thresholds_t *t, const wom_scenario_t *s) {
-    int64_t cap = s->model.attitude_cap;
-    for (int64_t attitude = -cap; attitude <= cap; attitude++) {
-        double p = 0;
-        if (attitude > -s->adoption.reject_threshold) {
-            p = s->adoption.base + s->adoption.persuasion * (double)(attitude > 0 ? attitude : 0);
-            p = p < s->adoption.max ? p : s->adoption.max;
-        }
-        t->adoption[attitude + cap] = wom_rng_threshold(p);
-    }
-}
-
-/* The failure modes that apply; without [failure.*] sections, one minor
- * mode for everyone with rate 1 - quality. */
-static wom_failure_mode_t mode_of(const wom_scenario_t *s, int k) {
-    if (s->failure_count == 0) {
-        return (wom_failure_mode_t){"", 1 - s->service.quality, WOM_SEVERITY_MINOR,
-                                    WOM_APPLIES_ALL};
-    }
-    return s->failures[k];
-}
-
-static bool mode_applies(const wom_failure_mode_t *mode, int returning) {
-    return mode->applies_to == WOM_APPLIES_ALL ||
-           (mode->applies_to == WOM_APPLIES_RETURNING) == (returning == 1);
-}
-
-/* phi = min(1, m_emp * m_seg * sum of the rates that apply), per segment
- * and new/returning; and the cumulative shares that pick the failing mode. */
-static void failure_thresholds(wom_kind_wom_thresholds_t *t, const wom_scenario_t *s) {
-    t->modes = s->failure_count > 0 ? s->failure_count : 1;
-    double employees = 1 + s->employees.effect * (1 - 2 * s->employees.satisfaction);
-    employees = employees > 0 ? employees : 0;
-    for (int returning = 0; returning < 2; returning++) {
-        double sum = 0;
-        for (int k = 0; k < t->modes; k++) {
-            wom_failure_mode_t mode = mode_of(s, k);
-            sum += mode_applies(&mode, returning) ? mode.rate : 0;
-        }
-        double cumulative = 0;
-        for (int k = 0; k < t->modes; k++) {
-            wom_failure_mode_t mode = mode_of(s, k);
-            cumulative += mode_applies(&mode, returning) ? mode.rate : 0;
-            t->mode_cumulative[returning][k] = wom_rng_threshold(sum > 0 ? cumulative / sum : 0);
-            t->mode_severity[k] = mode.severity;
-        }
-        t->mode_cumulative[returning][t->modes - 1] = UINT64_C(1) << 32; /* no rounding gap */
-        for (int segment = 0; segment < t->segments; segment++) {
-            int count = s->segments.expectation_count;
-            double expectation =
-                count == 0 ? 0 : s->segments.expectations[count == 1 ? 0 : segment];
-            double phi = employees * (1 + expectation) * sum;
-            t->failure[segment * 2 + returning] = wom_rng_threshold(phi < 1 ? phi : 1);
-        }
-    }
-}
-
-/* Staying after a failure: the repurchase table, with a loyalty member's
- * leaving probability reduced. */
-static void stay_thresholds(wom_kind_wom_thresholds_t *t, const wom_scenario_t *s) {
-    const double table[WOM_OUTCOMES][2] = {
-        {s->recovery.repurchase_silent_minor, s->recovery.repurchase_silent_major},
-        {s->recovery.repurchase_unresolved_minor, s->recovery.repurchase_unresolved_major},
-        {s->recovery.repurchase_resolved_minor, s->recovery.repurchase_resolved_major},
-        {s->recovery.repurchase_quick_minor, s->recovery.repurchase_quick_major}};
-    double keep[2] = {1, 1 - s->loyalty.churn_reduction}; /* share of leaving that remains */
-    for (int loyal = 0; loyal < 2; loyal++) {
-        for (int outcome = 0; outcome < WOM_OUTCOMES; outcome++) {
-            for (int severity = 0; severity < 2; severity++) {
-                double leave = (1 - table[outcome][severity]) * keep[loyal];
-                t->stay[loyal][outcome][severity] = wom_rng_threshold(1 - leave);
-            }
-        }
-        t->churn[loyal] = wom_rng_threshold(s->service.churn_rate * keep[loyal]);
-        t->churn_after_no_purchase[loyal] = wom_rng_threshold_within(
-            s->service.churn_rate * keep[loyal], (UINT64_C(1) << 32) - t->purchase);
-    }
-}
-
-/* The first word decides a common step: advertising (unaware), adoption
- * (prospect), purchase and then churn from what is left of that word
- * (customer), win-back when the attitude is positive (lost). Each fires
- * when the word is below its threshold, the churn when w - purchase is
- * below its own, i.e. when w < purchase + churn_after_no_purchase; so a
- * step is quiet when the word is at least the sum of what can fire. */
-static void quiet_thresholds(wom_kind_wom_thresholds_t *t, int64_t cap) {
-    for (int64_t attitude = -cap; attitude <= cap; attitude++) {
-        uint64_t *row = &t->quiet_from[(size_t)(attitude + cap) * WOM_KIND_WOM_QUIET_ROW];
-        for (int loyal = 0; loyal < 2; loyal++) {
-            uint64_t *entry = row + (loyal ? WOM_LOYAL : 0);
-            entry[WOM_UNAWARE] = t->advertising;
-            entry[WOM_PROSPECT] = t->adoption[attitude + cap];
-            entry[WOM_CUSTOMER] = t->purchase + t->churn_after_no_purchase[loyal];
-            entry[WOM_LOST] = attitude > 0 ? t->winback : 0;
-        }
-    }
-}
-
-static void set_thresholds(wom_kind_wom_thresholds_t *t, const wom_scenario_t *s) {
-    t->advertising = wom_rng_threshold(s->adoption.advertising);
-    t->purchase = wom_rng_threshold(s->service.purchase_rate);
-    t->complain = wom_rng_threshold(s->recovery.complain_rate);
-    t->success = wom_rng_threshold(s->recovery.success_rate);
-    t->quick = wom_rng_threshold(s->recovery.quick_share);
-
-    t->winback = wom_rng_threshold(s->adoption.winback);
-    t->forward = wom_rng_threshold(s->wom.forward_prob);
-    t->review[WOM_POSITIVE] = wom_rng_threshold(s->online.review_rate_satisfied);
-    t->review[WOM_NEGATIVE] = wom_rng_threshold(s->online.review_rate_dissatisfied);
-    adoption_thresholds(t, s);
-    failure_thresholds(t, s);
-    stay_thresholds(t, s);
-    quiet_thresholds(t, s->model.attitude_cap);
-}
 
 /* ---- allocation ---- */
 
@@ -160,8 +46,11 @@ static void release(wom_model_t *model) {
         free(wom->inbox[b].extra);
     }
     free(wom->thresholds.adoption);
+    free(wom->thresholds.consult);
     free(wom->thresholds.quiet_from);
     free(wom->thresholds.failure);
+    free(wom->thresholds.stay);
+    free(wom->reviews.posted);
     free(wom);
     model->state = NULL;
 }
@@ -217,14 +106,10 @@ static uint64_t bytes(const wom_model_t *model) {
            worker_bytes(model->graph->max_degree) * (uint64_t)model->threads;
 }
 
-/* Whether a message can weigh other than 1: an intermediary's word, or a
- * review. Without them the inboxes need no extra weight at all. */
+/* Whether a message can weigh other than 1: an intermediary's word.
+ * Without one the inboxes need no extra weight at all. */
 static bool weighted_messages(const wom_scenario_t *s) {
-    bool intermediaries =
-        s->population.intermediaries > 0 && s->population.intermediary_weight != 1;
-    bool reviews = s->online.review_weight != 1 && s->online.review_reach > 0 &&
-                   (s->online.review_rate_satisfied > 0 || s->online.review_rate_dissatisfied > 0);
-    return intermediaries || reviews;
+    return s->population.intermediaries > 0 && s->population.intermediary_weight != 1;
 }
 
 static bool alloc_arrays(const wom_model_t *model, wom_kind_wom_t *wom) {
@@ -253,9 +138,14 @@ static bool alloc_arrays(const wom_model_t *model, wom_kind_wom_t *wom) {
     t->segments = segment_count(model->graph);
     size_t attitudes = (size_t)(2 * model->scenario->model.attitude_cap + 1);
     t->adoption = malloc(attitudes * sizeof(uint64_t));
+    t->consult = malloc(attitudes * sizeof(uint64_t));
     t->quiet_from = malloc(attitudes * WOM_KIND_WOM_QUIET_ROW * sizeof(uint64_t));
     t->failure = malloc((size_t)t->segments * 2 * sizeof(uint64_t));
-    return ok && t->adoption && t->quiet_from && t->failure;
+    t->stay = malloc(2 * WOM_OUTCOMES * 2 * attitudes * sizeof(uint64_t));
+    wom->reviews.lifetime = model->scenario->online.review_lifetime;
+    wom->reviews.posted = malloc((size_t)wom->reviews.lifetime * sizeof *wom->reviews.posted);
+    return ok && t->adoption && t->consult && t->quiet_from && t->failure && t->stay &&
+           wom->reviews.posted;
 }
 
 /* Models of this many agents and more look ahead for buyers (the step's
@@ -270,7 +160,7 @@ static bool alloc(wom_model_t *model) {
         return false;
     }
     wom->lookahead = model->agents >= LOOKAHEAD_FROM;
-    set_thresholds(&wom->thresholds, model->scenario);
+    wom_kind_wom_set_thresholds(wom, model->scenario);
     return true;
 }
 
@@ -401,14 +291,19 @@ static uint32_t share_of(double share, uint32_t agents) {
     return count >= agents ? agents : (uint32_t)count;
 }
 
+/* The states, promoters, detractors and loyal customers at day 0 (the
+ * step counts them as it goes). */
 static void count_states(const wom_model_t *model, wom_metrics_row_t *row) {
     const wom_kind_wom_t *wom = wom_kind_wom_of(model);
     int64_t promoter_at = model->scenario->model.promoter_at;
     for (uint32_t v = 0; v < model->agents; v++) {
+        int64_t points = wom_kind_wom_points(wom->attitude[v]);
         row->count[WOM_M_UNAWARE + wom->state[v]]++;
-        row->count[WOM_M_PROMOTERS] += wom->attitude[v] >= promoter_at;
-        row->count[WOM_M_DETRACTORS] += wom->attitude[v] <= -promoter_at;
+        row->count[WOM_M_PROMOTERS] += points >= promoter_at;
+        row->count[WOM_M_DETRACTORS] += points <= -promoter_at;
+        row->count[WOM_M_LOYAL] += (wom->flags[v] & WOM_LOYAL) && wom->state[v] == WOM_CUSTOMER;
     }
+    wom_kind_wom_count_segments(model, row->count);
 }
 
 static void clear_arrays(const wom_model_t *model, wom_kind_wom_t *wom) {
@@ -425,9 +320,31 @@ static void clear_arrays(const wom_model_t *model, wom_kind_wom_t *wom) {
     }
 }
 
-/* Intermediaries first, then customers and prospects (each its own
- * ranking, so changing one share does not move the others' choice). */
-static void seed_population(const wom_model_t *model, wom_kind_wom_t *wom) {
+/* An established shop's customer: population.initial_purchases purchases
+ * so far (returning from service.returning_after on; in the loyalty
+ * programme where it exists and they reach loyalty.enroll_after), and an
+ * attitude drawn from a normal distribution of mean and standard deviation
+ * population.initial_attitude_*, held within the cap. */
+static void give_history(const wom_model_t *model, wom_kind_wom_t *wom, uint32_t agent,
+                         gsl_rng *rng) {
+    const wom_scenario_t *s = model->scenario;
+    int64_t purchases = s->population.initial_purchases;
+    wom->purchases[agent] = purchases < UINT32_MAX ? (uint32_t)purchases : UINT32_MAX;
+    if (s->loyalty.enabled && purchases >= s->loyalty.enroll_after) {
+        wom->flags[agent] |= WOM_LOYAL;
+    }
+    wom_rng_reset_gsl(rng, wom_kind_key(model, agent, WOM_SITE_HISTORY));
+    double points = s->population.initial_attitude_mean +
+                    gsl_ran_gaussian_ziggurat(rng, s->population.initial_attitude_sd);
+    double cap = (double)s->model.attitude_cap;
+    points = points > cap ? cap : points < -cap ? -cap : points;
+    wom->attitude[agent] = (int16_t)lround(points * WOM_ATTITUDE_UNIT);
+}
+
+/* Intermediaries first, then customers (with their history) and prospects
+ * (each its own ranking, so changing one share does not move the others'
+ * choice). Returns the number of customers. */
+static uint32_t seed_population(const wom_model_t *model, wom_kind_wom_t *wom) {
     const wom_scenario_t *s = model->scenario;
     uint32_t n = model->agents;
     uint32_t intermediaries = share_of(s->population.intermediaries, n);
@@ -443,7 +360,11 @@ static void seed_population(const wom_model_t *model, wom_kind_wom_t *wom) {
     aware = aware < n - customers ? aware : n - customers;
     rank_agents(model, s->population.seeding, WOM_SITE_SEEDING, customers + aware);
     for (uint32_t i = 0; i < customers + aware; i++) {
-        wom->state[ranked(wom, i)] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
+        uint32_t agent = ranked(wom, i);
+        wom->state[agent] = i < customers ? WOM_CUSTOMER : WOM_PROSPECT;
+        if (i < customers) {
+            give_history(model, wom, agent, wom->workers[0].rng);
+        }
     }
     /* The ranking's memory becomes counts again: zeroed through uint32_t
      * stores (not memset), so that C's effective type of those bytes is
@@ -452,34 +373,55 @@ static void seed_population(const wom_model_t *model, wom_kind_wom_t *wom) {
     for (size_t i = 0; i < 2 * (size_t)n; i++) {
         counts[i] = 0;
     }
+    return customers;
 }
 
 static void reset(wom_model_t *model, wom_metrics_row_t *row) {
     wom_kind_wom_t *wom = wom_kind_wom_of(model);
     wom->reached_pos = wom->reached_neg = 0;
     clear_arrays(model, wom);
-    seed_population(model, wom);
+    uint32_t customers = seed_population(model, wom);
     count_states(model, row);
+    wom_kind_wom_business_reset(model, customers, row);
 }
 
 /* ---- what it records ---- */
 
-/* Every counter of the kind, one per failure mode, then the derived
- * reputation, revenue and discounted value. */
+/* The segments (SBM blocks) with columns of their own: none off an SBM. */
+static int recorded_segments(const wom_scenario_t *scenario) {
+    int blocks = scenario->network.model == WOM_NET_SBM ? scenario->network.block_count : 0;
+    return blocks > 1 ? (blocks < WOM_METRICS_SEGMENTS ? blocks : WOM_METRICS_SEGMENTS) : 0;
+}
+
+static void add_named(wom_metrics_layout_t *layout, int id, const char *format, const char *name) {
+    char column[WOM_METRICS_NAME];
+    snprintf(column, sizeof column, format, name);
+    wom_metrics_layout_add(layout, id, column);
+}
+
+/* Every counter of the kind, the failures and complaints of each failure
+ * mode, then the derived reputation, revenue, discounted value, reviews
+ * and rating; on an SBM each segment's customers and reputation. */
 static void columns(const wom_scenario_t *scenario, wom_metrics_layout_t *layout) {
     layout->price = scenario->economics.price;
     layout->discount_rate = scenario->economics.discount_rate;
-    for (int id = WOM_M_UNAWARE; id <= WOM_M_TELLS_CAPPED; id++) {
+    for (int id = WOM_M_UNAWARE; id < WOM_M_FAILURE_MODE; id++) {
         wom_metrics_layout_add(layout, id, NULL);
     }
     for (int mode = 0; mode < scenario->failure_count; mode++) {
-        char name[WOM_METRICS_NAME];
-        snprintf(name, sizeof name, "failures_%s", scenario->failures[mode].name);
-        wom_metrics_layout_add(layout, WOM_M_FAILURE_MODE + mode, name);
+        add_named(layout, WOM_M_FAILURE_MODE + mode, "failures_%s", scenario->failures[mode].name);
+        add_named(layout, WOM_M_COMPLAINT_MODE + mode, "complaints_%s",
+                  scenario->failures[mode].name);
     }
-    wom_metrics_layout_add(layout, WOM_M_REPUTATION, NULL);
-    wom_metrics_layout_add(layout, WOM_M_REVENUE, NULL);
-    wom_metrics_layout_add(layout, WOM_M_VALUE, NULL);
+    for (int id = WOM_M_REPUTATION; id < WOM_M_SEGMENT_REPUTATION; id++) {
+        wom_metrics_layout_add(layout, id, NULL);
+    }
+    for (int segment = 0; segment < recorded_segments(scenario); segment++) {
+        char block[16];
+        snprintf(block, sizeof block, "%d", segment);
+        add_named(layout, WOM_M_SEGMENT_CUSTOMERS + segment, "customers_block%s", block);
+        add_named(layout, WOM_M_SEGMENT_REPUTATION + segment, "reputation_block%s", block);
+    }
 }
 
 const wom_kind_t wom_kind_wom = {.name = "wom",

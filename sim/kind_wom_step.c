@@ -116,21 +116,52 @@ static uint32_t draw_tell_count(const wom_scenario_t *s, gsl_rng *rng, double me
     }
 }
 
-/* Tells `wanted` distinct out-neighbours, capped at the degree, with
- * Floyd's sampling: O(K) draws from `stream`, and the worker's marks answer
+/* How many of the `wanted` people told are weak ties: a word each from
+ * `stream` (none in a population of one). */
+static uint32_t weak_ties(const step_context_t *context, uint32_t wanted,
+                          wom_rng_stream_t *stream) {
+    uint64_t weak = context->wom->thresholds.weak;
+    uint32_t ties = 0;
+    if (weak == 0 || context->model->agents < 2) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < wanted; i++) {
+        ties += wom_rng_stream_next(stream) < weak;
+    }
+    return ties;
+}
+
+/* Tells `count` weak ties: acquaintances beyond the close ties, each drawn
+ * uniformly from everyone else (one word: a draw among the others, moved
+ * past the teller). */
+static void tell_weak_ties(const step_context_t *context, uint32_t agent, int valence,
+                           uint32_t count, uint32_t weight, wom_rng_stream_t *stream) {
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t hearer = wom_rng_stream_below(stream, context->model->agents - 1);
+        deliver(context, valence, hearer + (hearer >= agent), weight);
+    }
+    context->counts[WOM_M_TOLD_WEAK] += count;
+}
+
+/* Tells `wanted` people: each a weak tie with wom.weak_tie_share, the rest
+ * distinct out-neighbours (close ties), capped at the degree, with Floyd's
+ * sampling: O(K) draws from `stream`, and the worker's marks answer
  * "already picked?" in O(1). Returns the number told. */
 static uint32_t tell(const step_context_t *context, uint32_t agent, int valence, uint32_t wanted,
                      uint32_t weight, wom_rng_stream_t *stream) {
     const wom_graph_t *graph = context->model->graph;
-    uint32_t degree = wom_graph_degree(graph, agent);
-    uint32_t count = wanted < degree ? wanted : degree;
-    context->counts[WOM_M_TELLS_CAPPED] += wanted - count;
+    uint32_t weak = weak_ties(context, wanted, stream);
+    uint32_t close = wanted - weak, degree = wom_graph_degree(graph, agent);
+    uint32_t count = close < degree ? close : degree;
+    context->counts[valence == WOM_POSITIVE ? WOM_M_TELLS_CAPPED_POS : WOM_M_TELLS_CAPPED_NEG] +=
+        close - count;
+    tell_weak_ties(context, agent, valence, weak, weight, stream);
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
     if (count == degree) {
         for (uint32_t i = 0; i < count; i++) {
             deliver(context, valence, neighbours[i], weight);
         }
-        return count;
+        return count + weak;
     }
     uint32_t *picked = context->worker->picked;
     uint8_t *marked = context->worker->marked;
@@ -146,33 +177,7 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
         deliver(context, valence, neighbours[picked[n]], weight);
     }
-    return count;
-}
-
-/* An own experience told: K ~ D(mean) from the agent's tell streams. */
-static uint32_t tell_experience(const step_context_t *context, uint32_t agent, int valence,
-                                double mean, uint32_t weight) {
-    gsl_rng *rng = context->worker->rng;
-    wom_rng_reset_gsl(rng, key_of(context, agent, WOM_SITE_TELL_COUNT));
-    uint32_t wanted = draw_tell_count(context->model->scenario, rng, mean);
-    wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, key_of(context, agent, WOM_SITE_TELL_PICK));
-    return tell(context, agent, valence, wanted, weight, &stream);
-}
-
-/* An online review: `review_reach` readers drawn uniformly from everyone
- * (the internet is not the social graph). */
-static void post_review(const step_context_t *context, uint32_t agent, int valence) {
-    const wom_scenario_t *s = context->model->scenario;
-    wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, key_of(context, agent, WOM_SITE_REVIEW));
-    for (int64_t i = 0; i < s->online.review_reach; i++) {
-        uint32_t reader = wom_rng_stream_below(&stream, context->model->agents);
-        deliver(context, valence, reader, (uint32_t)s->online.review_weight);
-    }
-    context->counts[valence == WOM_POSITIVE ? WOM_M_REVIEWS_POS : WOM_M_REVIEWS_NEG]++;
-    context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] +=
-        s->online.review_reach;
+    return count + weak;
 }
 
 static uint32_t weight_of(const step_context_t *context, uint32_t agent) {
@@ -181,8 +186,51 @@ static uint32_t weight_of(const step_context_t *context, uint32_t agent) {
                : 1;
 }
 
-static int16_t clamp_attitude(int64_t attitude, int64_t cap) {
-    return (int16_t)(attitude > cap ? cap : attitude < -cap ? -cap : attitude);
+/* Streams of one telling: the number told (GSL) and who (raw words). */
+typedef struct {
+    uint32_t count_site, pick_site;
+} telling_t;
+
+static const telling_t EXPERIENCE = {WOM_SITE_TELL_COUNT, WOM_SITE_TELL_PICK};
+static const telling_t ADVICE = {WOM_SITE_ADVICE_COUNT, WOM_SITE_ADVICE_PICK};
+
+/* An episode told: K ~ D(mean) people from the agent's streams of `how`;
+ * the messages counted as sent with valence `valence`. */
+static uint32_t tell_episode(const step_context_t *context, uint32_t agent, int valence,
+                             double mean, telling_t how) {
+    gsl_rng *rng = context->worker->rng;
+    wom_rng_reset_gsl(rng, key_of(context, agent, how.count_site));
+    uint32_t wanted = draw_tell_count(context->model->scenario, rng, mean);
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key_of(context, agent, how.pick_site));
+    uint32_t told = tell(context, agent, valence, wanted, weight_of(context, agent), &stream);
+    context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
+    return told;
+}
+
+/* A review posted: it goes on the business's page at the end of the day
+ * (kind_wom_business.c). */
+static void post_review(const step_context_t *context, int valence) {
+    context->counts[valence == WOM_POSITIVE ? WOM_M_REVIEWS_POS : WOM_M_REVIEWS_NEG]++;
+}
+
+/* An attitude (1/64 point) moved by `points`, within [-cap, cap] points. */
+static int64_t move_attitude(int64_t attitude, int64_t change, int64_t cap) {
+    int64_t limit = cap * WOM_ATTITUDE_UNIT, moved = attitude + change;
+    return moved > limit ? limit : moved < -limit ? -limit : moved;
+}
+
+/* An attitude one day older: it fades toward 0 by `fade` / 2^16 of itself,
+ * at least 1/64 point a day, so that an opinion left alone ends neutral. */
+static inline int64_t faded(int64_t attitude, uint32_t fade) {
+    if (fade == 0 || attitude == 0) {
+        return attitude;
+    }
+    int64_t size = attitude < 0 ? -attitude : attitude;
+    int64_t step = (int64_t)(((uint64_t)size * fade) >> 16);
+    size -= step > 0 ? step : 1;
+    size = size > 0 ? size : 0;
+    return attitude < 0 ? -size : size;
 }
 
 /* Hearsay: each message heard is passed on with wom.forward_prob, to K ~
@@ -278,28 +326,45 @@ static void hear(const step_context_t *context, uint32_t agent, uint8_t *state, 
     if (*state == WOM_UNAWARE) {
         *state = WOM_PROSPECT;
     }
-    *attitude = clamp_attitude(*attitude + net, model->scenario->model.attitude_cap);
-    if (*state == WOM_CUSTOMER && *attitude <= model->scenario->adoption.churn_attitude) {
+    const wom_scenario_t *s = model->scenario;
+    *attitude = move_attitude(*attitude, net * WOM_ATTITUDE_UNIT, s->model.attitude_cap);
+    if (*state == WOM_CUSTOMER && wom_kind_wom_points(*attitude) <= s->adoption.churn_attitude) {
         *state = WOM_LOST;
     }
     forward(context, agent, heard);
 }
 
-/* Phases 2 and 3: advertising, adoption and win-back. */
+/* A prospect reads the business's page of reviews. */
+static void read_reviews(const step_context_t *context, int64_t *attitude) {
+    const wom_kind_wom_t *wom = context->wom;
+    *attitude = move_attitude(*attitude, wom->reviews.reading,
+                              context->model->scenario->model.attitude_cap);
+    context->counts[WOM_M_REVIEW_READS]++;
+}
+
+/* Phases 2 and 3: advertising; adoption, or else reading the reviews;
+ * win-back. */
 static void adopt(const step_context_t *context, decisions_t *decisions, uint8_t *state,
-                  int64_t attitude) {
+                  int64_t *attitude) {
     const wom_kind_wom_thresholds_t *t = &context->wom->thresholds;
     if (*state == WOM_UNAWARE && decide(decisions) < t->advertising) {
         *state = WOM_PROSPECT;
     }
     int64_t cap = context->model->scenario->model.attitude_cap;
+    int64_t points = wom_kind_wom_points(*attitude);
     if (*state == WOM_PROSPECT) {
-        if (decide(decisions) < t->adoption[attitude + cap]) {
+        uint32_t word = decide(decisions);
+        uint64_t adoption = t->adoption[points + cap];
+        if (word < adoption) {
             *state = WOM_CUSTOMER;
+            context->counts[WOM_M_NEW_CUSTOMERS]++;
+        } else if (word - adoption < t->consult[points + cap]) {
+            read_reviews(context, attitude);
         }
-    } else if (*state == WOM_LOST && attitude > 0) {
+    } else if (*state == WOM_LOST && points > 0) {
         if (decide(decisions) < t->winback) {
             *state = WOM_CUSTOMER;
+            context->counts[WOM_M_WON_BACK]++;
         }
     }
 }
@@ -324,31 +389,40 @@ static int draw_failure(const step_context_t *context, uint32_t agent, decisions
 
 /* A failure's outcome: silent, complained and unresolved, resolved, or
  * resolved quickly. */
-static int failure_outcome(const step_context_t *context, decisions_t *decisions) {
+static int failure_outcome(const step_context_t *context, int mode, decisions_t *decisions) {
     const wom_kind_wom_thresholds_t *t = &context->wom->thresholds;
     if (decide(decisions) >= t->complain) {
         return WOM_SILENT;
     }
     context->counts[WOM_M_COMPLAINTS]++;
+    context->counts[WOM_M_COMPLAINT_MODE + mode] += context->model->scenario->failure_count > 0;
     if (decide(decisions) >= t->success) {
         return WOM_UNRESOLVED;
     }
     return decide(decisions) < t->quick ? WOM_QUICK : WOM_RESOLVED;
 }
 
-/* A satisfied encounter: good news, maybe a good review. */
-static void satisfied(const step_context_t *context, uint32_t agent, decisions_t *decisions,
-                      int64_t *attitude) {
+/* A satisfied encounter: told when it matters (the first purchase, or one
+ * that makes the customer a promoter), else with wom.routine_tell_prob;
+ * maybe a good review. */
+static void satisfied(const step_context_t *context, uint32_t agent, bool first,
+                      decisions_t *decisions, int64_t *attitude) {
     const wom_scenario_t *s = context->model->scenario;
+    const wom_kind_wom_thresholds_t *t = &context->wom->thresholds;
     int64_t *counts = context->counts;
     counts[WOM_M_SATISFIED]++;
-    *attitude = clamp_attitude(*attitude + s->model.experience_weight, s->model.attitude_cap);
-    uint32_t told = tell_experience(context, agent, WOM_POSITIVE, s->wom.satisfied_tell_mean,
-                                    weight_of(context, agent));
-    counts[WOM_M_MSGS_POS] += told;
-    counts[WOM_M_TOLD_BY_SATISFIED] += told;
-    if (decide(decisions) < context->wom->thresholds.review[WOM_POSITIVE]) {
-        post_review(context, agent, WOM_POSITIVE);
+    int64_t before = wom_kind_wom_points(*attitude);
+    *attitude = move_attitude(*attitude, s->model.experience_weight * WOM_ATTITUDE_UNIT,
+                              s->model.attitude_cap);
+    bool promoted =
+        before < s->model.promoter_at && wom_kind_wom_points(*attitude) >= s->model.promoter_at;
+    if (first || promoted || decide(decisions) < t->routine) {
+        counts[WOM_M_SATISFIED_TOLD]++;
+        counts[WOM_M_TOLD_BY_SATISFIED] +=
+            tell_episode(context, agent, WOM_POSITIVE, s->wom.satisfied_tell_mean, EXPERIENCE);
+    }
+    if (decide(decisions) < t->review[WOM_POSITIVE]) {
+        post_review(context, WOM_POSITIVE);
     }
 }
 
@@ -358,33 +432,34 @@ static void failed(const step_context_t *context, uint32_t agent, int mode, deci
     const wom_kind_wom_t *wom = context->wom;
     const wom_scenario_t *s = context->model->scenario;
     int64_t *counts = context->counts;
+    const wom_kind_wom_thresholds_t *t = &wom->thresholds;
     counts[WOM_M_FAILURES]++;
     counts[WOM_M_FAILURE_MODE + mode] += s->failure_count > 0;
-    int outcome = failure_outcome(context, decisions);
-    uint32_t weight = weight_of(context, agent);
+    int outcome = failure_outcome(context, mode, decisions);
+    int severity = t->mode_severity[mode];
     if (outcome >= WOM_RESOLVED) {
         counts[WOM_M_RECOVERED]++;
         int64_t bonus =
             s->recovery.paradox ? s->recovery.attitude_bonus : s->model.experience_weight;
-        *attitude = clamp_attitude(*attitude + bonus, s->model.attitude_cap);
-        uint32_t told =
-            tell_experience(context, agent, WOM_POSITIVE, s->recovery.tell_mean, weight);
-        counts[WOM_M_MSGS_POS] += told;
-        counts[WOM_M_TOLD_BY_RECOVERED] += told;
+        *attitude = move_attitude(*attitude, bonus * WOM_ATTITUDE_UNIT, s->model.attitude_cap);
+        counts[WOM_M_TOLD_BY_RECOVERED] +=
+            tell_episode(context, agent, WOM_POSITIVE, s->recovery.tell_mean, EXPERIENCE);
     } else {
         counts[WOM_M_DISSATISFIED]++;
-        *attitude = clamp_attitude(*attitude - s->model.experience_weight, s->model.attitude_cap);
-        uint32_t told =
-            tell_experience(context, agent, WOM_NEGATIVE, s->wom.dissatisfied_tell_mean, weight);
-        counts[WOM_M_MSGS_NEG] += told;
-        counts[WOM_M_TOLD_BY_DISSATISFIED] += told;
-        if (decide(decisions) < wom->thresholds.review[WOM_NEGATIVE]) {
-            post_review(context, agent, WOM_NEGATIVE);
+        *attitude = move_attitude(*attitude, -s->model.experience_weight * WOM_ATTITUDE_UNIT,
+                                  s->model.attitude_cap);
+        double mean = s->wom.dissatisfied_tell_mean *
+                      (severity == WOM_SEVERITY_MAJOR ? s->wom.major_tell_factor : 1);
+        counts[WOM_M_TOLD_BY_DISSATISFIED] +=
+            tell_episode(context, agent, WOM_NEGATIVE, mean, EXPERIENCE);
+        if (decide(decisions) < t->review[WOM_NEGATIVE]) {
+            post_review(context, WOM_NEGATIVE);
         }
     }
     int loyal = (wom->flags[agent] & WOM_LOYAL) != 0;
-    int severity = wom->thresholds.mode_severity[mode];
-    if (decide(decisions) >= wom->thresholds.stay[loyal][outcome][severity]) {
+    int64_t cap = s->model.attitude_cap, attitudes = 2 * cap + 1;
+    size_t row = (size_t)(((loyal * WOM_OUTCOMES + outcome) * 2 + severity) * attitudes);
+    if (decide(decisions) >= t->stay[row + (size_t)(wom_kind_wom_points(*attitude) + cap)]) {
         *state = WOM_LOST;
     }
 }
@@ -396,9 +471,10 @@ static void encounter(const step_context_t *context, uint32_t agent, decisions_t
     wom_kind_wom_t *wom = context->wom;
     const wom_scenario_t *s = context->model->scenario;
     context->counts[WOM_M_ENCOUNTERS]++;
+    bool first = wom->purchases[agent] == 0;
     int mode = draw_failure(context, agent, decisions);
     if (mode < 0) {
-        satisfied(context, agent, decisions, attitude);
+        satisfied(context, agent, first, decisions, attitude);
     } else {
         failed(context, agent, mode, decisions, state, attitude);
     }
@@ -414,11 +490,11 @@ static void encounter(const step_context_t *context, uint32_t agent, decisions_t
  * customer (6). A batch sums its agents' records in one register (at most
  * 64 agents: no byte overflows) and unpacks the sum once (add_records),
  * instead of seven counters in memory updated per agent. */
-static inline uint64_t record_of(int64_t promoter_at, uint8_t state, int64_t attitude,
+static inline uint64_t record_of(int64_t promoter_at, uint8_t state, int64_t points,
                                  uint8_t flags) {
     uint64_t loyal_customer = (flags & WOM_LOYAL) != 0 && state == WOM_CUSTOMER;
-    return UINT64_C(1) << (8 * state) | (uint64_t)(attitude >= promoter_at) << 32 |
-           (uint64_t)(attitude <= -promoter_at) << 40 | loyal_customer << 48;
+    return UINT64_C(1) << (8 * state) | (uint64_t)(points >= promoter_at) << 32 |
+           (uint64_t)(points <= -promoter_at) << 40 | loyal_customer << 48;
 }
 
 static void add_records(int64_t *counts, uint64_t records) {
@@ -437,14 +513,15 @@ static void add_records(int64_t *counts, uint64_t records) {
 typedef struct {
     const uint32_t *heard_pos, *heard_neg;
     const uint8_t *state, *flags;
-    const int16_t *attitude;
+    int16_t *attitude;
     const uint64_t *quiet_from;
     int64_t cap, promoter_at;
+    uint32_t fade;
 } quiet_view_t;
 
 static quiet_view_t quiet_view(const step_context_t *context) {
     const wom_model_t *model = context->model;
-    const wom_kind_wom_t *wom = context->wom;
+    wom_kind_wom_t *wom = context->wom;
     return (quiet_view_t){context->read->count[WOM_POSITIVE],
                           context->read->count[WOM_NEGATIVE],
                           wom->state,
@@ -452,24 +529,28 @@ static quiet_view_t quiet_view(const step_context_t *context) {
                           wom->attitude,
                           wom->thresholds.quiet_from,
                           model->scenario->model.attitude_cap,
-                          model->scenario->model.promoter_at};
+                          model->scenario->model.promoter_at,
+                          wom->fade};
 }
 
 /* The common step, taken first: no message heard and a first word at
- * least quiet_from (nothing fires). Returns the agent's record, or 0 (no
- * record has no bits) when the step is not quiet, so that the full step
- * runs instead with the same words. */
+ * least quiet_from (nothing fires) for the attitude after the night's
+ * fading. Returns the agent's record, or 0 (no record has no bits) when
+ * the step is not quiet, so that the full step runs instead with the same
+ * words (and fades the attitude itself). */
 static inline uint64_t quiet_step(const quiet_view_t *view, uint32_t agent, uint32_t first) {
     if ((view->heard_pos[agent] | view->heard_neg[agent]) != 0) {
         return 0;
     }
     uint8_t state = view->state[agent], flags = view->flags[agent];
-    int64_t attitude = view->attitude[agent];
-    size_t row = (size_t)(attitude + view->cap) * WOM_KIND_WOM_QUIET_ROW;
-    if (first < view->quiet_from[row + state + (flags & WOM_LOYAL)]) {
+    int64_t attitude = faded(view->attitude[agent], view->fade);
+    int64_t points = wom_kind_wom_points(attitude);
+    size_t row = (size_t)(points + view->cap) * WOM_KIND_WOM_QUIET_ROW;
+    if (first < view->quiet_from[row + state + (flags & (WOM_LOYAL | WOM_INTERMEDIARY))]) {
         return 0;
     }
-    return record_of(view->promoter_at, state, attitude, flags);
+    view->attitude[agent] = (int16_t)attitude;
+    return record_of(view->promoter_at, state, points, flags);
 }
 
 /* A customer's purchase, encounter and churn: churn is decided by what is
@@ -494,24 +575,42 @@ static void serve(const step_context_t *context, uint32_t agent, decisions_t *de
     }
 }
 
-/* One agent's whole step, phases 1-6, when it is not quiet; returns its
+/* Phase 5b: an intermediary who knows the business and has an opinion
+ * advises, buying or not: with population.advice_rate it tells K ~
+ * D(population.advice_tell_mean) people, good news if its attitude is
+ * positive, bad if negative. */
+static void advise(const step_context_t *context, uint32_t agent, uint8_t state, int64_t attitude,
+                   decisions_t *decisions) {
+    const wom_kind_wom_t *wom = context->wom;
+    int64_t points = wom_kind_wom_points(attitude);
+    if (!(wom->flags[agent] & WOM_INTERMEDIARY) || wom->thresholds.advice == 0 ||
+        state == WOM_UNAWARE || points == 0 || decide(decisions) >= wom->thresholds.advice) {
+        return;
+    }
+    int valence = points > 0 ? WOM_POSITIVE : WOM_NEGATIVE;
+    context->counts[WOM_M_TOLD_BY_ADVICE] += tell_episode(
+        context, agent, valence, context->model->scenario->population.advice_tell_mean, ADVICE);
+}
+
+/* One agent's whole step, phases 0-6, when it is not quiet; returns its
  * share of the record. `first` is its word of the block shared by four
  * agents. */
 static uint64_t step_agent(const step_context_t *context, uint32_t agent, uint32_t first) {
     wom_kind_wom_t *wom = context->wom;
     uint8_t state = wom->state[agent];
-    int64_t attitude = wom->attitude[agent];
+    int64_t attitude = faded(wom->attitude[agent], wom->fade);
     decisions_t decisions = {.first = first,
                              .more_key = key_of(context, agent, WOM_SITE_AGENT_MORE)};
     hear(context, agent, &state, &attitude);
-    adopt(context, &decisions, &state, attitude);
+    adopt(context, &decisions, &state, &attitude);
     if (state == WOM_CUSTOMER) {
         serve(context, agent, &decisions, &state, &attitude);
     }
+    advise(context, agent, state, attitude, &decisions);
     wom->state[agent] = state;
     wom->attitude[agent] = (int16_t)attitude;
-    return record_of(context->model->scenario->model.promoter_at, state, attitude,
-                     wom->flags[agent]);
+    return record_of(context->model->scenario->model.promoter_at, state,
+                     wom_kind_wom_points(attitude), wom->flags[agent]);
 }
 
 /* Agent quads whose shared blocks are computed together, before any of
@@ -639,5 +738,40 @@ void wom_kind_wom_step(wom_model_t *model, wom_metrics_row_t *row) {
     wom->reached_neg += counts[WOM_M_REACHED_NEG];
     counts[WOM_M_REACHED_POS] = wom->reached_pos;
     counts[WOM_M_REACHED_NEG] = wom->reached_neg;
+    wom_kind_wom_count_segments(model, counts);
+    wom_kind_wom_business_close_day(model, counts);
     memcpy(row->count, counts, sizeof counts);
+}
+
+/* Agents of each recorded segment, counted in one pass over the agents
+ * (only on an SBM: the step's batches count the totals without it). */
+void wom_kind_wom_count_segments(const wom_model_t *model, int64_t *counts) {
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    int segments = wom->thresholds.segments;
+    if (segments < 2) {
+        return;
+    }
+    segments = segments < WOM_METRICS_SEGMENTS ? segments : WOM_METRICS_SEGMENTS;
+    int64_t promoter_at = model->scenario->model.promoter_at;
+    int64_t segment_counts[4 * WOM_METRICS_SEGMENTS] = {0};
+#pragma omp parallel for num_threads(model->threads) if (model->threads > 1) schedule(static) \
+    reduction(+ : segment_counts[:4 * WOM_METRICS_SEGMENTS])
+    for (uint32_t v = 0; v < model->agents; v++) {
+        int segment = wom_graph_segment(model->graph, v);
+        if (segment >= segments) {
+            continue;
+        }
+        int64_t points = wom_kind_wom_points(wom->attitude[v]);
+        segment_counts[segment] += wom->state[v] == WOM_CUSTOMER;
+        segment_counts[WOM_METRICS_SEGMENTS + segment] += points >= promoter_at;
+        segment_counts[2 * WOM_METRICS_SEGMENTS + segment] += points <= -promoter_at;
+        segment_counts[3 * WOM_METRICS_SEGMENTS + segment] += wom->state[v] != WOM_UNAWARE;
+    }
+    for (int segment = 0; segment < segments; segment++) {
+        counts[WOM_M_SEGMENT_CUSTOMERS + segment] = segment_counts[segment];
+        counts[WOM_M_SEGMENT_PROMOTERS + segment] = segment_counts[WOM_METRICS_SEGMENTS + segment];
+        counts[WOM_M_SEGMENT_DETRACTORS + segment] =
+            segment_counts[2 * WOM_METRICS_SEGMENTS + segment];
+        counts[WOM_M_SEGMENT_AWARE + segment] = segment_counts[3 * WOM_METRICS_SEGMENTS + segment];
+    }
 }

@@ -286,33 +286,65 @@ static void json_number_field(wom_text_t *text, const char *name, double value, 
     wom_text_printf(text, "%s\n", last ? "" : ",");
 }
 
-/* The realised word of mouth: messages per experience, and the share of
- * wanted messages that the degree cap cut. */
+static double ratio(int64_t top, int64_t bottom) {
+    return bottom > 0 ? (double)top / (double)bottom : 0;
+}
+
+/* The realised word of mouth, pooled over replications and days: people
+ * told per experience told (Kotler's 5 and 10 as they come out on this
+ * network), the share of satisfied encounters told, the share of wanted
+ * messages to close ties that the degree cap cut (per valence), good
+ * messages per bad one, and the people a customer tells in a year. */
 static void summary_wom(wom_text_t *text, const wom_metrics_table_t *result) {
-    int64_t told = 0, capped = 0;
-    const int tellers[] = {WOM_M_TOLD_BY_SATISFIED, WOM_M_TOLD_BY_DISSATISFIED,
-                           WOM_M_TOLD_BY_RECOVERED, WOM_M_FORWARDED};
-    for (uint32_t r = 0; r < result->replications; r++) {
-        for (uint32_t t = 0; t <= result->steps; t++) {
-            const wom_metrics_row_t *row = wom_metrics_table_row(result, r, t);
-            for (size_t i = 0; i < sizeof tellers / sizeof tellers[0]; i++) {
-                told += row->count[tellers[i]];
-            }
-            capped += row->count[WOM_M_TELLS_CAPPED];
+    int64_t good = wom_stats_pooled_sum(result, WOM_M_MSGS_POS);
+    int64_t bad = wom_stats_pooled_sum(result, WOM_M_MSGS_NEG);
+    int64_t capped_good = wom_stats_pooled_sum(result, WOM_M_TELLS_CAPPED_POS);
+    int64_t capped_bad = wom_stats_pooled_sum(result, WOM_M_TELLS_CAPPED_NEG);
+    int64_t own = wom_stats_pooled_sum(result, WOM_M_TOLD_BY_SATISFIED) +
+                  wom_stats_pooled_sum(result, WOM_M_TOLD_BY_DISSATISFIED) +
+                  wom_stats_pooled_sum(result, WOM_M_TOLD_BY_RECOVERED);
+    const struct {
+        const char *name;
+        double value;
+    } fields[] = {
+        {"told_per_satisfied",
+         wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED_TOLD)},
+        {"told_per_dissatisfied",
+         wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_DISSATISFIED, WOM_M_DISSATISFIED)},
+        {"told_per_recovered",
+         wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_RECOVERED, WOM_M_RECOVERED)},
+        {"satisfied_told_share",
+         wom_stats_pooled_ratio(result, WOM_M_SATISFIED_TOLD, WOM_M_SATISFIED)},
+        {"capped_share_pos", ratio(capped_good, good + capped_good)},
+        {"capped_share_neg", ratio(capped_bad, bad + capped_bad)},
+        {"good_per_bad", ratio(good, bad)},
+        {"told_per_customer_year", 365 * ratio(own, wom_stats_pooled_sum(result, WOM_M_CUSTOMERS))},
+    };
+    size_t count = sizeof fields / sizeof fields[0];
+    wom_text_printf(text, ",\n  \"wom\": {\n");
+    for (size_t i = 0; i < count; i++) {
+        json_number_field(text, fields[i].name, fields[i].value, i == count - 1);
+    }
+    wom_text_printf(text, "  }");
+}
+
+/* Each flow's total over the days: mean and interval over replications. */
+static void summary_totals(wom_text_t *text, const wom_output_run_t *run) {
+    const wom_metrics_layout_t *layout = &run->point->layout;
+    int last = -1;
+    for (int column = 0; column < layout->count; column++) {
+        last = wom_metrics_is_flow(layout->id[column]) ? column : last;
+    }
+    if (last < 0) {
+        return;
+    }
+    wom_text_printf(text, ",\n  \"totals\": {\n");
+    for (int column = 0; column <= last; column++) {
+        if (wom_metrics_is_flow(layout->id[column])) {
+            json_summary_entry(text, layout->name[column], &run->point->totals[column],
+                               column == last);
         }
     }
-    wom_text_printf(text, ",\n  \"wom\": {\n");
-    json_number_field(text, "told_per_satisfied",
-                      wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED),
-                      false);
-    json_number_field(
-        text, "told_per_dissatisfied",
-        wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_DISSATISFIED, WOM_M_DISSATISFIED), false);
-    json_number_field(text, "told_per_recovered",
-                      wom_stats_pooled_ratio(result, WOM_M_TOLD_BY_RECOVERED, WOM_M_RECOVERED),
-                      false);
-    json_number_field(text, "capped_share",
-                      told + capped > 0 ? (double)capped / (double)(told + capped) : 0, true);
     wom_text_printf(text, "  }");
 }
 
@@ -321,6 +353,7 @@ static void summary_analytic(wom_text_t *text, const wom_analytic_t *a) {
     json_number_field(text, "mean_degree", a->mean_degree, false);
     if (a->kind == WOM_KIND_BASS) {
         json_number_field(text, "final_meanfield", a->final_meanfield, false);
+        json_number_field(text, "peak_step", a->peak_step, false);
         json_number_field(text, "final_continuous", a->final_continuous, true);
     } else {
         json_number_field(text, "transmissibility", a->transmissibility, false);
@@ -362,6 +395,7 @@ static void summary_json(wom_text_t *text, const wom_output_run_t *run) {
                            column == columns - 1);
     }
     wom_text_printf(text, "  }");
+    summary_totals(text, run);
     if (run->point->scenario.model.kind == WOM_KIND_WOM) {
         summary_wom(text, result);
     } else {
@@ -388,8 +422,8 @@ static void analytic_dat(wom_text_t *text, const wom_output_run_t *run) {
         if (a->kind == WOM_KIND_BASS) {
             wom_text_number(text, share * nodes);
             wom_text_printf(text, " ");
-            wom_text_number(text, wom_analytic_bass_continuous(a->p, a->q, t) * nodes);
-            share = wom_analytic_bass_next(a->p, a->q, share);
+            wom_text_number(text, wom_analytic_bass_continuous(a->p, a->q, t / a->period) * nodes);
+            share = wom_analytic_bass_next(a->p, a->q, a->period, share);
         } else {
             wom_text_number(text, a->final_share * nodes);
         }

@@ -24,7 +24,7 @@ typedef struct {
 } wom_output_point_t;
 
 /* What sweep.csv, sweep.dat and sweep.gp are made from: every point's
- * final summaries. */
+ * final summaries and totals. */
 typedef struct {
     const char *scenario_name;
     const char *scenario_hash;
@@ -36,6 +36,7 @@ typedef struct {
     const char *const *values;          /* points x keys: key k at point p is [p * keys + k] */
     const wom_metrics_layout_t *layout; /* the same columns at every point */
     const wom_stats_summary_t *finals;  /* points x layout->count, at each point's last step */
+    const wom_stats_summary_t *totals;  /* points x layout->count, totals over the days */
     const wom_stats_summary_t *shares;  /* classic kinds: final share per point; else NULL */
 } wom_output_sweep_t;
 
@@ -129,6 +130,13 @@ static void sweep_csv(wom_text_t *text, const wom_output_sweep_t *sweep) {
     for (int column = 0; column < columns; column++) {
         sweep_stat_names(text, sweep->layout->name[column]);
     }
+    for (int column = 0; column < columns; column++) {
+        if (wom_metrics_is_flow(sweep->layout->id[column])) {
+            char name[WOM_METRICS_NAME + 8];
+            snprintf(name, sizeof name, "%s_total", sweep->layout->name[column]);
+            sweep_stat_names(text, name);
+        }
+    }
     if (sweep->shares != NULL) {
         sweep_stat_names(text, "final_share");
     }
@@ -141,6 +149,11 @@ static void sweep_csv(wom_text_t *text, const wom_output_sweep_t *sweep) {
         }
         for (int column = 0; column < columns; column++) {
             sweep_stats(text, &sweep->finals[(size_t)p * columns + column]);
+        }
+        for (int column = 0; column < columns; column++) {
+            if (wom_metrics_is_flow(sweep->layout->id[column])) {
+                sweep_stats(text, &sweep->totals[(size_t)p * columns + column]);
+            }
         }
         if (sweep->shares != NULL) {
             sweep_stats(text, &sweep->shares[p]);
@@ -381,6 +394,7 @@ static wom_status write_sweep(const wom_batch_t *batch, const sweep_files_t *f,
                                 f->values,
                                 &results->layout,
                                 results->finals,
+                                results->totals,
                                 results->shares};
     return write_sweep_files(batch->options.dir, &sweep, error);
 }

@@ -39,7 +39,10 @@ enum {
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
     WOM_SITE_GRAPH = 14,         /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
     WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
-    WOM_SITE_CASCADE_TIE = 16    /* ic, sir: the low 24 bits of a try whose byte tied */
+    WOM_SITE_CASCADE_TIE = 16,   /* ic, sir: the low 24 bits of a try whose byte tied */
+    WOM_SITE_ADVICE_COUNT = 17,  /* K of an intermediary's advice (GSL distribution) */
+    WOM_SITE_ADVICE_PICK = 18,   /* the hearers of an intermediary's advice */
+    WOM_SITE_HISTORY = 19        /* an initial customer's attitude (GSL normal) */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */

@@ -19,43 +19,68 @@ void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t
     *summary = (wom_stats_summary_t){mean, sd, mean - half, mean + half};
 }
 
+/* Column `column`'s summaries at every step into table[t * columns +
+ * column], and of its total over days 1..steps into totals[column];
+ * `series` and `values` are scratch of replications x (steps + 1) and
+ * replications doubles. */
+static void summarize_column(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,
+                             size_t column, double *series, double *values,
+                             wom_stats_summary_t *table, wom_stats_summary_t *totals) {
+    size_t steps = result->steps + 1, columns = (size_t)layout->count;
+    size_t replications = result->replications;
+    for (uint32_t r = 0; r < replications; r++) {
+        wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0), result->steps,
+                           result->agents, &series[r * steps]);
+    }
+    for (size_t t = 0; t < steps; t++) {
+        for (size_t r = 0; r < replications; r++) {
+            values[r] = series[r * steps + t];
+        }
+        wom_stats_summarize(values, replications, &table[t * columns + column]);
+    }
+    for (size_t r = 0; r < replications; r++) {
+        double total = 0; /* summed in day order */
+        for (size_t t = 1; t < steps; t++) {
+            total += series[r * steps + t];
+        }
+        values[r] = total;
+    }
+    wom_stats_summarize(values, replications, &totals[column]);
+}
+
 wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,
-                            wom_stats_summary_t **table) {
+                            wom_stats_summary_t **table, wom_stats_summary_t **totals) {
     size_t steps = result->steps + 1, columns = (size_t)layout->count;
     size_t replications = result->replications;
     *table = malloc(steps * columns * sizeof **table);
-    /* series[r][t] of one column, then values[r] of one step */
+    *totals = malloc((columns + 1) * sizeof **totals);
     double *series = malloc(replications * steps * sizeof *series);
     double *values = malloc(replications * sizeof *values);
-    wom_status status = *table && series && values ? WOM_OK : WOM_ENOMEM;
+    wom_status status = *table && *totals && series && values ? WOM_OK : WOM_ENOMEM;
     for (size_t column = 0; status == WOM_OK && column < columns; column++) {
-        for (uint32_t r = 0; r < replications; r++) {
-            wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0),
-                               result->steps, result->agents, &series[r * steps]);
-        }
-        for (size_t t = 0; t < steps; t++) {
-            for (size_t r = 0; r < replications; r++) {
-                values[r] = series[r * steps + t];
-            }
-            wom_stats_summarize(values, replications, &(*table)[t * columns + column]);
-        }
+        summarize_column(result, layout, column, series, values, *table, *totals);
     }
     free(series);
     free(values);
     if (status != WOM_OK) {
         free(*table);
-        *table = NULL;
+        free(*totals);
+        *table = *totals = NULL;
     }
     return status;
 }
 
-double wom_stats_pooled_ratio(const wom_metrics_table_t *result, int numerator, int denominator) {
-    int64_t top = 0, bottom = 0;
+int64_t wom_stats_pooled_sum(const wom_metrics_table_t *result, int counter) {
+    int64_t sum = 0;
     for (uint32_t r = 0; r < result->replications; r++) {
-        for (uint32_t t = 0; t <= result->steps; t++) {
-            top += wom_metrics_table_row(result, r, t)->count[numerator];
-            bottom += wom_metrics_table_row(result, r, t)->count[denominator];
+        for (uint32_t t = 1; t <= result->steps; t++) {
+            sum += wom_metrics_table_row(result, r, t)->count[counter];
         }
     }
-    return bottom > 0 ? (double)top / (double)bottom : 0;
+    return sum;
+}
+
+double wom_stats_pooled_ratio(const wom_metrics_table_t *result, int numerator, int denominator) {
+    int64_t bottom = wom_stats_pooled_sum(result, denominator);
+    return bottom > 0 ? (double)wom_stats_pooled_sum(result, numerator) / (double)bottom : 0;
 }

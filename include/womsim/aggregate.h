@@ -24,6 +24,7 @@ typedef struct {
     wom_metrics_table_t table;   /* every replication's rows, from the task files */
     wom_metrics_layout_t layout; /* the point's columns (price and discount may be swept) */
     wom_stats_summary_t *series; /* (steps + 1) x layout.count, step-major */
+    wom_stats_summary_t *totals; /* layout.count: each column's total over the days */
     bool classic;                /* a classic kind: the two below are set */
     wom_analytic_t analytic;     /* its theory on this graph */
     wom_stats_summary_t share;   /* its final share over the replications */
@@ -41,6 +42,7 @@ typedef struct {
     uint32_t points;
     wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
     wom_stats_summary_t *finals; /* points x layout.count, at each point's last step */
+    wom_stats_summary_t *totals; /* points x layout.count, totals over each point's days */
     wom_stats_summary_t *shares; /* classic kinds: final share per point; else NULL */
     uint32_t added;              /* points added so far */
 } wom_aggregate_t;
@@ -60,6 +62,12 @@ static inline bool wom_aggregate_complete(const wom_aggregate_t *results) {
 static inline const wom_stats_summary_t *wom_aggregate_final(const wom_aggregate_t *results,
                                                              uint32_t point, int column) {
     return &results->finals[(size_t)point * (size_t)results->layout.count + (size_t)column];
+}
+
+/* The summary of `column`'s total over the days at `point`. */
+static inline const wom_stats_summary_t *wom_aggregate_total(const wom_aggregate_t *results,
+                                                             uint32_t point, int column) {
+    return &results->totals[(size_t)point * (size_t)results->layout.count + (size_t)column];
 }
 
 #endif

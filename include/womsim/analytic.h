@@ -36,13 +36,17 @@
  *                                 <k_in k_out> / <k_in> out-arcs).
  * On Erdos-Renyi graphs both are 1 / c.
  *
- * Bass on a complete graph. With a share F(t) adopted, each non-adopter
- * sees the adopting share F among its neighbours (n - 1 of them; the
- * difference from n is O(1/n)) and adopts with p + q F, so the mean-field is
- *   F(t + 1) = F(t) + (p + q F(t)) (1 - F(t)),  F(0) = 0,
- * increasing to 1 when p > 0. Its continuous-time limit dF/dt = (p + q F)(1 -
- * F) has Bass's closed form
- *   F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
+ * Bass on a complete graph. p and q are rates per period of P steps
+ * (bass.period: 365 with p and q per year and a step a day). With a share
+ * F(t) adopted, each non-adopter sees the adopting share F among its
+ * neighbours (n - 1 of them; the difference from n is O(1/n)) and adopts in
+ * a step with probability 1 - exp(-(p + q F) / P), so the mean-field is
+ *   F(t + 1) = F(t) + (1 - e^{-(p + q F(t)) / P}) (1 - F(t)),  F(0) = 0,
+ * increasing to 1 when p > 0. Its continuous-time limit, with time in
+ * periods, dF/dt = (p + q F)(1 - F), has Bass's closed form
+ *   F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}),
+ * whose adoptions per period peak at t* = ln(q/p) / (p + q) periods when
+ * q > p (Bass 1969).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_ANALYTIC_H
 #define WOMSIM_ANALYTIC_H
@@ -68,7 +72,10 @@ typedef struct {
     double final_share;          /* S solving 1 - S = (1 - rho) exp(-c T S), in [rho, 1] */
     double large_outbreak_share; /* the same with rho -> 0: S = 1 - exp(-c T S), in [0, 1] */
     /* bass */
-    double p, q;             /* bass.p, bass.q */
+    double p, q;             /* bass.p, bass.q: per period */
+    double period;           /* bass.period: steps in a period */
+    double peak_step;        /* P t*: the step adoptions peak on the continuous curve; 0 if
+                                q <= p (they decline from the start) */
     double final_meanfield;  /* F(steps) of the discrete recursion, in [0, 1] */
     double final_continuous; /* F(steps) of the continuous Bass curve, in [0, 1] */
 } wom_analytic_t;
@@ -87,10 +94,11 @@ double wom_analytic_transmissibility(double beta, double gamma);
  * (undirected) or no arc continues another (directed). */
 wom_status wom_analytic_threshold(const wom_graph_t *graph, double *threshold);
 
-/* One step of the Bass mean-field recursion: F + (p + q F)(1 - F). */
-double wom_analytic_bass_next(double p, double q, double share);
+/* One step of the Bass mean-field recursion: F + (1 - e^{-(p + q F)/P})(1 - F),
+ * P = `period` steps. */
+double wom_analytic_bass_next(double p, double q, double period, double share);
 
-/* The continuous Bass curve at time t >= 0; 0 when p = 0. */
+/* The continuous Bass curve at time t >= 0 periods; 0 when p = 0. */
 double wom_analytic_bass_continuous(double p, double q, double t);
 
 /* Everything above for a run of `scenario` (a classic kind) on `graph`. */

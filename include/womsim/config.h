@@ -80,18 +80,24 @@ typedef struct {
         bool directed;                   /* arcs point from teller to hearer */
     } network;
     struct {
-        double initial_customers;    /* share of agents customers at t = 0 */
-        double initial_aware;        /* share of agents prospects at t = 0 */
-        int seeding;                 /* wom_seeding */
-        double intermediaries;       /* share of agents who are intermediaries */
-        int intermediary_seeding;    /* wom_seeding: random, or the best connected */
-        int64_t intermediary_weight; /* weight of an intermediary's message, >= 1 */
+        double initial_customers;     /* share of agents customers at t = 0 */
+        double initial_aware;         /* share of agents prospects at t = 0 */
+        int seeding;                  /* wom_seeding */
+        double intermediaries;        /* share of agents who are intermediaries */
+        int intermediary_seeding;     /* wom_seeding: random, or the best connected */
+        int64_t intermediary_weight;  /* weight of an intermediary's message, >= 1 */
+        double advice_rate;           /* per day: an intermediary who knows the business advises */
+        double advice_tell_mean;      /* people one piece of advice reaches */
+        int64_t initial_purchases;    /* purchases of each initial customer (its history) */
+        double initial_attitude_mean; /* initial customers' attitude, points: mean */
+        double initial_attitude_sd;   /* and standard deviation (normal, within the cap) */
     } population;
     struct {
         int kind;                  /* wom_model_kind */
         int64_t attitude_cap;      /* attitude stays in [-cap, +cap] */
         int64_t experience_weight; /* attitude change of an own experience */
         int64_t promoter_at;       /* attitude of a promoter (and -: detractor) */
+        double attitude_half_life; /* days for an attitude to fade halfway to 0; 0: never */
     } model;
     struct {
         double advertising;       /* UNAWARE -> PROSPECT per step (Bass p) */
@@ -119,8 +125,11 @@ typedef struct {
         int expectation_count;               /* 0: all 0; 1: all segments; else one per block */
     } segments;
     struct {
-        double satisfied_tell_mean;    /* people told after a good experience */
-        double dissatisfied_tell_mean; /* people told after a bad experience */
+        double satisfied_tell_mean;    /* people told about a good experience */
+        double dissatisfied_tell_mean; /* people told about a bad experience */
+        double routine_tell_prob;      /* a routine good repeat purchase is told */
+        double major_tell_factor;      /* a major failure is told to this many times more */
+        double weak_tie_share;         /* share of the people told who are weak ties */
         int tell_distribution;         /* wom_tell_distribution */
         double dispersion;             /* negbin shape (size) parameter */
         double forward_prob;           /* per message heard: re-told (hearsay) */
@@ -138,12 +147,17 @@ typedef struct {
         double repurchase_unresolved_minor, repurchase_unresolved_major;
         double repurchase_resolved_minor, repurchase_resolved_major;
         double repurchase_quick_minor, repurchase_quick_major;
+        double stay_slope;     /* log-odds of staying per point of attitude after the failure */
+        double learning;       /* per complaint: its failure mode's rate x (1 - learning) */
+        double learning_floor; /* a mode's rate falls to this share of its start at least */
     } recovery;
     struct {
         double review_rate_satisfied;    /* a satisfied customer posts a good review */
         double review_rate_dissatisfied; /* a dissatisfied one posts a bad review */
-        int64_t review_reach;            /* agents a review reaches, drawn from everyone */
-        int64_t review_weight;           /* weight of a review as a message */
+        int64_t review_lifetime;         /* days a review stays on the page */
+        double consult_rate;             /* per day: a prospect reads the reviews */
+        double review_weight;            /* attitude points a reading of all-5 or all-1 gives */
+        double review_trust;             /* reviews at which their page weighs half */
     } online;
     struct {
         bool enabled;           /* the loyalty programme exists */
@@ -164,8 +178,9 @@ typedef struct {
         int64_t seeds; /* nodes infected at t = 0 */
     } sir;
     struct {
-        double p; /* innovation: adopts on its own, per step */
-        double q; /* imitation: times the adopting share of neighbours */
+        double p;       /* innovation: adopts on its own, per period */
+        double q;       /* imitation: times the adopting share of neighbours, per period */
+        int64_t period; /* steps in the period p and q are given for (365: a year) */
     } bass;
 } wom_scenario_t;
 
@@ -189,8 +204,9 @@ typedef struct {
     const char *default_value; /* as it would be written in a file */
     double min, max;           /* inclusive range (REAL, INT, SIZES, REALS) */
     const char *choices;       /* WOM_KEY_CHOICE: "a|b|c" in enum order */
+    const char *unit;          /* what a value counts: "days", "per day", "people", ... */
     const char *meaning;       /* one line for `womsim params` and the docs */
-    const char *source;        /* where the default comes from */
+    const char *source;        /* where the default comes from (docs/references.md) */
     bool per_failure; /* a key of every [failure.NAME] section: `name` is "failure.NAME.key"
                          and `offset` is into wom_failure_mode_t */
 } wom_key_t;

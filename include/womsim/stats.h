@@ -21,12 +21,18 @@ typedef struct {
 void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t *summary);
 
 /* Summaries of every column of `layout` at every step: a malloc'd table of
- * (steps + 1) x layout->count entries, step-major. */
+ * (steps + 1) x layout->count entries, step-major; and of each column's
+ * total over days 1..steps (meaningful for the flows,
+ * wom_metrics_is_flow), malloc'd, layout->count entries. Sums run in day
+ * and replication order. */
 wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,
-                            wom_stats_summary_t **table);
+                            wom_stats_summary_t **table, wom_stats_summary_t **totals);
+
+/* The sum of a counter over all replications and days 1..steps. */
+int64_t wom_stats_pooled_sum(const wom_metrics_table_t *result, int counter);
 
 /* The pooled ratio sum(numerator) / sum(denominator) of two counters over
- * all replications and steps (0 when the denominator is 0): e.g. messages
+ * all replications and days (0 when the denominator is 0): e.g. messages
  * told per satisfied experience. */
 double wom_stats_pooled_ratio(const wom_metrics_table_t *result, int numerator, int denominator);
 

@@ -201,16 +201,31 @@ static void threshold_without_continuations_is_infinite(void **state) {
 
 /* ---- Bass ---- */
 
+/* A step adopts with 1 - e^{-(p + q F)/P}: by hand for P = 1 and per day
+ * from yearly rates (P = 365). */
 static void bass_recursion_by_hand(void **state) {
     (void)state;
     const double p = 0.03, q = 0.38;
-    double f1 = wom_analytic_bass_next(p, q, 0);
-    assert_near(f1, p, 1e-17);
-    double f2 = wom_analytic_bass_next(p, q, f1);
-    assert_near(f2, 0.03 + (0.03 + 0.38 * 0.03) * 0.97, 1e-16); /* 0.070158 */
-    assert_near(f2, 0.070158, 1e-16);
-    assert_near(wom_analytic_bass_next(p, q, f2), 0.12284288491368, 1e-16);
-    assert_near(wom_analytic_bass_next(p, q, 1), 1, 0); /* everyone adopted stays so */
+    double f1 = wom_analytic_bass_next(p, q, 1, 0);
+    assert_near(f1, 1 - exp(-0.03), 1e-17); /* 0.029554466451491845 */
+    assert_near(f1, 0.029554466451491845, 1e-16);
+    double f2 = wom_analytic_bass_next(p, q, 1, f1);
+    assert_near(f2, f1 + (1 - exp(-(0.03 + 0.38 * f1))) * (1 - f1), 1e-16);
+    assert_near(wom_analytic_bass_next(p, q, 1, 1), 1, 0); /* everyone adopted stays so */
+    double day = wom_analytic_bass_next(p, q, 365, 0);
+    assert_near(day, 1 - exp(-0.03 / 365), 1e-18); /* 8.2188e-5 */
+    assert_near(day, 8.218840317e-5, 1e-14);
+}
+
+/* Time in periods: with p and q per year and a step a day, the continuous
+ * curve's adoptions peak at t* = ln(q/p) / (p + q) = 6.193 years
+ * (Sultan, Farley & Lehmann's means), where F = (q - p) / (2 q). */
+static void bass_peak_in_years(void **state) {
+    (void)state;
+    const double p = 0.03, q = 0.38;
+    double peak = log(q / p) / (p + q);
+    assert_near(peak, 6.19262, 1e-5);
+    assert_near(wom_analytic_bass_continuous(p, q, peak), (q - p) / (2 * q), 1e-12);
 }
 
 static void bass_recursion_rises_to_one(void **state) {
@@ -219,7 +234,7 @@ static void bass_recursion_rises_to_one(void **state) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double share = 0;
         for (int t = 0; t < 4000; t++) {
-            double next = wom_analytic_bass_next(cases[i][0], cases[i][1], share);
+            double next = wom_analytic_bass_next(cases[i][0], cases[i][1], 1, share);
             assert_true(next >= share && next <= 1);
             share = next;
         }
@@ -289,10 +304,17 @@ static void companions_of_ic_sir_and_bass(void **state) {
     s.model.kind = WOM_KIND_BASS;
     s.bass.p = 0.03;
     s.bass.q = 0.38;
+    s.bass.period = 2;
     s.simulation.steps = 3;
     assert_int_equal(wom_analytic_compute(&s, graph, &a), WOM_OK);
-    assert_near(a.final_meanfield, 0.12284288491368, 1e-16);
-    assert_near(a.final_continuous, wom_analytic_bass_continuous(0.03, 0.38, 3), 0);
+    double share = 0;
+    for (int t = 0; t < 3; t++) { /* the recursion by hand */
+        share += (1 - exp(-(0.03 + 0.38 * share) / 2)) * (1 - share);
+    }
+    assert_near(a.final_meanfield, share, 1e-16);
+    assert_near(a.final_meanfield, 0.05253465488, 1e-11);
+    assert_near(a.final_continuous, wom_analytic_bass_continuous(0.03, 0.38, 1.5), 0);
+    assert_near(a.peak_step, 2 * log(0.38 / 0.03) / 0.41, 1e-14);
     wom_graph_free(graph);
 }
 
@@ -309,6 +331,7 @@ int main(void) {
         cmocka_unit_test(threshold_of_directed_graph),
         cmocka_unit_test(threshold_without_continuations_is_infinite),
         cmocka_unit_test(bass_recursion_by_hand),
+        cmocka_unit_test(bass_peak_in_years),
         cmocka_unit_test(bass_recursion_rises_to_one),
         cmocka_unit_test(bass_continuous_at_known_times),
         cmocka_unit_test(bass_continuous_solves_its_ode),

@@ -294,7 +294,8 @@ static void write_run_writes_the_four_files(void **state) {
     assert_int_equal(wom_config_scenario(config, 0, &point.scenario, NULL), WOM_OK);
     wom_config_free(config);
     wom_model_layout(&point.scenario, &point.layout);
-    assert_int_equal(wom_stats_series(&point.table, &point.layout, &point.series), WOM_OK);
+    assert_int_equal(wom_stats_series(&point.table, &point.layout, &point.series, &point.totals),
+                     WOM_OK);
     const char *hash = "3f8a2c61d09e4b7755c1e0a9b2d4f6183c5e7a9b0d2f4e6a8c1b3d5f7e9a0c2b";
     wom_output_run_t run = {"tiny-run-0385", hash, &point};
 
@@ -335,6 +336,13 @@ static void write_run_writes_the_four_files(void **state) {
     assert_non_null(strstr(json, "\"steps\": 3,"));
     assert_non_null(strstr(json, "\"agents\": 1000,"));
     assert_non_null(strstr(json, "\"customers\": {\"mean\": 359.5,"));
+    /* the flows' totals over days 1..3: satisfied 7 t + r sums to 42 and 45 */
+    const char *totals = strstr(json, "\"totals\": {");
+    assert_non_null(totals);
+    assert_non_null(strstr(totals, "\"satisfied\": {\"mean\": 43.5,"));
+    assert_null(strstr(totals, "\"customers\":")); /* a state, not a flow */
+    assert_non_null(strstr(json, "\"good_per_bad\": "));
+    assert_non_null(strstr(json, "\"told_per_customer_year\": "));
     assert_non_null(strstr(json, "\"tiny-run-0385\""));
     assert_non_null(strstr(json, hash));
     free(json);
@@ -364,6 +372,7 @@ static void write_run_writes_the_four_files(void **state) {
     remove_tree(root);
     free(root);
     free(point.series);
+    free(point.totals);
 }
 
 /* A reference manifest holds what is the same on every machine, and the

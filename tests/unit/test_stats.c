@@ -41,7 +41,8 @@ static void one_value_has_no_interval(void **state) {
 }
 
 /* Two replications of two steps (rows 0..2): the series holds each step's
- * summary, the pooled ratio sums over everything. */
+ * summary, the totals each replication's sum over days 1..2, the pooled
+ * ratio sums over everything. */
 static void series_and_pooled_ratio(void **state) {
     (void)state;
     wom_metrics_row_t rows[6] = {0};
@@ -58,8 +59,8 @@ static void series_and_pooled_ratio(void **state) {
     wom_model_layout(&scenario, &layout);
     int customers = wom_metrics_find(&layout, "customers");
     assert_true(customers >= 0);
-    wom_stats_summary_t *table = NULL;
-    assert_int_equal(wom_stats_series(&result, &layout, &table), WOM_OK);
+    wom_stats_summary_t *table = NULL, *totals = NULL;
+    assert_int_equal(wom_stats_series(&result, &layout, &table, &totals), WOM_OK);
     const wom_stats_summary_t *step1 = &table[1 * layout.count + customers];
     assert_near(step1->mean, 21, 1e-12);
     assert_near(step1->sd, sqrt(128), 1e-12);
@@ -67,7 +68,13 @@ static void series_and_pooled_ratio(void **state) {
     assert_near(wom_stats_pooled_ratio(&result, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED), 41.0 / 8,
                 1e-12);
     assert_near(wom_stats_pooled_ratio(&result, WOM_M_TOLD_BY_SATISFIED, WOM_M_ENCOUNTERS), 0, 0);
+    assert_int_equal(wom_stats_pooled_sum(&result, WOM_M_SATISFIED), 8);
+    int satisfied = wom_metrics_find(&layout, "satisfied");
+    assert_near(totals[satisfied].mean, 4, 1e-12); /* 3 + 4 and 1 */
+    assert_near(totals[satisfied].sd, sqrt(18), 1e-12);
+    assert_near(totals[customers].mean, 21, 1e-12); /* 13 and 29: day 0 is not summed */
     free(table);
+    free(totals);
 }
 
 /* Reputation: 100 * (promoters - detractors) / aware agents; 0 when
