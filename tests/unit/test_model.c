@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_cdf.h>
 
 #include "test_util.h"
 #include "kind_wom.h"
@@ -668,6 +669,644 @@ static void negbin_tells_have_negbin_moments(void **state) {
     free(tells);
 }
 
+/* ---- the extended model, one mechanism at a time ---- */
+
+/* A model of `scenario` on `graph` (1 thread) reset to task `task`, its
+ * day-0 row in `row`, then edited by `prepare` (may be NULL). */
+static wom_model_t *start(const wom_scenario_t *scenario, const wom_graph_t *graph, uint32_t task,
+                          prepare_fn prepare, const void *context, wom_metrics_row_t *row) {
+    wom_model_t *model = NULL;
+    assert_int_equal(wom_model_alloc(scenario, graph, 1, &model), WOM_OK);
+    wom_model_reset(model, task, row);
+    if (prepare != NULL) {
+        prepare(model, context);
+    }
+    return model;
+}
+
+/* One failure mode for everyone, of rate `rate` and `severity`. */
+static void one_failure_mode(wom_scenario_t *scenario, double rate, int severity) {
+    scenario->failures[0] = (wom_failure_mode_t){"broken", rate, severity, WOM_APPLIES_ALL};
+    scenario->failure_count = 1;
+}
+
+/* Whether agents u and v are neighbours on `graph`. */
+static bool linked(const wom_graph_t *graph, uint32_t u, uint32_t v) {
+    for (uint64_t arc = graph->offsets[u]; arc < graph->offsets[u + 1]; arc++) {
+        if (graph->targets[arc] == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Day 0 of an established shop: each initial customer has
+ * initial_purchases purchases, is a loyalty member when the programme
+ * exists and that reaches enroll_after, and has an attitude drawn from
+ * N(mean, sd) points held to the nearest 1/64 within the cap; everyone else
+ * has nothing. Over n customers the mean attitude has standard error sd /
+ * sqrt(n) and the sample standard deviation about sd / sqrt(2 (n - 1));
+ * allow 4 of each (holding to 1/64 adds a variance of 1 / (12 x 64^2),
+ * 2e-5 point^2, and no bias). Promoters at day 0 (attitude >= 3 points,
+ * i.e. a draw >= 3 - 1/128) are binomial around the normal's tail; with a
+ * mean near the cap, the customers held at the cap (a draw >= cap -
+ * 1/128) too. */
+static void initial_customers_have_their_history(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 0.385;
+    scenario.population.initial_aware = 0.215;
+    scenario.population.initial_purchases = 7;
+    scenario.population.initial_attitude_mean = 4.15;
+    scenario.population.initial_attitude_sd = 2.65;
+    scenario.loyalty.enabled = true;
+    scenario.loyalty.enroll_after = 7;
+    wom_metrics_row_t row;
+    wom_model_t *model = start(&scenario, graph, 9, NULL, NULL, &row);
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    const uint32_t customers = (uint32_t)lround(0.385 * CROWD);
+    double sum = 0, squares = 0;
+    for (uint32_t v = 0; v < CROWD; v++) {
+        if (wom->state[v] == WOM_CUSTOMER) {
+            double points = (double)wom->attitude[v] / WOM_ATTITUDE_UNIT;
+            sum += points;
+            squares += points * points;
+            assert_int_equal(wom->purchases[v], 7);
+            assert_true(wom->flags[v] & WOM_LOYAL);
+        } else {
+            assert_int_equal(wom->attitude[v], 0);
+            assert_int_equal(wom->purchases[v], 0);
+            assert_false(wom->flags[v] & WOM_LOYAL);
+        }
+    }
+    assert_int_equal(row.count[WOM_M_CUSTOMERS], customers);
+    assert_int_equal(row.count[WOM_M_LOYAL], customers);
+    double mean = sum / customers;
+    double sd = sqrt((squares - customers * mean * mean) / (customers - 1));
+    assert_near(mean, 4.15, 4 * 2.65 / sqrt(customers));
+    assert_near(sd, 2.65, 4 * 2.65 / sqrt(2.0 * (customers - 1)));
+    double promoter_share = gsl_cdf_gaussian_Q(3 - 1.0 / 128 - 4.15, 2.65);
+    assert_binomial(row.count[WOM_M_PROMOTERS], customers, promoter_share);
+    wom_model_free(model);
+
+    scenario.loyalty.enroll_after = 8; /* more than their history */
+    scenario.population.initial_attitude_mean = 18.5;
+    model = start(&scenario, graph, 9, NULL, NULL, &row);
+    wom = wom_kind_wom_of(model);
+    uint32_t at_cap = 0;
+    for (uint32_t v = 0; v < CROWD; v++) {
+        assert_true(wom->attitude[v] <= 20 * WOM_ATTITUDE_UNIT);
+        at_cap += wom->attitude[v] == 20 * WOM_ATTITUDE_UNIT;
+    }
+    assert_int_equal(row.count[WOM_M_LOYAL], 0);
+    assert_binomial(at_cap, customers, gsl_cdf_gaussian_Q(20 - 1.0 / 128 - 18.5, 2.65));
+    wom_model_free(model);
+    wom_graph_free(graph);
+}
+
+/* Day 0's page of reviews: what the C initial customers would have posted
+ * over one review lifetime L, buying at the purchase rate r and failing as
+ * returning customers do (here phi = 1 - quality): T_good = round(C r L
+ * (1 - phi) review_rate_satisfied), T_bad = round(C r L phi
+ * review_rate_dissatisfied), spread over its L days so that they age out
+ * one by one: with nobody buying (everyone lost after the reset) the page
+ * holds floor((L - t) T / L) of each on day t, and nothing from day L on. */
+static void the_day_zero_page_ages_out_evenly(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 0.285;
+    scenario.service.purchase_rate = 0.0615;
+    scenario.service.quality = 0.815;
+    scenario.online.review_rate_satisfied = 0.0435;
+    scenario.online.review_rate_dissatisfied = 0.385;
+    scenario.online.review_lifetime = 23;
+    const int64_t lifetime = 23;
+    double visits = lround(0.285 * CROWD) * 0.0615 * (double)lifetime;
+    const int64_t expected[2] = {llround(visits * 0.815 * 0.0435),
+                                 llround(visits * (1 - 0.815) * 0.385)};
+    wom_metrics_row_t row;
+    const int16_t neutral = 0;
+    wom_model_t *model = start(&scenario, graph, 4, make_everyone_lost, &neutral, &row);
+    assert_int_equal(row.count[WOM_M_REVIEW_STOCK_POS], expected[0]);
+    assert_int_equal(row.count[WOM_M_REVIEW_STOCK_NEG], expected[1]);
+    for (int64_t t = 1; t <= lifetime + 2; t++) {
+        wom_model_step(model, &row);
+        int64_t left = t < lifetime ? lifetime - t : 0;
+        assert_int_equal(row.count[WOM_M_REVIEW_STOCK_POS], left * expected[0] / lifetime);
+        assert_int_equal(row.count[WOM_M_REVIEW_STOCK_NEG], left * expected[1] / lifetime);
+    }
+    wom_model_free(model);
+    wom_graph_free(graph);
+}
+
+/* The attitude (1/64 point) that reading a page of n reviews all good
+ * (rating 5) gives: review_weight x n / (n + review_trust) points, held to
+ * the nearest 1/64; all bad (rating 1): minus that. */
+static int64_t reading_of(double weight, double trust, int64_t n, int valence) {
+    int64_t size = llround(weight * (double)n / ((double)n + trust) * WOM_ATTITUDE_UNIT);
+    return valence == WOM_POSITIVE ? size : -size;
+}
+
+/* A scenario where every agent is an initial customer or a prospect who
+ * never adopts and reads the page (consult_rate 1); nobody tells, so
+ * reading is the only thing that moves a prospect on day 1. */
+static wom_scenario_t readers_scenario(void) {
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 0.285;
+    scenario.population.initial_aware = 0.715;
+    scenario.service.purchase_rate = 0.0615;
+    scenario.online.review_lifetime = 23;
+    scenario.online.consult_rate = 1;
+    scenario.online.review_weight = 2.65;
+    scenario.online.review_trust = 23.5;
+    scenario.wom.satisfied_tell_mean = 0;
+    scenario.wom.dissatisfied_tell_mean = 0;
+    scenario.recovery.complain_rate = 0;
+    return scenario;
+}
+
+/* Day 1 of `scenario`: every prospect's attitude is `expected` (1/64
+ * point), and they are the readers. Returns the row. */
+static wom_metrics_row_t assert_prospects_read(const wom_scenario_t *scenario,
+                                               const wom_graph_t *graph, int64_t expected) {
+    wom_metrics_row_t row;
+    wom_model_t *model = start(scenario, graph, 6, NULL, NULL, &row);
+    wom_model_step(model, &row);
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    for (uint32_t v = 0; v < model->agents; v++) {
+        if (wom->state[v] == WOM_PROSPECT) {
+            assert_int_equal(wom->attitude[v], expected);
+        }
+    }
+    assert_int_equal(row.count[WOM_M_REVIEW_READS], row.count[WOM_M_PROSPECTS]);
+    assert_int_equal(row.count[WOM_M_MSGS_POS] + row.count[WOM_M_MSGS_NEG], 0);
+    wom_model_free(model);
+    return row;
+}
+
+/* Reading the page (phase 3): a prospect that reads a page of n good
+ * reviews (rating 5) moves by review_weight x n / (n + review_trust)
+ * points, held to 1/64; of n bad ones (rating 1) by minus that; with
+ * review_trust 0 by review_weight itself. It reads the page as it stood at
+ * the start of the day (here the day-0 page, T reviews). Reviews are not
+ * messages: customers post them and nobody is told anything. Who reads:
+ * each prospect that does not adopt, with consult_rate, so the readers are
+ * binomial (4 standard deviations). */
+static void reading_the_page_moves_prospects(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = readers_scenario();
+    scenario.service.quality = 1; /* only good reviews */
+    scenario.online.review_rate_satisfied = 0.0435;
+    double visits = lround(0.285 * CROWD) * 0.0615 * 23;
+    int64_t good = llround(visits * 0.0435);
+    wom_metrics_row_t row =
+        assert_prospects_read(&scenario, graph, reading_of(2.65, 23.5, good, WOM_POSITIVE));
+    assert_true(row.count[WOM_M_REVIEWS_POS] > 0);
+    /* today's reviews are on the page tonight, the oldest day's gone */
+    assert_int_equal(row.count[WOM_M_REVIEW_STOCK_POS],
+                     22 * good / 23 + row.count[WOM_M_REVIEWS_POS]);
+    scenario.online.review_trust = 0;
+    assert_prospects_read(&scenario, graph, llround(2.65 * WOM_ATTITUDE_UNIT));
+
+    scenario = readers_scenario();
+    scenario.service.quality = 0; /* every encounter fails, silently: bad reviews */
+    scenario.online.review_rate_dissatisfied = 0.385;
+    int64_t bad = llround(visits * 0.385);
+    row = assert_prospects_read(&scenario, graph, reading_of(2.65, 23.5, bad, WOM_NEGATIVE));
+    assert_true(row.count[WOM_M_REVIEWS_NEG] > 0);
+
+    scenario.online.consult_rate = 0.385;
+    wom_metrics_row_t first;
+    wom_model_t *model = start(&scenario, graph, 6, NULL, NULL, &first);
+    wom_model_step(model, &row);
+    assert_binomial(row.count[WOM_M_REVIEW_READS], (uint32_t)first.count[WOM_M_PROSPECTS], 0.385);
+    wom_model_free(model);
+    wom_graph_free(graph);
+}
+
+/* The integer rule of fading: toward 0 by the share 1 - 2^(-1/h) of
+ * itself (held in 1/65536, at least 1/65536), rounded down to 1/64 point
+ * but at least 1/64 point; nothing with h = 0. */
+static int64_t faded_by_rule(int64_t attitude, double half_life) {
+    if (half_life == 0 || attitude == 0) {
+        return attitude;
+    }
+    int64_t share = llround((1 - exp2(-1 / half_life)) * 65536);
+    share = share > 0 ? share : 1;
+    int64_t size = attitude < 0 ? -attitude : attitude, by = size * share / 65536;
+    size -= by > 1 ? by : 1;
+    size = size > 0 ? size : 0;
+    return attitude < 0 ? -size : size;
+}
+
+static const int16_t FADING_START[3] = {20 * WOM_ATTITUDE_UNIT, -13 * WOM_ATTITUDE_UNIT, 5};
+
+/* Everyone lost (nothing else moves an attitude), at one of FADING_START
+ * by agent % 3. */
+static void lost_with_opinions(wom_model_t *model, const void *context) {
+    (void)context;
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    for (uint32_t v = 0; v < model->agents; v++) {
+        wom->state[v] = WOM_LOST;
+        wom->attitude[v] = FADING_START[v % 3];
+    }
+}
+
+/* Phase 0: an attitude left alone halves in attitude_half_life days, up to
+ * the rounding down of each day's move (at most 1/64 point a day), exactly
+ * as the integer rule gives; it reaches 0 and stays there; 5/64 of a point
+ * is gone in 5 days at any half-life (at least 1/64 a day); with a
+ * half-life of 0 nothing fades. */
+static void attitudes_fade_by_half_in_a_half_life(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(403, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    const double half_lives[3] = {7, 90, 0};
+    for (int h = 0; h < 3; h++) {
+        double half_life = half_lives[h];
+        scenario.model.attitude_half_life = half_life;
+        wom_metrics_row_t row;
+        wom_model_t *model = start(&scenario, graph, 8, lost_with_opinions, NULL, &row);
+        const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+        int64_t expected[3] = {FADING_START[0], FADING_START[1], FADING_START[2]};
+        for (uint32_t day = 1; day <= 100; day++) {
+            wom_model_step(model, &row);
+            for (int i = 0; i < 3; i++) {
+                expected[i] = faded_by_rule(expected[i], half_life);
+            }
+            for (uint32_t v = 0; v < model->agents; v++) {
+                assert_int_equal(wom->attitude[v], expected[v % 3]);
+            }
+            if (day == 5) {
+                assert_int_equal(expected[2], half_life > 0 ? 0 : 5);
+            }
+            if (day == half_life) { /* the half-life: half of it, up to a 1/64 a day */
+                for (int i = 0; i < 2; i++) {
+                    assert_near(expected[i], FADING_START[i] / 2.0, day);
+                }
+            }
+        }
+        if (half_life == 7) {
+            assert_int_equal(expected[0], 0); /* 100 days: 14 half-lives */
+            assert_int_equal(expected[1], 0);
+        } else if (half_life == 0) {
+            assert_int_equal(expected[0], FADING_START[0]);
+        }
+        wom_model_free(model);
+    }
+    wom_graph_free(graph);
+}
+
+/* Telling per episode: a good purchase is always told when it is the
+ * customer's first, or makes it a promoter (its attitude reaches
+ * promoter_at, 3, from below: 1 + 3 = 4); a routine one (a repeat purchase
+ * of a promoter already, or one that leaves the customer below 3: -5 + 3
+ * = -2) is told with routine_tell_prob, so those told are binomial.
+ * Everyone buys once and is satisfied. */
+static void good_purchases_are_told_when_they_matter(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1;
+    scenario.service.purchase_rate = 1;
+    scenario.service.quality = 1;
+    scenario.wom.satisfied_tell_mean = 2.385;
+    scenario.wom.routine_tell_prob = 0.285;
+    const struct {
+        int64_t purchases;
+        double attitude;
+        bool always;
+    } arms[4] = {{0, 10.385, true}, {6, 1.385, true}, {6, 10.385, false}, {6, -5.385, false}};
+    for (int i = 0; i < 4; i++) {
+        scenario.population.initial_purchases = arms[i].purchases;
+        scenario.population.initial_attitude_mean = arms[i].attitude;
+        wom_metrics_row_t row = one_step(&scenario, graph, 12, NULL, NULL);
+        assert_int_equal(row.count[WOM_M_SATISFIED], CROWD);
+        if (arms[i].always) {
+            assert_int_equal(row.count[WOM_M_SATISFIED_TOLD], CROWD);
+        } else {
+            assert_binomial(row.count[WOM_M_SATISFIED_TOLD], CROWD, 0.285);
+        }
+        assert_true(row.count[WOM_M_TOLD_BY_SATISFIED] > row.count[WOM_M_SATISFIED_TOLD]);
+    }
+    wom_graph_free(graph);
+}
+
+/* Weak ties: each person told is one with wom.weak_tie_share. Everyone
+ * buys once (a first purchase, told) and tells exactly 3 (fixed) on a ring
+ * of degree 4, so the 3 N people told are 3 N independent trials and the
+ * weak ties among them binomial (4 standard deviations). Weak ties are
+ * drawn from everyone else, beyond the close ties: with share 1 a lone
+ * teller on a ring of degree 2 tells all 7 it wants (none capped), never
+ * itself, and mostly agents it has no tie to; with share 0 it tells its 2
+ * neighbours and 5 are capped. */
+static void weak_ties_are_binomial_and_escape_the_cap(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1;
+    scenario.service.purchase_rate = 1;
+    scenario.service.quality = 1;
+    scenario.wom.tell_distribution = WOM_TELL_FIXED;
+    scenario.wom.satisfied_tell_mean = 3;
+    scenario.wom.weak_tie_share = 0.265;
+    wom_metrics_row_t row = one_step(&scenario, graph, 13, NULL, NULL);
+    assert_int_equal(row.count[WOM_M_MSGS_POS], 3 * CROWD);
+    assert_int_equal(row.count[WOM_M_TELLS_CAPPED_POS], 0);
+    assert_binomial(row.count[WOM_M_TOLD_WEAK], 3 * CROWD, 0.265);
+    wom_graph_free(graph);
+
+    graph = make_big_ring(2011, 1);
+    scenario.population.initial_customers = 1.0 / 2011;
+    scenario.wom.satisfied_tell_mean = 7;
+    scenario.wom.weak_tie_share = 1;
+    uint32_t strangers = 0;
+    for (uint32_t task = 0; task < 20; task++) {
+        wom_model_t *model = start(&scenario, graph, task, NULL, NULL, &row);
+        wom_model_step(model, &row);
+        assert_int_equal(row.count[WOM_M_MSGS_POS], 7);
+        assert_int_equal(row.count[WOM_M_TOLD_WEAK], 7);
+        assert_int_equal(row.count[WOM_M_TELLS_CAPPED_POS], 0);
+        const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+        const uint32_t *sent = wom->inbox[(model->step + 1) % 2].count[WOM_POSITIVE];
+        uint32_t teller = 0, heard = 0;
+        while (wom->state[teller] != WOM_CUSTOMER) {
+            teller++;
+        }
+        for (uint32_t v = 0; v < 2011; v++) {
+            heard += sent[v];
+            strangers += v != teller && !linked(graph, teller, v) ? sent[v] : 0;
+        }
+        assert_int_equal(sent[teller], 0);
+        assert_int_equal(heard, 7);
+        wom_model_free(model);
+    }
+    assert_true(strangers > 130); /* of 140; each is a neighbour with probability 2 / 2010 */
+    scenario.wom.weak_tie_share = 0;
+    row = one_step(&scenario, graph, 0, NULL, NULL);
+    assert_int_equal(row.count[WOM_M_MSGS_POS], 2);
+    assert_int_equal(row.count[WOM_M_TELLS_CAPPED_POS], 5);
+    wom_graph_free(graph);
+}
+
+/* Mean people told per dissatisfied episode when every purchase of 240
+ * customers on a complete graph of 300 fails silently, a failure of
+ * `severity`, for 30 days; its episodes in `episodes`. */
+static double told_per_failure(int severity, int64_t *episodes) {
+    wom_graph_t *graph = make_graph(300, 0, true);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 0.8;
+    scenario.service.purchase_rate = 1;
+    one_failure_mode(&scenario, 1, severity);
+    scenario.recovery.complain_rate = 0;
+    scenario.recovery.repurchase_silent_minor = scenario.recovery.repurchase_silent_major = 1;
+    scenario.adoption.churn_attitude = -500;
+    scenario.wom.dissatisfied_tell_mean = 10;
+    scenario.wom.major_tell_factor = 1.385;
+    scenario.wom.weak_tie_share = 0.3;
+    const uint32_t steps = 30;
+    wom_metrics_row_t *rows = simulate(&scenario, graph, 1, 14, steps);
+    *episodes = total(rows, steps, WOM_M_DISSATISFIED);
+    assert_int_equal(*episodes, 240 * steps);
+    assert_int_equal(total(rows, steps, WOM_M_TELLS_CAPPED_NEG), 0);
+    double mean = (double)total(rows, steps, WOM_M_TOLD_BY_DISSATISFIED) / (double)*episodes;
+    free(rows);
+    wom_graph_free(graph);
+    return mean;
+}
+
+/* Severity in telling: after a major failure bad news goes to
+ * major_tell_factor (1.385) times the people a minor one's does. No tell
+ * is capped (Poisson means 10 and 13.85 on a degree of 299); the realised
+ * mean over n episodes has standard error sqrt(mean / n) (a Poisson's
+ * variance is its mean), their ratio by the delta method ratio x sqrt(1 /
+ * (n_minor mean_minor) + 1 / (n_major mean_major)); allow 4 of each. */
+static void major_failures_are_told_more(void **state) {
+    (void)state;
+    int64_t minor_n, major_n;
+    double minor = told_per_failure(WOM_SEVERITY_MINOR, &minor_n);
+    double major = told_per_failure(WOM_SEVERITY_MAJOR, &major_n);
+    assert_near(minor, 10, 4 * sqrt(10.0 / minor_n));
+    assert_near(major, 13.85, 4 * sqrt(13.85 / major_n));
+    double ratio_error = 1.385 * sqrt(1 / (minor_n * 10.0) + 1 / (major_n * 13.85));
+    assert_near(major / minor, 1.385, 4 * ratio_error);
+}
+
+/* Intermediaries by agent % 3 at +4 points, -3 points, or 63/64 of a
+ * point (whole points 0: no opinion). */
+static void advisers_with_opinions(wom_model_t *model, const void *context) {
+    (void)context;
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    const int16_t opinions[3] = {4 * WOM_ATTITUDE_UNIT, -3 * WOM_ATTITUDE_UNIT,
+                                 WOM_ATTITUDE_UNIT - 1};
+    for (uint32_t v = 0; v < model->agents; v++) {
+        if (wom->flags[v] & WOM_INTERMEDIARY) {
+            wom->attitude[v] = opinions[v % 3];
+        }
+    }
+}
+
+/* Advice: an intermediary who knows the business and has an opinion
+ * advises with advice_rate, good news when its attitude is positive and bad
+ * when negative, each message weighing intermediary_weight. Everyone a
+ * prospect who never adopts; intermediaries as advisers_with_opinions; K
+ * fixed at 1, so the advisers of each sign are binomial (4 standard
+ * deviations); nobody else tells. Unaware intermediaries never advise. */
+static void intermediaries_advise_with_their_attitude(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_aware = 1;
+    scenario.population.intermediaries = 0.385;
+    scenario.population.intermediary_weight = 3;
+    scenario.population.advice_rate = 0.285;
+    scenario.population.advice_tell_mean = 1;
+    scenario.wom.tell_distribution = WOM_TELL_FIXED;
+    wom_metrics_row_t row;
+    wom_model_t *model = start(&scenario, graph, 15, advisers_with_opinions, NULL, &row);
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    uint32_t positive = 0, negative = 0;
+    for (uint32_t v = 0; v < CROWD; v++) {
+        if (wom->flags[v] & WOM_INTERMEDIARY) {
+            positive += v % 3 == 0;
+            negative += v % 3 == 1;
+        }
+    }
+    assert_true(positive + negative > 5000);
+    wom_model_step(model, &row);
+    assert_binomial(row.count[WOM_M_MSGS_POS], positive, 0.285);
+    assert_binomial(row.count[WOM_M_MSGS_NEG], negative, 0.285);
+    assert_int_equal(row.count[WOM_M_TOLD_BY_ADVICE],
+                     row.count[WOM_M_MSGS_POS] + row.count[WOM_M_MSGS_NEG]);
+    const wom_kind_wom_inbox_t *next = &wom->inbox[(model->step + 1) % 2];
+    int64_t extra = 0;
+    for (uint32_t v = 0; v < CROWD; v++) {
+        extra += next->extra[v];
+    }
+    assert_int_equal(extra, 2 * (row.count[WOM_M_MSGS_POS] - row.count[WOM_M_MSGS_NEG]));
+    wom_model_free(model);
+    scenario.population.initial_aware = 0;
+    row = one_step(&scenario, graph, 15, advisers_with_opinions, NULL);
+    assert_int_equal(row.count[WOM_M_TOLD_BY_ADVICE], 0);
+    wom_graph_free(graph);
+}
+
+/* Every customer buys once and fails (one mode of rate 1 and `severity`),
+ * every failure routed to `outcome` (silent: no complaint; unresolved;
+ * resolved, slowly or quickly). Returns how many stayed customers. */
+static int64_t stayers(wom_scenario_t scenario, const wom_graph_t *graph, int outcome,
+                       int severity) {
+    scenario.population.initial_customers = 1;
+    scenario.service.purchase_rate = 1;
+    scenario.adoption.churn_attitude = -500;
+    one_failure_mode(&scenario, 1, severity);
+    scenario.recovery.complain_rate = outcome == WOM_SILENT ? 0 : 1;
+    scenario.recovery.success_rate = outcome >= WOM_RESOLVED ? 1 : 0;
+    scenario.recovery.quick_share = outcome == WOM_QUICK ? 1 : 0;
+    wom_metrics_row_t row = one_step(&scenario, graph, 16 + (uint32_t)outcome, NULL, NULL);
+    assert_int_equal(row.count[WOM_M_FAILURES], CROWD);
+    return row.count[WOM_M_CUSTOMERS];
+}
+
+/* After a failure the customer stays with the repurchase table's
+ * probability for its outcome and severity (TARP, as Kotler & Keller quote
+ * it), whatever its attitude when stay_slope = 0: initial customers with
+ * an established shop's spread of attitudes (N(4, 3) points) each buy once
+ * and fail; the stayers are binomial around the table (4 standard
+ * deviations). A loyalty member's leaving is multiplied by 1 -
+ * churn_reduction. */
+static void staying_follows_the_tarp_table(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_purchases = 6;
+    scenario.population.initial_attitude_mean = 4;
+    scenario.population.initial_attitude_sd = 3;
+    assert_true(scenario.recovery.stay_slope == 0); /* the default */
+    const double table[WOM_OUTCOMES][2] = {{0.37, 0.09}, {0.46, 0.19}, {0.70, 0.54}, {0.95, 0.82}};
+    for (int outcome = 0; outcome < WOM_OUTCOMES; outcome++) {
+        for (int severity = 0; severity < 2; severity++) {
+            assert_binomial(stayers(scenario, graph, outcome, severity), CROWD,
+                            table[outcome][severity]);
+        }
+    }
+    scenario.loyalty.enabled = true;
+    scenario.loyalty.enroll_after = 6;
+    scenario.loyalty.churn_reduction = 0.385;
+    assert_binomial(stayers(scenario, graph, WOM_SILENT, WOM_SEVERITY_MINOR), CROWD,
+                    1 - (1 - 0.37) * (1 - 0.385));
+    wom_graph_free(graph);
+}
+
+static double logistic(double x) {
+    return 1 / (1 + exp(-x));
+}
+
+/* Retention following the attitude: with stay_slope s the log-odds of
+ * staying are the table's plus s times the attitude after the failure.
+ * Every customer (attitude 0) fails, complains and is resolved (table
+ * 0.7): without the paradox it ends at +3 points (the experience weight),
+ * with it at +6 (the attitude bonus); each arm's stayers are binomial
+ * around logistic(logit(0.7) + s x points) (4 standard deviations). The
+ * arms run the same task, so each customer decides with the same word: at
+ * s = 0 the paradox keeps exactly the same customers (de Matos et al.: the
+ * paradox shows on satisfaction, not on repurchase); at s = 0.185 it keeps
+ * all of those and more, the more binomial around p(6) - p(3). */
+static void the_paradox_keeps_customers_only_with_a_stay_slope(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.recovery.attitude_bonus = 6;
+    scenario.model.experience_weight = 3;
+    const double slopes[2] = {0, 0.185};
+    for (int i = 0; i < 2; i++) {
+        scenario.recovery.stay_slope = slopes[i];
+        int64_t kept[2];
+        double expected[2];
+        for (int paradox = 0; paradox < 2; paradox++) {
+            scenario.recovery.paradox = paradox;
+            kept[paradox] = stayers(scenario, graph, WOM_RESOLVED, WOM_SEVERITY_MINOR);
+            expected[paradox] = logistic(log(0.7 / 0.3) + slopes[i] * (paradox ? 6 : 3));
+            assert_binomial(kept[paradox], CROWD, expected[paradox]);
+        }
+        if (slopes[i] == 0) {
+            assert_int_equal(kept[1], kept[0]);
+        } else {
+            assert_true(kept[1] > kept[0]);
+            assert_binomial(kept[1] - kept[0], CROWD, expected[1] - expected[0]);
+        }
+    }
+    wom_graph_free(graph);
+}
+
+/* Learning from complaints: every customer (all returning) buys at 0.0485
+ * a day and complains about every failure. Mode "late" (0.385, for
+ * everyone) is learned from: after each day its rate is the rule's,
+ * max(floor x 0.385, rate x (1 - learning)^complaints), and applies from
+ * the next day, so each day's failures are binomial around the rate of the
+ * day before: summed over the days, within 4 standard deviations (the
+ * square root of the summed n p (1 - p)). It reaches the floor within 40
+ * days, and the last ten days' failures are binomial around it. Mode
+ * "rude" (new customers only) gets no complaint and keeps its rate; with
+ * learning 0 nothing changes. */
+static void learning_lowers_failures_to_the_floor(void **state) {
+    (void)state;
+    wom_graph_t *graph = make_big_ring(CROWD, 2);
+    wom_scenario_t scenario = quiet_scenario();
+    scenario.population.initial_customers = 1;
+    scenario.population.initial_purchases = 6;
+    scenario.service.purchase_rate = 0.0485;
+    scenario.failures[0] = (wom_failure_mode_t){"late", 0.385, WOM_SEVERITY_MINOR, WOM_APPLIES_ALL};
+    scenario.failures[1] =
+        (wom_failure_mode_t){"rude", 0.0615, WOM_SEVERITY_MAJOR, WOM_APPLIES_NEW};
+    scenario.failure_count = 2;
+    scenario.recovery.complain_rate = 1;
+    scenario.recovery.repurchase_resolved_minor = scenario.recovery.repurchase_quick_minor = 1;
+    scenario.recovery.repurchase_unresolved_minor = 1;
+    scenario.adoption.churn_attitude = -500;
+    scenario.recovery.learning = 0.000385;
+    scenario.recovery.learning_floor = 0.215;
+    const double floor_rate = 0.215 * 0.385;
+    wom_metrics_row_t row;
+    wom_model_t *model = start(&scenario, graph, 21, NULL, NULL, &row);
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    double rate = 0.385, expected = 0, variance = 0, late_expected = 0, late_variance = 0;
+    int64_t failures = 0, late_failures = 0;
+    for (uint32_t day = 1; day <= 40; day++) {
+        wom_model_step(model, &row);
+        double n = (double)row.count[WOM_M_ENCOUNTERS];
+        expected += n * rate;
+        variance += n * rate * (1 - rate);
+        failures += row.count[WOM_M_FAILURES];
+        if (day > 30) {
+            assert_true(rate == floor_rate);
+            late_expected += n * rate;
+            late_variance += n * rate * (1 - rate);
+            late_failures += row.count[WOM_M_FAILURES];
+        }
+        assert_int_equal(row.count[WOM_M_COMPLAINT_MODE], row.count[WOM_M_FAILURES]);
+        assert_int_equal(row.count[WOM_M_COMPLAINT_MODE + 1], 0);
+        rate *= pow(1 - 0.000385, (double)row.count[WOM_M_COMPLAINT_MODE]);
+        rate = rate > floor_rate ? rate : floor_rate;
+        assert_near(wom->mode_rate[0], rate, 1e-12 * rate);
+        assert_true(wom->mode_rate[1] == 0.0615);
+    }
+    assert_near((double)failures, expected, 4 * sqrt(variance));
+    assert_near((double)late_failures, late_expected, 4 * sqrt(late_variance));
+    wom_model_free(model);
+    scenario.recovery.learning = 0;
+    model = start(&scenario, graph, 21, NULL, NULL, &row);
+    for (uint32_t day = 1; day <= 10; day++) {
+        wom_model_step(model, &row);
+    }
+    assert_true(wom_kind_wom_of(model)->mode_rate[0] == 0.385);
+    wom_model_free(model);
+    wom_graph_free(graph);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(states_sum_to_agents_every_step),
@@ -687,6 +1326,17 @@ int main(void) {
         cmocka_unit_test(fixed_tells_round_stochastically),
         cmocka_unit_test(geometric_tells_have_geometric_moments),
         cmocka_unit_test(negbin_tells_have_negbin_moments),
+        cmocka_unit_test(initial_customers_have_their_history),
+        cmocka_unit_test(the_day_zero_page_ages_out_evenly),
+        cmocka_unit_test(reading_the_page_moves_prospects),
+        cmocka_unit_test(attitudes_fade_by_half_in_a_half_life),
+        cmocka_unit_test(good_purchases_are_told_when_they_matter),
+        cmocka_unit_test(weak_ties_are_binomial_and_escape_the_cap),
+        cmocka_unit_test(major_failures_are_told_more),
+        cmocka_unit_test(intermediaries_advise_with_their_attitude),
+        cmocka_unit_test(staying_follows_the_tarp_table),
+        cmocka_unit_test(the_paradox_keeps_customers_only_with_a_stay_slope),
+        cmocka_unit_test(learning_lowers_failures_to_the_floor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
