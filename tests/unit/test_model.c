@@ -999,10 +999,11 @@ static void good_purchases_are_told_when_they_matter(void **state) {
  * buys once (a first purchase, told) and tells exactly 3 (fixed) on a ring
  * of degree 4, so the 3 N people told are 3 N independent trials and the
  * weak ties among them binomial (4 standard deviations). Weak ties are
- * drawn from everyone else, beyond the close ties: with share 1 a lone
- * teller on a ring of degree 2 tells all 7 it wants (none capped), never
- * itself, and mostly agents it has no tie to; with share 0 it tells its 2
- * neighbours and 5 are capped. */
+ * drawn uniformly from everyone else, beyond the close ties: with share 1
+ * a lone teller on a ring of 11 (degree 2) tells all 7 it wants (none
+ * capped), never itself, and the 8 of the 10 others it has no tie to get
+ * a binomial share 8/10 of the 7 x 40 messages of 40 tasks; with share 0
+ * it tells its 2 neighbours and 5 are capped. */
 static void weak_ties_are_binomial_and_escape_the_cap(void **state) {
     (void)state;
     wom_graph_t *graph = make_big_ring(CROWD, 2);
@@ -1019,12 +1020,12 @@ static void weak_ties_are_binomial_and_escape_the_cap(void **state) {
     assert_binomial(row.count[WOM_M_TOLD_WEAK], 3 * CROWD, 0.265);
     wom_graph_free(graph);
 
-    graph = make_big_ring(2011, 1);
-    scenario.population.initial_customers = 1.0 / 2011;
+    graph = make_big_ring(11, 1);
+    scenario.population.initial_customers = 1.0 / 11;
     scenario.wom.satisfied_tell_mean = 7;
     scenario.wom.weak_tie_share = 1;
     uint32_t strangers = 0;
-    for (uint32_t task = 0; task < 20; task++) {
+    for (uint32_t task = 0; task < 40; task++) {
         wom_model_t *model = start(&scenario, graph, task, NULL, NULL, &row);
         wom_model_step(model, &row);
         assert_int_equal(row.count[WOM_M_MSGS_POS], 7);
@@ -1036,7 +1037,7 @@ static void weak_ties_are_binomial_and_escape_the_cap(void **state) {
         while (wom->state[teller] != WOM_CUSTOMER) {
             teller++;
         }
-        for (uint32_t v = 0; v < 2011; v++) {
+        for (uint32_t v = 0; v < 11; v++) {
             heard += sent[v];
             strangers += v != teller && !linked(graph, teller, v) ? sent[v] : 0;
         }
@@ -1044,7 +1045,7 @@ static void weak_ties_are_binomial_and_escape_the_cap(void **state) {
         assert_int_equal(heard, 7);
         wom_model_free(model);
     }
-    assert_true(strangers > 130); /* of 140; each is a neighbour with probability 2 / 2010 */
+    assert_binomial(strangers, 7 * 40, 0.8);
     scenario.wom.weak_tie_share = 0;
     row = one_step(&scenario, graph, 0, NULL, NULL);
     assert_int_equal(row.count[WOM_M_MSGS_POS], 2);
