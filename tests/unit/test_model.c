@@ -827,33 +827,57 @@ static wom_scenario_t readers_scenario(void) {
     return scenario;
 }
 
-/* Day 1 of `scenario`: every prospect's attitude is `expected` (1/64
- * point), and they are the readers. Returns the row. */
-static wom_metrics_row_t assert_prospects_read(const wom_scenario_t *scenario,
-                                               const wom_graph_t *graph, int64_t expected) {
-    wom_metrics_row_t row;
-    wom_model_t *model = start(scenario, graph, 6, NULL, NULL, &row);
-    wom_model_step(model, &row);
-    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+/* The initial customers leave right after day 0 (nobody buys or posts). */
+static void customers_leave(wom_model_t *model, const void *context) {
+    (void)context;
+    wom_kind_wom_t *wom = wom_kind_wom_of(model);
     for (uint32_t v = 0; v < model->agents; v++) {
-        if (wom->state[v] == WOM_PROSPECT) {
-            assert_int_equal(wom->attitude[v], expected);
-        }
+        wom->state[v] = wom->state[v] == WOM_CUSTOMER ? WOM_LOST : wom->state[v];
     }
-    assert_int_equal(row.count[WOM_M_REVIEW_READS], row.count[WOM_M_PROSPECTS]);
-    assert_int_equal(row.count[WOM_M_MSGS_POS] + row.count[WOM_M_MSGS_NEG], 0);
+}
+
+/* Days 1 and 2 of `scenario`, whose page holds `reviews` reviews, all of
+ * `valence`, at day 0, edited by `prepare` (may be NULL): every prospect
+ * reads each day the page as it stood at the start of the day (the day-0
+ * page, then the page after day 1's reviews and aging), so its attitude is
+ * the sum of those readings. Returns day 1's row. */
+static wom_metrics_row_t assert_prospects_read(const wom_scenario_t *scenario,
+                                               const wom_graph_t *graph, int64_t reviews,
+                                               int valence, prepare_fn prepare) {
+    const int stock = valence == WOM_POSITIVE ? WOM_M_REVIEW_STOCK_POS : WOM_M_REVIEW_STOCK_NEG;
+    const int other = valence == WOM_POSITIVE ? WOM_M_REVIEW_STOCK_NEG : WOM_M_REVIEW_STOCK_POS;
+    wom_metrics_row_t row, first_day;
+    wom_model_t *model = start(scenario, graph, 6, prepare, NULL, &row);
+    assert_int_equal(row.count[stock], reviews);
+    int64_t expected = 0;
+    for (int day = 1; day <= 2; day++) {
+        assert_int_equal(row.count[other], 0);
+        expected += reading_of(scenario->online.review_weight, scenario->online.review_trust,
+                               row.count[stock], valence);
+        wom_model_step(model, &row);
+        const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+        for (uint32_t v = 0; v < model->agents; v++) {
+            if (wom->state[v] == WOM_PROSPECT) {
+                assert_int_equal(wom->attitude[v], expected);
+            }
+        }
+        assert_int_equal(row.count[WOM_M_REVIEW_READS], row.count[WOM_M_PROSPECTS]);
+        assert_int_equal(row.count[WOM_M_MSGS_POS] + row.count[WOM_M_MSGS_NEG], 0);
+        first_day = day == 1 ? row : first_day;
+    }
     wom_model_free(model);
-    return row;
+    return first_day;
 }
 
 /* Reading the page (phase 3): a prospect that reads a page of n good
  * reviews (rating 5) moves by review_weight x n / (n + review_trust)
  * points, held to 1/64; of n bad ones (rating 1) by minus that; with
  * review_trust 0 by review_weight itself. It reads the page as it stood at
- * the start of the day (here the day-0 page, T reviews). Reviews are not
- * messages: customers post them and nobody is told anything. Who reads:
- * each prospect that does not adopt, with consult_rate, so the readers are
- * binomial (4 standard deviations). */
+ * the start of the day. Reviews are not messages: customers post them and
+ * nobody is told anything. Who reads: each prospect that does not adopt
+ * (adoption 0.0615), with consult_rate, decided by what is left of its
+ * adoption word; so the readers are binomial among those who did not
+ * adopt (4 standard deviations). */
 static void reading_the_page_moves_prospects(void **state) {
     (void)state;
     wom_graph_t *graph = make_big_ring(CROWD, 2);
@@ -862,27 +886,41 @@ static void reading_the_page_moves_prospects(void **state) {
     scenario.online.review_rate_satisfied = 0.0435;
     double visits = lround(0.285 * CROWD) * 0.0615 * 23;
     int64_t good = llround(visits * 0.0435);
-    wom_metrics_row_t row =
-        assert_prospects_read(&scenario, graph, reading_of(2.65, 23.5, good, WOM_POSITIVE));
+    wom_metrics_row_t row = assert_prospects_read(&scenario, graph, good, WOM_POSITIVE, NULL);
     assert_true(row.count[WOM_M_REVIEWS_POS] > 0);
     /* today's reviews are on the page tonight, the oldest day's gone */
     assert_int_equal(row.count[WOM_M_REVIEW_STOCK_POS],
                      22 * good / 23 + row.count[WOM_M_REVIEWS_POS]);
+    assert_int_equal(reading_of(2.65, 23.5, good, WOM_POSITIVE),
+                     llround(2.65 * (double)good / ((double)good + 23.5) * WOM_ATTITUDE_UNIT));
     scenario.online.review_trust = 0;
-    assert_prospects_read(&scenario, graph, llround(2.65 * WOM_ATTITUDE_UNIT));
+    assert_int_equal(reading_of(2.65, 0, good, WOM_POSITIVE), llround(2.65 * WOM_ATTITUDE_UNIT));
+    assert_prospects_read(&scenario, graph, good, WOM_POSITIVE, NULL);
+    /* a page that ages without new reviews (3 days: T, then floor(2 T / 3))
+     * is read as it stands each morning */
+    scenario.online.review_trust = 23.5;
+    scenario.online.review_lifetime = 3;
+    good = llround(lround(0.285 * CROWD) * 0.0615 * 3 * 0.0435);
+    row = assert_prospects_read(&scenario, graph, good, WOM_POSITIVE, customers_leave);
+    assert_int_equal(row.count[WOM_M_REVIEW_STOCK_POS], 2 * good / 3);
+    assert_true(reading_of(2.65, 23.5, 2 * good / 3, WOM_POSITIVE) <
+                reading_of(2.65, 23.5, good, WOM_POSITIVE));
 
     scenario = readers_scenario();
     scenario.service.quality = 0; /* every encounter fails, silently: bad reviews */
     scenario.online.review_rate_dissatisfied = 0.385;
     int64_t bad = llround(visits * 0.385);
-    row = assert_prospects_read(&scenario, graph, reading_of(2.65, 23.5, bad, WOM_NEGATIVE));
+    row = assert_prospects_read(&scenario, graph, bad, WOM_NEGATIVE, NULL);
     assert_true(row.count[WOM_M_REVIEWS_NEG] > 0);
 
     scenario.online.consult_rate = 0.385;
+    scenario.adoption.base = 0.0615;
     wom_metrics_row_t first;
     wom_model_t *model = start(&scenario, graph, 6, NULL, NULL, &first);
     wom_model_step(model, &row);
-    assert_binomial(row.count[WOM_M_REVIEW_READS], (uint32_t)first.count[WOM_M_PROSPECTS], 0.385);
+    int64_t did_not_adopt = first.count[WOM_M_PROSPECTS] - row.count[WOM_M_NEW_CUSTOMERS];
+    assert_binomial(row.count[WOM_M_NEW_CUSTOMERS], (uint32_t)first.count[WOM_M_PROSPECTS], 0.0615);
+    assert_binomial(row.count[WOM_M_REVIEW_READS], (uint32_t)did_not_adopt, 0.385);
     wom_model_free(model);
     wom_graph_free(graph);
 }
