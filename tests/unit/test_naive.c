@@ -47,7 +47,8 @@
  * page's reviews split over its days, its failure probability that of
  * segment 0).
  *
- * Workload: graphs of 40-8,500 agents, 30-60 days, 3 tasks; about a second.
+ * Workload: graphs of 41-8,500 agents, 30-60 days, 3 tasks each; under a
+ * second.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <setjmp.h>
