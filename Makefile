@@ -51,6 +51,7 @@ WOMSIM    := $(BUILD)/womsim
 LIBWOMSIM := $(BUILD)/libwomsim.a
 DEPS_OK   := $(BUILD)/.deps-ok
 BENCH     := $(BUILD)/bench
+VALIDATE  := $(BUILD)/validate
 # The MPI program lives in sim/mpi/, out of the wildcards above: it links
 # the command line's objects but main.o, and only mpicc can build it.
 WOMSIM_MPI := $(BUILD)/womsim-mpi
@@ -58,7 +59,7 @@ MPI_OBJ    := $(BUILD)/sim/mpi/main.o
 HAVE_MPI   := $(shell command -v $(MPICC) >/dev/null 2>&1 && \
 	command -v mpirun >/dev/null 2>&1 && echo yes)
 
-.PHONY: all deps run test check unit e2e regress reference bench bench-large bad-inputs \
+.PHONY: all deps run test check unit e2e regress reference validate bench bench-large bad-inputs \
 	fuzz-replay fuzz fuzz-harnesses sanitize valgrind tsan install uninstall clean format docs
 .DELETE_ON_ERROR:
 
@@ -100,6 +101,10 @@ $(BENCH): tests/bench/bench.c $(LIBWOMSIM) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(WOM_LDLIBS) -o $@
 
+$(VALIDATE): tests/validate/validate.c $(LIBWOMSIM) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(WOM_LDLIBS) -o $@
+
 $(MPI_OBJ): sim/mpi/main.c | $(BUILD)/sim/mpi
 	$(MPICC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) -c $< -o $@
 
@@ -118,7 +123,7 @@ run: deps
 # report test loads pages in.
 test:
 	@scripts/install-deps.sh --mpi --test
-	@$(MAKE) --no-print-directory unit e2e bad-inputs fuzz-replay regress
+	@$(MAKE) --no-print-directory unit e2e bad-inputs fuzz-replay regress validate
 
 check: test
 
@@ -149,6 +154,18 @@ regress: $(WOMSIM)
 
 reference: $(WOMSIM)
 	./$(WOMSIM) regress --update results/reference
+
+# The validation suite (docs/validation.md): every published figure the
+# model is checked against, simulated now; fails when a row fails or when
+# the table in the doc is not what the program prints (make docs remakes it).
+validate: $(VALIDATE)
+	@$(VALIDATE) --markdown >$(BUILD)/validation.md || \
+		{ cat $(BUILD)/validation.md; echo "validate: a row failed"; exit 1; }
+	@sed -n '/<!-- validation:begin -->/,/<!-- validation:end -->/p' docs/validation.md | \
+		sed '1d;$$d' | cmp -s - $(BUILD)/validation.md || \
+		{ echo "validate: docs/validation.md is stale (make docs)"; \
+		  diff $(BUILD)/validation.md - <docs/validation.md | head -20; exit 1; }
+	@echo "validate: $$(grep -c '| pass |' $(BUILD)/validation.md) rows pass"
 
 # The catalogue of bad inputs: each case's exit status, exact message, and
 # that nothing is left half-written (tests/bad-inputs/README.md).
@@ -249,11 +266,15 @@ clean:
 # docs/parameters.md and docs/model.md carry the key table between two
 # markers; an e2e test fails when either is stale.
 DOCS_WITH_PARAMS := docs/parameters.md docs/model.md
-docs: $(WOMSIM)
+docs: $(WOMSIM) $(VALIDATE)
 	@for doc in $(DOCS_WITH_PARAMS); do \
 	    { sed '/<!-- params:begin -->/q' $$doc; ./$(WOMSIM) params --markdown; \
 	      sed -n '/<!-- params:end -->/,$$p' $$doc; } >$$doc.tmp && mv $$doc.tmp $$doc; \
 	done
+	@$(VALIDATE) --markdown >$(BUILD)/validation.md; \
+	{ sed '/<!-- validation:begin -->/q' docs/validation.md; cat $(BUILD)/validation.md; \
+	  sed -n '/<!-- validation:end -->/,$$p' docs/validation.md; } >docs/validation.md.tmp && \
+	mv docs/validation.md.tmp docs/validation.md
 
 # Every C source and header the project has.
 format:

@@ -77,7 +77,7 @@ const wom_key_t wom_config_table[] = {
             "chosen: a town's pool of customers"),
     KEY_REAL("network.mean_degree", network.mean_degree, "10", 0, 1e9, "ties",
              "mean number of close ties (erdos-renyi, watts-strogatz)",
-             "chosen: the people one talks to often (Dunbar's sympathy group is 12-15)"),
+             "chosen: the people one talks to often"),
     KEY_REAL("network.rewire", network.rewire, "0.1", 0, 1, "per tie",
              "watts-strogatz: probability that each edge end is rewired (igraph's rule: an edge "
              "moves with probability about twice this)",
@@ -149,7 +149,7 @@ const wom_key_t wom_config_table[] = {
             "attitude change of an own experience (a message heard counts 1)", "chosen"),
     KEY_INT("model.promoter_at", model.promoter_at, "3", 1, LIMIT_ATTITUDE, "points",
             "attitude of a promoter (at minus this: a detractor)", "chosen"),
-    KEY_REAL("model.attitude_half_life", model.attitude_half_life, "90", 0, 1e6, "days",
+    KEY_REAL("model.attitude_half_life", model.attitude_half_life, "45", 0, 1e6, "days",
              "an attitude fades toward 0, halving in this many days (0: never fades)",
              "chosen: opinions of a shop outlive a season; calibrated so the net score stays in "
              "the range firms report (Reichheld 2003; docs/validation.md)"),
@@ -193,7 +193,7 @@ const wom_key_t wom_config_table[] = {
              "mean number of people told about a good experience", KOTLER),
     KEY_REAL("wom.dissatisfied_tell_mean", wom.dissatisfied_tell_mean, "10", 0, 1e6, "people",
              "mean number of people told about a bad experience", KOTLER),
-    KEY_REAL("wom.routine_tell_prob", wom.routine_tell_prob, "0.2", 0, 1, "per encounter",
+    KEY_REAL("wom.routine_tell_prob", wom.routine_tell_prob, "0.55", 0, 1, "per encounter",
              "a routine good repeat purchase is told (a first purchase, every failure and "
              "its handling, and a good one that makes a promoter always are)",
              "chosen: calibrated to East, Hammond & Wright (2007): good word of mouth about 3 "

@@ -68,7 +68,7 @@ typedef struct {
 } wom_kind_wom_worker_t;
 
 /* One inbox buffer: per valence the number of messages, and the net extra
- * weight of weighted messages (intermediaries' word, reviews): the sum of
+ * weight of weighted messages (intermediaries' word): the sum of
  * (weight - 1) over good news minus the same over bad news, so a message's
  * weight in total is count + extra. A message of weight 1, the common case,
  * touches only its count. Counts are 32-bit: in one step an agent hears at
@@ -127,7 +127,7 @@ typedef struct {
 typedef struct {
     /* Agent state, one entry per agent. */
     uint8_t *state;      /* wom_agent_state */
-    int16_t *attitude;   /* in [-attitude_cap, +attitude_cap] */
+    int16_t *attitude;   /* in 1/64 point (WOM_ATTITUDE_UNIT), within +-attitude_cap points */
     uint32_t *purchases; /* encounters so far (saturates) */
     uint8_t *flags;      /* WOM_HEARD_*, WOM_LOYAL, WOM_INTERMEDIARY */
     /* Double-buffered: step t reads inbox[t % 2] (sent at t-1) and writes

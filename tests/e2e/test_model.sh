@@ -31,7 +31,7 @@ mean_degree = 8
 complain_rate = 0.385
 [online]
 review_rate_dissatisfied = 0.2
-review_reach = 30
+consult_rate = 0.0385
 [failure.late-delivery]
 rate = 0.06
 severity = minor
@@ -68,7 +68,8 @@ test_complaints_recoveries_and_reviews_happen() {
     shop_with_problems
     "$WOMSIM" run shop.ini -o out -q --no-plot || fail "run failed"
     csv=out/timeseries.csv
-    for name in complaints recovered reviews_neg told_by_recovered forwarded; do
+    for name in complaints recovered reviews_neg review_reads told_by_recovered forwarded \
+        told_weak complaints_parcel-lost; do
         [ "$(total ${name}_mean $csv)" -gt 0 ] || fail "no $name at all"
     done
     awk -F, -v e="$(column encounters_mean $csv)" -v s="$(column satisfied_mean $csv)" \
@@ -77,7 +78,15 @@ test_complaints_recoveries_and_reviews_happen() {
         'NR > 1 && ($e != $s + $f || $f != $r + $d) { bad++ } END { exit bad > 0 }' $csv ||
         fail "encounters != satisfied + failures or failures != recovered + dissatisfied"
     grep -q '"told_per_recovered"' out/summary.json || fail "summary lacks told_per_recovered"
-    grep -q '"capped_share"' out/summary.json || fail "summary lacks capped_share"
+    grep -q '"capped_share_neg"' out/summary.json || fail "summary lacks capped_share_neg"
+    awk -F, -v c="$(column complaints_mean $csv)" -v a="$(column complaints_late-delivery_mean $csv)" \
+        -v b="$(column complaints_parcel-lost_mean $csv)" \
+        -v d="$(column complaints_not-recognised_mean $csv)" \
+        'NR > 1 && $a + $b + $d != $c { bad++ } END { exit bad > 0 }' $csv ||
+        fail "complaints per mode do not add up to complaints"
+    awk -F, -v s="$(column review_stock_pos_mean $csv)" -v n="$(column review_stock_neg_mean $csv)" \
+        -v r="$(column reviews_mean $csv)" 'NR > 1 && $s + $n != $r { bad++ } END { exit bad > 0 }' \
+        $csv || fail "the reviews column is not the page's good and bad reviews"
 }
 
 test_failure_rate_sweep_checked() {
@@ -90,7 +99,7 @@ test_failure_rate_sweep_checked() {
 }
 
 # Checks that need the actual network: a file's size is known only once
-# read. Rules that keep the model finite: subcritical hearsay, p + q <= 1.
+# read. Rules that keep the model finite: subcritical hearsay.
 test_checks_against_the_network_and_limits() {
     printf '0 1\n1 2\n2 3\n' >four.txt
     printf '[network]\nmodel = file\nfile = four.txt\n[model]\nkind = ic\n[ic]\nseeds = 10\n' \
@@ -100,9 +109,6 @@ test_checks_against_the_network_and_limits() {
     expect_exit 78 "must be below 1, or hearsay grows without end" \
         "$WOMSIM" check "$ROOT/configs/baseline.ini" --set wom.forward_prob=0.5 \
         --set wom.forward_tell_mean=2
-    expect_exit 78 "bass.p + bass.q = 0.6 + 0.6 must be at most 1" \
-        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set model.kind=bass --set bass.p=0.6 \
-        --set bass.q=0.6
-    expect_exit 78 "online.review_reach = 4000000000 is out of range" \
-        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set online.review_reach=4000000000
+    expect_exit 78 "online.review_lifetime = 4000000000 is out of range" \
+        "$WOMSIM" check "$ROOT/configs/baseline.ini" --set online.review_lifetime=4000000000
 }

@@ -44,7 +44,7 @@ test_report_is_self_contained() {
     grep -o 'https\?://[^"]*' out/report.html | grep -v '^http://www.w3.org/' && fail "a URL"
     grep -q '<td><code>service.quality</code></td><td><code>0.85</code></td>' out/report.html ||
         fail "service.quality not among the keys set"
-    meaning=$("$WOMSIM" params | grep -A1 '^service.churn_rate ' | tail -n 1 |
+    meaning=$("$WOMSIM" params service.churn_rate | tail -n 1 |
         sed 's/^ *//; s/ (default: .*//')
     grep -qF "$meaning" out/report.html || fail "no meaning for service.churn_rate: $meaning"
     # the final customers as summary.json holds them, rounded for reading

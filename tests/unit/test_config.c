@@ -155,9 +155,9 @@ static void test_key_table(void **state) {
     (void)state;
     size_t count = 0;
     const wom_key_t *keys = wom_config_keys(&count);
-    assert_int_equal(count, 79);
+    assert_int_equal(count, 94);
     assert_string_equal(keys[0].name, "simulation.steps");
-    assert_string_equal(keys[count - 4].name, "bass.q");
+    assert_string_equal(keys[count - 4].name, "bass.period");
     assert_string_equal(keys[count - 3].name, "failure.NAME.rate");
     assert_string_equal(keys[count - 1].name, "failure.NAME.applies_to");
     for (size_t k = 0; k < count; k++) {
@@ -189,7 +189,14 @@ static void test_key_table(void **state) {
     assert_ptr_equal(rate, &keys[count - 3]);
     assert_int_equal(rate->type, WOM_KEY_REAL);
     assert_true(rate->offset == offsetof(wom_failure_mode_t, rate));
-    assert_non_null(strstr(rate->source, "seeds/004"));
+    assert_non_null(strstr(rate->source, "Melayani Pelanggan"));
+    assert_string_equal(rate->unit, "per encounter");
+    assert_string_equal(wom_config_key("model.attitude_half_life")->unit, "days");
+    for (size_t k = 0; k < count; k++) { /* every key states its unit, and cites no file */
+        assert_true(strlen(keys[k].unit) > 0);
+        assert_null(strstr(keys[k].source, "seeds/"));
+        assert_null(strstr(keys[k].source, "MODEL.md"));
+    }
     assert_string_equal(wom_config_key("failure.Wrong_Item-2.severity")->choices, "minor|major");
     assert_string_equal(wom_config_key("failure.x.applies_to")->choices, "all|new|returning");
     assert_null(wom_config_key("failure.rate"));
@@ -254,10 +261,19 @@ static void test_new_defaults(void **state) {
     assert_true(s.recovery.repurchase_resolved_major == 0.54);
     assert_true(s.recovery.repurchase_quick_minor == 0.95);
     assert_true(s.recovery.repurchase_quick_major == 0.82);
-    assert_true(s.online.review_rate_satisfied == 0.01);
+    assert_true(s.online.review_rate_satisfied == 0.02);
     assert_true(s.online.review_rate_dissatisfied == 0.05);
-    assert_int_equal(s.online.review_reach, 20);
-    assert_int_equal(s.online.review_weight, 1);
+    assert_int_equal(s.online.review_lifetime, 365);
+    assert_true(s.online.consult_rate == 0.01);
+    assert_true(s.online.review_weight == 2 && s.online.review_trust == 10);
+    assert_true(s.model.attitude_half_life == 45);
+    assert_true(s.wom.routine_tell_prob == 0.55 && s.wom.major_tell_factor == 1.5);
+    assert_true(s.wom.weak_tie_share == 0.3);
+    assert_true(s.recovery.stay_slope == 0 && s.recovery.learning == 0);
+    assert_true(s.recovery.learning_floor == 0.2);
+    assert_int_equal(s.population.initial_purchases, 6);
+    assert_true(s.population.initial_attitude_mean == 4 && s.population.initial_attitude_sd == 3);
+    assert_true(s.population.advice_rate == 0.02 && s.population.advice_tell_mean == 3);
     assert_false(s.loyalty.enabled);
     assert_int_equal(s.loyalty.enroll_after, 3);
     assert_true(s.loyalty.churn_reduction == 0.5);
@@ -267,6 +283,7 @@ static void test_new_defaults(void **state) {
     assert_true(s.sir.beta == 0.2 && s.sir.gamma == 0.5);
     assert_int_equal(s.sir.seeds, 10);
     assert_true(s.bass.p == 0.03 && s.bass.q == 0.38);
+    assert_int_equal(s.bass.period, 365);
     /* every kind of model, in enum order */
     const char *const kinds[] = {"wom", "ic", "sir", "bass"};
     const int expected[] = {WOM_KIND_WOM, WOM_KIND_IC, WOM_KIND_SIR, WOM_KIND_BASS};
@@ -364,8 +381,19 @@ static void test_full_file(void **state) {
     assert_true(s.recovery.repurchase_quick_major == 0.815);
     assert_true(s.online.review_rate_satisfied == 0.0117);
     assert_true(s.online.review_rate_dissatisfied == 0.0535);
-    assert_int_equal(s.online.review_reach, 23);
-    assert_int_equal(s.online.review_weight, 2);
+    assert_int_equal(s.online.review_lifetime, 173);
+    assert_true(s.online.consult_rate == 0.0235);
+    assert_true(s.online.review_weight == 2.15 && s.online.review_trust == 7.5);
+    assert_true(s.population.advice_rate == 0.0137 && s.population.advice_tell_mean == 2.35);
+    assert_int_equal(s.population.initial_purchases, 9);
+    assert_true(s.population.initial_attitude_mean == 3.85);
+    assert_true(s.population.initial_attitude_sd == 1.65);
+    assert_true(s.model.attitude_half_life == 61.5);
+    assert_true(s.wom.routine_tell_prob == 0.435 && s.wom.major_tell_factor == 1.85);
+    assert_true(s.wom.weak_tie_share == 0.265);
+    assert_true(s.recovery.stay_slope == 0.315 && s.recovery.learning == 0.0135);
+    assert_true(s.recovery.learning_floor == 0.285);
+    assert_int_equal(s.bass.period, 91);
     assert_true(s.loyalty.enabled);
     assert_int_equal(s.loyalty.enroll_after, 5);
     assert_true(s.loyalty.churn_reduction == 0.435);
@@ -507,7 +535,7 @@ static void test_out_of_range(void **state) {
                       "service.quality = 1.5 is out of range [0, 1]");
     expect_file_error("[network]\nnodes = 4294967296\n", 2,
                       "network.nodes = 4294967296 is out of range [1, 4294967295]");
-    expect_file_error("[adoption]\nchurn_attitude = -30001\n", 2, "[-30000, 30000]");
+    expect_file_error("[adoption]\nchurn_attitude = -501\n", 2, "[-500, 500]");
     expect_file_error("[network]\nblocks = 41, 0, 23\n", 2,
                       "network.blocks = 0 is out of range [1, 4294967295]");
 }
@@ -1282,9 +1310,13 @@ static void test_rules(void **state) {
     expect_rule_error_after(
         (const char *const[]){"wom.forward_prob=0.385", "wom.forward_tell_mean=2.6", NULL},
         "wom.forward_prob x wom.forward_tell_mean = 1.001 must be below 1, or hearsay grows");
-    expect_rule_error_after(
-        (const char *const[]){"model.kind=bass", "bass.p=0.385", "bass.q=0.7", NULL},
-        "bass.p + bass.q = 0.385 + 0.7 must be at most 1");
+    /* Bass rates per period may sum past 1: a step's probability stays below 1 */
+    wom_config_t *fast = new_config();
+    set(fast, "model.kind=bass");
+    set(fast, "bass.p=0.385");
+    set(fast, "bass.q=0.7");
+    scenario_at(fast, 0);
+    wom_config_free(fast);
 
     expect_rule_error_after((const char *const[]){"network.mean_degree=5", NULL},
                             "must be an even integer of at least 2 for watts-strogatz");
