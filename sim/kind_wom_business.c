@@ -32,6 +32,12 @@ static void record_page(const wom_kind_wom_reviews_t *page, int64_t *counts) {
     counts[WOM_M_REVIEW_STOCK_NEG] = page->stock[WOM_NEGATIVE];
 }
 
+/* floor(days x total / lifetime): the reviews of `total` spread evenly
+ * over `lifetime` days that fall in the first `days`, without overflow. */
+static int64_t spread(int64_t total, int64_t lifetime, int64_t days) {
+    return days * (total / lifetime) + days * (total % lifetime) / lifetime;
+}
+
 /* The reviews an established shop's page holds on day 0: as if its
  * initial customers had bought at the purchase rate through one review
  * lifetime, failing as returning customers of segment 0 do, spread evenly
@@ -47,8 +53,8 @@ static void fill_page(const wom_model_t *model, uint32_t customers, wom_kind_wom
     for (int64_t age = 0; age < page->lifetime; age++) { /* day -age sits in its slot */
         int64_t *slot = page->posted[(page->lifetime - age) % page->lifetime];
         for (int valence = 0; valence < 2; valence++) {
-            slot[valence] =
-                (age + 1) * total[valence] / page->lifetime - age * total[valence] / page->lifetime;
+            slot[valence] = spread(total[valence], page->lifetime, age + 1) -
+                            spread(total[valence], page->lifetime, age);
         }
     }
     page->stock[WOM_POSITIVE] = total[WOM_POSITIVE];
