@@ -9,6 +9,7 @@
 #include "womsim/graph.h"
 
 #include <igraph.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,9 +19,10 @@
 
 /* Peak bytes while a graph is built: the builder's edge array is alive
  * throughout, with first igraph's copy (igraph's generators, GraphML/GML)
- * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array +
- * max(before, CSR). Arcs are counted as two per edge, which is exact for undirected graphs and a
- * bound for directed ones. */
+ * or the SNAP id map, then the CSR. Erdos-Renyi and SBM need the CSR
+ * alone. So peak = edge array + max(before, CSR). Arcs are counted as two
+ * per edge, which is exact for undirected graphs and a bound for directed
+ * ones. */
 
 #define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
 #define CSR_ARC_BYTES  4.0 /* one uint32 target */
@@ -43,6 +45,14 @@ static double peak_bytes(double edges, double nodes, double before) {
 
 static double igraph_bytes(double edges, double nodes) {
     return edges * IGRAPH_EDGE_BYTES + nodes * IGRAPH_NODE_BYTES;
+}
+
+/* The edges of a model of independent pairs (graph_pairs.c) with `mean`
+ * expected: a sum of independent Bernoulli trials has a variance below its
+ * mean, so 6 standard deviations over the mean bound it but once in some
+ * 10^9 graphs. */
+static double pairs_edges_bound(double mean) {
+    return mean + 6 * sqrt(mean) + 1;
 }
 
 /* The expected number of edges the scenario's generator makes. */
@@ -135,10 +145,10 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
                            : (double)scenario->network.nodes;
         double edges = expected_edges(scenario, nodes);
         switch (scenario->network.model) {
-        case WOM_NET_ERDOS_RENYI: /* the CSR (1% over the mean covers the spread) and,
-                                     undirected, a count per node and part */
-            bytes = csr_bytes(1.01 * edges, nodes) +
-                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_er_parts() * nodes);
+        case WOM_NET_ERDOS_RENYI:
+        case WOM_NET_SBM: /* the CSR and, undirected, a count per node and part */
+            bytes = csr_bytes(pairs_edges_bound(edges), nodes) +
+                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_pair_parts() * nodes);
             break;
         case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
             bytes = peak_bytes(edges, nodes, 0) + nodes;

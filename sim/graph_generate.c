@@ -1,11 +1,10 @@
 /* graph_generate.c: the network models, generated from the run seed. Our
- * own Erdos-Renyi (graph_pairs.c) and Barabasi-Albert use keyed Philox
- * streams, so a node's edges depend on the seed and the node alone; Watts-Strogatz, SBM,
- * configuration, ring, complete and karate are igraph's, run with a
- * private igraph RNG seeded from the run seed; SBM nodes get their blocks
- * as segments.
+ * own Erdos-Renyi and SBM (graph_pairs.c) and Barabasi-Albert use keyed
+ * Philox streams, so a node's edges depend on the seed and the node alone;
+ * Watts-Strogatz, configuration, ring, complete and karate are igraph's,
+ * run with a private igraph RNG seeded from the run seed.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs with our
- * own two (Erdos-Renyi over the run's threads, writing the CSR directly),
+ * own (Erdos-Renyi and SBM over the run's threads, writing the CSR directly),
  * smaller graphs with igraph's (single-threaded, several times the CSR's
  * memory).
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -16,34 +15,6 @@
 #include "graph_internal.h"
 #include "memory.h"
 #include "rng.h"
-
-/* SBM: block sizes on the diagonal p_in, elsewhere p_out. */
-static igraph_error_t generate_sbm(const wom_scenario_t *scenario, igraph_t *out) {
-    int blocks = scenario->network.block_count;
-    igraph_matrix_t preference;
-    igraph_vector_int_t sizes;
-    igraph_error_t code = igraph_matrix_init(&preference, blocks, blocks);
-    if (code != IGRAPH_SUCCESS) {
-        return code;
-    }
-    code = igraph_vector_int_init(&sizes, blocks);
-    if (code != IGRAPH_SUCCESS) {
-        igraph_matrix_destroy(&preference);
-        return code;
-    }
-    igraph_integer_t nodes = 0;
-    for (int i = 0; i < blocks; i++) {
-        VECTOR(sizes)[i] = scenario->network.blocks[i];
-        nodes += scenario->network.blocks[i];
-        for (int j = 0; j < blocks; j++) {
-            MATRIX(preference, i, j) = i == j ? scenario->network.p_in : scenario->network.p_out;
-        }
-    }
-    code = igraph_sbm_game(out, nodes, &preference, &sizes, scenario->network.directed, false);
-    igraph_vector_int_destroy(&sizes);
-    igraph_matrix_destroy(&preference);
-    return code;
-}
 
 /* A power-law degree, floor of a Pareto(exponent - 1, min_degree) draw by
  * inversion, from igraph's default RNG (seeded by the caller, so one seeded
@@ -193,9 +164,6 @@ static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *o
         *what = "igraph_watts_strogatz_game";
         return igraph_watts_strogatz_game(out, 1, n, llround(scenario->network.mean_degree / 2),
                                           scenario->network.rewire, false, false);
-    case WOM_NET_SBM:
-        *what = "igraph_sbm_game";
-        return generate_sbm(scenario, out);
     case WOM_NET_CONFIGURATION:
         *what = "igraph_degree_sequence_game";
         return generate_configuration(scenario, out);
@@ -239,39 +207,16 @@ static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
     return WOM_OK;
 }
 
-uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario) {
-    uint64_t nodes = 0;
-    for (int i = 0; i < scenario->network.block_count; i++) {
-        nodes += scenario->network.blocks[i];
-    }
-    return nodes;
-}
-
-/* SBM nodes come block after block: node v's segment is its block. */
-static wom_status assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
-    graph->segment = malloc(graph->nodes > 0 ? graph->nodes : 1);
-    if (graph->segment == NULL) {
-        return WOM_ENOMEM;
-    }
-    uint32_t v = 0;
-    for (int block = 0; block < scenario->network.block_count; block++) {
-        for (uint32_t i = 0; i < scenario->network.blocks[block]; i++) {
-            graph->segment[v++] = (uint8_t)block;
-        }
-    }
-    return WOM_OK;
-}
-
 /* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
  * give an undirected graph even when network.directed is set; the CSR says
  * so in `directed`. */
 wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                               wom_error_t *error) {
     int model = scenario->network.model;
-    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_BARABASI_ALBERT) {
-        wom_status status = model == WOM_NET_ERDOS_RENYI
-                                ? wom_graph_generate_erdos_renyi(scenario, graph)
-                                : generate_barabasi_albert(scenario, graph);
+    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_SBM || model == WOM_NET_BARABASI_ALBERT) {
+        wom_status status = model == WOM_NET_BARABASI_ALBERT
+                                ? generate_barabasi_albert(scenario, graph)
+                                : wom_graph_generate_pairs(scenario, graph);
         return status == WOM_OK
                    ? WOM_OK
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");
@@ -282,12 +227,5 @@ wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **grap
         return status;
     }
     bool directed = scenario->network.directed && igraph_is_directed(&source);
-    status = wom_graph_take_igraph(&source, directed, graph, NULL, error);
-    if (status == WOM_OK && scenario->network.model == WOM_NET_SBM &&
-        assign_blocks(scenario, *graph) != WOM_OK) {
-        wom_graph_free(*graph);
-        *graph = NULL;
-        return wom_error_set(error, WOM_ENOMEM, NULL, 0, "no memory for the network's blocks");
-    }
-    return status;
+    return wom_graph_take_igraph(&source, directed, graph, NULL, error);
 }

@@ -135,6 +135,40 @@ static void assert_row(const wom_graph_t *graph, uint32_t v, const uint32_t *exp
     }
 }
 
+/* The CSR of `scenario` is the same for 1 thread and for each of
+ * `threads` (count of them). */
+static void assert_same_for_any_threads(const wom_scenario_t *scenario, const int *threads,
+                                        size_t count) {
+    const int threads_before = omp_get_max_threads();
+    omp_set_num_threads(1);
+    wom_graph_t *one = build(scenario);
+    check_csr(one);
+    for (size_t i = 0; i < count; i++) {
+        omp_set_num_threads(threads[i]);
+        wom_graph_t *more = build(scenario);
+        assert_true(graphs_equal(one, more));
+        assert_int_equal(one->max_degree, more->max_degree);
+        assert_int_equal(one->loops_dropped, more->loops_dropped);
+        assert_int_equal(one->duplicates_dropped, more->duplicates_dropped);
+        wom_graph_free(more);
+    }
+    wom_graph_free(one);
+    omp_set_num_threads(threads_before);
+}
+
+/* The same seed gives the same graph, another seed another. */
+static void assert_seeded(wom_scenario_t scenario) {
+    wom_graph_t *first = build(&scenario);
+    wom_graph_t *again = build(&scenario);
+    scenario.simulation.seed ^= 0x5bd1e995;
+    wom_graph_t *other = build(&scenario);
+    assert_true(graphs_equal(first, again));
+    assert_false(graphs_equal(first, other));
+    wom_graph_free(first);
+    wom_graph_free(again);
+    wom_graph_free(other);
+}
+
 /* ---------------------------------------------------------------------------
  * Generators */
 
@@ -169,15 +203,7 @@ static void test_erdos_renyi_seeded(void **state) {
     (void)state;
     wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
     scenario.network.mean_degree = 7.3;
-    wom_graph_t *first = build(&scenario);
-    wom_graph_t *again = build(&scenario);
-    scenario.simulation.seed = SEED + 1;
-    wom_graph_t *other = build(&scenario);
-    assert_true(graphs_equal(first, again));
-    assert_false(graphs_equal(first, other));
-    wom_graph_free(first);
-    wom_graph_free(again);
-    wom_graph_free(other);
+    assert_seeded(scenario);
 }
 
 /* Erdos-Renyi is generated in parts of rows, one per thread (up to 8):
@@ -185,25 +211,12 @@ static void test_erdos_renyi_seeded(void **state) {
  * whose rows are split unevenly (1237 nodes). */
 static void test_erdos_renyi_same_for_any_threads(void **state) {
     (void)state;
-    const int threads_before = omp_get_max_threads();
     for (int directed = 0; directed < 2; directed++) {
         wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
         scenario.network.mean_degree = 7.3;
         scenario.network.directed = directed;
-        omp_set_num_threads(1);
-        wom_graph_t *one = build(&scenario);
-        check_csr(one);
-        const int threads[] = {2, 3, 8, 13};
-        for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
-            omp_set_num_threads(threads[i]);
-            wom_graph_t *more = build(&scenario);
-            assert_true(graphs_equal(one, more));
-            assert_int_equal(one->max_degree, more->max_degree);
-            wom_graph_free(more);
-        }
-        wom_graph_free(one);
+        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8, 13}, 4);
     }
-    omp_set_num_threads(threads_before);
 }
 
 /* Building must leave igraph's default RNG as it was: same object, same
@@ -314,39 +327,104 @@ static void test_watts_strogatz_rewired(void **state) {
     wom_graph_free(graph);
 }
 
-static void test_sbm(void **state) {
-    (void)state;
+/* An SBM of four blocks, one of a single node (no pairs inside). */
+static const uint32_t sbm_sizes[4] = {397, 1, 211, 628};
+
+static wom_scenario_t sbm_scenario(bool directed) {
     wom_scenario_t scenario = scenario_of(WOM_NET_SBM);
-    const uint32_t sizes[3] = {397, 211, 629};
-    memcpy(scenario.network.blocks, sizes, sizeof sizes);
-    scenario.network.block_count = 3;
+    memcpy(scenario.network.blocks, sbm_sizes, sizeof sbm_sizes);
+    scenario.network.block_count = 4;
     scenario.network.p_in = 0.0731;
     scenario.network.p_out = 0.00413;
+    scenario.network.directed = directed;
+    return scenario;
+}
+
+/* Edges (arcs when directed) within each block and between blocks, each
+ * within 4 binomial standard deviations of its expectation: the pairs
+ * (ordered pairs when directed) times p_in or p_out. */
+static void check_sbm(bool directed) {
+    wom_scenario_t scenario = sbm_scenario(directed);
     wom_graph_t *graph = build(&scenario);
     check_csr(graph);
-    assert_int_equal(graph->nodes, 397 + 211 + 629);
+    assert_int_equal(graph->directed, directed);
+    assert_int_equal(graph->nodes, 1237);
+    assert_int_equal(graph->loops_dropped + graph->duplicates_dropped, 0);
     uint32_t v = 0;
-    for (uint8_t block = 0; block < 3; block++) {
-        for (uint32_t i = 0; i < sizes[block]; i++) {
+    for (uint8_t block = 0; block < 4; block++) {
+        for (uint32_t i = 0; i < sbm_sizes[block]; i++) {
             assert_int_equal(graph->segment[v++], block);
         }
     }
-    uint64_t within[3] = {0, 0, 0}, between = 0;
+    uint64_t within[4] = {0, 0, 0, 0}, between = 0;
     for (v = 0; v < graph->nodes; v++) {
         for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
             uint32_t to = graph->targets[i];
-            if (v < to && graph->segment[v] == graph->segment[to]) {
+            if (!directed && to < v) {
+                continue; /* each undirected edge once */
+            }
+            if (graph->segment[v] == graph->segment[to]) {
                 within[graph->segment[v]]++;
-            } else if (v < to) {
+            } else {
                 between++;
             }
         }
     }
-    for (int block = 0; block < 3; block++) {
-        assert_binomial((double)within[block], sizes[block] * (sizes[block] - 1.0) / 2, 0.0731);
+    const double ends = directed ? 1.0 : 0.5; /* pairs per ordered pair */
+    double all = 0;
+    for (int block = 0; block < 4; block++) {
+        double pairs = ends * sbm_sizes[block] * (sbm_sizes[block] - 1.0);
+        assert_binomial((double)within[block], pairs, 0.0731);
+        all += pairs;
     }
-    assert_binomial((double)between, 397.0 * 211 + 397.0 * 629 + 211.0 * 629, 0.00413);
+    assert_binomial((double)between, ends * 1237.0 * 1236 - all, 0.00413);
     wom_graph_free(graph);
+}
+
+static void test_sbm(void **state) {
+    (void)state;
+    check_sbm(false);
+    check_sbm(true);
+}
+
+/* The SBM is generated like Erdos-Renyi, in parts of rows: the same CSR
+ * for any number of threads, undirected and directed. */
+static void test_sbm_same_for_any_threads(void **state) {
+    (void)state;
+    for (int directed = 0; directed < 2; directed++) {
+        wom_scenario_t scenario = sbm_scenario(directed);
+        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8}, 3);
+    }
+}
+
+/* Each candidate's wait carries over from block to block, so an SBM whose
+ * p_in and p_out are both Erdos-Renyi's p draws the same edges as
+ * Erdos-Renyi from the same seed (up to a rounding of the carried wait at
+ * some block end, which this seed does not meet): a check of the walk over
+ * the blocks, directed (candidates skip the node) and undirected. */
+static void test_sbm_of_equal_probabilities_is_erdos_renyi(void **state) {
+    (void)state;
+    for (int directed = 0; directed < 2; directed++) {
+        wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
+        scenario.network.mean_degree = 7.3;
+        scenario.network.directed = directed;
+        wom_graph_t *erdos_renyi = build(&scenario);
+        wom_scenario_t sbm = sbm_scenario(directed);
+        sbm.network.p_in = sbm.network.p_out = 7.3 / 1236;
+        wom_graph_t *graph = build(&sbm);
+        assert_int_equal(graph->arcs, erdos_renyi->arcs);
+        assert_memory_equal(graph->offsets, erdos_renyi->offsets, 1238 * sizeof *graph->offsets);
+        assert_memory_equal(graph->targets, erdos_renyi->targets,
+                            graph->arcs * sizeof *graph->targets);
+        wom_graph_free(graph);
+        wom_graph_free(erdos_renyi);
+    }
+}
+
+static void test_sbm_seeded(void **state) {
+    (void)state;
+    assert_seeded(sbm_scenario(false));
+    assert_seeded(sbm_scenario(true));
 }
 
 static void test_ring(void **state) {
@@ -897,6 +975,9 @@ int main(void) {
         cmocka_unit_test(test_watts_strogatz_lattice),
         cmocka_unit_test(test_watts_strogatz_rewired),
         cmocka_unit_test(test_sbm),
+        cmocka_unit_test(test_sbm_same_for_any_threads),
+        cmocka_unit_test(test_sbm_seeded),
+        cmocka_unit_test(test_sbm_of_equal_probabilities_is_erdos_renyi),
         cmocka_unit_test(test_ring),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_karate),
