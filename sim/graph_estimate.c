@@ -62,8 +62,8 @@ static double expected_edges(const wom_scenario_t *scenario, double nodes) {
     switch (scenario->network.model) {
     case WOM_NET_ERDOS_RENYI:
         return pairs * wom_graph_compute_er_probability(scenario);
-    case WOM_NET_WATTS_STROGATZ:
-        return nodes * scenario->network.mean_degree / 2;
+    case WOM_NET_WATTS_STROGATZ: /* k = round(mean_degree / 2) a node, before duplicates */
+        return nodes * (double)llround(scenario->network.mean_degree / 2);
     case WOM_NET_BARABASI_ALBERT:
         return nodes * (double)scenario->network.m;
     case WOM_NET_SBM: {
@@ -152,6 +152,9 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
             break;
         case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
             bytes = peak_bytes(edges, nodes, 0) + nodes;
+            break;
+        case WOM_NET_WATTS_STROGATZ: /* the edge array, then the CSR */
+            bytes = peak_bytes(edges, nodes, 0);
             break;
         default:
             bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));

@@ -1,10 +1,11 @@
 /* graph_generate.c: the network models, generated from the run seed. Our
- * own Erdos-Renyi and SBM (graph_pairs.c) and Barabasi-Albert use keyed
- * Philox streams, so a node's edges depend on the seed and the node alone;
- * Watts-Strogatz, configuration, ring, complete and karate are igraph's,
- * run with a private igraph RNG seeded from the run seed.
+ * own Erdos-Renyi and SBM (graph_pairs.c), Watts-Strogatz and
+ * Barabasi-Albert use keyed Philox streams, so a node's edges depend on
+ * the seed and the node alone; configuration, ring, complete and karate
+ * are igraph's, run with a private igraph RNG seeded from the run seed.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs with our
- * own (Erdos-Renyi and SBM over the run's threads, writing the CSR directly),
+ * own (Erdos-Renyi and SBM over the run's threads, writing the CSR
+ * directly; Watts-Strogatz's nodes over the threads into an edge array),
  * smaller graphs with igraph's (single-threaded, several times the CSR's
  * memory).
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -152,6 +153,59 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
     return status;
 }
 
+/* ---------------------------------------------------------------------------
+ * Watts-Strogatz */
+
+/* Node v's k lattice edges (v, v + j), j = 1 .. k (mod n), into `pairs`
+ * (2k entries): each keeps its end v and, when its word falls below
+ * `rewire` (a Bernoulli threshold), has its other end moved to a node drawn
+ * uniformly among the n - 1 others. */
+static void ws_node_edges(wom_rng_key_t key, uint32_t nodes, uint32_t k, uint64_t rewire,
+                          uint32_t *pairs) {
+    const uint32_t v = key.agent;
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key);
+    for (uint32_t j = 1; j <= k; j++) {
+        uint32_t to = (uint32_t)(((uint64_t)v + j) % nodes);
+        if (wom_rng_stream_next(&stream) < rewire) {
+            uint32_t other = wom_rng_stream_index(&stream, nodes - 1);
+            to = other >= v ? other + 1 : other; /* skips v */
+        }
+        pairs[2 * (j - 1)] = v;
+        pairs[2 * (j - 1) + 1] = to;
+    }
+}
+
+/* Watts-Strogatz (1998): the ring lattice where node v joins its k =
+ * round(mean_degree / 2) neighbours on each side, each lattice edge then
+ * rewired with probability network.rewire. Node v's edges come from its own
+ * stream (seed, task 0, step 0, v, WOM_SITE_GRAPH) into its own k slots of
+ * the edge array, so the nodes run over the threads and the array, and the
+ * CSR built from it, are the same for any number of threads. Rewiring can
+ * repeat an edge; the CSR builder drops and counts it. */
+static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    const uint64_t k = (uint64_t)llround(scenario->network.mean_degree / 2);
+    const uint64_t count = nodes * k;
+    /* no other node to move an end to below two nodes */
+    const uint64_t rewire = nodes > 1 ? wom_rng_threshold(scenario->network.rewire) : 0;
+    edge_list_t edges = {k <= UINT32_MAX && count <= SIZE_MAX / 8
+                             ? wom_memory_alloc(count * 2 * sizeof(uint32_t))
+                             : NULL,
+                         count, count};
+    if (edges.pairs == NULL) {
+        return WOM_ENOMEM;
+    }
+#pragma omp parallel for schedule(static)
+    for (uint32_t v = 0; v < nodes; v++) {
+        ws_node_edges((wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH}, nodes,
+                      (uint32_t)k, rewire, edges.pairs + 2 * k * v);
+    }
+    wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
+    free(edges.pairs);
+    return status;
+}
+
 /* Runs igraph's generator of scenario->network.model (all but erdos-renyi
  * and barabasi-albert) with igraph's default RNG;
  * `what` names the igraph call for error messages. */
@@ -160,10 +214,6 @@ static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *o
     const bool directed = scenario->network.directed;
     const igraph_integer_t n = scenario->network.nodes;
     switch (scenario->network.model) {
-    case WOM_NET_WATTS_STROGATZ:
-        *what = "igraph_watts_strogatz_game";
-        return igraph_watts_strogatz_game(out, 1, n, llround(scenario->network.mean_degree / 2),
-                                          scenario->network.rewire, false, false);
     case WOM_NET_CONFIGURATION:
         *what = "igraph_degree_sequence_game";
         return generate_configuration(scenario, out);
@@ -213,10 +263,12 @@ static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
 wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                               wom_error_t *error) {
     int model = scenario->network.model;
-    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_SBM || model == WOM_NET_BARABASI_ALBERT) {
-        wom_status status = model == WOM_NET_BARABASI_ALBERT
-                                ? generate_barabasi_albert(scenario, graph)
-                                : wom_graph_generate_pairs(scenario, graph);
+    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_SBM || model == WOM_NET_BARABASI_ALBERT ||
+        model == WOM_NET_WATTS_STROGATZ) {
+        wom_status status =
+            model == WOM_NET_BARABASI_ALBERT  ? generate_barabasi_albert(scenario, graph)
+            : model == WOM_NET_WATTS_STROGATZ ? generate_watts_strogatz(scenario, graph)
+                                              : wom_graph_generate_pairs(scenario, graph);
         return status == WOM_OK
                    ? WOM_OK
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");

@@ -37,7 +37,7 @@ enum {
     WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
-    WOM_SITE_GRAPH = 14,         /* erdos-renyi, sbm, barabasi-albert: node v's edges (task 0) */
+    WOM_SITE_GRAPH = 14,         /* our generators: node v's edges (task 0) */
     WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
     WOM_SITE_CASCADE_TIE = 16    /* ic, sir: the low 24 bits of a try whose byte tied */
 };

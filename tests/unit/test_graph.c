@@ -219,20 +219,6 @@ static void test_erdos_renyi_same_for_any_threads(void **state) {
     }
 }
 
-/* Building must leave igraph's default RNG as it was: same object, same
- * state. */
-static void test_igraph_rng_untouched(void **state) {
-    (void)state;
-    igraph_rng_t *before = igraph_rng_default();
-    igraph_rng_seed(before, 4127);
-    igraph_integer_t expected = igraph_rng_get_integer(before, 0, 1000000000);
-    igraph_rng_seed(before, 4127);
-    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ); /* an igraph generator */
-    wom_graph_free(build(&scenario));
-    assert_ptr_equal(igraph_rng_default(), before);
-    assert_int_equal(igraph_rng_get_integer(before, 0, 1000000000), expected);
-}
-
 static void test_barabasi_albert(void **state) {
     (void)state;
     wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
@@ -287,44 +273,115 @@ static void test_barabasi_albert_directed(void **state) {
     wom_graph_free(graph);
 }
 
+static wom_scenario_t ws_scenario(uint32_t nodes, uint32_t k, double rewire) {
+    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
+    scenario.network.nodes = nodes;
+    scenario.network.mean_degree = 2.0 * k;
+    scenario.network.rewire = rewire;
+    return scenario;
+}
+
+static double clustering_of(const wom_graph_t *graph) {
+    wom_graph_stats_t stats;
+    assert_int_equal(wom_graph_stats(graph, &stats), WOM_OK);
+    return stats.clustering;
+}
+
+/* The clustering of the ring lattice where each node joins its k nearest
+ * on each side (Barrat & Weigt 2000), and of the Watts-Strogatz graph
+ * rewired with probability p: a triangle of the lattice survives when none
+ * of its three edges moved. */
+static double barrat_weigt_clustering(double k, double p) {
+    return 3 * (k - 1) / (2 * (2 * k - 1)) * pow(1 - p, 3);
+}
+
+/* p = 0: exactly the ring lattice, row v = v - 3 .. v + 3 but v (mod n). */
 static void test_watts_strogatz_lattice(void **state) {
     (void)state;
-    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
-    scenario.network.mean_degree = 6;
-    scenario.network.rewire = 0;
+    const uint32_t n = 1237, k = 3;
+    wom_scenario_t scenario = ws_scenario(n, k, 0);
     wom_graph_t *graph = build(&scenario);
     check_csr(graph);
-    const uint32_t n = 1237;
-    assert_int_equal(edge_count(graph), n * 3);
+    assert_int_equal(edge_count(graph), n * k);
+    assert_int_equal(graph->loops_dropped + graph->duplicates_dropped, 0);
     for (uint32_t v = 0; v < n; v++) {
-        assert_int_equal(wom_graph_degree(graph, v), 6);
-        for (uint32_t k = 1; k <= 3; k++) {
-            assert_true(has_arc(graph, v, (v + k) % n));
-            assert_true(has_arc(graph, v, (v + n - k) % n));
+        uint32_t row[6], count = 0;
+        for (uint32_t w = 0; w < n; w++) { /* ascending: the order of a CSR row */
+            uint32_t distance = w > v ? w - v : v - w;
+            distance = distance < n - distance ? distance : n - distance;
+            if (distance >= 1 && distance <= k) {
+                row[count++] = w;
+            }
         }
+        assert_int_equal(count, 2 * k);
+        assert_row(graph, v, row, 2 * k);
     }
+    assert_float_equal(clustering_of(graph), barrat_weigt_clustering(k, 0), 1e-12);
     wom_graph_free(graph);
 }
 
+/* Edges between nodes more than k apart on the ring: "long" edges. */
+static uint64_t long_edges(const wom_graph_t *graph, uint32_t k) {
+    uint64_t count = 0;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
+            uint32_t w = graph->targets[i], distance = w - v; /* w > v: each edge once */
+            count += w > v && distance > k && graph->nodes - distance > k;
+        }
+    }
+    return count;
+}
+
+/* The clustering expected of a Watts-Strogatz graph: Barrat & Weigt's
+ * C(p) counts the lattice's triangles that survive, (1 - p)^3 of them,
+ * over the lattice's connected triples, and leaves out two corrections of
+ * a few percent at p = 1/2: rewiring spreads the degrees (variance
+ * k p (2 - p)), which raises the connected triples by k p (2 - p) / (2k (2k
+ * - 1)); and each rewired edge closes about 4 k^2 / n triangles by chance,
+ * 4 k^3 p in all. Both are made here. */
+static double watts_strogatz_clustering(double n, double k, double p) {
+    double lattice_triples = 2 * k * (2 * k - 1), triples = lattice_triples + k * p * (2 - p);
+    double surviving = n * k * (k - 1) / 2 * pow(1 - p, 3), closed = 4 * k * k * k * p;
+    return barrat_weigt_clustering(k, p) * lattice_triples / triples * (1 + closed / surviving);
+}
+
+/* n = 20,000, k = 5, p = 1/2. Each of the n k lattice edges is rewired
+ * with probability p, to a node uniform among the n - 1 others, which lies
+ * within k of v on the ring with probability 2k / (n - 1): so the long
+ * edges are Binomial(n k, p (1 - 2k / (n - 1))), held to 4 standard errors
+ * (632 edges; the rewired edges that repeat one another, some 6 expected,
+ * are dropped, well within). Dropped duplicates are all that moves the
+ * edge count off n k. The clustering: Barrat & Weigt's C(p) = 0.0833 with
+ * the corrections above (-4.2% for the spread of degrees, +1% for the
+ * triangles closed by chance) is 0.0808, held to 4%: some 25,000 lattice
+ * triangles survive, each sharing an edge with 21 others, so their count
+ * has a relative standard error of about 1.2% (sd^2 = 200,000 x (7 + 21) /
+ * 64), and 4% is over 3 of them. */
 static void test_watts_strogatz_rewired(void **state) {
     (void)state;
-    wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
-    scenario.network.mean_degree = 6;
-    scenario.network.rewire = 0.173;
+    const uint32_t n = 20000, k = 5;
+    const double p = 0.5;
+    wom_scenario_t scenario = ws_scenario(n, k, p);
     wom_graph_t *graph = build(&scenario);
     check_csr(graph);
-    const uint32_t n = 1237;
-    assert_int_equal(edge_count(graph), n * 3); /* rewiring moves edges, keeps them */
-    uint64_t lattice = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        lattice += has_arc(graph, v, (v + 1) % n) + has_arc(graph, v, (v + 2) % n) +
-                   has_arc(graph, v, (v + 3) % n);
-    }
-    /* igraph rewires each END of each edge with probability `rewire`, so an
-     * edge keeps its place with probability (1 - rewire)^2 (ignoring the
-     * rare rewiring back onto an empty lattice place) */
-    assert_binomial((double)(n * 3 - lattice), n * 3.0, 1 - (1 - 0.173) * (1 - 0.173));
+    assert_int_equal(graph->loops_dropped, 0); /* a moved end never lands on v */
+    assert_true(graph->duplicates_dropped > 0);
+    assert_int_equal(edge_count(graph), (uint64_t)n * k - graph->duplicates_dropped);
+    assert_binomial((double)long_edges(graph, k), (double)n * k, p * (1 - 2.0 * k / (n - 1)));
+    double expected = watts_strogatz_clustering(n, k, p);
+    assert_float_equal(clustering_of(graph), expected, 0.04 * expected);
     wom_graph_free(graph);
+}
+
+static void test_watts_strogatz_same_for_any_threads(void **state) {
+    (void)state;
+    wom_scenario_t scenario = ws_scenario(1237, 3, 0.173);
+    assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8}, 3);
+}
+
+static void test_watts_strogatz_seeded(void **state) {
+    (void)state;
+    assert_seeded(ws_scenario(1237, 3, 0.173));
 }
 
 /* An SBM of four blocks, one of a single node (no pairs inside). */
@@ -425,6 +482,33 @@ static void test_sbm_seeded(void **state) {
     (void)state;
     assert_seeded(sbm_scenario(false));
     assert_seeded(sbm_scenario(true));
+}
+
+/* The library never touches igraph's default RNG: after it is seeded, it
+ * yields the same numbers whether or not every generator ran in between
+ * (and stays the same object). */
+static void test_igraph_rng_untouched(void **state) {
+    (void)state;
+    igraph_rng_t *before = igraph_rng_default();
+    igraph_integer_t expected[4];
+    igraph_rng_seed(before, 4127);
+    for (int i = 0; i < 4; i++) {
+        expected[i] = igraph_rng_get_integer(before, 0, 1000000000);
+    }
+    igraph_rng_seed(before, 4127);
+    for (int model = WOM_NET_ERDOS_RENYI; model < WOM_NET_FILE; model++) {
+        wom_scenario_t scenario = model == WOM_NET_SBM ? sbm_scenario(false) : scenario_of(model);
+        scenario.network.mean_degree = 6;
+        scenario.network.rewire = 0.2;
+        scenario.network.m = 3;
+        scenario.network.exponent = 2.5;
+        scenario.network.min_degree = 2;
+        wom_graph_free(build(&scenario));
+    }
+    assert_ptr_equal(igraph_rng_default(), before);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(igraph_rng_get_integer(before, 0, 1000000000), expected[i]);
+    }
 }
 
 static void test_ring(void **state) {
@@ -968,16 +1052,18 @@ int main(void) {
         cmocka_unit_test(test_erdos_renyi_directed),
         cmocka_unit_test(test_erdos_renyi_seeded),
         cmocka_unit_test(test_erdos_renyi_same_for_any_threads),
-        cmocka_unit_test(test_igraph_rng_untouched),
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
         cmocka_unit_test(test_barabasi_albert_directed),
         cmocka_unit_test(test_watts_strogatz_lattice),
         cmocka_unit_test(test_watts_strogatz_rewired),
+        cmocka_unit_test(test_watts_strogatz_same_for_any_threads),
+        cmocka_unit_test(test_watts_strogatz_seeded),
         cmocka_unit_test(test_sbm),
         cmocka_unit_test(test_sbm_same_for_any_threads),
         cmocka_unit_test(test_sbm_seeded),
         cmocka_unit_test(test_sbm_of_equal_probabilities_is_erdos_renyi),
+        cmocka_unit_test(test_igraph_rng_untouched),
         cmocka_unit_test(test_ring),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_karate),
