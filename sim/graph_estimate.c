@@ -55,7 +55,28 @@ static double pairs_edges_bound(double mean) {
     return mean + 6 * sqrt(mean) + 1;
 }
 
-/* The expected number of edges the scenario's generator makes. */
+/* The integral of x^(power - 1) from `low` to `high`. */
+static double power_integral(double low, double high, double power) {
+    return fabs(power) < 1e-9 ? log(high / low) : (pow(high, power) - pow(low, power)) / power;
+}
+
+/* The edges of a configuration model, stubs over 2: a node's degree is at
+ * most min(X, n - 1) for X Pareto(a = exponent - 1, min_degree m), whose
+ * moments are m + m^a (integral of x^-a from m to n - 1) and m^2 + 2 m^a
+ * (integral of x^(1-a)); the stubs are bounded by the n nodes' mean and 6
+ * standard deviations over it (once in 36 graphs at worst, by Chebyshev;
+ * far more rarely for the sums of many nodes), and the one stub an odd
+ * total gets. */
+static double configuration_edges_bound(const wom_scenario_t *scenario, double nodes) {
+    const double a = scenario->network.exponent - 1, m = (double)scenario->network.min_degree;
+    const double cap = nodes - 1 > m ? nodes - 1 : m;
+    double mean = m + pow(m, a) * power_integral(m, cap, 1 - a);
+    double square = m * m + 2 * pow(m, a) * power_integral(m, cap, 2 - a);
+    return (nodes * mean + 6 * sqrt(nodes * square) + 1) / 2;
+}
+
+/* The expected number of edges the scenario's generator makes (for a
+ * configuration model, a bound). */
 static double expected_edges(const wom_scenario_t *scenario, double nodes) {
     const bool directed = scenario->network.directed;
     const double pairs = directed ? nodes * (nodes - 1) : nodes * (nodes - 1) / 2;
@@ -74,13 +95,8 @@ static double expected_edges(const wom_scenario_t *scenario, double nodes) {
         }
         return within * scenario->network.p_in + (pairs - within) * scenario->network.p_out;
     }
-    case WOM_NET_CONFIGURATION: {
-        /* the mean of Pareto(exponent - 1, min_degree), finite above 2;
-         * below, a rough bound of ten times the minimum */
-        double exponent = scenario->network.exponent, low = (double)scenario->network.min_degree;
-        double mean = exponent > 2 ? low * (exponent - 1) / (exponent - 2) : 10 * low;
-        return nodes * mean / 2;
-    }
+    case WOM_NET_CONFIGURATION:
+        return configuration_edges_bound(scenario, nodes);
     case WOM_NET_RING:
         return nodes;
     case WOM_NET_COMPLETE:
@@ -156,11 +172,12 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
         case WOM_NET_WATTS_STROGATZ: /* the edge array, then the CSR */
             bytes = peak_bytes(edges, nodes, 0);
             break;
+        case WOM_NET_CONFIGURATION: /* the stubs (the edge array) with first the
+                                       degrees (4 bytes a node), then the CSR */
+            bytes = peak_bytes(edges, nodes, 4 * nodes);
+            break;
         default:
             bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
-        }
-        if (scenario->network.model == WOM_NET_CONFIGURATION) {
-            bytes += nodes * sizeof(igraph_integer_t); /* the degree sequence */
         }
     }
     if (!(bytes > 0)) {

@@ -1,13 +1,13 @@
 /* graph_generate.c: the network models, generated from the run seed. Our
- * own Erdos-Renyi and SBM (graph_pairs.c), Watts-Strogatz and
- * Barabasi-Albert use keyed Philox streams, so a node's edges depend on
- * the seed and the node alone; configuration, ring, complete and karate
+ * own Erdos-Renyi and SBM (graph_pairs.c), Watts-Strogatz,
+ * Barabasi-Albert and configuration use keyed Philox streams, so a node's
+ * edges depend on the seed and the node alone; ring, complete and karate
  * are igraph's, run with a private igraph RNG seeded from the run seed.
- * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs with our
- * own (Erdos-Renyi and SBM over the run's threads, writing the CSR
- * directly; Watts-Strogatz's nodes over the threads into an edge array),
- * smaller graphs with igraph's (single-threaded, several times the CSR's
- * memory).
+ * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs:
+ * Erdos-Renyi and SBM over the run's threads, writing the CSR directly;
+ * Watts-Strogatz's nodes and the configuration model's degrees over the
+ * threads into an edge array, the configuration model's stubs matched on
+ * one thread.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <igraph.h>
 #include <math.h>
@@ -16,39 +16,6 @@
 #include "graph_internal.h"
 #include "memory.h"
 #include "rng.h"
-
-/* A power-law degree, floor of a Pareto(exponent - 1, min_degree) draw by
- * inversion, from igraph's default RNG (seeded by the caller, so one seeded
- * stream makes the whole graph), capped at n - 1. */
-static igraph_integer_t power_law_degree(const wom_scenario_t *scenario) {
-    double u = igraph_rng_get_unif01(igraph_rng_default());
-    double x = (double)scenario->network.min_degree *
-               pow(1.0 - u, -1.0 / (scenario->network.exponent - 1.0));
-    double cap = (double)(scenario->network.nodes - 1);
-    return (igraph_integer_t)floor(x < cap ? x : cap);
-}
-
-/* Configuration model: always undirected (a directed one would need an
- * in-degree sequence too). Loops and multi-edges are left to the CSR builder,
- * which drops and counts them. */
-static igraph_error_t generate_configuration(const wom_scenario_t *scenario, igraph_t *out) {
-    igraph_integer_t nodes = scenario->network.nodes, sum = 0;
-    igraph_vector_int_t degrees;
-    igraph_error_t code = igraph_vector_int_init(&degrees, nodes);
-    if (code != IGRAPH_SUCCESS) {
-        return code;
-    }
-    for (igraph_integer_t v = 0; v < nodes; v++) {
-        VECTOR(degrees)[v] = power_law_degree(scenario);
-        sum += VECTOR(degrees)[v];
-    }
-    if (sum % 2 != 0) {
-        VECTOR(degrees)[nodes - 1]++;
-    }
-    code = igraph_degree_sequence_game(out, &degrees, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
-    igraph_vector_int_destroy(&degrees);
-    return code;
-}
 
 /* A uniform index below `bound` (< 2^53) from 53 random bits. */
 static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
@@ -206,6 +173,92 @@ static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_gr
     return status;
 }
 
+/* ---------------------------------------------------------------------------
+ * Configuration model */
+
+/* Node v's degree: the floor of a Pareto(exponent - 1, min_degree) draw,
+ * min_degree u^(-1 / (exponent - 1)) for u uniform in (0, 1] from the
+ * node's keyed stream (inversion), capped at n - 1. */
+static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t v) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream,
+                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+    double x = (double)scenario->network.min_degree *
+               pow(wom_rng_stream_unit(&stream), -1.0 / (scenario->network.exponent - 1.0));
+    double cap = (double)(scenario->network.nodes - 1);
+    return (uint32_t)floor(x < cap ? x : cap);
+}
+
+/* Every node's degree, over the threads; an odd total gets one more stub
+ * on the last node. Returns the number of stubs. */
+static uint64_t draw_degrees(const wom_scenario_t *scenario, uint32_t *degrees) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    uint64_t stubs = 0;
+#pragma omp parallel for schedule(static) reduction(+ : stubs)
+    for (uint32_t v = 0; v < nodes; v++) {
+        degrees[v] = power_law_degree(scenario, v);
+        stubs += degrees[v];
+    }
+    if (stubs % 2 != 0) {
+        degrees[nodes - 1]++;
+        stubs++;
+    }
+    return stubs;
+}
+
+/* Pairs the `count` stubs uniformly at random: each stub at an even
+ * position i, in turn, is paired with one drawn uniformly among the stubs
+ * after it, swapped into position i + 1. Every perfect matching of the
+ * stubs comes out with the same probability, for one draw a pair, from one
+ * keyed stream (seed, task 0, step 0, 0, WOM_SITE_GRAPH_MATCH): sequential,
+ * so the same for any thread count. */
+static void match_stubs(uint32_t *stubs, uint64_t count, uint64_t seed) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, (wom_rng_key_t){seed, 0, 0, 0, WOM_SITE_GRAPH_MATCH});
+    for (uint64_t i = 0; i + 1 < count; i += 2) {
+        uint64_t j = i + 1 + uniform_below(&stream, count - i - 1);
+        uint32_t partner = stubs[j];
+        stubs[j] = stubs[i + 1];
+        stubs[i + 1] = partner;
+    }
+}
+
+/* The stubs of `degrees`: node v listed degrees[v] times, in node order,
+ * into the edge array (two stubs an edge); NULL when memory is short. */
+static uint32_t *list_stubs(const uint32_t *degrees, uint32_t nodes, uint64_t stubs) {
+    uint32_t *list =
+        stubs <= SIZE_MAX / sizeof *list ? wom_memory_alloc(stubs * sizeof *list) : NULL;
+    uint64_t at = 0;
+    for (uint32_t v = 0; list != NULL && v < nodes; v++) {
+        for (uint32_t i = 0; i < degrees[v]; i++) {
+            list[at++] = v;
+        }
+    }
+    return list;
+}
+
+/* Configuration model: the power-law degrees, then a uniform matching of
+ * their stubs. Always undirected (a directed one would need an in-degree
+ * sequence too). Loops and multi-edges are left to the CSR builder, which
+ * drops and counts them. */
+static wom_status generate_configuration(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    uint32_t *degrees = wom_memory_alloc((size_t)nodes * sizeof *degrees);
+    if (degrees == NULL) {
+        return WOM_ENOMEM;
+    }
+    uint64_t stubs = draw_degrees(scenario, degrees);
+    edge_list_t edges = {list_stubs(degrees, nodes, stubs), stubs / 2, stubs / 2};
+    free(degrees);
+    if (edges.pairs == NULL) {
+        return WOM_ENOMEM;
+    }
+    match_stubs(edges.pairs, stubs, scenario->simulation.seed);
+    wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
+    free(edges.pairs);
+    return status;
+}
+
 /* Runs igraph's generator of scenario->network.model (all but erdos-renyi
  * and barabasi-albert) with igraph's default RNG;
  * `what` names the igraph call for error messages. */
@@ -214,9 +267,6 @@ static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *o
     const bool directed = scenario->network.directed;
     const igraph_integer_t n = scenario->network.nodes;
     switch (scenario->network.model) {
-    case WOM_NET_CONFIGURATION:
-        *what = "igraph_degree_sequence_game";
-        return generate_configuration(scenario, out);
     case WOM_NET_RING:
         *what = "igraph_ring";
         return igraph_ring(out, n, directed, false, true);
@@ -257,18 +307,28 @@ static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
     return WOM_OK;
 }
 
+/* Our own generators; the only failure is memory. */
+static wom_status generate_own(const wom_scenario_t *scenario, wom_graph_t **graph) {
+    switch (scenario->network.model) {
+    case WOM_NET_WATTS_STROGATZ:
+        return generate_watts_strogatz(scenario, graph);
+    case WOM_NET_BARABASI_ALBERT:
+        return generate_barabasi_albert(scenario, graph);
+    case WOM_NET_CONFIGURATION:
+        return generate_configuration(scenario, graph);
+    default: /* WOM_NET_ERDOS_RENYI, WOM_NET_SBM */
+        return wom_graph_generate_pairs(scenario, graph);
+    }
+}
+
 /* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
  * give an undirected graph even when network.directed is set; the CSR says
  * so in `directed`. */
 wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                               wom_error_t *error) {
     int model = scenario->network.model;
-    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_SBM || model == WOM_NET_BARABASI_ALBERT ||
-        model == WOM_NET_WATTS_STROGATZ) {
-        wom_status status =
-            model == WOM_NET_BARABASI_ALBERT  ? generate_barabasi_albert(scenario, graph)
-            : model == WOM_NET_WATTS_STROGATZ ? generate_watts_strogatz(scenario, graph)
-                                              : wom_graph_generate_pairs(scenario, graph);
+    if (model != WOM_NET_RING && model != WOM_NET_COMPLETE && model != WOM_NET_KARATE) {
+        wom_status status = generate_own(scenario, graph);
         return status == WOM_OK
                    ? WOM_OK
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");

@@ -39,7 +39,8 @@ enum {
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
     WOM_SITE_GRAPH = 14,         /* our generators: node v's edges (task 0) */
     WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
-    WOM_SITE_CASCADE_TIE = 16    /* ic, sir: the low 24 bits of a try whose byte tied */
+    WOM_SITE_CASCADE_TIE = 16,   /* ic, sir: the low 24 bits of a try whose byte tied */
+    WOM_SITE_GRAPH_MATCH = 17    /* configuration: the matching of the stubs (one stream) */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */
