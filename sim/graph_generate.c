@@ -1,8 +1,9 @@
-/* graph_generate.c: the network models, generated from the run seed. Our
- * own Erdos-Renyi and SBM (graph_pairs.c), Watts-Strogatz,
- * Barabasi-Albert and configuration use keyed Philox streams, so a node's
+/* graph_generate.c: the network models, generated from the run seed:
+ * Watts-Strogatz, Barabasi-Albert and configuration here, Erdos-Renyi and
+ * SBM in graph_pairs.c, all drawn from keyed Philox streams, so a node's
  * edges depend on the seed and the node alone; ring, complete and karate
- * are igraph's, run with a private igraph RNG seeded from the run seed.
+ * are igraph's constructors, which draw nothing. No igraph generator that
+ * draws, and igraph's RNG is never touched.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs:
  * Erdos-Renyi and SBM over the run's threads, writing the CSR directly;
  * Watts-Strogatz's nodes and the configuration model's degrees over the
@@ -259,11 +260,10 @@ static wom_status generate_configuration(const wom_scenario_t *scenario, wom_gra
     return status;
 }
 
-/* Runs igraph's generator of scenario->network.model (all but erdos-renyi
- * and barabasi-albert) with igraph's default RNG;
+/* Ring, complete and karate: igraph's constructors, which draw nothing;
  * `what` names the igraph call for error messages. */
-static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *out,
-                                     const char **what) {
+static igraph_error_t generate_with_igraph(const wom_scenario_t *scenario, igraph_t *out,
+                                           const char **what) {
     const bool directed = scenario->network.directed;
     const igraph_integer_t n = scenario->network.nodes;
     switch (scenario->network.model) {
@@ -277,34 +277,6 @@ static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *o
         *what = "igraph_famous(\"Zachary\")";
         return igraph_famous(out, "Zachary");
     }
-}
-
-/* Generates with a private igraph RNG seeded from the run seed, installed as
- * igraph's default only for the call: nothing global is left changed, and
- * the graph depends on the seed alone. igraph 0.10 copies the struct given to
- * igraph_rng_set_default() into its static default (later versions keep the
- * pointer), so the default is saved by value and restored either way. */
-static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
-                                  wom_error_t *error) {
-    igraph_rng_t rng;
-    igraph_error_t code = igraph_rng_init(&rng, &igraph_rngtype_pcg32);
-    if (code != IGRAPH_SUCCESS) {
-        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, "igraph_rng_init");
-    }
-    const char *what = "igraph_rng_seed";
-    code = igraph_rng_seed(&rng, scenario->simulation.seed);
-    if (code == IGRAPH_SUCCESS) {
-        igraph_rng_t *previous = igraph_rng_default();
-        igraph_rng_t saved = *previous;
-        igraph_rng_set_default(&rng);
-        code = generate_model(scenario, out, &what);
-        igraph_rng_set_default(igraph_rng_default() == previous ? &saved : previous);
-    }
-    igraph_rng_destroy(&rng);
-    if (code != IGRAPH_SUCCESS) {
-        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, what);
-    }
-    return WOM_OK;
 }
 
 /* Our own generators; the only failure is memory. */
@@ -334,9 +306,10 @@ wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **grap
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");
     }
     igraph_t source;
-    wom_status status = generate_seeded(scenario, &source, error);
-    if (status != WOM_OK) {
-        return status;
+    const char *what;
+    igraph_error_t code = generate_with_igraph(scenario, &source, &what);
+    if (code != IGRAPH_SUCCESS) {
+        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, what);
     }
     bool directed = scenario->network.directed && igraph_is_directed(&source);
     return wom_graph_take_igraph(&source, directed, graph, NULL, error);

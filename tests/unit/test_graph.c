@@ -647,6 +647,28 @@ static void test_bad_nodes(void **state) {
     assert_non_null(strstr(error.message, "network.nodes"));
 }
 
+static void assert_refused(wom_scenario_t scenario, const char *message) {
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(wom_graph_build(&scenario, 0, &graph, &error), WOM_EINVAL);
+    assert_null(graph);
+    assert_string_equal(error.message, message);
+}
+
+/* A probability out of [0, 1] (or NaN) is refused, as igraph refused it
+ * when its generators made these graphs. */
+static void test_bad_probabilities(void **state) {
+    (void)state;
+    assert_refused(ws_scenario(100, 2, -0.1), "network.rewire must be between 0 and 1");
+    assert_refused(ws_scenario(100, 2, NAN), "network.rewire must be between 0 and 1");
+    wom_scenario_t sbm = sbm_scenario(false);
+    sbm.network.p_in = 1.5;
+    assert_refused(sbm, "network.p_in must be between 0 and 1");
+    sbm = sbm_scenario(true);
+    sbm.network.p_out = -0.5;
+    assert_refused(sbm, "network.p_out must be between 0 and 1");
+}
+
 /* ---------------------------------------------------------------------------
  * SNAP */
 
@@ -1130,6 +1152,7 @@ int main(void) {
         cmocka_unit_test(test_configuration_same_for_any_threads),
         cmocka_unit_test(test_configuration_seeded),
         cmocka_unit_test(test_bad_nodes),
+        cmocka_unit_test(test_bad_probabilities),
         cmocka_unit_test(test_snap_fixture_undirected),
         cmocka_unit_test(test_snap_fixture_directed),
         cmocka_unit_test(test_snap_crlf_and_last_line),
