@@ -172,10 +172,17 @@ static void assert_seeded(wom_scenario_t scenario) {
 /* ---------------------------------------------------------------------------
  * Generators */
 
-static void test_erdos_renyi_undirected(void **state) {
-    (void)state;
+/* Erdos-Renyi of mean degree 7.3 on 1237 nodes. */
+static wom_scenario_t er_scenario(bool directed) {
     wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
     scenario.network.mean_degree = 7.3;
+    scenario.network.directed = directed;
+    return scenario;
+}
+
+static void test_erdos_renyi_undirected(void **state) {
+    (void)state;
+    wom_scenario_t scenario = er_scenario(false);
     wom_graph_t *graph = build(&scenario);
     check_csr(graph);
     assert_false(graph->directed);
@@ -188,9 +195,7 @@ static void test_erdos_renyi_undirected(void **state) {
 
 static void test_erdos_renyi_directed(void **state) {
     (void)state;
-    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
-    scenario.network.mean_degree = 7.3;
-    scenario.network.directed = true;
+    wom_scenario_t scenario = er_scenario(true);
     wom_graph_t *graph = build(&scenario);
     check_csr(graph);
     assert_true(graph->directed);
@@ -201,9 +206,7 @@ static void test_erdos_renyi_directed(void **state) {
 
 static void test_erdos_renyi_seeded(void **state) {
     (void)state;
-    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
-    scenario.network.mean_degree = 7.3;
-    assert_seeded(scenario);
+    assert_seeded(er_scenario(false));
 }
 
 /* Erdos-Renyi is generated in parts of rows, one per thread (up to 8):
@@ -212,9 +215,7 @@ static void test_erdos_renyi_seeded(void **state) {
 static void test_erdos_renyi_same_for_any_threads(void **state) {
     (void)state;
     for (int directed = 0; directed < 2; directed++) {
-        wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
-        scenario.network.mean_degree = 7.3;
-        scenario.network.directed = directed;
+        wom_scenario_t scenario = er_scenario(directed);
         assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8, 13}, 4);
     }
 }
@@ -462,9 +463,7 @@ static void test_sbm_same_for_any_threads(void **state) {
 static void test_sbm_of_equal_probabilities_is_erdos_renyi(void **state) {
     (void)state;
     for (int directed = 0; directed < 2; directed++) {
-        wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
-        scenario.network.mean_degree = 7.3;
-        scenario.network.directed = directed;
+        wom_scenario_t scenario = er_scenario(directed);
         wom_graph_t *erdos_renyi = build(&scenario);
         wom_scenario_t sbm = sbm_scenario(directed);
         sbm.network.p_in = sbm.network.p_out = 7.3 / 1236;
@@ -998,8 +997,7 @@ static void test_igraph_file_errors(void **state) {
 
 static void test_too_big(void **state) {
     (void)state;
-    wom_scenario_t scenario = scenario_of(WOM_NET_ERDOS_RENYI);
-    scenario.network.mean_degree = 7.3;
+    wom_scenario_t scenario = er_scenario(false);
     uint64_t estimate = wom_graph_estimate_bytes(&scenario);
     wom_graph_t *graph = NULL;
     wom_error_t error;
