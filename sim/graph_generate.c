@@ -24,6 +24,9 @@ static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
     return index < bound ? index : bound - 1;
 }
 
+/* ---------------------------------------------------------------------------
+ * Barabasi-Albert */
+
 /* Edges added before node v: node u adds min(u, m). */
 static uint64_t edges_before(uint64_t v, uint64_t m) {
     return v <= m + 1 ? v * (v - 1) / 2 : m * (m + 1) / 2 + (v - m - 1) * m;
@@ -259,6 +262,9 @@ static wom_status generate_configuration(const wom_scenario_t *scenario, wom_gra
     free(edges.pairs);
     return status;
 }
+
+/* ---------------------------------------------------------------------------
+ * Which generator */
 
 /* Ring, complete and karate: igraph's constructors, which draw nothing;
  * `what` names the igraph call for error messages. */
