@@ -79,8 +79,8 @@ const wom_key_t wom_config_table[] = {
              "mean number of close ties (erdos-renyi, watts-strogatz)",
              "chosen: the people one talks to often"),
     KEY_REAL("network.rewire", network.rewire, "0.1", 0, 1, "per tie",
-             "watts-strogatz: probability that each edge end is rewired (igraph's rule: an edge "
-             "moves with probability about twice this)",
+             "watts-strogatz: probability that each lattice edge is rewired (Watts & Strogatz "
+             "1998)",
              "chosen: the small-world regime of Watts & Strogatz (1998)"),
     KEY_INT("network.m", network.m, "3", 1, 1e6, "ties",
             "barabasi-albert: edges each new node brings", "chosen"),

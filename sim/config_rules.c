@@ -31,7 +31,7 @@ static bool degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) 
     return false;
 }
 
-/* igraph's small-world, configuration and karate graphs are undirected. */
+/* The Watts-Strogatz, configuration and karate graphs are undirected. */
 static bool directed_supported(const wom_scenario_t *s, char *why, size_t size) {
     static const char *const undirected_only[] = {
         [WOM_NET_WATTS_STROGATZ] = "watts-strogatz",

@@ -178,8 +178,30 @@ wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t 
 /* ---------------------------------------------------------------------------
  * Building */
 
-/* The checks the CSR's types need (the config module validates the rest;
- * igraph refuses the remaining impossible values itself). */
+/* The probabilities the generators take, which the config module holds
+ * to [0, 1]; checked again for callers that fill a scenario themselves. */
+static wom_status check_probabilities(const wom_scenario_t *scenario, wom_error_t *error) {
+    const struct {
+        int model;
+        double value;
+        const char *name;
+    } probabilities[] = {
+        {WOM_NET_WATTS_STROGATZ, scenario->network.rewire, "network.rewire"},
+        {WOM_NET_SBM, scenario->network.p_in, "network.p_in"},
+        {WOM_NET_SBM, scenario->network.p_out, "network.p_out"},
+    };
+    for (size_t i = 0; i < sizeof probabilities / sizeof *probabilities; i++) {
+        double value = probabilities[i].value;
+        if (scenario->network.model == probabilities[i].model && !(value >= 0 && value <= 1)) {
+            return wom_error_set(error, WOM_EINVAL, NULL, 0, "%s must be between 0 and 1",
+                                 probabilities[i].name);
+        }
+    }
+    return WOM_OK;
+}
+
+/* The checks the CSR's types and the generators need (the config module
+ * validates the rest). */
 static wom_status check_network(const wom_scenario_t *scenario, wom_error_t *error) {
     int model = scenario->network.model;
     if (model < WOM_NET_ERDOS_RENYI || model > WOM_NET_FILE) {
@@ -204,7 +226,7 @@ static wom_status check_network(const wom_scenario_t *scenario, wom_error_t *err
     if (model == WOM_NET_CONFIGURATION && !(scenario->network.exponent > 1.0)) {
         return wom_error_set(error, WOM_EINVAL, NULL, 0, "network.exponent must be above 1");
     }
-    return WOM_OK;
+    return check_probabilities(scenario, error);
 }
 
 /* "12.3 GiB": one decimal in the largest binary unit that keeps it >= 1. */

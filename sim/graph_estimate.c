@@ -9,6 +9,7 @@
 #include "womsim/graph.h"
 
 #include <igraph.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,9 +19,10 @@
 
 /* Peak bytes while a graph is built: the builder's edge array is alive
  * throughout, with first igraph's copy (igraph's generators, GraphML/GML)
- * or the SNAP id map, then the CSR. Erdos-Renyi needs the CSR alone. So peak = edge array +
- * max(before, CSR). Arcs are counted as two per edge, which is exact for undirected graphs and a
- * bound for directed ones. */
+ * or the SNAP id map, then the CSR. Erdos-Renyi and SBM need the CSR
+ * alone. So peak = edge array + max(before, CSR). Arcs are counted as two
+ * per edge, which is exact for undirected graphs and a bound for directed
+ * ones. */
 
 #define PAIR_BYTES     8.0 /* builder edge array: two uint32 per edge */
 #define CSR_ARC_BYTES  4.0 /* one uint32 target */
@@ -45,15 +47,44 @@ static double igraph_bytes(double edges, double nodes) {
     return edges * IGRAPH_EDGE_BYTES + nodes * IGRAPH_NODE_BYTES;
 }
 
-/* The expected number of edges the scenario's generator makes. */
+/* The edges of a model of independent pairs (graph_pairs.c) with `mean`
+ * expected: a sum of independent Bernoulli trials has a variance below its
+ * mean, so 6 standard deviations over the mean bound it but once in some
+ * 10^9 graphs. */
+static double pairs_edges_bound(double mean) {
+    return mean + 6 * sqrt(mean) + 1;
+}
+
+/* The integral of x^(power - 1) from `low` to `high`. */
+static double power_integral(double low, double high, double power) {
+    return fabs(power) < 1e-9 ? log(high / low) : (pow(high, power) - pow(low, power)) / power;
+}
+
+/* The edges of a configuration model, stubs over 2: a node's degree is at
+ * most min(X, n - 1) for X Pareto(a = exponent - 1, min_degree m), whose
+ * moments are m + m^a (integral of x^-a from m to n - 1) and m^2 + 2 m^a
+ * (integral of x^(1-a)); the stubs are bounded by the n nodes' mean and 6
+ * standard deviations over it (once in 36 graphs at worst, by Chebyshev;
+ * far more rarely for the sums of many nodes), and the one stub an odd
+ * total gets. */
+static double configuration_edges_bound(const wom_scenario_t *scenario, double nodes) {
+    const double a = scenario->network.exponent - 1, m = (double)scenario->network.min_degree;
+    const double cap = nodes - 1 > m ? nodes - 1 : m;
+    double mean = m + pow(m, a) * power_integral(m, cap, 1 - a);
+    double square = m * m + 2 * pow(m, a) * power_integral(m, cap, 2 - a);
+    return (nodes * mean + 6 * sqrt(nodes * square) + 1) / 2;
+}
+
+/* The expected number of edges the scenario's generator makes (for a
+ * configuration model, a bound). */
 static double expected_edges(const wom_scenario_t *scenario, double nodes) {
     const bool directed = scenario->network.directed;
     const double pairs = directed ? nodes * (nodes - 1) : nodes * (nodes - 1) / 2;
     switch (scenario->network.model) {
     case WOM_NET_ERDOS_RENYI:
         return pairs * wom_graph_compute_er_probability(scenario);
-    case WOM_NET_WATTS_STROGATZ:
-        return nodes * scenario->network.mean_degree / 2;
+    case WOM_NET_WATTS_STROGATZ: /* k = round(mean_degree / 2) a node, before duplicates */
+        return nodes * (double)llround(scenario->network.mean_degree / 2);
     case WOM_NET_BARABASI_ALBERT:
         return nodes * (double)scenario->network.m;
     case WOM_NET_SBM: {
@@ -64,13 +95,8 @@ static double expected_edges(const wom_scenario_t *scenario, double nodes) {
         }
         return within * scenario->network.p_in + (pairs - within) * scenario->network.p_out;
     }
-    case WOM_NET_CONFIGURATION: {
-        /* the mean of Pareto(exponent - 1, min_degree), finite above 2;
-         * below, a rough bound of ten times the minimum */
-        double exponent = scenario->network.exponent, low = (double)scenario->network.min_degree;
-        double mean = exponent > 2 ? low * (exponent - 1) / (exponent - 2) : 10 * low;
-        return nodes * mean / 2;
-    }
+    case WOM_NET_CONFIGURATION:
+        return configuration_edges_bound(scenario, nodes);
     case WOM_NET_RING:
         return nodes;
     case WOM_NET_COMPLETE:
@@ -135,19 +161,23 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
                            : (double)scenario->network.nodes;
         double edges = expected_edges(scenario, nodes);
         switch (scenario->network.model) {
-        case WOM_NET_ERDOS_RENYI: /* the CSR (1% over the mean covers the spread) and,
-                                     undirected, a count per node and part */
-            bytes = csr_bytes(1.01 * edges, nodes) +
-                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_er_parts() * nodes);
+        case WOM_NET_ERDOS_RENYI:
+        case WOM_NET_SBM: /* the CSR and, undirected, a count per node and part */
+            bytes = csr_bytes(pairs_edges_bound(edges), nodes) +
+                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_pair_parts() * nodes);
             break;
         case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
             bytes = peak_bytes(edges, nodes, 0) + nodes;
             break;
+        case WOM_NET_WATTS_STROGATZ: /* the edge array, then the CSR */
+            bytes = peak_bytes(edges, nodes, 0);
+            break;
+        case WOM_NET_CONFIGURATION: /* the stubs (the edge array) with first the
+                                       degrees (4 bytes a node), then the CSR */
+            bytes = peak_bytes(edges, nodes, 4 * nodes);
+            break;
         default:
             bytes = peak_bytes(edges, nodes, igraph_bytes(edges, nodes));
-        }
-        if (scenario->network.model == WOM_NET_CONFIGURATION) {
-            bytes += nodes * sizeof(igraph_integer_t); /* the degree sequence */
         }
     }
     if (!(bytes > 0)) {

@@ -1,322 +1,31 @@
-/* graph_generate.c: the network models, generated from the run seed. Our
- * own Erdos-Renyi and Barabasi-Albert use keyed Philox streams, so a
- * node's edges depend on the seed and the node alone; Watts-Strogatz, SBM,
- * configuration, ring, complete and karate are igraph's, run with a
- * private igraph RNG seeded from the run seed; SBM nodes get their blocks
- * as segments.
- * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs with our
- * own two (Erdos-Renyi over the run's threads, writing the CSR directly),
- * smaller graphs with igraph's (single-threaded, several times the CSR's
- * memory).
+/* graph_generate.c: the network models, generated from the run seed:
+ * Watts-Strogatz, Barabasi-Albert and configuration here, Erdos-Renyi and
+ * SBM in graph_pairs.c, all drawn from keyed Philox streams, so a node's
+ * edges depend on the seed and the node alone; ring, complete and karate
+ * are igraph's constructors, which draw nothing. No igraph generator that
+ * draws, and igraph's RNG is never touched.
+ * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs:
+ * Erdos-Renyi and SBM over the run's threads, writing the CSR directly;
+ * Watts-Strogatz's nodes and the configuration model's degrees over the
+ * threads into an edge array, the configuration model's stubs matched on
+ * one thread.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <igraph.h>
 #include <math.h>
 #include <stdlib.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "graph_internal.h"
 #include "memory.h"
 #include "rng.h"
-
-/* ---------------------------------------------------------------------------
- * Generators */
-
-double wom_graph_compute_er_probability(const wom_scenario_t *scenario) {
-    int64_t n = scenario->network.nodes;
-    return n > 1 ? scenario->network.mean_degree / (double)(n - 1) : 0.0;
-}
-
-/* SBM: block sizes on the diagonal p_in, elsewhere p_out. */
-static igraph_error_t generate_sbm(const wom_scenario_t *scenario, igraph_t *out) {
-    int blocks = scenario->network.block_count;
-    igraph_matrix_t preference;
-    igraph_vector_int_t sizes;
-    igraph_error_t code = igraph_matrix_init(&preference, blocks, blocks);
-    if (code != IGRAPH_SUCCESS) {
-        return code;
-    }
-    code = igraph_vector_int_init(&sizes, blocks);
-    if (code != IGRAPH_SUCCESS) {
-        igraph_matrix_destroy(&preference);
-        return code;
-    }
-    igraph_integer_t nodes = 0;
-    for (int i = 0; i < blocks; i++) {
-        VECTOR(sizes)[i] = scenario->network.blocks[i];
-        nodes += scenario->network.blocks[i];
-        for (int j = 0; j < blocks; j++) {
-            MATRIX(preference, i, j) = i == j ? scenario->network.p_in : scenario->network.p_out;
-        }
-    }
-    code = igraph_sbm_game(out, nodes, &preference, &sizes, scenario->network.directed, false);
-    igraph_vector_int_destroy(&sizes);
-    igraph_matrix_destroy(&preference);
-    return code;
-}
-
-/* A power-law degree, floor of a Pareto(exponent - 1, min_degree) draw by
- * inversion, from igraph's default RNG (seeded by the caller, so one seeded
- * stream makes the whole graph), capped at n - 1. */
-static igraph_integer_t power_law_degree(const wom_scenario_t *scenario) {
-    double u = igraph_rng_get_unif01(igraph_rng_default());
-    double x = (double)scenario->network.min_degree *
-               pow(1.0 - u, -1.0 / (scenario->network.exponent - 1.0));
-    double cap = (double)(scenario->network.nodes - 1);
-    return (igraph_integer_t)floor(x < cap ? x : cap);
-}
-
-/* Configuration model: always undirected (a directed one would need an
- * in-degree sequence too). Loops and multi-edges are left to the CSR builder,
- * which drops and counts them. */
-static igraph_error_t generate_configuration(const wom_scenario_t *scenario, igraph_t *out) {
-    igraph_integer_t nodes = scenario->network.nodes, sum = 0;
-    igraph_vector_int_t degrees;
-    igraph_error_t code = igraph_vector_int_init(&degrees, nodes);
-    if (code != IGRAPH_SUCCESS) {
-        return code;
-    }
-    for (igraph_integer_t v = 0; v < nodes; v++) {
-        VECTOR(degrees)[v] = power_law_degree(scenario);
-        sum += VECTOR(degrees)[v];
-    }
-    if (sum % 2 != 0) {
-        VECTOR(degrees)[nodes - 1]++;
-    }
-    code = igraph_degree_sequence_game(out, &degrees, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
-    igraph_vector_int_destroy(&degrees);
-    return code;
-}
-
-/* ---------------------------------------------------------------------------
- * Our own generators: Erdos-Renyi and Barabasi-Albert
- *
- * igraph's generators hold the graph as an igraph_t (32 bytes an edge) plus
- * the edge vector they build first, so at a million nodes and more they
- * take several times the memory of our CSR (and 10^7 nodes would not fit in
- * a few GiB). These two, the models of the large benchmarks, write the CSR
- * directly from keyed streams (seed, task 0, step 0, node, WOM_SITE_GRAPH),
- * so a node's edges depend on the seed and the node alone. */
-
-/* Node v's candidates in Erdos-Renyi G(n, p): the nodes below it
- * (undirected; each pair once) or every other node (directed), each an edge
- * with probability p, visited by geometric gaps between successes (Batagelj
- * & Brandes 2005): one logarithm per edge, not one draw per pair. */
-typedef struct {
-    wom_rng_stream_t stream;
-    double log_miss;     /* log(1 - p) */
-    uint64_t candidates; /* v (undirected) or n - 1 (directed) */
-    uint64_t next;       /* the next candidate index to consider */
-    uint32_t node;
-    bool directed;
-} er_row_t;
-
-static void er_row_start(er_row_t *row, const wom_scenario_t *scenario, uint32_t node) {
-    wom_rng_stream_init(&row->stream,
-                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, node, WOM_SITE_GRAPH});
-    row->log_miss = log1p(-wom_graph_compute_er_probability(scenario));
-    row->directed = scenario->network.directed;
-    row->candidates = row->directed ? (uint64_t)scenario->network.nodes - 1 : node;
-    row->next = 0;
-    row->node = node;
-}
-
-/* The row's next neighbour, ascending; false when the row is done. */
-static bool er_row_next(er_row_t *row, uint32_t *neighbour) {
-    if (row->next >= row->candidates || row->log_miss == 0) {
-        return false; /* also p = 0, which has no edges */
-    }
-    double gap = floor(log(wom_rng_stream_unit(&row->stream)) / row->log_miss); /* p = 1: 0 */
-    if (gap >= (double)(row->candidates - row->next)) {
-        row->next = row->candidates;
-        return false;
-    }
-    uint64_t candidate = row->next + (uint64_t)gap;
-    row->next = candidate + 1;
-    /* directed: candidate indices skip the node itself */
-    *neighbour = (uint32_t)(row->directed && candidate >= row->node ? candidate + 1 : candidate);
-    return true;
-}
-
-/* Threads that generate an Erdos-Renyi graph at most: undirected, each
- * keeps a count per node while it runs (4 bytes a node), so with this many
- * the build's peak stays below the memory of the graph and model that
- * follow it. */
-enum { ER_PARTS_MAX = 8 };
-
-/* The parts an Erdos-Renyi graph is generated in: one per thread. */
-int wom_graph_count_er_parts(void) {
-#ifdef _OPENMP
-    int threads = omp_get_max_threads();
-    return threads < 1 ? 1 : threads > ER_PARTS_MAX ? ER_PARTS_MAX : threads;
-#else
-    return 1;
-#endif
-}
-
-/* The first row of part `part` of `parts` (part == parts: the end). Rows
- * cost about their candidates: undirected, row v has v (its lower nodes),
- * so the rows are split where the sum of v is even; directed, evenly. */
-static uint32_t er_part_start(uint32_t nodes, bool directed, int part, int parts) {
-    if (part >= parts) {
-        return nodes;
-    }
-    double share = (double)part / parts;
-    return (uint32_t)((directed ? share : sqrt(share)) * nodes);
-}
-
-/* Neighbours a row handles at a time: generated first, so that their
- * counts or cursors, random reads, are all fetched together. */
-enum { ER_BATCH = 32 };
-
-/* The row's next neighbours, up to ER_BATCH, into `batch`; returns how
- * many (fewer than ER_BATCH: the row is done). */
-static uint32_t er_row_batch(er_row_t *row, uint32_t batch[ER_BATCH]) {
-    uint32_t count = 0;
-    while (count < ER_BATCH && er_row_next(row, &batch[count])) {
-        count++;
-    }
-    return count;
-}
-
-/* Pass 1 of one part: row v's own neighbours counted into offsets[v + 1];
- * undirected, the part's rows that name each node w below them counted
- * into higher[w] (the part's own counts: no other part writes them). */
-static void er_count(const wom_scenario_t *scenario, uint32_t first, uint32_t end,
-                     uint64_t *offsets, uint32_t *higher) {
-    er_row_t row;
-    uint32_t batch[ER_BATCH];
-    for (uint32_t v = first; v < end; v++) {
-        uint64_t own = 0;
-        er_row_start(&row, scenario, v);
-        for (uint32_t count = ER_BATCH; count == ER_BATCH; own += count) {
-            count = er_row_batch(&row, batch);
-            for (uint32_t i = 0; i < count && higher != NULL; i++) {
-                __builtin_prefetch(&higher[batch[i]]);
-            }
-            for (uint32_t i = 0; i < count && higher != NULL; i++) {
-                higher[batch[i]]++;
-            }
-        }
-        offsets[v + 1] = own;
-    }
-}
-
-/* Between the passes: row w holds its own (lower) neighbours first, then
- * those that name it, part by part; each part's counts become its write
- * cursor in the row (from the row's start), offsets[w + 1] the row's
- * length, then offsets the rows' starts. */
-static void er_lay_out(wom_graph_t *graph, uint32_t *higher, int parts) {
-    const uint32_t nodes = graph->nodes;
-    uint64_t *offsets = graph->offsets;
-    if (higher != NULL) {
-#pragma omp parallel for schedule(static)
-        for (uint32_t w = 0; w < nodes; w++) {
-            uint64_t length = offsets[w + 1];
-            for (int part = 0; part < parts; part++) {
-                uint32_t *count = &higher[(size_t)part * nodes + w];
-                uint32_t named = *count;
-                *count = (uint32_t)length;
-                length += named;
-            }
-            offsets[w + 1] = length;
-        }
-    }
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t degree = (uint32_t)offsets[v + 1];
-        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
-        offsets[v + 1] += offsets[v];
-    }
-    graph->arcs = offsets[nodes];
-}
-
-/* Pass 2 of one part: row v's own neighbours at the start of its row;
- * undirected, v written into each of those rows at the part's cursor. */
-static void er_fill(const wom_scenario_t *scenario, uint32_t first, uint32_t end,
-                    wom_graph_t *graph, uint32_t *cursor) {
-    const uint64_t *offsets = graph->offsets;
-    uint32_t *targets = graph->targets;
-    er_row_t row;
-    uint32_t batch[ER_BATCH];
-    for (uint32_t v = first; v < end; v++) {
-        uint64_t at = offsets[v];
-        er_row_start(&row, scenario, v);
-        for (uint32_t count = ER_BATCH; count == ER_BATCH;) {
-            count = er_row_batch(&row, batch);
-            for (uint32_t i = 0; i < count && cursor != NULL; i++) {
-                __builtin_prefetch(&cursor[batch[i]]);
-                __builtin_prefetch(&offsets[batch[i]]);
-            }
-            for (uint32_t i = 0; i < count; i++) {
-                uint32_t w = batch[i];
-                targets[at++] = w;
-                if (cursor != NULL) {
-                    targets[offsets[w] + cursor[w]++] = v;
-                }
-            }
-        }
-    }
-}
-
-/* Pass 1 (er_count) or, with `fill`, pass 2 (er_fill), the graph's rows
- * split into `parts` parts, one per thread; undirected, each part has its
- * own counts in `higher` (a count per node). */
-static void er_pass(const wom_scenario_t *scenario, wom_graph_t *graph, uint32_t *higher, int parts,
-                    bool fill) {
-    const uint32_t nodes = graph->nodes;
-    const bool directed = graph->directed;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-    for (int part = 0; part < parts; part++) {
-        uint32_t first = er_part_start(nodes, directed, part, parts);
-        uint32_t end = er_part_start(nodes, directed, part + 1, parts);
-        uint32_t *counts = higher != NULL ? higher + (size_t)part * nodes : NULL;
-        if (fill) {
-            er_fill(scenario, first, end, graph, counts);
-        } else {
-            er_count(scenario, first, end, graph->offsets, counts);
-        }
-    }
-}
-
-/* Two passes over the same keyed rows (count, then fill), each split over
- * the threads in parts of consecutive rows. Undirected, row v holds its
- * lower neighbours (from its own stream, ascending) and then the higher
- * nodes that name it, part by part and within a part in row order: so
- * every row comes out sorted, without loops or duplicates, the same for
- * any number of parts, and without atomics. Besides the CSR only a count
- * per node and part is held (undirected). */
-static wom_status generate_erdos_renyi(const wom_scenario_t *scenario, wom_graph_t **out) {
-    const uint32_t nodes = (uint32_t)scenario->network.nodes;
-    const bool directed = scenario->network.directed;
-    const int parts = wom_graph_count_er_parts();
-    wom_graph_t *graph = wom_graph_alloc(nodes, directed);
-    uint32_t *higher =
-        directed ? NULL : wom_memory_calloc((size_t)parts * nodes + 1, sizeof *higher);
-    if (graph == NULL || (!directed && higher == NULL)) {
-        free(higher);
-        wom_graph_free(graph);
-        return WOM_ENOMEM;
-    }
-    er_pass(scenario, graph, higher, parts, false);
-    er_lay_out(graph, higher, parts);
-    if (!wom_graph_alloc_targets(graph)) {
-        free(higher);
-        wom_graph_free(graph);
-        return WOM_ENOMEM;
-    }
-    er_pass(scenario, graph, higher, parts, true);
-    free(higher);
-    *out = graph;
-    return WOM_OK;
-}
 
 /* A uniform index below `bound` (< 2^53) from 53 random bits. */
 static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
     uint64_t index = (uint64_t)((wom_rng_stream_unit(stream) - 0x1p-53) * (double)bound);
     return index < bound ? index : bound - 1;
 }
+
+/* ---------------------------------------------------------------------------
+ * Barabasi-Albert */
 
 /* Edges added before node v: node u adds min(u, m). */
 static uint64_t edges_before(uint64_t v, uint64_t m) {
@@ -415,24 +124,155 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
     return status;
 }
 
-/* Runs igraph's generator of scenario->network.model (all but erdos-renyi
- * and barabasi-albert) with igraph's default RNG;
+/* ---------------------------------------------------------------------------
+ * Watts-Strogatz */
+
+/* Node v's k lattice edges (v, v + j), j = 1 .. k (mod n), into `pairs`
+ * (2k entries): each keeps its end v and, when its word falls below
+ * `rewire` (a Bernoulli threshold), has its other end moved to a node drawn
+ * uniformly among the n - 1 others. */
+static void ws_node_edges(wom_rng_key_t key, uint32_t nodes, uint32_t k, uint64_t rewire,
+                          uint32_t *pairs) {
+    const uint32_t v = key.agent;
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, key);
+    for (uint32_t j = 1; j <= k; j++) {
+        uint32_t to = (uint32_t)(((uint64_t)v + j) % nodes);
+        if (wom_rng_stream_next(&stream) < rewire) {
+            uint32_t other = wom_rng_stream_index(&stream, nodes - 1);
+            to = other >= v ? other + 1 : other; /* skips v */
+        }
+        pairs[2 * (j - 1)] = v;
+        pairs[2 * (j - 1) + 1] = to;
+    }
+}
+
+/* Watts-Strogatz (1998): the ring lattice where node v joins its k =
+ * round(mean_degree / 2) neighbours on each side, each lattice edge then
+ * rewired with probability network.rewire. Node v's edges come from its own
+ * stream (seed, task 0, step 0, v, WOM_SITE_GRAPH) into its own k slots of
+ * the edge array, so the nodes run over the threads and the array, and the
+ * CSR built from it, are the same for any number of threads. Rewiring can
+ * repeat an edge; the CSR builder drops and counts it. */
+static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    const uint64_t k = (uint64_t)llround(scenario->network.mean_degree / 2);
+    const uint64_t count = nodes * k;
+    /* no other node to move an end to below two nodes */
+    const uint64_t rewire = nodes > 1 ? wom_rng_threshold(scenario->network.rewire) : 0;
+    edge_list_t edges = {k <= UINT32_MAX && count <= SIZE_MAX / 8
+                             ? wom_memory_alloc(count * 2 * sizeof(uint32_t))
+                             : NULL,
+                         count, count};
+    if (edges.pairs == NULL) {
+        return WOM_ENOMEM;
+    }
+#pragma omp parallel for schedule(static)
+    for (uint32_t v = 0; v < nodes; v++) {
+        ws_node_edges((wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH}, nodes,
+                      (uint32_t)k, rewire, edges.pairs + 2 * k * v);
+    }
+    wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
+    free(edges.pairs);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * Configuration model */
+
+/* Node v's degree: the floor of a Pareto(exponent - 1, min_degree) draw,
+ * min_degree u^(-1 / (exponent - 1)) for u uniform in (0, 1] from the
+ * node's keyed stream (inversion), capped at n - 1. */
+static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t v) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream,
+                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+    double x = (double)scenario->network.min_degree *
+               pow(wom_rng_stream_unit(&stream), -1.0 / (scenario->network.exponent - 1.0));
+    double cap = (double)(scenario->network.nodes - 1);
+    return (uint32_t)floor(x < cap ? x : cap);
+}
+
+/* Every node's degree, over the threads; an odd total gets one more stub
+ * on the last node. Returns the number of stubs. */
+static uint64_t draw_degrees(const wom_scenario_t *scenario, uint32_t *degrees) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    uint64_t stubs = 0;
+#pragma omp parallel for schedule(static) reduction(+ : stubs)
+    for (uint32_t v = 0; v < nodes; v++) {
+        degrees[v] = power_law_degree(scenario, v);
+        stubs += degrees[v];
+    }
+    if (stubs % 2 != 0) {
+        degrees[nodes - 1]++;
+        stubs++;
+    }
+    return stubs;
+}
+
+/* Pairs the `count` stubs uniformly at random: each stub at an even
+ * position i, in turn, is paired with one drawn uniformly among the stubs
+ * after it, swapped into position i + 1. Every perfect matching of the
+ * stubs comes out with the same probability, for one draw a pair, from one
+ * keyed stream (seed, task 0, step 0, 0, WOM_SITE_GRAPH_MATCH): sequential,
+ * so the same for any thread count. */
+static void match_stubs(uint32_t *stubs, uint64_t count, uint64_t seed) {
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, (wom_rng_key_t){seed, 0, 0, 0, WOM_SITE_GRAPH_MATCH});
+    for (uint64_t i = 0; i + 1 < count; i += 2) {
+        uint64_t j = i + 1 + uniform_below(&stream, count - i - 1);
+        uint32_t partner = stubs[j];
+        stubs[j] = stubs[i + 1];
+        stubs[i + 1] = partner;
+    }
+}
+
+/* The stubs of `degrees`: node v listed degrees[v] times, in node order,
+ * into the edge array (two stubs an edge); NULL when memory is short. */
+static uint32_t *list_stubs(const uint32_t *degrees, uint32_t nodes, uint64_t stubs) {
+    uint32_t *list =
+        stubs <= SIZE_MAX / sizeof *list ? wom_memory_alloc(stubs * sizeof *list) : NULL;
+    uint64_t at = 0;
+    for (uint32_t v = 0; list != NULL && v < nodes; v++) {
+        for (uint32_t i = 0; i < degrees[v]; i++) {
+            list[at++] = v;
+        }
+    }
+    return list;
+}
+
+/* Configuration model: the power-law degrees, then a uniform matching of
+ * their stubs. Always undirected (a directed one would need an in-degree
+ * sequence too). Loops and multi-edges are left to the CSR builder, which
+ * drops and counts them. */
+static wom_status generate_configuration(const wom_scenario_t *scenario, wom_graph_t **out) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes;
+    uint32_t *degrees = wom_memory_alloc((size_t)nodes * sizeof *degrees);
+    if (degrees == NULL) {
+        return WOM_ENOMEM;
+    }
+    uint64_t stubs = draw_degrees(scenario, degrees);
+    edge_list_t edges = {list_stubs(degrees, nodes, stubs), stubs / 2, stubs / 2};
+    free(degrees);
+    if (edges.pairs == NULL) {
+        return WOM_ENOMEM;
+    }
+    match_stubs(edges.pairs, stubs, scenario->simulation.seed);
+    wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
+    free(edges.pairs);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * Which generator */
+
+/* Ring, complete and karate: igraph's constructors, which draw nothing;
  * `what` names the igraph call for error messages. */
-static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *out,
-                                     const char **what) {
+static igraph_error_t generate_with_igraph(const wom_scenario_t *scenario, igraph_t *out,
+                                           const char **what) {
     const bool directed = scenario->network.directed;
     const igraph_integer_t n = scenario->network.nodes;
     switch (scenario->network.model) {
-    case WOM_NET_WATTS_STROGATZ:
-        *what = "igraph_watts_strogatz_game";
-        return igraph_watts_strogatz_game(out, 1, n, llround(scenario->network.mean_degree / 2),
-                                          scenario->network.rewire, false, false);
-    case WOM_NET_SBM:
-        *what = "igraph_sbm_game";
-        return generate_sbm(scenario, out);
-    case WOM_NET_CONFIGURATION:
-        *what = "igraph_degree_sequence_game";
-        return generate_configuration(scenario, out);
     case WOM_NET_RING:
         *what = "igraph_ring";
         return igraph_ring(out, n, directed, false, true);
@@ -445,55 +285,18 @@ static igraph_error_t generate_model(const wom_scenario_t *scenario, igraph_t *o
     }
 }
 
-/* Generates with a private igraph RNG seeded from the run seed, installed as
- * igraph's default only for the call: nothing global is left changed, and
- * the graph depends on the seed alone. igraph 0.10 copies the struct given to
- * igraph_rng_set_default() into its static default (later versions keep the
- * pointer), so the default is saved by value and restored either way. */
-static wom_status generate_seeded(const wom_scenario_t *scenario, igraph_t *out,
-                                  wom_error_t *error) {
-    igraph_rng_t rng;
-    igraph_error_t code = igraph_rng_init(&rng, &igraph_rngtype_pcg32);
-    if (code != IGRAPH_SUCCESS) {
-        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, "igraph_rng_init");
+/* Our own generators; the only failure is memory. */
+static wom_status generate_own(const wom_scenario_t *scenario, wom_graph_t **graph) {
+    switch (scenario->network.model) {
+    case WOM_NET_WATTS_STROGATZ:
+        return generate_watts_strogatz(scenario, graph);
+    case WOM_NET_BARABASI_ALBERT:
+        return generate_barabasi_albert(scenario, graph);
+    case WOM_NET_CONFIGURATION:
+        return generate_configuration(scenario, graph);
+    default: /* WOM_NET_ERDOS_RENYI, WOM_NET_SBM */
+        return wom_graph_generate_pairs(scenario, graph);
     }
-    const char *what = "igraph_rng_seed";
-    code = igraph_rng_seed(&rng, scenario->simulation.seed);
-    if (code == IGRAPH_SUCCESS) {
-        igraph_rng_t *previous = igraph_rng_default();
-        igraph_rng_t saved = *previous;
-        igraph_rng_set_default(&rng);
-        code = generate_model(scenario, out, &what);
-        igraph_rng_set_default(igraph_rng_default() == previous ? &saved : previous);
-    }
-    igraph_rng_destroy(&rng);
-    if (code != IGRAPH_SUCCESS) {
-        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, what);
-    }
-    return WOM_OK;
-}
-
-uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario) {
-    uint64_t nodes = 0;
-    for (int i = 0; i < scenario->network.block_count; i++) {
-        nodes += scenario->network.blocks[i];
-    }
-    return nodes;
-}
-
-/* SBM nodes come block after block: node v's segment is its block. */
-static wom_status assign_blocks(const wom_scenario_t *scenario, wom_graph_t *graph) {
-    graph->segment = malloc(graph->nodes > 0 ? graph->nodes : 1);
-    if (graph->segment == NULL) {
-        return WOM_ENOMEM;
-    }
-    uint32_t v = 0;
-    for (int block = 0; block < scenario->network.block_count; block++) {
-        for (uint32_t i = 0; i < scenario->network.blocks[block]; i++) {
-            graph->segment[v++] = (uint8_t)block;
-        }
-    }
-    return WOM_OK;
 }
 
 /* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
@@ -502,26 +305,18 @@ static wom_status assign_blocks(const wom_scenario_t *scenario, wom_graph_t *gra
 wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                               wom_error_t *error) {
     int model = scenario->network.model;
-    if (model == WOM_NET_ERDOS_RENYI || model == WOM_NET_BARABASI_ALBERT) {
-        wom_status status = model == WOM_NET_ERDOS_RENYI
-                                ? generate_erdos_renyi(scenario, graph)
-                                : generate_barabasi_albert(scenario, graph);
+    if (model != WOM_NET_RING && model != WOM_NET_COMPLETE && model != WOM_NET_KARATE) {
+        wom_status status = generate_own(scenario, graph);
         return status == WOM_OK
                    ? WOM_OK
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");
     }
     igraph_t source;
-    wom_status status = generate_seeded(scenario, &source, error);
-    if (status != WOM_OK) {
-        return status;
+    const char *what;
+    igraph_error_t code = generate_with_igraph(scenario, &source, &what);
+    if (code != IGRAPH_SUCCESS) {
+        return wom_graph_set_igraph_error(error, code, WOM_ELIBRARY, NULL, what);
     }
     bool directed = scenario->network.directed && igraph_is_directed(&source);
-    status = wom_graph_take_igraph(&source, directed, graph, NULL, error);
-    if (status == WOM_OK && scenario->network.model == WOM_NET_SBM &&
-        assign_blocks(scenario, *graph) != WOM_OK) {
-        wom_graph_free(*graph);
-        *graph = NULL;
-        return wom_error_set(error, WOM_ENOMEM, NULL, 0, "no memory for the network's blocks");
-    }
-    return status;
+    return wom_graph_take_igraph(&source, directed, graph, NULL, error);
 }

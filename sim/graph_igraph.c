@@ -1,6 +1,7 @@
 /* graph_igraph.c: graphs that come from igraph: GraphML and GML files read
- * by igraph, and what they share with igraph's generators (graph_generate.c):
- * an igraph graph turned into the CSR, igraph's errors turned into ours.
+ * by igraph, and what they share with the ring, complete and karate graphs
+ * of igraph's constructors (graph_generate.c): an igraph graph turned into
+ * the CSR, igraph's errors turned into ours.
  * Workload: once at set-up, single-threaded; igraph's copy of the graph
  * (some 32 bytes an edge) is destroyed before the CSR is built.
  * SPDX-License-Identifier: GPL-3.0-or-later */

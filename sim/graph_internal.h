@@ -65,12 +65,20 @@ wom_status wom_graph_read_igraph_file(const char *path, int format, bool directe
 wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
                               wom_error_t *error);
 
+/* ---------------------------------------------------------------------------
+ * Independent pairs: Erdos-Renyi and SBM (graph_pairs.c) */
+
+/* The Erdos-Renyi graph G(n, p) or the SBM of the scenario (its nodes'
+ * segments their blocks); the only failure is memory (WOM_ENOMEM, no error
+ * detail set). */
+wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, wom_graph_t **out);
+
 /* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
  * nodes). */
 double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
 
-/* The parts (threads) an Erdos-Renyi graph is generated in. */
-int wom_graph_count_er_parts(void);
+/* The parts (threads) an Erdos-Renyi graph or an SBM is generated in. */
+int wom_graph_count_pair_parts(void);
 
 /* The nodes of an SBM: the sum of its block sizes. */
 uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);

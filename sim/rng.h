@@ -37,12 +37,13 @@ enum {
     WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
-    WOM_SITE_GRAPH = 14,         /* erdos-renyi, barabasi-albert: node v's edges (task 0) */
+    WOM_SITE_GRAPH = 14,         /* our generators: node v's edges (task 0) */
     WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
     WOM_SITE_CASCADE_TIE = 16,   /* ic, sir: the low 24 bits of a try whose byte tied */
     WOM_SITE_ADVICE_COUNT = 17,  /* K of an intermediary's advice (GSL distribution) */
     WOM_SITE_ADVICE_PICK = 18,   /* the hearers of an intermediary's advice */
-    WOM_SITE_HISTORY = 19        /* an initial customer's attitude (GSL normal) */
+    WOM_SITE_HISTORY = 19,       /* an initial customer's attitude (GSL normal) */
+    WOM_SITE_GRAPH_MATCH = 20    /* configuration: the matching of the stubs (one stream) */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */

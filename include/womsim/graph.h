@@ -1,10 +1,13 @@
 /* graph.h: the social graph as a compact CSR (compressed sparse row) with
  * uint32 node ids, built once at set-up and read-only afterwards, shared by
- * all replications and threads. Erdos-Renyi and Barabasi-Albert are our
- * own generators (keyed streams, no copy of the graph besides the CSR); the
- * others come from igraph (used at set-up only, single-threaded, its RNG
- * seeded from the run seed); SNAP edge lists are read by our own reader (igraph's rejects '#'
- * comment lines); GraphML and GML go through igraph. SPDX-License-Identifier: GPL-3.0-or-later */
+ * all replications and threads. The random models (Erdos-Renyi,
+ * Watts-Strogatz, Barabasi-Albert, SBM, configuration) are our own
+ * generators, drawing from keyed streams of the run seed: the same graph
+ * for any thread count, and nothing global changed (igraph's RNG is never
+ * touched). Ring, complete and karate come from igraph's constructors,
+ * which draw nothing; SNAP edge lists are read by our own reader (igraph's
+ * rejects '#' comment lines); GraphML and GML go through igraph.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_GRAPH_H
 #define WOMSIM_GRAPH_H
 
@@ -43,9 +46,9 @@ typedef struct {
     uint64_t bytes;             /* memory held by the CSR */
 } wom_graph_stats_t;
 
-/* Estimated peak bytes to build the graph of `scenario` (igraph's copy and
- * the CSR), before anything is allocated. For files, an estimate from the
- * file size. */
+/* Estimated peak bytes to build the graph of `scenario` (the CSR and what
+ * its builder holds besides: an edge array, igraph's copy), before
+ * anything is allocated. For files, an estimate from the file size. */
 uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario);
 
 /* Builds the graph of scenario->network: a generator seeded from
