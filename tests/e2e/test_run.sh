@@ -196,7 +196,7 @@ INI
     expect_exit 66 "study/data/none.txt" "$WOMSIM" run study/missing.ini -o m -q --no-plot
 }
 
-# The baseline's story (MODEL.md, calibration): at quality 0.9 the shop
+# The baseline's story (docs/validation.md): at quality 0.9 the shop
 # grows; at 0.7 it loses customers over the first three months and ends the
 # year far behind. Judged by 95% confidence intervals over 10 replications
 # (fixed seed), not by single numbers.

@@ -61,7 +61,7 @@ static const char gnuplot_like[] =
     " xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n<title>Gnuplot</title>\n"
     "<defs><circle id='gpDot' r='0.5'/><use xlink:href='#gpDot' id='gpPt6'/></defs>\n"
     "<g clip-path=\"url(#gpclip)\"><path d='M0,0 L10,10' stroke='rgb(0,0,0)'/></g>\n"
-    "<text>mean and 95% CI, online.review_reach = 3</text>\n</svg>\n";
+    "<text>mean and 95% CI, online.review_weight = 3</text>\n</svg>\n";
 
 static void svg_safety(void **state) {
     (void)state;

@@ -28,7 +28,7 @@
 
 #include "womsim/womsim.h"
 
-#define BASELINE "configs/baseline.ini"
+#define BASELINE         "configs/baseline.ini"
 #define MAX_REPLICATIONS 64
 
 static void die(const char *what, const wom_error_t *error) {
@@ -118,7 +118,8 @@ typedef double measure_fn(const wom_aggregate_point_t *p, uint32_t r);
 /* A measure's mean and 95% Student-t interval over the replications. */
 static wom_stats_summary_t over_replications(const wom_aggregate_point_t *p, measure_fn *measure) {
     double values[MAX_REPLICATIONS];
-    uint32_t n = p->table.replications < MAX_REPLICATIONS ? p->table.replications : MAX_REPLICATIONS;
+    uint32_t n =
+        p->table.replications < MAX_REPLICATIONS ? p->table.replications : MAX_REPLICATIONS;
     for (uint32_t r = 0; r < n; r++) {
         values[r] = measure(p, r);
     }
@@ -284,8 +285,8 @@ static void poor_service_rows(table_t *t) {
 static void more_bad_news_row(table_t *t) {
     experiment_t e;
     start(&e, BASELINE,
-          (const char *const[]){"simulation.replications=20",
-                                "wom.dissatisfied_tell_mean=15, 20", NULL});
+          (const char *const[]){"simulation.replications=20", "wom.dissatisfied_tell_mean=15, 20",
+                                NULL});
     wom_aggregate_point_t fifteen, twenty;
     point_of(&e, 0, &fifteen);
     wom_stats_summary_t a = over_replications(&fifteen, final_customers);
@@ -297,8 +298,8 @@ static void more_bad_news_row(table_t *t) {
     char text[128];
     interval(text, sizeof text, &d, "%+.0f");
     row(t, "customers after a year: bad news told to 20 instead of 15",
-        "Kotler & Keller (the 10 must fit in the network)", "fewer", text,
-        "Welch interval below 0", d.ci95_hi < 0);
+        "Kotler & Keller (the 10 must fit in the network)", "fewer", text, "Welch interval below 0",
+        d.ci95_hi < 0);
     finish(&e);
 }
 
@@ -315,14 +316,19 @@ static void repurchase_row(table_t *t) {
     double worst = 0;
     for (int outcome = 0; outcome < 4; outcome++) {
         for (int major = 0; major < 2; major++) {
-            const char *sets[] = {
-                "simulation.steps=1",          "simulation.replications=1",
-                "population.initial_customers=1", "population.initial_aware=0",
-                "service.purchase_rate=1",     "service.churn_rate=0",
-                "failure.problem.rate=1",      major ? "failure.problem.severity=major"
-                                                     : "failure.problem.severity=minor",
-                outcomes[outcome][0],          outcomes[outcome][1],
-                outcomes[outcome][2],          NULL};
+            const char *sets[] = {"simulation.steps=1",
+                                  "simulation.replications=1",
+                                  "population.initial_customers=1",
+                                  "population.initial_aware=0",
+                                  "service.purchase_rate=1",
+                                  "service.churn_rate=0",
+                                  "failure.problem.rate=1",
+                                  major ? "failure.problem.severity=major"
+                                        : "failure.problem.severity=minor",
+                                  outcomes[outcome][0],
+                                  outcomes[outcome][1],
+                                  outcomes[outcome][2],
+                                  NULL};
             experiment_t e;
             start(&e, BASELINE, sets);
             wom_aggregate_point_t p;
