@@ -133,11 +133,7 @@ void wom_batch_destroy(wom_batch_t *batch) {
 }
 
 size_t wom_batch_value_index(const wom_batch_t *batch, uint32_t point, size_t key) {
-    size_t stride = 1;
-    for (size_t k = key + 1; k < batch->keys; k++) {
-        stride *= batch->sweep[k].count;
-    }
-    return (point / stride) % batch->sweep[key].count;
+    return wom_config_value_index(batch->config, point, key);
 }
 
 bool wom_batch_point_dir(const wom_batch_t *batch, uint32_t point, char *path, size_t size) {

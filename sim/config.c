@@ -65,10 +65,17 @@ wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, 
     return wom_error_set(error, WOM_ECONFIG, at.file, at.line, "%s", message);
 }
 
+static void release_range(key_state *state) {
+    free(state->range[0]);
+    free(state->range[1]);
+    state->range[0] = state->range[1] = NULL;
+}
+
 static void release_values(key_state *state) {
     wom_config_free_values(state->values, state->count);
     state->values = NULL;
     state->count = 0;
+    release_range(state);
 }
 
 void wom_config_free(wom_config_t *config) {
@@ -78,6 +85,7 @@ void wom_config_free(wom_config_t *config) {
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         release_values(&config->keys[slot]);
     }
+    free(config->design_unit);
     free(config);
 }
 
@@ -101,6 +109,29 @@ static wom_status copy_values(char *const *values, size_t count, char ***copy) {
     return WOM_OK;
 }
 
+static wom_status copy_range(const key_state *from, key_state *to) {
+    for (int i = 0; i < 2 && from->range[0] != NULL; i++) {
+        to->range[i] = strdup(from->range[i]);
+        if (to->range[i] == NULL) {
+            return WOM_ENOMEM;
+        }
+    }
+    return WOM_OK;
+}
+
+static wom_status copy_unit(const wom_config_t *config, wom_config_t *c) {
+    size_t bytes = config->design_points * config->design_factors * sizeof *c->design_unit;
+    if (config->design_unit == NULL) {
+        return WOM_OK;
+    }
+    c->design_unit = malloc(bytes);
+    if (c->design_unit == NULL) {
+        return WOM_ENOMEM;
+    }
+    memcpy(c->design_unit, config->design_unit, bytes);
+    return WOM_OK;
+}
+
 wom_status wom_config_copy(const wom_config_t *config, wom_config_t **copy) {
     wom_config_t *c = malloc(sizeof *c);
     if (c == NULL) {
@@ -110,14 +141,19 @@ wom_status wom_config_copy(const wom_config_t *config, wom_config_t **copy) {
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         c->keys[slot].values = NULL;
         c->keys[slot].count = 0;
+        c->keys[slot].range[0] = c->keys[slot].range[1] = NULL;
     }
-    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
+    c->design_unit = NULL;
+    wom_status status = copy_unit(config, c);
+    for (size_t slot = 0; slot < SLOT_COUNT && status == WOM_OK; slot++) {
         const key_state *from = &config->keys[slot];
-        if (copy_values(from->values, from->count, &c->keys[slot].values) != WOM_OK) {
-            wom_config_free(c);
-            return WOM_ENOMEM;
-        }
-        c->keys[slot].count = from->count;
+        status = copy_values(from->values, from->count, &c->keys[slot].values);
+        c->keys[slot].count = status == WOM_OK ? from->count : 0;
+        status = status == WOM_OK ? copy_range(from, &c->keys[slot]) : status;
+    }
+    if (status != WOM_OK) {
+        wom_config_free(c);
+        return status;
     }
     *copy = c;
     return WOM_OK;
@@ -127,6 +163,7 @@ void wom_config_replace(wom_config_t *config, wom_config_t *from) {
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         release_values(&config->keys[slot]);
     }
+    free(config->design_unit);
     *config = *from;
     free(from);
 }
@@ -191,7 +228,7 @@ static wom_status check_points(const wom_config_t *config, size_t slot, size_t c
     size_t points = count;
     for (size_t j = 0; j < SLOT_COUNT; j++) {
         size_t n = config->keys[j].count;
-        if (j == slot || n <= 1) {
+        if (j == slot || n <= 1 || config->keys[j].range[0] != NULL) { /* a design's */
             continue;
         }
         if (points > SIZE_MAX / n) {
@@ -203,18 +240,41 @@ static wom_status check_points(const wom_config_t *config, size_t slot, size_t c
     return WOM_OK;
 }
 
+/* A range LO:HI of a number: the bounds of a design factor, its values
+ * the bounds until the design gives it its points
+ * (wom_config_design_refresh). */
+static wom_status assign_range(const wom_key_t *key, const char *text, where_t at,
+                               wom_error_t *error, char *range[2], char ***items) {
+    wom_status status = wom_config_parse_range(key, text, at, error, range);
+    if (status == WOM_OK) {
+        status = copy_values(range, 2, items);
+    }
+    if (status != WOM_OK && range[0] != NULL) {
+        free(range[0]);
+        free(range[1]);
+    }
+    return status == WOM_ENOMEM ? wom_error_set(error, status, at.file, at.line, "out of memory")
+                                : status;
+}
+
 wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text, where_t at,
                              wom_error_t *error) {
-    char **items = NULL;
+    char **items = NULL, *range[2] = {NULL, NULL};
     size_t count = 0;
     named_key named;
     const wom_key_t *key = wom_config_slot_key(config, slot, &named);
-    wom_status status = items_of(key, text, &items, &count, at, error);
-    if (status == WOM_OK) {
-        status = canonicalise(key, items, count, at, error);
-    }
-    if (status == WOM_OK) {
-        status = check_points(config, slot, count, at, error);
+    wom_status status;
+    if ((key->type == WOM_KEY_REAL || key->type == WOM_KEY_INT) && wom_config_is_range(text)) {
+        status = assign_range(key, text, at, error, range, &items);
+        count = status == WOM_OK ? 2 : 0;
+    } else {
+        status = items_of(key, text, &items, &count, at, error);
+        if (status == WOM_OK) {
+            status = canonicalise(key, items, count, at, error);
+        }
+        if (status == WOM_OK) {
+            status = check_points(config, slot, count, at, error);
+        }
     }
     if (status != WOM_OK) {
         wom_config_free_values(items, count);
@@ -224,6 +284,8 @@ wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text
     release_values(state);
     state->values = items;
     state->count = count;
+    state->range[0] = range[0];
+    state->range[1] = range[1];
     snprintf(state->file, sizeof state->file, "%s", at.file);
     state->line = at.line;
     state->last_set = ++config->assignments;
@@ -412,6 +474,9 @@ wom_status wom_config_set_from(wom_config_t *config, const char *origin, const c
     if (status == WOM_OK) {
         status = wom_config_assign(config, slot, value, at, error);
     }
+    if (status == WOM_OK && wom_config_design_refresh(config) != WOM_OK) {
+        status = wom_error_set(error, WOM_ENOMEM, at.file, 0, "out of memory");
+    }
     if (status != WOM_OK && config->mode_count > modes) {
         close_last_mode(config); /* a failed override changes nothing */
     }
@@ -421,9 +486,21 @@ wom_status wom_config_set_from(wom_config_t *config, const char *origin, const c
 
 /* ---- sweep points and scenarios --------------------------------------- */
 
+/* Under a sampled design the swept keys vary together: each has one value
+ * per point. A design with a problem has one point, whose scenario reports
+ * it. */
 size_t wom_config_points(const wom_config_t *config) {
+    if (config == NULL) {
+        return 1;
+    }
+    if (wom_config_design_problem(config, NULL) != WOM_OK) {
+        return 1;
+    }
+    if (wom_config_sampled(config)) {
+        return config->design_points;
+    }
     size_t points = 1;
-    for (size_t slot = 0; config != NULL && slot < SLOT_COUNT; slot++) {
+    for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         if (config->keys[slot].count > 1) {
             points *=
                 config->keys[slot].count; /* wom_config_assign() keeps this from overflowing */
@@ -434,7 +511,7 @@ size_t wom_config_points(const wom_config_t *config) {
 
 /* The slots of the swept keys in sweep order: the order they were first
  * set. Returns how many there are. */
-static size_t sweep_order(const wom_config_t *config, size_t swept[SLOT_COUNT]) {
+size_t wom_config_sweep_order(const wom_config_t *config, size_t swept[SLOT_COUNT]) {
     size_t n = 0;
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         if (config->keys[slot].count <= 1) {
@@ -451,12 +528,12 @@ static size_t sweep_order(const wom_config_t *config, size_t swept[SLOT_COUNT]) 
 
 size_t wom_config_swept(const wom_config_t *config) {
     size_t swept[SLOT_COUNT];
-    return config == NULL ? 0 : sweep_order(config, swept);
+    return config == NULL ? 0 : wom_config_sweep_order(config, swept);
 }
 
 wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_config_sweep_t *key) {
     size_t swept[SLOT_COUNT];
-    if (config == NULL || key == NULL || index >= sweep_order(config, swept)) {
+    if (config == NULL || key == NULL || index >= wom_config_sweep_order(config, swept)) {
         return WOM_EINVAL;
     }
     named_key named;
@@ -465,6 +542,8 @@ wom_status wom_config_sweep_key(const wom_config_t *config, size_t index, wom_co
              wom_config_slot_key(config, swept[index], &named)->name);
     key->values = (const char *const *)state->values;
     key->count = state->count;
+    key->range[0] = state->range[0];
+    key->range[1] = state->range[1];
     return WOM_OK;
 }
 
@@ -483,6 +562,8 @@ wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config
     entry->key = slot_row(index);
     entry->values = (const char *const *)state->values;
     entry->count = state->count;
+    entry->range[0] = state->range[0];
+    entry->range[1] = state->range[1];
     entry->set = state->first_set != 0;
     return WOM_OK;
 }
@@ -491,15 +572,23 @@ wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config
  * mixed radix with the last one varying fastest. */
 static void point_values(const wom_config_t *config, size_t point, size_t chosen[SLOT_COUNT]) {
     size_t swept[SLOT_COUNT];
-    size_t n = sweep_order(config, swept);
+    size_t n = wom_config_sweep_order(config, swept);
+    bool together = wom_config_sampled(config);
     for (size_t slot = 0; slot < SLOT_COUNT; slot++) {
         chosen[slot] = 0;
     }
     for (size_t j = n; j-- > 0;) {
         size_t count = config->keys[swept[j]].count;
-        chosen[swept[j]] = point % count;
-        point /= count;
+        chosen[swept[j]] = together ? point : point % count;
+        point = together ? point : point / count;
     }
+}
+
+size_t wom_config_value_index(const wom_config_t *config, size_t point, size_t index) {
+    size_t swept[SLOT_COUNT], chosen[SLOT_COUNT];
+    size_t n = wom_config_sweep_order(config, swept);
+    point_values(config, point, chosen);
+    return index < n ? chosen[swept[index]] : 0;
 }
 
 /* A relative path set in a scenario file is taken from that file's folder,
@@ -511,7 +600,9 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
         const key_state *state = &config->keys[k];
         char *path = (char *)scenario + wom_config_table[k].offset;
         const char *slash = strrchr(state->file, '/');
-        if (wom_config_table[k].type != WOM_KEY_TEXT || path[0] == '/' || path[0] == '\0' ||
+        if (wom_config_table[k].type != WOM_KEY_TEXT ||
+            strcmp(wom_config_table[k].unit, WOM_UNIT_PATH) != 0 || path[0] == '/' ||
+            path[0] == '\0' ||
             slash == NULL || state->line == 0) { /* an override's: from where womsim runs */
             continue;
         }
@@ -560,6 +651,10 @@ wom_status wom_config_scenario(const wom_config_t *config, size_t point, wom_sce
                                wom_error_t *error) {
     if (config == NULL || scenario == NULL) {
         return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_scenario: NULL argument");
+    }
+    wom_status problem = wom_config_design_problem(config, error);
+    if (problem != WOM_OK) {
+        return problem;
     }
     size_t points = wom_config_points(config);
     if (point >= points) {

@@ -45,7 +45,9 @@ static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state
     const char *name = wom_config_key_suffix(key);
     wom_text_printf(b, "%s", name);
     wom_text_printf(b, " =");
-    if (key->type == WOM_KEY_TEXT) {
+    if (state->range[0] != NULL) { /* a design's: the bounds, the design follows from them */
+        wom_text_printf(b, " %s:%s", state->range[0], state->range[1]);
+    } else if (key->type == WOM_KEY_TEXT) {
         if (state->values[0][0] != '\0') {
             wom_text_printf(b, " ");
             wom_text_printf(b, "%s", state->values[0]);

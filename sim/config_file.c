@@ -308,6 +308,9 @@ wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char
         wom_error_set(error, status, name, 0, "out of memory");
     }
     free(r);
+    if (status == WOM_OK && wom_config_design_refresh(work) != WOM_OK) {
+        status = wom_error_set(error, WOM_ENOMEM, name, 0, "out of memory");
+    }
     if (status != WOM_OK) {
         wom_config_free(work);
         return status;

@@ -30,13 +30,14 @@ wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, 
 
 /* Rows of the key table. config_keys.c checks the number, so a new key
  * raises it by one. */
-#define KEY_COUNT    ((size_t)94)
+#define KEY_COUNT    ((size_t)98)
 #define FAILURE_KEYS 3                          /* rate, severity, applies_to */
 #define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
 
 #define FAILURE_PREFIX  "failure."
 #define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
 #define UINT32_NODES    4294967295.0                /* node ids are uint32 */
+#define WOM_UNIT_PATH   "path" /* the unit of a TEXT key that is a file path */
 
 /* The KEY_COUNT rows in canonical order: the FIXED_KEYS keys, then the
  * FAILURE_KEYS rows of every [failure.NAME] section (per_failure). */
@@ -84,6 +85,7 @@ typedef struct {
     long line;               /* line in `file`; 0 for overrides and defaults */
     unsigned long first_set; /* assignment number of the first setting, 0 = never set */
     unsigned long last_set;  /* assignment number of the latest setting, 0 = never set */
+    char *range[2];          /* a design factor's bounds LO, HI (canonical); else NULL */
 } key_state;
 
 /* A failure mode: its name and where it first appeared. Its keys are the
@@ -101,6 +103,10 @@ struct wom_config {
     int mode_count;                      /* modes in use; the slots of the others are empty */
     unsigned long assignments;           /* settings so far: orders sweeps and citations */
     char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
+    double *design_unit;  /* a sampled design's points in the unit cube, design_points x
+                             design_factors (config_design.c); NULL without one */
+    size_t design_points; /* its points */
+    size_t design_factors; /* its factors: the ranged keys in sweep order */
 };
 
 /* The slot of table row `row` (a per_failure row) in failure mode `mode`. */
@@ -132,6 +138,32 @@ wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text
 /* The failure mode named `name`, opened if it is new. */
 wom_status wom_config_open_mode(wom_config_t *config, const char *name, where_t at,
                                 wom_error_t *error, int *mode);
+
+/* The slots of the swept keys in sweep order: the order they were first
+ * set. Returns how many there are. */
+size_t wom_config_sweep_order(const wom_config_t *config, size_t swept[SLOT_COUNT]);
+
+/* ---- sampled designs (config_design.c) -------------------------------- */
+
+/* "LO:HI": one colon and no comma (a grid's range has two colons). */
+bool wom_config_is_range(const char *text);
+
+/* The canonical bounds of a range of a number key (malloc'd), LO below HI. */
+wom_status wom_config_parse_range(const wom_key_t *key, const char *text, where_t at,
+                                  wom_error_t *error, char *bounds[2]);
+
+/* design.method is not grid. */
+bool wom_config_sampled(const wom_config_t *config);
+
+/* Why the keys cannot make a design (a range under a grid, a list under a
+ * sampled design, no range, too many ranges, odd Morris levels), at the
+ * line of the key at fault; WOM_OK when they can. */
+wom_status wom_config_design_problem(const wom_config_t *config, wom_error_t *error);
+
+/* Gives every ranged key its value at each point of the design (or its two
+ * bounds while the design has a problem) and keeps the unit design. Called
+ * after every change of the config; fails only for want of memory. */
+wom_status wom_config_design_refresh(wom_config_t *config);
 
 /* ---- values and sweep lists (config_values.c) ------------------------ */
 

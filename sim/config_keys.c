@@ -28,8 +28,8 @@
     { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, "-", meaning, source, false }
 #define KEY_CHOICE(name, field, def, choices, meaning, source)                                     \
     { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, "-", meaning, source, false }
-#define KEY_TEXT(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, "-", meaning, source, false }
+#define KEY_TEXT(name, field, def, unit, meaning, source)                                          \
+    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, unit, meaning, source, false }
 #define KEY_SIZES(name, field, count, def, lo, hi, unit, meaning, source)                          \
     {                                                                                              \
         name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, unit, meaning, source, \
@@ -52,7 +52,8 @@
 #define LIMIT_ATTITUDE    500 /* attitudes are held in 1/64 of a point in 16 bits */
 
 /* Canonical order: sections in this order, keys in this order. Choices are
- * listed in the order of their enum in config.h. TEXT keys are file paths.
+ * listed in the order of their enum in config.h. TEXT keys whose unit is
+ * WOM_UNIT_PATH are file paths, taken from the scenario's folder.
  * The last FAILURE_KEYS rows (per_failure) are not keys themselves but the
  * keys of every [failure.NAME] section; the config holds one copy of them
  * per failure mode, after the fixed keys. Units: a "per day" rate is a
@@ -95,7 +96,7 @@ const wom_key_t wom_config_table[] = {
              "sbm: edge probability within a block", "chosen"),
     KEY_REAL("network.p_out", network.p_out, "0.0005", 0, 1, "per pair",
              "sbm: edge probability between blocks", "chosen"),
-    KEY_TEXT("network.file", network.file, "",
+    KEY_TEXT("network.file", network.file, "", WOM_UNIT_PATH,
              "file: the graph file, relative to the scenario file's folder", "none"),
     KEY_CHOICE("network.format", network.format, "snap", "snap|graphml|gml",
                "file: format of network.file", "chosen: the commonest public format"),
@@ -327,6 +328,27 @@ const wom_key_t wom_config_table[] = {
     KEY_INT("bass.period", bass.period, "365", 1, 1000000, "steps",
             "steps in the period p and q are rates for (365: per year, a step a day)",
             "Sultan, Farley & Lehmann (1990) give p and q per year"),
+
+    /* Sampled designs (config_design.c): how keys given as ranges LO:HI
+     * become the points of a run; not model parameters. */
+    KEY_CHOICE("design.method", design.method, "grid", "grid|lhs|sobol|morris|saltelli",
+               "how keys given as ranges LO:HI are sampled: grid (lists and start:stop:step "
+               "only), lhs (Latin hypercube), sobol (quasi-random), morris (elementary "
+               "effects), saltelli (Sobol indices)",
+               "McKay, Beckman & Conover (1979); Sobol (1967); Morris (1991); Saltelli (2002)"),
+    KEY_INT("design.points", design.points, "10", 1, 1000000, "points",
+            "points of lhs and sobol; trajectories of morris (points x (keys + 1)); base "
+            "samples of saltelli (points x (keys + 2))",
+            "chosen: Campolongo, Cariboni & Saltelli (2007) find 10 to 20 trajectories enough "
+            "for screening"),
+    KEY_INT("design.levels", design.levels, "4", 2, 100, "levels",
+            "morris: levels of each key's grid (even; a step is levels / (2 (levels - 1)) of "
+            "the range)",
+            "Morris (1991); Saltelli et al. (2008) recommend 4"),
+    KEY_TEXT("design.metrics", design.metrics, "customers reputation", "names",
+             "morris, saltelli: the metrics analysed, blank-separated: a column of "
+             "timeseries.csv (its final day's value) or NAME_total (a flow's total over the run)",
+             "chosen"),
 
     /* The last FAILURE_KEYS rows: keys of every [failure.NAME] section. */
     KEY_FAILURE("failure.NAME.rate", WOM_KEY_REAL, rate, "", 1, NULL, "per encounter",

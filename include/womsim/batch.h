@@ -171,8 +171,9 @@ wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
                           const wom_batch_options_t *options, wom_error_t *error);
 void wom_batch_destroy(wom_batch_t *batch);
 
-/* The value index of swept key `key` at `point` (mixed radix, the last key
- * fastest). */
+/* The value index of swept key `key` at `point`: mixed radix for a grid
+ * (the last key fastest), `point` under a sampled design
+ * (wom_config_value_index). */
 size_t wom_batch_value_index(const wom_batch_t *batch, uint32_t point, size_t key);
 
 /* Runs this shard's tasks and writes each task file as the task finishes.

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "womsim/design.h"
 #include "womsim/status.h"
 
 #define WOM_MAX_BLOCKS   64    /* SBM blocks (segments) */
@@ -178,6 +179,13 @@ typedef struct {
         int64_t seeds; /* nodes infected at t = 0 */
     } sir;
     struct {
+        int method;      /* wom_design_method: how ranged keys are sampled (grid: none) */
+        int64_t points;  /* points (lhs, sobol), trajectories (morris), base samples
+                            (saltelli) */
+        int64_t levels;  /* morris: levels of each key's grid, even */
+        char metrics[WOM_MAX_PATH]; /* morris, saltelli: the metrics analysed, blank-separated */
+    } design;
+    struct {
         double p;       /* innovation: adopts on its own, per period */
         double q;       /* imitation: times the adopting share of neighbours, per period */
         int64_t period; /* steps in the period p and q are given for (365: a year) */
@@ -263,7 +271,28 @@ typedef struct {
     const char *const *values;   /* its canonical values, owned by the config: valid until
                                     the config changes or is freed */
     size_t count;                /* >= 2 */
+    const char *range[2];        /* a sampled design's key: its bounds LO, HI; else NULL */
 } wom_config_sweep_t;
+
+/* The value index of swept key `index` (sweep order) at `point`: mixed
+ * radix for a grid (the last key varying fastest), `point` itself under a
+ * sampled design, where the keys vary together. */
+size_t wom_config_value_index(const wom_config_t *config, size_t point, size_t index);
+
+/* A sampled design as the config made it from its ranged keys. */
+typedef struct {
+    wom_design_method method;
+    size_t size;        /* design.points */
+    unsigned levels;    /* design.levels */
+    uint64_t seed;      /* simulation.seed */
+    size_t factors;     /* the ranged keys, in sweep order */
+    size_t points;      /* the design's points */
+    const double *unit; /* points x factors in [0, 1], owned by the config; NULL for a grid */
+} wom_config_design_t;
+
+/* The design; WOM_EINVAL when a sampled design has a problem (resolving a
+ * scenario names it). */
+wom_status wom_config_design(const wom_config_t *config, wom_config_design_t *design);
 
 /* The number of swept keys. */
 size_t wom_config_swept(const wom_config_t *config);
@@ -284,6 +313,7 @@ typedef struct {
                                     missing rate */
     bool set;                    /* given by the scenario file or an override (possibly to
                                     the default value); false: left at the default */
+    const char *range[2];        /* a sampled design's key: its bounds LO, HI; else NULL */
 } wom_config_entry_t;
 
 /* The number of entries: the fixed keys and the keys of every failure mode. */
