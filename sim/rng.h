@@ -43,7 +43,9 @@ enum {
     WOM_SITE_ADVICE_COUNT = 17,  /* K of an intermediary's advice (GSL distribution) */
     WOM_SITE_ADVICE_PICK = 18,   /* the hearers of an intermediary's advice */
     WOM_SITE_HISTORY = 19,       /* an initial customer's attitude (GSL normal) */
-    WOM_SITE_GRAPH_MATCH = 20    /* configuration: the matching of the stubs (one stream) */
+    WOM_SITE_GRAPH_MATCH = 20,   /* configuration: the matching of the stubs (one stream) */
+    WOM_SITE_DESIGN = 21,        /* design.c: a Latin hypercube's column, a Morris trajectory */
+    WOM_SITE_BOOTSTRAP = 22      /* sensitivity.c: one bootstrap resampling */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */

@@ -8,6 +8,7 @@
 #include "womsim/batch.h"
 #include "womsim/compare.h"
 #include "womsim/config.h"
+#include "womsim/design.h"
 #include "womsim/file.h"
 #include "womsim/graph.h"
 #include "womsim/metrics.h"
