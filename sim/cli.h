@@ -170,10 +170,14 @@ typedef struct {
     wom_batch_parallel_t parallel; /* --parallel */
     char replications[64];         /* "-r N" as an override */
     char seed[64];                 /* "-s SEED" as an override */
+    char method[64];               /* --design or --method: design.method as an override */
+    char points[64];               /* --design METHOD:N or -n: design.points */
+    char metrics[WOM_MAX_PATH];    /* every --metric: one design.metrics override */
 } cli_run_options_t;
 
-/* Parses `womsim run`'s arguments (argv[0] the program, argv[1] "run";
- * the rest is permuted as cli_parse_options does); CLI_PARSED, or the code
+/* Parses `womsim run`'s or `womsim sensitivity`'s arguments (argv[0] the
+ * program, argv[1] "run" or "sensitivity", which adds design.method=morris
+ * before the options; the rest is permuted as cli_parse_options does); CLI_PARSED, or the code
  * to exit with (EX_OK after the help, EX_USAGE after printing why). */
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options);
 
@@ -204,6 +208,7 @@ const char *cli_stop_name(void); /* "SIGINT" or "SIGTERM" */
 /* The commands: each runs with the command line as main has it (argv[0]
  * the program, argv[1] the command's name). */
 extern const cli_command_t cli_run_command;
+extern const cli_command_t cli_sensitivity_command;
 extern const cli_command_t cli_merge_command;
 extern const cli_command_t cli_check_command;
 extern const cli_command_t cli_params_command;

@@ -96,33 +96,64 @@ enum {
     RUN_RESUME,
     RUN_PARALLEL,
     RUN_NO_PLOT,
-    RUN_QUIET
+    RUN_QUIET,
+    RUN_DESIGN,
+    RUN_METRIC,
+    RUN_METHOD,
+    RUN_POINTS
 };
 
+/* The options `womsim run` and `womsim sensitivity` share. */
+#define SHARED_OPTIONS                                                                             \
+    {RUN_OUTPUT, 'o', "output", "DIR", "output folder (default out/<scenario name>)"},             \
+        {RUN_REPLICATIONS, 'r', "replications", "N", "replications (simulation.replications)"},    \
+        {RUN_SEED, 's', "seed", "SEED", "seed (simulation.seed)"},                                 \
+        {RUN_THREADS, 't', "threads", "N", "threads (default: OMP_NUM_THREADS or all cores)"},     \
+        {RUN_OVERRIDE, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},          \
+        {RUN_OVERRIDE, '\0', "sweep", "KEY=LIST",                                                  \
+         "sweep a key: 0.7:0.95:0.05, 'a, b, c', or LO:HI under a design (as --set)"},             \
+        {RUN_MAX_TASKS, '\0', "max-tasks", "N",                                                    \
+         "refuse batches of more than N tasks (points x replications; default 100000)"},           \
+        {RUN_SHARD, '\0', "shard", "I/N",                                                          \
+         "run only the tasks with run_id % N == I and keep their files for merge (default under "  \
+         "a "                                                                                      \
+         "SLURM job array: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)"},                          \
+        {RUN_MAX_MEM, '\0', "max-mem", "SIZE",                                                     \
+         "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "    \
+         "limit)"},                                                                                \
+        {RUN_RESUME, '\0', "resume", NULL,                                                         \
+         "continue a killed or stopped batch in its folder: keep its finished tasks, run the "     \
+         "rest "                                                                                   \
+         "(same arguments)"},                                                                      \
+        {RUN_PARALLEL, '\0', "parallel", "MODE",                                                   \
+         "auto (default), tasks (whole tasks per thread) or agents (each task's agents split "     \
+         "over "                                                                                   \
+         "the threads)"},                                                                          \
+        {RUN_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},                                \
+        {RUN_QUIET, 'q', "quiet", NULL,                                                            \
+         "print nothing but errors (progress goes to stderr unless -q or the environment sets "    \
+         "CI)"},                                                                                   \
+    {                                                                                              \
+        RUN_METRIC, '\0', "metric", "NAME",                                                        \
+            "a metric the design's sensitivity analysis reads: a column of timeseries.csv (final " \
+            "day) or NAME_total (repeatable; design.metrics, default customers and reputation)"    \
+    }
+
 static const cli_option_t run_options[] = {
-    {RUN_OUTPUT, 'o', "output", "DIR", "output folder (default out/<scenario name>)"},
-    {RUN_REPLICATIONS, 'r', "replications", "N", "replications (simulation.replications)"},
-    {RUN_SEED, 's', "seed", "SEED", "seed (simulation.seed)"},
-    {RUN_THREADS, 't', "threads", "N", "threads (default: OMP_NUM_THREADS or all cores)"},
-    {RUN_OVERRIDE, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
-    {RUN_OVERRIDE, '\0', "sweep", "KEY=LIST", "sweep a key: 0.7:0.95:0.05 or 'a, b, c' (as --set)"},
-    {RUN_MAX_TASKS, '\0', "max-tasks", "N",
-     "refuse batches of more than N tasks (points x replications; default 100000)"},
-    {RUN_SHARD, '\0', "shard", "I/N",
-     "run only the tasks with run_id % N == I and keep their files for merge (default under a "
-     "SLURM job array: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)"},
-    {RUN_MAX_MEM, '\0', "max-mem", "SIZE",
-     "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
-     "limit)"},
-    {RUN_RESUME, '\0', "resume", NULL,
-     "continue a killed or stopped batch in its folder: keep its finished tasks, run the rest "
-     "(same arguments)"},
-    {RUN_PARALLEL, '\0', "parallel", "MODE",
-     "auto (default), tasks (whole tasks per thread) or agents (each task's agents split over "
-     "the threads)"},
-    {RUN_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
-    {RUN_QUIET, 'q', "quiet", NULL,
-     "print nothing but errors (progress goes to stderr unless -q or the environment sets CI)"},
+    SHARED_OPTIONS,
+    {RUN_DESIGN, '\0', "design", "METHOD[:N]",
+     "sample the keys given as ranges LO:HI: lhs:N, sobol:N, morris:N (N trajectories), "
+     "saltelli:N (N base samples), or grid (design.method, design.points)"},
+};
+
+static const cli_option_t sensitivity_options[] = {
+    SHARED_OPTIONS,
+    {RUN_OVERRIDE, '\0', "vary", "KEY=LO:HI",
+     "a key the analysis varies over [LO, HI] (repeatable; as --sweep)"},
+    {RUN_METHOD, '\0', "method", "METHOD",
+     "morris (elementary effects, the default) or sobol (Sobol indices from a Saltelli design)"},
+    {RUN_POINTS, 'n', "points", "N",
+     "morris: trajectories; sobol: base samples (design.points, default 10)"},
 };
 
 /* -r and -s become overrides, so they get the same checks as --set; their
@@ -175,9 +206,56 @@ static int take_shard(cli_run_options_t *options, const cli_option_use_t *use) {
     return EX_OK;
 }
 
+/* --design METHOD[:N]: design.method and design.points as overrides. */
+static int take_design(cli_run_options_t *options, const cli_option_use_t *use) {
+    const char *colon = strchr(use->value, ':');
+    int length = colon != NULL ? (int)(colon - use->value) : (int)strlen(use->value);
+    snprintf(options->method, sizeof options->method, "design.method=%.*s", length, use->value);
+    int code = cli_add_override(&options->overrides, use->typed, options->method);
+    if (code == EX_OK && colon != NULL) {
+        snprintf(options->points, sizeof options->points, "design.points=%.40s", colon + 1);
+        code = cli_add_override(&options->overrides, use->typed, options->points);
+    }
+    return code;
+}
+
+/* --method morris|sobol: the sensitivity analysis's design. */
+static int take_method(cli_run_options_t *options, const cli_option_use_t *use) {
+    const char *design = strcmp(use->value, "morris") == 0  ? "morris"
+                         : strcmp(use->value, "sobol") == 0 ? "saltelli"
+                                                            : NULL;
+    if (design == NULL) {
+        return cli_usage_error("%s expects morris or sobol, not '%s'", use->typed, use->value);
+    }
+    snprintf(options->method, sizeof options->method, "design.method=%s", design);
+    return cli_add_override(&options->overrides, use->typed, options->method);
+}
+
+/* --metric NAME, repeatable: gathered into one design.metrics override,
+ * added when the options are all read. */
+static int take_metric(cli_run_options_t *options, const cli_option_use_t *use) {
+    size_t used = strlen(options->metrics);
+    if (strpbrk(use->value, " \t") != NULL ||
+        snprintf(options->metrics + used, sizeof options->metrics - used, "%s%s",
+                 used == 0 ? "design.metrics=" : " ",
+                 use->value) >= (int)(sizeof options->metrics - used)) {
+        return cli_usage_error("%s: '%s' is not one metric name, or the names are too long",
+                               use->typed, use->value);
+    }
+    return EX_OK;
+}
+
 static int take_run_option(void *context, const cli_option_use_t *use) {
     cli_run_options_t *options = context;
     switch (use->option->id) {
+    case RUN_DESIGN:
+        return take_design(options, use);
+    case RUN_METHOD:
+        return take_method(options, use);
+    case RUN_POINTS:
+        return add_shortcut(options, "design.points", use, options->points, sizeof options->points);
+    case RUN_METRIC:
+        return take_metric(options, use);
     case RUN_OUTPUT:
         options->output_dir = use->value;
         return EX_OK;
@@ -216,13 +294,25 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,
                                    .plot = true};
+    bool sensitivity = argc > 1 && strcmp(argv[1], cli_sensitivity_command.name) == 0;
+    const cli_command_t *command = sensitivity ? &cli_sensitivity_command : &cli_run_command;
     int operands = 0;
-    int code = cli_parse_options(&cli_run_command, argc, argv, take_run_option, options, &operands);
+    /* sensitivity's default design, before the options that may change it */
+    int code = sensitivity
+                   ? cli_add_override(&options->overrides, "sensitivity", "design.method=morris")
+                   : EX_OK;
+    if (code == EX_OK) {
+        code = cli_parse_options(command, argc, argv, take_run_option, options, &operands);
+    }
+    if (code == CLI_PARSED && options->metrics[0] != '\0') {
+        code = cli_add_override(&options->overrides, "--metric", options->metrics);
+        code = code == EX_OK ? CLI_PARSED : code;
+    }
     if (code != CLI_PARSED) {
         return code;
     }
     if (operands != argc - 1) {
-        return cli_usage_error("run expects one scenario file");
+        return cli_usage_error("%s expects one scenario file", command->name);
     }
     options->scenario_path = argv[operands];
     code = slurm_shard(options);
@@ -304,6 +394,9 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
     }
     if (status == WOM_OK && batch->plan.points > 1) {
         status = wom_output_render_script(dir, "sweep.gp", &error);
+    }
+    if (status == WOM_OK && wom_output_has_sensitivity(batch)) {
+        status = wom_output_render_script(dir, "sensitivity.gp", &error);
     }
     if (status == WOM_ENOENT) {
         return no_gnuplot(batch);
@@ -580,6 +673,7 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
                                              options->threads,
                                              options->max_bytes};
         status = wom_batch_init(batch, *config, &batch_options, error);
+        status = status == WOM_OK ? wom_output_check_sensitivity(batch, error) : status;
     }
     if (status == WOM_OK && options->resume) {
         status = check_manifest(batch, error);
@@ -656,6 +750,18 @@ int cli_run(int argc, char **argv) {
     wom_config_free(config);
     return code;
 }
+
+const cli_command_t cli_sensitivity_command = {
+    "sensitivity",
+    "SCENARIO --vary KEY=LO:HI... [--method morris|sobol] [-n N] [--metric NAME...] [options]",
+    "Which lever matters most: global sensitivity of the chosen metrics (final day or total over "
+    "the run) to the keys varied over their ranges, by Morris elementary effects (mu*, sigma) or "
+    "Sobol indices (S1, ST), each with a 95% bootstrap interval. A run whose design is morris or "
+    "saltelli: writes what run writes and sensitivity.csv with its bar chart; resume, shard, "
+    "merge and MPI work as for run (docs/explore.md).",
+    sensitivity_options,
+    CLI_COUNT(sensitivity_options),
+    cli_run};
 
 const cli_command_t cli_run_command = {
     "run",

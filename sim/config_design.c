@@ -92,10 +92,18 @@ typedef struct {
     size_t points;   /* the design's points; 0 if it has none */
 } settings_t;
 
+void wom_config_where(const wom_config_t *config, const char *name, const char **file, long *line) {
+    const wom_key_t *key = wom_config_key(name);
+    const key_state *state = key != NULL ? &config->keys[key - wom_config_table] : NULL;
+    bool set = state != NULL && state->last_set != 0;
+    *file = set ? state->file : config->last_file;
+    *line = set ? state->line : 0;
+}
+
 static where_t where_of(const wom_config_t *config, const char *name) {
-    const key_state *state = &config->keys[wom_config_key(name) - wom_config_table];
-    return state->last_set != 0 ? (where_t){state->file, state->line}
-                                : (where_t){config->last_file, 0};
+    where_t at;
+    wom_config_where(config, name, &at.file, &at.line);
+    return at;
 }
 
 static settings_t settings_of(const wom_config_t *config) {
@@ -177,9 +185,8 @@ static void design_value(const wom_key_t *key, char *const range[2], double u,
     if (key->type == WOM_KEY_INT) { /* equal-width bins, u = 1 in the last */
         double width = (double)(high.integer - low.integer) + 1;
         int64_t step = (int64_t)floor(u * width);
-        value.integer = low.integer + (step > high.integer - low.integer
-                                           ? high.integer - low.integer
-                                           : step);
+        value.integer =
+            low.integer + (step > high.integer - low.integer ? high.integer - low.integer : step);
     } else {
         char rounded[32];
         snprintf(rounded, sizeof rounded, "%.*g", DESIGN_DIGITS,
@@ -226,9 +233,9 @@ wom_status wom_config_design_refresh(wom_config_t *config) {
     double *unit = NULL;
     if (s.points != 0) {
         unit = malloc(s.points * s.factors * sizeof *unit);
-        wom_status status = unit == NULL ? WOM_ENOMEM
-                                         : wom_design_unit(s.method, s.size, s.factors, s.levels,
-                                                           s.seed, unit);
+        wom_status status =
+            unit == NULL ? WOM_ENOMEM
+                         : wom_design_unit(s.method, s.size, s.factors, s.levels, s.seed, unit);
         if (status != WOM_OK) {
             free(unit);
             return status;
@@ -257,7 +264,8 @@ wom_status wom_config_design(const wom_config_t *config, wom_config_design_t *de
         return WOM_EINVAL;
     }
     settings_t s = settings_of(config);
-    *design = (wom_config_design_t){s.method, s.size, s.levels, s.seed, config->design_factors,
-                                    config->design_points, config->design_unit};
+    *design = (wom_config_design_t){
+        s.method,           s.size, s.levels, s.seed, config->design_factors, config->design_points,
+        config->design_unit};
     return config->design_unit != NULL || s.method == WOM_DESIGN_GRID ? WOM_OK : WOM_EINVAL;
 }

@@ -440,6 +440,9 @@ wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results,
     if (status == WOM_OK && !stopped && batch->plan.points > 1) {
         status = write_sweep(batch, &f, results, error);
     }
+    if (status == WOM_OK && !stopped) {
+        status = wom_output_write_sensitivity(batch, results, error);
+    }
     sweep_files_destroy(&f);
     return status;
 }

@@ -95,6 +95,14 @@ wom_status wom_output_list_files(const wom_batch_t *batch, bool aggregated, bool
     for (size_t i = 0; status == WOM_OK && i < sweep_files; i++) {
         status = add_file(files, dir, "%s", sweep[i]);
     }
+    static const char *const sensitivity[] = {"sensitivity.csv", "sensitivity.dat",
+                                              "sensitivity.gp", "sensitivity.png",
+                                              "sensitivity.svg"};
+    size_t sensitivity_files =
+        aggregated && wom_output_has_sensitivity(batch) ? (pictures ? 5 : 3) : 0;
+    for (size_t i = 0; status == WOM_OK && i < sensitivity_files; i++) {
+        status = add_file(files, dir, "%s", sensitivity[i]);
+    }
     if (status == WOM_OK && aggregated) { /* written by the program after the plots */
         status = add_file(files, dir, "report.html");
     }

@@ -179,10 +179,10 @@ typedef struct {
         int64_t seeds; /* nodes infected at t = 0 */
     } sir;
     struct {
-        int method;      /* wom_design_method: how ranged keys are sampled (grid: none) */
-        int64_t points;  /* points (lhs, sobol), trajectories (morris), base samples
-                            (saltelli) */
-        int64_t levels;  /* morris: levels of each key's grid, even */
+        int method;     /* wom_design_method: how ranged keys are sampled (grid: none) */
+        int64_t points; /* points (lhs, sobol), trajectories (morris), base samples
+                           (saltelli) */
+        int64_t levels; /* morris: levels of each key's grid, even */
         char metrics[WOM_MAX_PATH]; /* morris, saltelli: the metrics analysed, blank-separated */
     } design;
     struct {
@@ -293,6 +293,10 @@ typedef struct {
 /* The design; WOM_EINVAL when a sampled design has a problem (resolving a
  * scenario names it). */
 wom_status wom_config_design(const wom_config_t *config, wom_config_design_t *design);
+
+/* Where key `name` was last set: its file and line (line 0 for an
+ * override, or the scenario file and 0 for a key left at its default). */
+void wom_config_where(const wom_config_t *config, const char *name, const char **file, long *line);
 
 /* The number of swept keys. */
 size_t wom_config_swept(const wom_config_t *config);

@@ -1,7 +1,8 @@
 /* output.h: the files of a run: timeseries.csv, summary.json,
  * timeseries.dat + timeseries.gp for gnuplot, and the rendered PNG and SVG;
  * and of a batch: runs.csv (every task's every metric, long format),
- * sweep.csv, sweep.dat + sweep.gp, manifest.json; all from a batch's
+ * sweep.csv, sweep.dat + sweep.gp, a design's sensitivity.csv,
+ * sensitivity.dat + sensitivity.gp, manifest.json; all from a batch's
  * results (aggregate.h). Every file, the pictures
  * gnuplot draws included, is written to a temporary name in the same
  * folder, flushed, fsynced and renamed, so a killed run never leaves a
@@ -55,6 +56,24 @@ wom_status wom_output_render_script(const char *dir, const char *script, wom_err
  * `results` incomplete, leaving runs.csv, sweep.* and the points not yet
  * written as they were. */
 wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
+
+/* Whether the batch's design is analysed (morris or saltelli), so that it
+ * writes sensitivity.csv, .dat and .gp. */
+bool wom_output_has_sensitivity(const wom_batch_t *batch);
+
+/* Under a morris or saltelli design, checks design.metrics against the
+ * batch's columns (WOM_ECONFIG at the key's line), so that a misspelt
+ * metric stops the run before it starts. WOM_OK for other designs. */
+wom_status wom_output_check_sensitivity(const wom_batch_t *batch, wom_error_t *error);
+
+/* Under a morris or saltelli design, writes sensitivity.csv (a row per
+ * varied key and metric of design.metrics: mu_star, its 95% bootstrap
+ * interval, mu and sigma; or S1 and ST with theirs), sensitivity.dat and
+ * sensitivity.gp (a bar chart per metric), from every point's mean over
+ * its replications in the complete `results`. Nothing for other designs.
+ * wom_output_write_batch calls it after sweep.csv. */
+wom_status wom_output_write_sensitivity(const wom_batch_t *batch, const wom_aggregate_t *results,
+                                        wom_error_t *error);
 
 /* A list of files relative to a result folder. */
 typedef struct {
