@@ -602,8 +602,8 @@ static wom_status resolve_paths(const wom_config_t *config, wom_scenario_t *scen
         const char *slash = strrchr(state->file, '/');
         if (wom_config_table[k].type != WOM_KEY_TEXT ||
             strcmp(wom_config_table[k].unit, WOM_UNIT_PATH) != 0 || path[0] == '/' ||
-            path[0] == '\0' ||
-            slash == NULL || state->line == 0) { /* an override's: from where womsim runs */
+            path[0] == '\0' || slash == NULL ||
+            state->line == 0) { /* an override's: from where womsim runs */
             continue;
         }
         char resolved[WOM_MAX_PATH];

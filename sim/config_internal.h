@@ -37,7 +37,7 @@ wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, 
 #define FAILURE_PREFIX  "failure."
 #define FAILURE_SECTION (sizeof FAILURE_PREFIX - 1) /* where NAME starts in "failure.NAME" */
 #define UINT32_NODES    4294967295.0                /* node ids are uint32 */
-#define WOM_UNIT_PATH   "path" /* the unit of a TEXT key that is a file path */
+#define WOM_UNIT_PATH   "path"                      /* the unit of a TEXT key that is a file path */
 
 /* The KEY_COUNT rows in canonical order: the FIXED_KEYS keys, then the
  * FAILURE_KEYS rows of every [failure.NAME] section (per_failure). */
@@ -103,9 +103,9 @@ struct wom_config {
     int mode_count;                      /* modes in use; the slots of the others are empty */
     unsigned long assignments;           /* settings so far: orders sweeps and citations */
     char last_file[WOM_MAX_PATH];        /* scenario read last: cited for keys left at default */
-    double *design_unit;  /* a sampled design's points in the unit cube, design_points x
-                             design_factors (config_design.c); NULL without one */
-    size_t design_points; /* its points */
+    double *design_unit;   /* a sampled design's points in the unit cube, design_points x
+                              design_factors (config_design.c); NULL without one */
+    size_t design_points;  /* its points */
     size_t design_factors; /* its factors: the ranged keys in sweep order */
 };
 
