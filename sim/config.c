@@ -264,7 +264,9 @@ wom_status wom_config_assign(wom_config_t *config, size_t slot, const char *text
     named_key named;
     const wom_key_t *key = wom_config_slot_key(config, slot, &named);
     wom_status status;
-    if ((key->type == WOM_KEY_REAL || key->type == WOM_KEY_INT) && wom_config_is_range(text)) {
+    bool single = key->type != WOM_KEY_TEXT && key->type != WOM_KEY_SIZES &&
+                  key->type != WOM_KEY_REALS; /* the others' commas and colons are theirs */
+    if (single && wom_config_is_range(text)) {
         status = assign_range(key, text, at, error, range, &items);
         count = status == WOM_OK ? 2 : 0;
     } else {

@@ -155,9 +155,10 @@ static void test_key_table(void **state) {
     (void)state;
     size_t count = 0;
     const wom_key_t *keys = wom_config_keys(&count);
-    assert_int_equal(count, 94);
+    assert_int_equal(count, 98);
     assert_string_equal(keys[0].name, "simulation.steps");
-    assert_string_equal(keys[count - 4].name, "bass.period");
+    assert_string_equal(keys[count - 8].name, "bass.period");
+    assert_string_equal(keys[count - 4].name, "design.metrics");
     assert_string_equal(keys[count - 3].name, "failure.NAME.rate");
     assert_string_equal(keys[count - 1].name, "failure.NAME.applies_to");
     for (size_t k = 0; k < count; k++) {
@@ -817,7 +818,8 @@ static void test_sweep_keys(void **state) {
     /* every item is checked like a single value */
     expect_set_error("service.quality=0.835, 1.5", "service.quality = 1.5 is out of range");
     expect_set_error("simulation.steps=1:2:0.5", "'1.5' is not an integer");
-    expect_set_error("service.quality=0.1:0.2", "service.quality: a range is written");
+    expect_set_error("service.quality=0.2:0.1", "range '0.2:0.1' must rise");
+    expect_set_error("network.model=ring:file", "a range LO:HI is for numbers");
     expect_set_error("network.model=ring, rnig", "unknown value 'rnig'");
     /* SIZES: the commas are the list itself, so no sweep */
     expect_set_error("network.blocks=100:300:100", "network.blocks cannot be swept");
