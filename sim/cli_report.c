@@ -24,13 +24,18 @@ static const char *missing_plot(bool plot, bool rendered, const char *svg) {
 int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
                      const char *scenario_path, bool plot, bool rendered, bool quiet) {
     const char *dir = batch->options.dir;
-    const char *svg_name = batch->plan.points > 1 ? "sweep.svg" : "timeseries.svg";
-    char svg_path[WOM_MAX_PATH];
-    snprintf(svg_path, sizeof svg_path, "%s/%s", dir, svg_name);
+    bool analysed = wom_output_has_sensitivity(batch);
+    const char *svg_name = analysed                ? "sensitivity.svg"
+                           : batch->plan.points > 1 ? "sweep.svg"
+                                                    : "timeseries.svg";
+    char path[WOM_MAX_PATH];
+    snprintf(path, sizeof path, "%s/%s", dir, svg_name);
+    char *svg = rendered ? cli_read_text(path) : NULL;
+    snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+    char *indices = analysed ? cli_read_text(path) : NULL;
     char *scenario_text = cli_read_text(scenario_path);
-    char *svg = rendered ? cli_read_text(svg_path) : NULL;
-    wom_report_t report = {batch, results,  scenario_text,
-                           svg,   svg_name, missing_plot(plot, rendered, svg)};
+    wom_report_t report = {batch,    results, scenario_text, svg, svg_name,
+                           missing_plot(plot, rendered, svg), indices};
     wom_text_t page;
     wom_text_init(&page);
     wom_report_html(&page, &report);
@@ -38,6 +43,7 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
     wom_status status = wom_file_write_text(dir, "report.html", &page, &error);
     wom_text_destroy(&page);
     free(svg);
+    free(indices);
     free(scenario_text);
     if (status != WOM_OK) {
         return cli_fail(status, &error);

@@ -341,8 +341,21 @@ static void sweep_results(wom_text_t *text, const wom_batch_t *batch,
     wom_text_printf(text, "</table></div>\n");
 }
 
+/* Beyond this many points a sampled design's table of every point would
+ * not be read: the page points to sweep.csv instead. */
+#define TABLE_POINTS 12
+
 static void key_results(wom_text_t *text, const wom_batch_t *batch,
                         const wom_aggregate_t *results) {
+    if (batch->first.design.method != WOM_DESIGN_GRID && batch->plan.points > TABLE_POINTS) {
+        wom_text_printf(text,
+                        "<h2>Key results</h2>\n<p>The design has %u points of %u replications "
+                        "each: every point's values and results (means, standard deviations and "
+                        "95%% confidence intervals) are in sweep.csv, one row per point, and "
+                        "every replication's days in runs.csv.</p>\n",
+                        batch->plan.points, batch->plan.replications);
+        return;
+    }
     wom_text_printf(text,
                     "<h2>Key results</h2>\n<p>Each metric on the last day: the mean over the "
                     "%u replications and its 95%% confidence interval (Student t), the range "
@@ -363,7 +376,11 @@ static void plot(wom_text_t *text, const wom_report_t *report) {
     wom_text_printf(text, "<h2>Plot</h2>\n");
     if (report->svg != NULL && wom_report_svg_safe(report->svg)) {
         wom_text_printf(text, "<p>%s</p>\n<figure>\n",
-                        several ? "The final value of each point: means with 95% confidence "
+                        report->sensitivity != NULL
+                            ? "How much each varied key moves each analysed metric, the most "
+                              "important first, with 95% bootstrap intervals (explained under "
+                              "'Which lever matters most'). sweep.svg draws the points."
+                        : several ? "The final value of each point: means with 95% confidence "
                                   "bars. Each point's days are drawn in "
                                   "points/&lt;index&gt;/timeseries.svg."
                                 : "Lines are means over the replications; shaded bands are "
@@ -385,6 +402,13 @@ static void plot(wom_text_t *text, const wom_report_t *report) {
 /* ---- parameters --------------------------------------------------------- */
 
 static void entry_values(wom_text_t *text, const wom_config_entry_t *entry) {
+    if (entry->range[0] != NULL) {
+        escape(text, entry->range[0]);
+        wom_text_printf(text, ":");
+        escape(text, entry->range[1]);
+        wom_text_printf(text, " (the design samples it)");
+        return;
+    }
     if (entry->count == 0) {
         wom_text_printf(text, "(missing)");
     }
@@ -450,11 +474,71 @@ static void footer(wom_text_t *text, const wom_batch_t *batch) {
                     batch->hash);
 }
 
+/* ---- sensitivity -------------------------------------------------------- */
+
+static const char morris_meaning[] =
+    "<p>Morris's elementary effects: each key was moved one at a time, over a grid across its "
+    "range, along random trajectories. <b>mu_star</b> is the mean size of the change in the "
+    "metric when the key moves across its whole range: the bigger, the more the lever matters. "
+    "<b>mu</b> has the sign of the change (near 0 while mu_star is not: the effect goes both "
+    "ways). <b>sigma</b> is how much the effect depends on the other keys' values "
+    "(interactions) or on where in the range the key is (a curve); the interval is a 95% "
+    "bootstrap interval over the trajectories.</p>\n";
+
+static const char sobol_meaning[] =
+    "<p>Sobol indices from a Saltelli design: <b>S1</b> is the share of the metric's variance "
+    "over the design that the key explains alone; <b>ST</b> the share it takes part in, alone or "
+    "with other keys. ST well above S1 means the key matters through interactions; both near 0 "
+    "mean it hardly matters over these ranges. Intervals are 95% bootstrap intervals over the "
+    "base samples; a small design gives wide ones (and S1 may then dip below 0).</p>\n";
+
+/* One line of sensitivity.csv as a table row: names escaped, numbers
+ * rounded for reading. */
+static void sensitivity_row(wom_text_t *text, const char *line, size_t length, bool header) {
+    wom_text_printf(text, "<tr>");
+    for (size_t start = 0, cell = 0; start <= length; cell++) {
+        size_t end = start;
+        while (end < length && line[end] != ',') {
+            end++;
+        }
+        char value[128];
+        snprintf(value, sizeof value, "%.*s", (int)(end - start), line + start);
+        char *rest = NULL;
+        double number = strtod(value, &rest);
+        wom_text_printf(text, header ? "<th>" : cell < 2 ? "<td><code>" : "<td class=\"n\">");
+        if (!header && cell >= 2 && rest != value && *rest == '\0') {
+            display_number(text, number);
+        } else {
+            escape(text, value);
+        }
+        wom_text_printf(text, header ? "</th>" : cell < 2 ? "</code></td>" : "</td>");
+        start = end + 1;
+    }
+    wom_text_printf(text, "</tr>\n");
+}
+
+static void sensitivity(wom_text_t *text, const wom_report_t *report) {
+    bool morris = report->batch->first.design.method == WOM_DESIGN_MORRIS;
+    wom_text_printf(text, "<h2>Which lever matters most</h2>\n%s",
+                    morris ? morris_meaning : sobol_meaning);
+    wom_text_printf(text, "<div class=\"scroll\"><table>\n");
+    const char *line = report->sensitivity;
+    for (bool header = true; *line != '\0'; header = false) {
+        size_t length = strcspn(line, "\n");
+        sensitivity_row(text, line, length, header);
+        line += length + (line[length] == '\n');
+    }
+    wom_text_printf(text, "</table></div>\n<p>The exact numbers are in sensitivity.csv.</p>\n");
+}
+
 void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     const wom_batch_t *batch = report->batch;
     head(text, batch);
     description(text, report->scenario_text);
     plot(text, report);
+    if (report->sensitivity != NULL) {
+        sensitivity(text, report);
+    }
     if (report->results != NULL) {
         key_results(text, batch, report->results);
     }

@@ -1,6 +1,7 @@
 /* report.h: report.html, the page a run writes for people (students
  * first): what the scenario is about (the leading comment of its file),
  * the key results with 95% confidence intervals, the plot inlined as SVG,
+ * a sensitivity analysis's indices,
  * and every parameter with its meaning. One self-contained file: inline
  * style, no script, nothing loaded from elsewhere. Pure string building;
  * the program reads the scenario file and the SVG and writes the page.
@@ -22,6 +23,8 @@ typedef struct {
     const char *svg;           /* the plot to inline (an SVG file's text), or NULL */
     const char *svg_name;      /* its file name, e.g. "timeseries.svg" or "sweep.svg" */
     const char *no_plot;       /* when svg is NULL: why, e.g. "the run was made with --no-plot" */
+    const char *sensitivity;   /* sensitivity.csv's text under a morris or saltelli design,
+                                  shown as a table; else NULL */
 } wom_report_t;
 
 /* Appends the whole page. A plot that wom_report_svg_safe refuses is not
