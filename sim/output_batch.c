@@ -38,6 +38,7 @@ typedef struct {
     const wom_stats_summary_t *finals;  /* points x layout->count, at each point's last step */
     const wom_stats_summary_t *totals;  /* points x layout->count, totals over the days */
     const wom_stats_summary_t *shares;  /* classic kinds: final share per point; else NULL */
+    bool sampled; /* a sampled design: the keys vary together, each point is a sample */
 } wom_output_sweep_t;
 
 /* A CSV field, quoted (quotes doubled) when it holds a separator, a quote
@@ -250,6 +251,68 @@ static void sweep_dat(wom_text_t *text, const wom_output_sweep_t *sweep) {
     }
 }
 
+/* A sampled design's sweep.dat: one block (gnuplot index) per key, every
+ * point's value of it and result, to draw the result against each key. */
+static void sampled_dat(wom_text_t *text, const wom_output_sweep_t *sweep) {
+    sweep_provenance(text, sweep);
+    wom_text_printf(text,
+                    "# %s (mean and 95%% CI over replications) at every point of the "
+                    "design; one block (gnuplot index) per key\n# columns: 1 point, 2 the "
+                    "key's value, 3 mean, 4 ci95_lo, 5 ci95_hi\n",
+                    sweep_plotted_name(sweep));
+    for (size_t k = 0; k < sweep->keys; k++) {
+        wom_text_printf(text, "%s# index %zu: ", k > 0 ? "\n\n" : "", k);
+        wom_output_quoted_name(text, sweep->names[k]);
+        wom_text_printf(text, "\n");
+        for (uint32_t p = 0; p < sweep->points; p++) {
+            const wom_stats_summary_t *s = sweep_plotted(sweep, p);
+            wom_text_printf(text, "%u %s ", p, sweep_value(sweep, p, k));
+            wom_text_number(text, s->mean);
+            wom_text_printf(text, " ");
+            wom_text_number(text, s->ci95_lo);
+            wom_text_printf(text, " ");
+            wom_text_number(text, s->ci95_hi);
+            wom_text_printf(text, "\n");
+        }
+    }
+}
+
+/* A sampled design's sweep.gp: a scatter of the result against each key. */
+static void sampled_gp(wom_text_t *text, const wom_output_sweep_t *sweep) {
+    size_t columns = sweep->keys < 3 ? sweep->keys : 3, rows = (sweep->keys + 2) / 3;
+    sweep_provenance(text, sweep);
+    wom_text_printf(text, "# Renders sweep.png and sweep.svg from sweep.dat:\n"
+                          "#   gnuplot sweep.gp\n"
+                          "# One panel per key: every point of the design, its mean over "
+                          "replications and 95%% confidence interval.\n");
+    wom_output_picture_names(text, "sweep");
+    wom_text_printf(text, "set grid\nunset key\nset xtics rotate by -30\nset ylabel '%s'\n",
+                    sweep_plotted_name(sweep));
+    wom_text_printf(text,
+                    "do for [format = 1:2] {\n"
+                    "  if (format == 1) {\n"
+                    "    set terminal pngcairo size %zu,%zu noenhanced font ',10'\n"
+                    "    set output png\n"
+                    "  } else {\n"
+                    "    set terminal svg size %zu,%zu dynamic noenhanced font ',10'\n"
+                    "    set output svg\n"
+                    "  }\n"
+                    "  set multiplot layout %zu,%zu title 'womsim: ",
+                    420 * columns, 330 * rows, 420 * columns, 330 * rows, rows, columns);
+    wom_output_quoted_name(text, sweep->scenario_name);
+    wom_text_printf(text, " (%u points, %u replications each)'\n", sweep->points,
+                    sweep->replications);
+    for (size_t k = 0; k < sweep->keys; k++) {
+        wom_text_printf(text, "  set xlabel '");
+        wom_output_quoted_name(text, sweep->names[k]);
+        wom_text_printf(text,
+                        "'\n  plot 'sweep.dat' index %zu using 2:3:4:5 with yerrorbars "
+                        "pt 7 ps 0.5\n",
+                        k);
+    }
+    wom_text_printf(text, "  unset multiplot\n  set output\n}\n");
+}
+
 static void sweep_gp(wom_text_t *text, const wom_output_sweep_t *sweep) {
     bool numeric = sweep_numeric_x(sweep);
     sweep_provenance(text, sweep);
@@ -288,10 +351,12 @@ typedef void (*sweep_builder_fn)(wom_text_t *text, const wom_output_sweep_t *swe
 
 static wom_status write_sweep_files(const char *dir, const wom_output_sweep_t *sweep,
                                     wom_error_t *error) {
-    static const struct {
+    const struct {
         const char *name;
         sweep_builder_fn build;
-    } files[] = {{"sweep.csv", sweep_csv}, {"sweep.dat", sweep_dat}, {"sweep.gp", sweep_gp}};
+    } files[] = {{"sweep.csv", sweep_csv},
+                 {"sweep.dat", sweep->sampled ? sampled_dat : sweep_dat},
+                 {"sweep.gp", sweep->sampled ? sampled_gp : sweep_gp}};
     if (sweep->keys == 0 || sweep->counts[0] == 0 || sweep->points % sweep->counts[0] != 0) {
         return wom_error_set(error, WOM_EINVAL, dir, 0, "wom_output_write_sweep: no sweep");
     }
@@ -395,7 +460,8 @@ static wom_status write_sweep(const wom_batch_t *batch, const sweep_files_t *f,
                                 &results->layout,
                                 results->finals,
                                 results->totals,
-                                results->shares};
+                                results->shares,
+                                batch->first.design.method != WOM_DESIGN_GRID};
     return write_sweep_files(batch->options.dir, &sweep, error);
 }
 

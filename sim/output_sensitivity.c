@@ -40,8 +40,9 @@ static bool find_metric(const wom_metrics_layout_t *layout, const char *name, me
              name);
     int column = wom_metrics_find(layout, column_name);
     if (column < 0) {
-        snprintf(why, size, "design.metrics: no metric '%s' (a column of timeseries.csv, or "
-                            "NAME_total for a flow such as encounters_total)",
+        snprintf(why, size,
+                 "design.metrics: no metric '%s' (a column of timeseries.csv, or "
+                 "NAME_total for a flow such as encounters_total)",
                  name);
         return false;
     }
@@ -91,7 +92,8 @@ wom_status wom_output_check_sensitivity(const wom_batch_t *batch, wom_error_t *e
     metric_t metrics[MAX_METRICS];
     size_t count;
     char why[256];
-    if (!wom_output_has_sensitivity(batch) || read_metrics(batch, metrics, &count, why, sizeof why)) {
+    if (!wom_output_has_sensitivity(batch) ||
+        read_metrics(batch, metrics, &count, why, sizeof why)) {
         return WOM_OK;
     }
     const char *file = "";
@@ -109,8 +111,7 @@ typedef struct {
 } indices_t;
 
 static wom_status analyse(const wom_batch_t *batch, const wom_config_design_t *design,
-                          const wom_aggregate_t *results, const metric_t *metric,
-                          indices_t *out) {
+                          const wom_aggregate_t *results, const metric_t *metric, indices_t *out) {
     double *y = malloc(design->points * sizeof *y);
     if (y == NULL) {
         return WOM_ENOMEM;
@@ -142,8 +143,8 @@ static void numbers(wom_text_t *text, char separator, const double *values, size
     }
 }
 
-static void csv_row(wom_text_t *text, const char *key, const metric_t *metric,
-                    const indices_t *in, size_t factor) {
+static void csv_row(wom_text_t *text, const char *key, const metric_t *metric, const indices_t *in,
+                    size_t factor) {
     wom_text_printf(text, "%s,%s", key, metric->name);
     if (in->morris != NULL) {
         const wom_morris_t *m = &in->morris[factor];
@@ -186,8 +187,7 @@ static wom_status dat_block(wom_text_t *text, const wom_batch_t *batch, const me
             numbers(text, ' ', (double[]){m->mu_star, m->mu_star_lo, m->mu_star_hi}, 3);
         } else {
             const wom_sobol_t *s = &in->sobol[k];
-            numbers(text, ' ', (double[]){s->s1, s->s1_lo, s->s1_hi, s->st, s->st_lo, s->st_hi},
-                    6);
+            numbers(text, ' ', (double[]){s->s1, s->s1_lo, s->s1_hi, s->st, s->st_lo, s->st_hi}, 6);
         }
         wom_text_printf(text, "\n");
     }
@@ -200,8 +200,9 @@ static void gp_script(wom_text_t *text, const wom_batch_t *batch, const metric_t
     size_t rows = (count + 1) / 2, columns = count > 1 ? 2 : 1;
     wom_text_printf(text, "# womsim %s: sensitivity of '", WOM_VERSION);
     wom_output_quoted_name(text, batch->options.name);
-    wom_text_printf(text, "' (sha256 %s), %s; renders sensitivity.png and sensitivity.svg from "
-                          "sensitivity.dat:\n#   gnuplot sensitivity.gp\n",
+    wom_text_printf(text,
+                    "' (sha256 %s), %s; renders sensitivity.png and sensitivity.svg from "
+                    "sensitivity.dat:\n#   gnuplot sensitivity.gp\n",
                     batch->hash, morris ? "Morris elementary effects" : "Sobol indices");
     wom_output_picture_names(text, "sensitivity");
     wom_text_printf(text,
@@ -218,21 +219,23 @@ static void gp_script(wom_text_t *text, const wom_batch_t *batch, const metric_t
                     "    set output svg\n"
                     "  }\n"
                     "  set multiplot layout %zu,%zu\n",
-                    batch->keys - 1, morris ? "0" : "*", 500 * columns, 380 * rows,
-                    500 * columns, 380 * rows, rows, columns);
+                    batch->keys - 1, morris ? "0" : "*", 500 * columns, 380 * rows, 500 * columns,
+                    380 * rows, rows, columns);
     for (size_t m = 0; m < count; m++) {
         wom_text_printf(text, "  set title '");
         wom_output_quoted_name(text, metrics[m].name);
         if (morris) {
-            wom_text_printf(text, ": mu* (mean |elementary effect|), 95%% CI'\n"
-                                  "  plot 'sensitivity.dat' index %zu using 3:4:5:xtic(2) "
-                                  "title 'mu*'\n",
+            wom_text_printf(text,
+                            ": mu* (mean |elementary effect|), 95%% CI'\n"
+                            "  plot 'sensitivity.dat' index %zu using 3:4:5:xtic(2) "
+                            "title 'mu*'\n",
                             m);
         } else {
-            wom_text_printf(text, ": Sobol indices, 95%% CI'\n"
-                                  "  plot 'sensitivity.dat' index %zu using 3:4:5:xtic(2) "
-                                  "title 'S1 (alone)', '' index %zu using 6:7:8 title 'ST "
-                                  "(total)'\n",
+            wom_text_printf(text,
+                            ": Sobol indices, 95%% CI'\n"
+                            "  plot 'sensitivity.dat' index %zu using 3:4:5:xtic(2) "
+                            "title 'S1 (alone)', '' index %zu using 6:7:8 title 'ST "
+                            "(total)'\n",
                             m, m);
         }
     }
@@ -299,8 +302,7 @@ wom_status wom_output_write_sensitivity(const wom_batch_t *batch, const wom_aggr
         status = wom_file_write_text(dir, "sensitivity.csv", &files.csv, error);
         status = status == WOM_OK ? wom_file_write_text(dir, "sensitivity.dat", &files.dat, error)
                                   : status;
-        status = status == WOM_OK ? wom_file_write_text(dir, "sensitivity.gp", &gp, error)
-                                  : status;
+        status = status == WOM_OK ? wom_file_write_text(dir, "sensitivity.gp", &gp, error) : status;
     }
     wom_text_destroy(&files.csv);
     wom_text_destroy(&files.dat);

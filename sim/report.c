@@ -381,10 +381,10 @@ static void plot(wom_text_t *text, const wom_report_t *report) {
                               "important first, with 95% bootstrap intervals (explained under "
                               "'Which lever matters most'). sweep.svg draws the points."
                         : several ? "The final value of each point: means with 95% confidence "
-                                  "bars. Each point's days are drawn in "
-                                  "points/&lt;index&gt;/timeseries.svg."
-                                : "Lines are means over the replications; shaded bands are "
-                                  "95% confidence intervals.");
+                                    "bars. Each point's days are drawn in "
+                                    "points/&lt;index&gt;/timeseries.svg."
+                                  : "Lines are means over the replications; shaded bands are "
+                                    "95% confidence intervals.");
         inline_svg(text, report->svg);
         wom_text_printf(text, "</figure>\n");
     } else if (report->svg != NULL) {
