@@ -4,7 +4,9 @@
  * values or laid out its lines: every key in table order under its
  * [section], values in their canonical text (long lists wrapped after a
  * comma, which the reader joins again), then one [failure.NAME] section per
- * failure mode. The dump reads back as a scenario file.
+ * failure mode. A key added after results were made (omitted_at_default)
+ * is left out while it holds its default, so that adding it changes no
+ * earlier scenario's hash. The dump reads back as a scenario file.
  *
  * Workload: a few times per run or check, some kilobytes of text in one
  * growable buffer.
@@ -41,7 +43,16 @@ static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *co
     }
 }
 
+/* A key the dump leaves out: omitted_at_default and one value, the default. */
+static bool omitted(const wom_key_t *key, const key_state *state) {
+    return key->omitted_at_default && state->count == 1 &&
+           strcmp(state->values[0], key->default_value) == 0;
+}
+
 static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
+    if (omitted(key, state)) {
+        return;
+    }
     const char *name = wom_config_key_suffix(key);
     wom_text_printf(b, "%s", name);
     wom_text_printf(b, " =");
