@@ -55,7 +55,7 @@ enum {
  * the blocks drawn, so one stream gives 2^32 blocks (2^34 words). */
 typedef struct {
     uint64_t seed;
-    uint32_t task;  /* run_id: sweep point x replication */
+    uint32_t task;  /* the run's stream task (wom_batch_stream_task); 0 for a graph */
     uint32_t step;  /* 0 = set-up */
     uint32_t agent; /* or any entity id */
     uint32_t site;  /* WOM_SITE_* */
