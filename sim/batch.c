@@ -352,7 +352,8 @@ static wom_status runner_task(runner_t *r, uint32_t run_id, wom_error_t *error) 
         r->point = point;
     }
     uint32_t steps = (uint32_t)r->scenario.simulation.steps;
-    wom_model_reset(r->model, run_id, &r->rows[0]);
+    bool common = r->scenario.simulation.common_random_numbers;
+    wom_model_reset(r->model, wom_batch_stream_task(&batch->plan, run_id, common), &r->rows[0]);
     for (uint32_t t = 1; t <= steps; t++) {
         wom_model_step(r->model, &r->rows[t]);
     }

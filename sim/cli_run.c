@@ -297,10 +297,16 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
     bool sensitivity = argc > 1 && strcmp(argv[1], cli_sensitivity_command.name) == 0;
     const cli_command_t *command = sensitivity ? &cli_sensitivity_command : &cli_run_command;
     int operands = 0;
-    /* sensitivity's default design, before the options that may change it */
+    /* sensitivity's defaults, before the options that may change them: a
+     * Morris design, and common random numbers, so that an effect is the
+     * key's and not the draws' */
     int code = sensitivity
                    ? cli_add_override(&options->overrides, "sensitivity", "design.method=morris")
                    : EX_OK;
+    if (code == EX_OK && sensitivity) {
+        code = cli_add_override(&options->overrides, "sensitivity",
+                                "simulation.common_random_numbers=true");
+    }
     if (code == EX_OK) {
         code = cli_parse_options(command, argc, argv, take_run_option, options, &operands);
     }

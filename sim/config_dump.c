@@ -4,7 +4,9 @@
  * values or laid out its lines: every key in table order under its
  * [section], values in their canonical text (long lists wrapped after a
  * comma, which the reader joins again), then one [failure.NAME] section per
- * failure mode. The dump reads back as a scenario file.
+ * failure mode. A key added after results were made (omitted_at_default)
+ * is left out while it holds its default, so that adding it changes no
+ * earlier scenario's hash. The dump reads back as a scenario file.
  *
  * Workload: a few times per run or check, some kilobytes of text in one
  * growable buffer.
@@ -41,7 +43,16 @@ static void dump_items(wom_text_t *b, const char *value, bool *first, size_t *co
     }
 }
 
+/* A key the dump leaves out: omitted_at_default and one value, the default. */
+static bool omitted(const wom_key_t *key, const key_state *state) {
+    return key->omitted_at_default && state->count == 1 &&
+           strcmp(state->values[0], key->default_value) == 0;
+}
+
 static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state) {
+    if (omitted(key, state)) {
+        return;
+    }
     const char *name = wom_config_key_suffix(key);
     wom_text_printf(b, "%s", name);
     wom_text_printf(b, " =");
@@ -62,6 +73,26 @@ static void dump_key(wom_text_t *b, const wom_key_t *key, const key_state *state
     wom_text_printf(b, "\n");
 }
 
+/* Whether fixed key k is the first of its section. */
+static bool section_starts(size_t k) {
+    const wom_key_t *key = &wom_config_table[k];
+    size_t length = wom_config_section_length(key);
+    return k == 0 || length != wom_config_section_length(key - 1) ||
+           strncmp(key->name, key[-1].name, length) != 0;
+}
+
+/* Whether the section starting at key `first` has a key to dump: a
+ * section of keys all omitted (added later, at their defaults) is left out
+ * whole, header and all. */
+static bool section_shown(const wom_config_t *config, size_t first) {
+    for (size_t k = first; k < FIXED_KEYS && (k == first || !section_starts(k)); k++) {
+        if (!omitted(&wom_config_table[k], &config->keys[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 wom_status wom_config_dump(const wom_config_t *config, char **text) {
     if (config == NULL || text == NULL) {
         return WOM_EINVAL;
@@ -71,11 +102,9 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
     wom_text_printf(&b, "# womsim scenario (canonical)\n");
     for (size_t k = 0; k < FIXED_KEYS; k++) {
         const wom_key_t *key = &wom_config_table[k];
-        size_t length = wom_config_section_length(key);
-        if (k == 0 || length != wom_config_section_length(key - 1) ||
-            strncmp(key->name, key[-1].name, length) != 0) {
+        if (section_starts(k) && section_shown(config, k)) {
             wom_text_printf(&b, "%s", k == 0 ? "[" : "\n[");
-            wom_text_printf(&b, "%.*s", (int)length, key->name);
+            wom_text_printf(&b, "%.*s", (int)wom_config_section_length(key), key->name);
             wom_text_printf(&b, "]\n");
         }
         dump_key(&b, key, &config->keys[k]);

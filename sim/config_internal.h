@@ -30,7 +30,7 @@ wom_status wom_config_error(wom_error_t *error, where_t at, const char *format, 
 
 /* Rows of the key table. config_keys.c checks the number, so a new key
  * raises it by one. */
-#define KEY_COUNT    ((size_t)98)
+#define KEY_COUNT    ((size_t)100)
 #define FAILURE_KEYS 3                          /* rate, severity, applies_to */
 #define FIXED_KEYS   (KEY_COUNT - FAILURE_KEYS) /* rows that are keys themselves */
 

@@ -19,30 +19,46 @@
 #define MODE(field)  offsetof(wom_failure_mode_t, field)
 #define SEED_MAX     18446744073709551615.0 /* UINT64_MAX */
 #define KEY_REAL(name, field, def, lo, hi, unit, meaning, source)                                  \
-    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, unit, meaning, source, false }
+    { name, WOM_KEY_REAL, FIELD(field), 0, def, lo, hi, NULL, unit, meaning, source, false, false }
 #define KEY_INT(name, field, def, lo, hi, unit, meaning, source)                                   \
-    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, unit, meaning, source, false }
+    { name, WOM_KEY_INT, FIELD(field), 0, def, lo, hi, NULL, unit, meaning, source, false, false }
 #define KEY_SEED(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_SEED, FIELD(field), 0, def, 0, SEED_MAX, NULL, "-", meaning, source, false }
+    {                                                                                              \
+        name, WOM_KEY_SEED, FIELD(field), 0, def, 0, SEED_MAX, NULL, "-", meaning, source, false,  \
+            false                                                                                  \
+    }
 #define KEY_BOOL(name, field, def, meaning, source)                                                \
-    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, "-", meaning, source, false }
+    { name, WOM_KEY_BOOL, FIELD(field), 0, def, 0, 1, NULL, "-", meaning, source, false, false }
 #define KEY_CHOICE(name, field, def, choices, meaning, source)                                     \
-    { name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, "-", meaning, source, false }
+    {                                                                                              \
+        name, WOM_KEY_CHOICE, FIELD(field), 0, def, 0, 0, choices, "-", meaning, source, false,    \
+            false                                                                                  \
+    }
 #define KEY_TEXT(name, field, def, unit, meaning, source)                                          \
-    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, unit, meaning, source, false }
+    { name, WOM_KEY_TEXT, FIELD(field), 0, def, 0, 0, NULL, unit, meaning, source, false, false }
 #define KEY_SIZES(name, field, count, def, lo, hi, unit, meaning, source)                          \
     {                                                                                              \
         name, WOM_KEY_SIZES, FIELD(field), FIELD(count), def, lo, hi, NULL, unit, meaning, source, \
-            false                                                                                  \
+            false, false                                                                           \
     }
 #define KEY_REALS(name, field, count, def, lo, hi, unit, meaning, source)                          \
     {                                                                                              \
         name, WOM_KEY_REALS, FIELD(field), FIELD(count), def, lo, hi, NULL, unit, meaning, source, \
-            false                                                                                  \
+            false, false                                                                           \
     }
+/* A switch added after results were made: a boolean, off by default, that
+ * the dump (and so the scenario hash) leaves out while off, so that every
+ * earlier scenario keeps its hash. */
+#define KEY_SWITCH(name, field, meaning, source)                                                   \
+    { name, WOM_KEY_BOOL, FIELD(field), 0, "false", 0, 1, NULL, "-", meaning, source, false, true }
+/* A key of a section added after results were made (design.*): the dump
+ * leaves it out while it holds its default, and a section of such keys
+ * with it, so that every earlier scenario keeps its hash. */
+#define KEY_ADDED(type, name, field, def, lo, hi, choices, unit, meaning, source)                  \
+    { name, type, FIELD(field), 0, def, lo, hi, choices, unit, meaning, source, false, true }
 /* The keys of every [failure.NAME] section: offsets into wom_failure_mode_t. */
 #define KEY_FAILURE(name, type, field, def, hi, choices, unit, meaning)                            \
-    { name, type, MODE(field), 0, def, 0, hi, choices, unit, meaning, FAILURE_SOURCE, true }
+    { name, type, MODE(field), 0, def, 0, hi, choices, unit, meaning, FAILURE_SOURCE, true, false }
 
 /* Sources are named as in docs/references.md. */
 #define KOTLER            "Kotler & Keller, Marketing Management (the 5-versus-10 rule)"
@@ -66,6 +82,11 @@ const wom_key_t wom_config_table[] = {
             "independent runs averaged for confidence intervals", "chosen"),
     KEY_SEED("simulation.seed", simulation.seed, "20261123",
              "the random seed: root of every random stream", "chosen"),
+    KEY_SWITCH("simulation.common_random_numbers", simulation.common_random_numbers,
+               "replication r draws the same random numbers at every sweep point (common random "
+               "numbers), so that points differ by their keys and not by their luck",
+               "chosen: off, as results were made before it; on to compare points "
+               "(docs/model.md)"),
 
     KEY_CHOICE("network.model", network.model, "watts-strogatz",
                "erdos-renyi|watts-strogatz|barabasi-albert|sbm|configuration|ring|complete|"
@@ -102,6 +123,11 @@ const wom_key_t wom_config_table[] = {
                "file: format of network.file", "chosen: the commonest public format"),
     KEY_BOOL("network.directed", network.directed, "false",
              "arcs point from teller to hearer (false: ties are mutual)", "chosen"),
+    KEY_SWITCH("network.per_replication", network.per_replication,
+               "each replication draws its own network of the model (replication r's draw, the "
+               "same at every point on these network keys and seed); off: one network for all",
+               "chosen: off, one network as before; on when a conclusion should hold over "
+               "networks of the kind (docs/model.md)"),
     KEY_REALS("network.expectations", segments.expectations, segments.expectation_count, "", -1, 10,
               "-",
               "per segment (SBM block) expectation: failures are noticed (1 + expectation) times "
@@ -331,24 +357,27 @@ const wom_key_t wom_config_table[] = {
 
     /* Sampled designs (config_design.c): how keys given as ranges LO:HI
      * become the points of a run; not model parameters. */
-    KEY_CHOICE("design.method", design.method, "grid", "grid|lhs|sobol|morris|saltelli",
-               "how keys given as ranges LO:HI are sampled: grid (lists and start:stop:step "
-               "only), lhs (Latin hypercube), sobol (quasi-random), morris (elementary "
-               "effects), saltelli (Sobol indices)",
-               "McKay, Beckman & Conover (1979); Sobol (1967); Morris (1991); Saltelli (2002)"),
-    KEY_INT("design.points", design.points, "10", 1, 1000000, "points",
-            "points of lhs and sobol; trajectories of morris (points x (keys + 1)); base "
-            "samples of saltelli (points x (keys + 2))",
-            "chosen: Campolongo, Cariboni & Saltelli (2007) find 10 to 20 trajectories enough "
-            "for screening"),
-    KEY_INT("design.levels", design.levels, "4", 2, 100, "levels",
-            "morris: levels of each key's grid (even; a step is levels / (2 (levels - 1)) of "
-            "the range)",
-            "Morris (1991); Saltelli et al. (2008) recommend 4"),
-    KEY_TEXT("design.metrics", design.metrics, "customers reputation", "names",
-             "morris, saltelli: the metrics analysed, blank-separated: a column of "
-             "timeseries.csv (its final day's value) or NAME_total (a flow's total over the run)",
-             "chosen"),
+    KEY_ADDED(WOM_KEY_CHOICE, "design.method", design.method, "grid", 0, 0,
+              "grid|lhs|sobol|morris|saltelli", "-",
+              "how keys given as ranges LO:HI are sampled: grid (lists and start:stop:step "
+              "only), lhs (Latin hypercube), sobol (quasi-random), morris (elementary "
+              "effects), saltelli (Sobol indices)",
+              "McKay, Beckman & Conover (1979); Sobol (1967); Morris (1991); Saltelli (2002)"),
+    KEY_ADDED(WOM_KEY_INT, "design.points", design.points, "10", 1, 1000000, NULL, "points",
+              "points of lhs and sobol; trajectories of morris (points x (keys + 1)); base "
+              "samples of saltelli (points x (keys + 2))",
+              "chosen: Campolongo, Cariboni & Saltelli (2007) find 10 to 20 trajectories "
+              "enough for screening"),
+    KEY_ADDED(WOM_KEY_INT, "design.levels", design.levels, "4", 2, 100, NULL, "levels",
+              "morris: levels of each key's grid (even; a step is levels / (2 (levels - 1)) "
+              "of the range)",
+              "Morris (1991); Saltelli et al. (2008) recommend 4"),
+    KEY_ADDED(WOM_KEY_TEXT, "design.metrics", design.metrics, "customers reputation", 0, 0, NULL,
+              "names",
+              "morris, saltelli: the metrics analysed, blank-separated: a column of "
+              "timeseries.csv (its final day's value) or NAME_total (a flow's total over the "
+              "run)",
+              "chosen"),
 
     /* The last FAILURE_KEYS rows: keys of every [failure.NAME] section. */
     KEY_FAILURE("failure.NAME.rate", WOM_KEY_REAL, rate, "", 1, NULL, "per encounter",

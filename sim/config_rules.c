@@ -48,6 +48,29 @@ static bool directed_supported(const wom_scenario_t *s, char *why, size_t size) 
     return false;
 }
 
+/* A replication's own network is a new draw of a random model: a file is
+ * read as it is, and ring, complete and karate draw nothing. */
+static bool network_can_vary(const wom_scenario_t *s, char *why, size_t size) {
+    static const char *const fixed[] = {
+        [WOM_NET_RING] = "ring",
+        [WOM_NET_COMPLETE] = "complete",
+        [WOM_NET_KARATE] = "karate",
+        [WOM_NET_FILE] = "file",
+    };
+    int model = s->network.model;
+    if (!s->network.per_replication || model >= (int)(sizeof fixed / sizeof(char *)) ||
+        fixed[model] == NULL) {
+        return true;
+    }
+    snprintf(why, size,
+             "network.per_replication = true needs a random network model, but network.model = "
+             "%s %s",
+             fixed[model],
+             model == WOM_NET_FILE ? "is read from its file, the same for every replication"
+                                   : "draws nothing: every replication would get the same graph");
+    return false;
+}
+
 static bool ring_lattice_degree(const wom_scenario_t *s, char *why, size_t size) {
     double degree = s->network.mean_degree;
     if (s->network.model != WOM_NET_WATTS_STROGATZ || (degree >= 2 && fmod(degree, 2) == 0)) {
@@ -215,6 +238,7 @@ static const struct {
     {links_below_nodes, {"network.m", "network.nodes", "network.model"}},
     {blocks_given, {"network.blocks", "network.model", NULL}},
     {file_given, {"network.file", "network.model", NULL}},
+    {network_can_vary, {"network.per_replication", "network.model", NULL}},
     {min_degree_below_nodes, {"network.min_degree", "network.nodes", "network.model"}},
     {initial_shares, {"population.initial_customers", "population.initial_aware", NULL}},
     {base_below_max, {"adoption.base", "adoption.max", NULL}},

@@ -1,11 +1,10 @@
 /* graph.c: the social graph's CSR (graph.h): its life (allocation, size,
  * freeing) and the builder every edge array goes through (an edge array ->
  * counting sort by source -> sorted rows without loops or duplicates); and
- * wom_graph_build, which checks the network's settings and the memory
- * estimate, then hands over to a generator (graph_generate.c) or a file
- * reader (graph_snap.c, graph_igraph.c). What the graph files share is in
- * graph_internal.h.
- * Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
+ * wom_graph_build (of draw 0, or wom_graph_build_draw of any draw), which
+ * checks the network's settings and the memory estimate, then hands over to a generator
+ * (graph_generate.c) or a file reader (graph_snap.c, graph_igraph.c). What the graph files share is
+ * in graph_internal.h. Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
  * arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
  * the CSR itself.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -17,6 +16,7 @@
 
 #include "graph_internal.h"
 #include "memory.h"
+#include "rng.h"
 
 /* ---------------------------------------------------------------------------
  * The CSR and its builder */
@@ -256,10 +256,39 @@ static wom_status read_network_file(const wom_scenario_t *scenario, wom_graph_t 
     }
 }
 
+/* Draws other than 0 are new draws of a random model, each keyed by its
+ * own task word (below the 2^24 the keys tell apart). */
+static wom_status check_draw(const wom_scenario_t *scenario, uint32_t draw, wom_error_t *error) {
+    int model = scenario->network.model;
+    if (draw == 0) {
+        return WOM_OK;
+    }
+    if (model == WOM_NET_RING || model == WOM_NET_COMPLETE || model == WOM_NET_KARATE ||
+        model == WOM_NET_FILE) {
+        return wom_error_set(error, WOM_EINVAL, NULL, 0,
+                             "a network of this model cannot be drawn again: it is read from a "
+                             "file or draws nothing");
+    }
+    if (draw >= WOM_RNG_MAX_TASKS) {
+        return wom_error_set(error, WOM_EINVAL, NULL, 0,
+                             "network draw %" PRIu32 " is not below %" PRIu32, draw,
+                             WOM_RNG_MAX_TASKS);
+    }
+    return WOM_OK;
+}
+
 wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, wom_graph_t **graph,
                            wom_error_t *error) {
+    return wom_graph_build_draw(scenario, 0, max_bytes, graph, error);
+}
+
+wom_status wom_graph_build_draw(const wom_scenario_t *scenario, uint32_t draw, uint64_t max_bytes,
+                                wom_graph_t **graph, wom_error_t *error) {
     *graph = NULL;
     wom_status status = check_network(scenario, error);
+    if (status == WOM_OK) {
+        status = check_draw(scenario, draw, error);
+    }
     if (status != WOM_OK) {
         return status;
     }
@@ -275,5 +304,5 @@ wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, w
     if (scenario->network.model == WOM_NET_FILE) {
         return read_network_file(scenario, graph, error);
     }
-    return wom_graph_generate(scenario, graph, error);
+    return wom_graph_generate(scenario, draw, graph, error);
 }

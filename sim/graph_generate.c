@@ -1,7 +1,8 @@
 /* graph_generate.c: the network models, generated from the run seed:
  * Watts-Strogatz, Barabasi-Albert and configuration here, Erdos-Renyi and
  * SBM in graph_pairs.c, all drawn from keyed Philox streams, so a node's
- * edges depend on the seed and the node alone; ring, complete and karate
+ * edges depend on the seed, the draw (the task word of the keys: 0, or a
+ * replication's own network) and the node alone; ring, complete and karate
  * are igraph's constructors, which draw nothing. No igraph generator that
  * draws, and igraph's RNG is never touched.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs:
@@ -17,6 +18,12 @@
 #include "graph_internal.h"
 #include "memory.h"
 #include "rng.h"
+
+/* The key of node v's stream at `site` in draw `draw` of the network. */
+static wom_rng_key_t node_key(const wom_scenario_t *scenario, uint32_t draw, uint32_t v,
+                              uint32_t site) {
+    return (wom_rng_key_t){scenario->simulation.seed, draw, 0, v, site};
+}
 
 /* A uniform index below `bound` (< 2^53) from 53 random bits. */
 static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
@@ -47,13 +54,12 @@ typedef struct {
 } ba_tokens_t;
 
 /* Node v's first tokens (v > m), each edge end's slot prefetched. */
-static void ba_draw_ahead(ba_tokens_t *tokens, const wom_scenario_t *scenario, uint32_t v,
-                          const uint32_t *pairs) {
+static void ba_draw_ahead(ba_tokens_t *tokens, const wom_scenario_t *scenario, uint32_t draw,
+                          uint32_t v, const uint32_t *pairs) {
     const uint32_t m = (uint32_t)scenario->network.m;
     const bool directed = scenario->network.directed;
     uint64_t ends = (directed ? 1 : 2) * edges_before(v, m);
-    wom_rng_stream_init(&tokens->stream,
-                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+    wom_rng_stream_init(&tokens->stream, node_key(scenario, draw, v, WOM_SITE_GRAPH));
     tokens->bound = ends + v;
     tokens->drawn = m < BA_TOKENS_AHEAD ? m : BA_TOKENS_AHEAD;
     tokens->used = 0;
@@ -77,7 +83,8 @@ static uint64_t ba_next_token(ba_tokens_t *tokens) {
  * array doubles as the list of edge ends (Batagelj & Brandes 2005): a
  * uniform pick among the ends and one extra token per node has exactly
  * those probabilities; a node picked twice by the same v is drawn again. */
-static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_graph_t **out) {
+static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, uint32_t draw,
+                                           wom_graph_t **out) {
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     const uint32_t m = (uint32_t)scenario->network.m;
     const bool directed = scenario->network.directed;
@@ -87,7 +94,7 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
     wom_status status = edges.pairs != NULL && picked != NULL ? WOM_OK : WOM_ENOMEM;
     ba_tokens_t ahead[BA_AHEAD];
     for (uint64_t u = (uint64_t)m + 1; status == WOM_OK && u < nodes && u < m + 1 + BA_AHEAD; u++) {
-        ba_draw_ahead(&ahead[u % BA_AHEAD], scenario, (uint32_t)u, edges.pairs);
+        ba_draw_ahead(&ahead[u % BA_AHEAD], scenario, draw, (uint32_t)u, edges.pairs);
     }
     for (uint32_t v = 1; status == WOM_OK && v < nodes; v++) {
         uint64_t first = edges.count;
@@ -113,7 +120,7 @@ static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, wom_g
             picked[edges.pairs[2 * e + 1]] = 0;
         }
         if (v > m && (uint64_t)v + BA_AHEAD < nodes) {
-            ba_draw_ahead(&ahead[v % BA_AHEAD], scenario, v + BA_AHEAD, edges.pairs);
+            ba_draw_ahead(&ahead[v % BA_AHEAD], scenario, draw, v + BA_AHEAD, edges.pairs);
         }
     }
     free(picked);
@@ -150,11 +157,12 @@ static void ws_node_edges(wom_rng_key_t key, uint32_t nodes, uint32_t k, uint64_
 /* Watts-Strogatz (1998): the ring lattice where node v joins its k =
  * round(mean_degree / 2) neighbours on each side, each lattice edge then
  * rewired with probability network.rewire. Node v's edges come from its own
- * stream (seed, task 0, step 0, v, WOM_SITE_GRAPH) into its own k slots of
+ * stream (seed, draw, step 0, v, WOM_SITE_GRAPH) into its own k slots of
  * the edge array, so the nodes run over the threads and the array, and the
  * CSR built from it, are the same for any number of threads. Rewiring can
  * repeat an edge; the CSR builder drops and counts it. */
-static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_graph_t **out) {
+static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, uint32_t draw,
+                                          wom_graph_t **out) {
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     const uint64_t k = (uint64_t)llround(scenario->network.mean_degree / 2);
     const uint64_t count = nodes * k;
@@ -169,8 +177,8 @@ static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_gr
     }
 #pragma omp parallel for schedule(static)
     for (uint32_t v = 0; v < nodes; v++) {
-        ws_node_edges((wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH}, nodes,
-                      (uint32_t)k, rewire, edges.pairs + 2 * k * v);
+        ws_node_edges(node_key(scenario, draw, v, WOM_SITE_GRAPH), nodes, (uint32_t)k, rewire,
+                      edges.pairs + 2 * k * v);
     }
     wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
     free(edges.pairs);
@@ -183,10 +191,9 @@ static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, wom_gr
 /* Node v's degree: the floor of a Pareto(exponent - 1, min_degree) draw,
  * min_degree u^(-1 / (exponent - 1)) for u uniform in (0, 1] from the
  * node's keyed stream (inversion), capped at n - 1. */
-static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t v) {
+static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t draw, uint32_t v) {
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream,
-                        (wom_rng_key_t){scenario->simulation.seed, 0, 0, v, WOM_SITE_GRAPH});
+    wom_rng_stream_init(&stream, node_key(scenario, draw, v, WOM_SITE_GRAPH));
     double x = (double)scenario->network.min_degree *
                pow(wom_rng_stream_unit(&stream), -1.0 / (scenario->network.exponent - 1.0));
     double cap = (double)(scenario->network.nodes - 1);
@@ -195,12 +202,12 @@ static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t v) {
 
 /* Every node's degree, over the threads; an odd total gets one more stub
  * on the last node. Returns the number of stubs. */
-static uint64_t draw_degrees(const wom_scenario_t *scenario, uint32_t *degrees) {
+static uint64_t draw_degrees(const wom_scenario_t *scenario, uint32_t draw, uint32_t *degrees) {
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     uint64_t stubs = 0;
 #pragma omp parallel for schedule(static) reduction(+ : stubs)
     for (uint32_t v = 0; v < nodes; v++) {
-        degrees[v] = power_law_degree(scenario, v);
+        degrees[v] = power_law_degree(scenario, draw, v);
         stubs += degrees[v];
     }
     if (stubs % 2 != 0) {
@@ -214,11 +221,11 @@ static uint64_t draw_degrees(const wom_scenario_t *scenario, uint32_t *degrees) 
  * position i, in turn, is paired with one drawn uniformly among the stubs
  * after it, swapped into position i + 1. Every perfect matching of the
  * stubs comes out with the same probability, for one draw a pair, from one
- * keyed stream (seed, task 0, step 0, 0, WOM_SITE_GRAPH_MATCH): sequential,
+ * keyed stream (seed, draw, step 0, 0, WOM_SITE_GRAPH_MATCH): sequential,
  * so the same for any thread count. */
-static void match_stubs(uint32_t *stubs, uint64_t count, uint64_t seed) {
+static void match_stubs(uint32_t *stubs, uint64_t count, wom_rng_key_t key) {
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, (wom_rng_key_t){seed, 0, 0, 0, WOM_SITE_GRAPH_MATCH});
+    wom_rng_stream_init(&stream, key);
     for (uint64_t i = 0; i + 1 < count; i += 2) {
         uint64_t j = i + 1 + uniform_below(&stream, count - i - 1);
         uint32_t partner = stubs[j];
@@ -245,19 +252,20 @@ static uint32_t *list_stubs(const uint32_t *degrees, uint32_t nodes, uint64_t st
  * their stubs. Always undirected (a directed one would need an in-degree
  * sequence too). Loops and multi-edges are left to the CSR builder, which
  * drops and counts them. */
-static wom_status generate_configuration(const wom_scenario_t *scenario, wom_graph_t **out) {
+static wom_status generate_configuration(const wom_scenario_t *scenario, uint32_t draw,
+                                         wom_graph_t **out) {
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     uint32_t *degrees = wom_memory_alloc((size_t)nodes * sizeof *degrees);
     if (degrees == NULL) {
         return WOM_ENOMEM;
     }
-    uint64_t stubs = draw_degrees(scenario, degrees);
+    uint64_t stubs = draw_degrees(scenario, draw, degrees);
     edge_list_t edges = {list_stubs(degrees, nodes, stubs), stubs / 2, stubs / 2};
     free(degrees);
     if (edges.pairs == NULL) {
         return WOM_ENOMEM;
     }
-    match_stubs(edges.pairs, stubs, scenario->simulation.seed);
+    match_stubs(edges.pairs, stubs, node_key(scenario, draw, 0, WOM_SITE_GRAPH_MATCH));
     wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
     free(edges.pairs);
     return status;
@@ -286,27 +294,27 @@ static igraph_error_t generate_with_igraph(const wom_scenario_t *scenario, igrap
 }
 
 /* Our own generators; the only failure is memory. */
-static wom_status generate_own(const wom_scenario_t *scenario, wom_graph_t **graph) {
+static wom_status generate_own(const wom_scenario_t *scenario, uint32_t draw, wom_graph_t **graph) {
     switch (scenario->network.model) {
     case WOM_NET_WATTS_STROGATZ:
-        return generate_watts_strogatz(scenario, graph);
+        return generate_watts_strogatz(scenario, draw, graph);
     case WOM_NET_BARABASI_ALBERT:
-        return generate_barabasi_albert(scenario, graph);
+        return generate_barabasi_albert(scenario, draw, graph);
     case WOM_NET_CONFIGURATION:
-        return generate_configuration(scenario, graph);
+        return generate_configuration(scenario, draw, graph);
     default: /* WOM_NET_ERDOS_RENYI, WOM_NET_SBM */
-        return wom_graph_generate_pairs(scenario, graph);
+        return wom_graph_generate_pairs(scenario, draw, graph);
     }
 }
 
 /* Generators that cannot make arcs (Watts-Strogatz, configuration, karate)
  * give an undirected graph even when network.directed is set; the CSR says
  * so in `directed`. */
-wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
+wom_status wom_graph_generate(const wom_scenario_t *scenario, uint32_t draw, wom_graph_t **graph,
                               wom_error_t *error) {
     int model = scenario->network.model;
     if (model != WOM_NET_RING && model != WOM_NET_COMPLETE && model != WOM_NET_KARATE) {
-        wom_status status = generate_own(scenario, graph);
+        wom_status status = generate_own(scenario, draw, graph);
         return status == WOM_OK
                    ? WOM_OK
                    : wom_error_set(error, status, NULL, 0, "no memory for the network's adjacency");

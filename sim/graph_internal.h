@@ -60,9 +60,11 @@ wom_status wom_graph_read_igraph_file(const char *path, int format, bool directe
 /* ---------------------------------------------------------------------------
  * The generators (graph_generate.c) */
 
-/* Generates the graph of scenario->network.model (any but WOM_NET_FILE),
- * its settings already checked. */
-wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **graph,
+/* Generates draw `draw` (the task word of the generators' stream keys) of
+ * the graph of scenario->network.model (any but WOM_NET_FILE), its
+ * settings already checked. Ring, complete and karate draw nothing and
+ * ignore `draw`. */
+wom_status wom_graph_generate(const wom_scenario_t *scenario, uint32_t draw, wom_graph_t **graph,
                               wom_error_t *error);
 
 /* ---------------------------------------------------------------------------
@@ -71,7 +73,8 @@ wom_status wom_graph_generate(const wom_scenario_t *scenario, wom_graph_t **grap
 /* The Erdos-Renyi graph G(n, p) or the SBM of the scenario (its nodes'
  * segments their blocks); the only failure is memory (WOM_ENOMEM, no error
  * detail set). */
-wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, wom_graph_t **out);
+wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t draw,
+                                    wom_graph_t **out);
 
 /* Erdos-Renyi's edge probability: the mean degree over n - 1 (0 below two
  * nodes). */

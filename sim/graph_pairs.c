@@ -3,9 +3,9 @@
  * only on the blocks of its two ends: Erdos-Renyi G(n, p) (one block) and
  * the stochastic block model (blocks of consecutive nodes, p_in within a
  * block, p_out between blocks; a node's block is its segment). Drawn from
- * keyed Philox streams, node v's candidates from the stream (seed, task 0,
- * step 0, v, WOM_SITE_GRAPH), so a node's edges depend on the seed and the
- * node alone; generated in parts of rows over the threads, writing the CSR
+ * keyed Philox streams, node v's candidates from the stream (seed, draw,
+ * step 0, v, WOM_SITE_GRAPH), so a node's edges depend on the seed, the
+ * draw and the node alone; generated in parts of rows over the threads, writing the CSR
  * directly: the same graph for any number of threads.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -52,6 +52,7 @@ int wom_graph_count_pair_parts(void) {
  * start[b + 1] - 1; the rows are split into parts at first_row[]. */
 typedef struct {
     uint64_t seed;
+    uint32_t draw; /* the task word of the streams: which draw of the network */
     uint32_t nodes;
     bool directed;
     int blocks;
@@ -63,9 +64,10 @@ typedef struct {
 } pair_model_t;
 
 /* Erdos-Renyi: one block, p = mean_degree / (n - 1); an SBM: its blocks. */
-static void pair_model_init(pair_model_t *model, const wom_scenario_t *scenario) {
+static void pair_model_init(pair_model_t *model, const wom_scenario_t *scenario, uint32_t draw) {
     const bool sbm = scenario->network.model == WOM_NET_SBM;
     model->seed = scenario->simulation.seed;
+    model->draw = draw;
     model->nodes =
         (uint32_t)(sbm ? wom_graph_count_sbm_nodes(scenario) : (uint64_t)scenario->network.nodes);
     model->directed = scenario->network.directed;
@@ -137,7 +139,8 @@ static void pair_row_enter(pair_row_t *row, int block) {
 }
 
 static void pair_row_start(pair_row_t *row, const pair_model_t *model, uint32_t node) {
-    wom_rng_stream_init(&row->stream, (wom_rng_key_t){model->seed, 0, 0, node, WOM_SITE_GRAPH});
+    wom_rng_stream_init(&row->stream,
+                        (wom_rng_key_t){model->seed, model->draw, 0, node, WOM_SITE_GRAPH});
     row->model = model;
     row->directed = model->directed;
     row->candidates = row->directed ? (uint64_t)model->nodes - 1 : node;
@@ -356,9 +359,10 @@ static bool pair_assign_blocks(const pair_model_t *model, wom_graph_t *graph) {
  * every row comes out sorted, without loops or duplicates, the same for
  * any number of parts, and without atomics. Besides the CSR only a count
  * per node and part is held (undirected). */
-wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, wom_graph_t **out) {
+wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t draw,
+                                    wom_graph_t **out) {
     pair_model_t model;
-    pair_model_init(&model, scenario);
+    pair_model_init(&model, scenario, draw);
     pair_split(&model, wom_graph_count_pair_parts());
     const uint32_t nodes = model.nodes;
     wom_graph_t *graph = wom_graph_alloc(nodes, model.directed);

@@ -21,11 +21,11 @@ struct wom_model {
     const wom_scenario_t *scenario; /* borrowed, must outlive the model */
     const wom_graph_t *graph;       /* borrowed, must outlive the model */
     const struct wom_kind *kind;
-    uint32_t agents; /* the graph's nodes */
-    uint32_t task;   /* run_id of the run in progress */
-    uint32_t step;   /* steps completed; 0 after a reset */
-    int threads;     /* > 1: a step splits the agents over this many threads */
-    void *state;     /* the kind's own state */
+    uint32_t agents;      /* the graph's nodes */
+    uint32_t stream_task; /* the task word of the run's stream keys (wom_model_reset) */
+    uint32_t step;        /* steps completed; 0 after a reset */
+    int threads;          /* > 1: a step splits the agents over this many threads */
+    void *state;          /* the kind's own state */
 };
 
 /* One model kind. A row handed to reset or step is zeroed: the kind sets
@@ -46,7 +46,7 @@ typedef struct wom_kind {
     bool (*alloc)(wom_model_t *model);
     void (*release)(wom_model_t *model); /* frees model->state, whole or partial, or NULL */
     uint64_t (*bytes)(const wom_model_t *model);
-    /* The initial state of task model->task, recorded as step 0. */
+    /* The initial state of the run of model->stream_task, recorded as step 0. */
     void (*reset)(wom_model_t *model, wom_metrics_row_t *row);
     /* Step model->step (already counted). */
     void (*step)(wom_model_t *model, wom_metrics_row_t *row);
@@ -55,10 +55,10 @@ typedef struct wom_kind {
 extern const wom_kind_t wom_kind_wom, wom_kind_ic, wom_kind_sir, wom_kind_bass;
 
 /* The key of entity `entity`'s stream at call site `site` in the model's
- * current task and step. */
+ * current run and step. */
 static inline wom_rng_key_t wom_kind_key(const wom_model_t *model, uint32_t entity, uint32_t site) {
-    return (wom_rng_key_t){model->scenario->simulation.seed, model->task, model->step, entity,
-                           site};
+    return (wom_rng_key_t){model->scenario->simulation.seed, model->stream_task, model->step,
+                           entity, site};
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* model.c: the dispatcher from a scenario's model.kind to its kind's
  * operations (kind.h). It owns the parts every kind shares (the scenario,
- * the graph, the task and step in progress) and nothing kind-specific.
+ * the graph, the run's stream task and the step in progress) and nothing
+ * kind-specific.
  * Workload: one call per step, so the indirection costs nothing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/model.h"
@@ -74,8 +75,8 @@ uint64_t wom_model_bytes(const wom_model_t *model) {
     return sizeof *model + model->kind->bytes(model);
 }
 
-void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row) {
-    model->task = task;
+void wom_model_reset(wom_model_t *model, uint32_t stream_task, wom_metrics_row_t *row) {
+    model->stream_task = stream_task;
     model->step = 0;
     memset(row, 0, sizeof *row);
     model->kind->reset(model, row);

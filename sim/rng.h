@@ -37,7 +37,7 @@ enum {
     WOM_SITE_SIR_SEEDS = 11,     /* sir: the nodes infected at t = 0 */
     WOM_SITE_SIR_STEP = 12,      /* sir: an infected node's recovery word, then its tries */
     WOM_SITE_BASS_STEP = 13,     /* bass: a non-adopter's adoption word */
-    WOM_SITE_GRAPH = 14,         /* our generators: node v's edges (task 0) */
+    WOM_SITE_GRAPH = 14,         /* our generators: node v's edges (task: the draw) */
     WOM_SITE_AGENT_MORE = 15,    /* an agent's Bernoulli words after its first */
     WOM_SITE_CASCADE_TIE = 16,   /* ic, sir: the low 24 bits of a try whose byte tied */
     WOM_SITE_ADVICE_COUNT = 17,  /* K of an intermediary's advice (GSL distribution) */
@@ -57,7 +57,7 @@ enum {
  * the blocks drawn, so one stream gives 2^32 blocks (2^34 words). */
 typedef struct {
     uint64_t seed;
-    uint32_t task;  /* run_id: sweep point x replication */
+    uint32_t task;  /* the run's stream task (wom_batch_stream_task); a graph's draw */
     uint32_t step;  /* 0 = set-up */
     uint32_t agent; /* or any entity id */
     uint32_t site;  /* WOM_SITE_* */

@@ -2,7 +2,9 @@
  * (points in the config's order: swept keys in the order they were first
  * set, the last varying fastest) times replications. Its tasks have stable
  * ids, run_id = point * replications + replication, and a task's rows
- * depend on its id only (its random streams are keyed by seed and run_id).
+ * depend on its id only: its random streams are keyed by the seed and its
+ * run id, or its replication under common random numbers
+ * (wom_batch_stream_task).
  *
  * Running a batch keeps every finished task on disk as
  * DIR/tasks/<run_id>.rows, written atomically. Aggregating reads the task
@@ -48,6 +50,16 @@ static inline uint32_t wom_batch_point(const wom_batch_plan_t *plan, uint32_t ru
 
 static inline uint32_t wom_batch_replication(const wom_batch_plan_t *plan, uint32_t run_id) {
     return run_id % plan->replications;
+}
+
+/* The task word of task `run_id`'s random streams (wom_model_reset): its
+ * run id, or with common random numbers (`common`: its point's
+ * simulation.common_random_numbers) its replication, so that replication r
+ * draws the same streams at every point and differences between points
+ * are not blurred by different draws. */
+static inline uint32_t wom_batch_stream_task(const wom_batch_plan_t *plan, uint32_t run_id,
+                                             bool common) {
+    return common ? wom_batch_replication(plan, run_id) : run_id;
 }
 
 /* Whether this process's shard runs task `run_id`. */

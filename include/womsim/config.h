@@ -61,9 +61,10 @@ typedef enum {
  * ranges and meanings. Choice fields hold the enums above. */
 typedef struct {
     struct {
-        int64_t steps;        /* days simulated, >= 1 */
-        int64_t replications; /* independent runs averaged, >= 1 */
-        uint64_t seed;        /* root of every random stream */
+        int64_t steps;              /* days simulated, >= 1 */
+        int64_t replications;       /* independent runs averaged, >= 1 */
+        uint64_t seed;              /* root of every random stream */
+        bool common_random_numbers; /* replication r draws the same streams at every point */
     } simulation;
     struct {
         int model;                       /* wom_network_model */
@@ -79,6 +80,7 @@ typedef struct {
         char file[WOM_MAX_PATH];         /* file: path, relative to the scenario */
         int format;                      /* wom_graph_format */
         bool directed;                   /* arcs point from teller to hearer */
+        bool per_replication;            /* each replication draws its own graph */
     } network;
     struct {
         double initial_customers;     /* share of agents customers at t = 0 */
@@ -215,8 +217,11 @@ typedef struct {
     const char *unit;          /* what a value counts: "days", "per day", "people", ... */
     const char *meaning;       /* one line for `womsim params` and the docs */
     const char *source;        /* where the default comes from (docs/references.md) */
-    bool per_failure; /* a key of every [failure.NAME] section: `name` is "failure.NAME.key"
-                         and `offset` is into wom_failure_mode_t */
+    bool per_failure;        /* a key of every [failure.NAME] section: `name` is "failure.NAME.key"
+                                and `offset` is into wom_failure_mode_t */
+    bool omitted_at_default; /* the canonical dump, and so the scenario hash, leaves the key
+                                out while it holds its default value: a key added after
+                                results were made, so that their hashes still hold */
 } wom_key_t;
 
 /* The key table, in canonical (dump) order. */
@@ -327,7 +332,8 @@ size_t wom_config_entries(const wom_config_t *config);
 wom_status wom_config_entry(const wom_config_t *config, size_t index, wom_config_entry_t *entry);
 
 /* The canonical dump: every key in table order as "key = value" under its
- * [section], values canonical (swept keys as "v1, v2, ..."), then one
+ * [section] (but a key omitted_at_default that holds its default), values
+ * canonical (swept keys as "v1, v2, ..."), then one
  * [failure.NAME] section per failure mode in the order they were given.
  * Malloc'd. */
 wom_status wom_config_dump(const wom_config_t *config, char **text);

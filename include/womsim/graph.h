@@ -1,10 +1,11 @@
 /* graph.h: the social graph as a compact CSR (compressed sparse row) with
  * uint32 node ids, built once at set-up and read-only afterwards, shared by
- * all replications and threads. The random models (Erdos-Renyi,
+ * all replications and threads (or, with network.per_replication, one
+ * draw per replication). The random models (Erdos-Renyi,
  * Watts-Strogatz, Barabasi-Albert, SBM, configuration) are our own
- * generators, drawing from keyed streams of the run seed: the same graph
- * for any thread count, and nothing global changed (igraph's RNG is never
- * touched). Ring, complete and karate come from igraph's constructors,
+ * generators, drawing from keyed streams of the run seed and the draw: the
+ * same graph for any thread count, and nothing global changed (igraph's
+ * RNG is never touched). Ring, complete and karate come from igraph's constructors,
  * which draw nothing; SNAP edge lists are read by our own reader (igraph's
  * rejects '#' comment lines); GraphML and GML go through igraph.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -54,9 +55,25 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario);
 /* Builds the graph of scenario->network: a generator seeded from
  * scenario->simulation.seed, or the file named there. Refuses with
  * WOM_ETOOBIG when wom_graph_estimate_bytes() exceeds `max_bytes` (0 = no
- * limit). Errors in files name the file and line (WOM_EDATA, WOM_ENOENT). */
+ * limit). Errors in files name the file and line (WOM_EDATA, WOM_ENOENT).
+ * It is draw 0 of wom_graph_build_draw. */
 wom_status wom_graph_build(const wom_scenario_t *scenario, uint64_t max_bytes, wom_graph_t **graph,
                            wom_error_t *error);
+
+/* The same for draw `draw` (below 2^24) of the network's random model: the
+ * generators' stream keys carry the draw as their task word, so each draw
+ * is an independent network of the model, the same for any thread count.
+ * A draw other than 0 of a file or of ring, complete or karate (which draw
+ * nothing) is WOM_EINVAL. */
+wom_status wom_graph_build_draw(const wom_scenario_t *scenario, uint32_t draw, uint64_t max_bytes,
+                                wom_graph_t **graph, wom_error_t *error);
+
+/* The draw of the network that replication `replication` of `scenario`
+ * runs on: its own, draw `replication`, with network.per_replication;
+ * otherwise draw 0, which every replication shares. */
+static inline uint32_t wom_graph_draw(const wom_scenario_t *scenario, uint32_t replication) {
+    return scenario->network.per_replication ? replication : 0;
+}
 
 #define WOM_GRAPH_MAX_LINE 65536 /* characters in a line of an edge list, without its end */
 

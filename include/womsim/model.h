@@ -42,9 +42,12 @@ void wom_model_free(wom_model_t *model); /* accepts NULL */
 /* Bytes `model` holds. */
 uint64_t wom_model_bytes(const wom_model_t *model);
 
-/* Puts every agent in its initial state for task `task` (a run id below
- * 2^24) and records step 0 into `row`. */
-void wom_model_reset(wom_model_t *model, uint32_t task, wom_metrics_row_t *row);
+/* Puts every agent in its initial state for the run whose random streams
+ * have the task word `stream_task` (below 2^24) and records step 0 into
+ * `row`. Two runs of one scenario with the same stream task draw the same
+ * numbers on one graph. A batch passes the task's run id, or its
+ * replication under common random numbers (wom_batch_stream_task). */
+void wom_model_reset(wom_model_t *model, uint32_t stream_task, wom_metrics_row_t *row);
 
 /* Advances one step and records its metrics into `row`. */
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);

@@ -155,7 +155,7 @@ static void test_key_table(void **state) {
     (void)state;
     size_t count = 0;
     const wom_key_t *keys = wom_config_keys(&count);
-    assert_int_equal(count, 98);
+    assert_int_equal(count, 100);
     assert_string_equal(keys[0].name, "simulation.steps");
     assert_string_equal(keys[count - 8].name, "bass.period");
     assert_string_equal(keys[count - 4].name, "design.metrics");
@@ -205,6 +205,24 @@ static void test_key_table(void **state) {
     assert_null(wom_config_key("failure..rate"));
     assert_null(wom_config_key("failure.late-delivery.rat"));
     assert_null(wom_config_key("failure.NAME"));
+    /* the two switches and the four design keys added after results were made, and only
+     * they, leave the dump at their default */
+    size_t omitted = 0;
+    for (size_t k = 0; k < count; k++) {
+        omitted += keys[k].omitted_at_default;
+        assert_true(!keys[k].omitted_at_default || strncmp(keys[k].name, "design.", 7) == 0 ||
+                    keys[k].type == WOM_KEY_BOOL);
+    }
+    assert_int_equal(omitted, 6);
+    const char *const switches[] = {"simulation.common_random_numbers", "network.per_replication"};
+    for (int i = 0; i < 2; i++) {
+        const wom_key_t *key = wom_config_key(switches[i]);
+        assert_non_null(key);
+        assert_int_equal(key->type, WOM_KEY_BOOL);
+        assert_string_equal(key->default_value, "false");
+        assert_true(key->omitted_at_default);
+        assert_non_null(strstr(key->source, "chosen"));
+    }
 }
 
 static void test_defaults_resolve(void **state) {
@@ -223,6 +241,8 @@ static void test_defaults_resolve(void **state) {
     assert_string_equal(s.network.file, "");
     assert_int_equal(s.network.format, WOM_FORMAT_SNAP);
     assert_false(s.network.directed);
+    assert_false(s.network.per_replication);
+    assert_false(s.simulation.common_random_numbers);
     assert_int_equal(s.population.seeding, WOM_SEEDING_RANDOM);
     assert_int_equal(s.model.kind, WOM_KIND_WOM);
     assert_int_equal(s.adoption.churn_attitude, -6);
@@ -1355,11 +1375,36 @@ static void test_rules(void **state) {
     expect_rule_error_after(
         (const char *const[]){"wom.dispersion=0", "wom.tell_distribution=negbin", NULL},
         "wom.dispersion must be above 0 for wom.tell_distribution = negbin");
+    /* a replication's own network must be a new draw of a random model */
+    expect_rule_error_after((const char *const[]){"network.model=file", "network.file=town.txt",
+                                                  "network.per_replication=true", NULL},
+                            "network.per_replication = true needs a random network model, but "
+                            "network.model = file is read from its file");
+    expect_rule_error_after(
+        (const char *const[]){"network.per_replication=on", "network.model=ring", NULL},
+        "network.model = ring draws nothing: every replication would get the same graph");
+    expect_rule_error_after(
+        (const char *const[]){"network.model=complete", "network.per_replication=1", NULL},
+        "network.model = complete draws nothing");
+    expect_rule_error_after(
+        (const char *const[]){"network.model=karate", "network.per_replication=yes", NULL},
+        "network.model = karate draws nothing");
 }
 
 static void test_rules_hold(void **state) {
     (void)state;
     wom_config_t *config = new_config();
+    /* every random model can draw a network per replication */
+    const char *const random[] = {"erdos-renyi", "watts-strogatz", "barabasi-albert",
+                                  "configuration"};
+    set(config, "network.per_replication=true");
+    for (int i = 0; i < 4; i++) {
+        char assignment[64];
+        snprintf(assignment, sizeof assignment, "network.model=%s", random[i]);
+        set(config, assignment);
+        assert_true(scenario_at(config, 0).network.per_replication);
+    }
+    set(config, "network.per_replication=false");
     /* sbm takes its nodes from the blocks, whatever network.nodes says */
     set(config, "network.model=sbm");
     set(config, "network.nodes=7919");
@@ -1474,6 +1519,58 @@ static void test_hash(void **state) {
 /* The entries list every key once, in dump order, with the failure modes'
  * keys after the fixed ones, and tell set keys (even to the default value)
  * from keys left at the default. */
+/* The switches added after results were made leave the dump, and so the
+ * hash, while at their default, however they were set; any other value is
+ * dumped and hashed, and reads back. Other keys are dumped at their
+ * default. */
+static void test_switches_hash(void **state) {
+    (void)state;
+    wom_config_t *config = new_config();
+    char plain[65], changed[65];
+    assert_int_equal(wom_config_hash(config, plain), WOM_OK);
+    char *text = dump(config);
+    assert_null(strstr(text, "common_random_numbers"));
+    assert_null(strstr(text, "per_replication"));
+    assert_non_null(strstr(text, "\nparadox = false\n"));
+    free(text);
+    read_text(config, "[simulation]\ncommon_random_numbers = no\n[network]\nper_replication = "
+                      "0\n");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_equal(plain, changed);
+    set(config, "simulation.common_random_numbers=on");
+    expect_dump_line(config, "\ncommon_random_numbers = true\n");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_not_equal(plain, changed);
+    char crn[65];
+    memcpy(crn, changed, sizeof crn);
+    set(config, "network.per_replication=true");
+    expect_dump_line(config, "\ndirected = false\nper_replication = true\n");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_not_equal(crn, changed);
+    set(config, "network.per_replication=false, true"); /* swept: dumped with both values */
+    expect_dump_line(config, "\nper_replication = false, true\n");
+    char path[64];
+    text = dump(config);
+    write_temp(path, text, strlen(text));
+    wom_config_t *again = new_config();
+    wom_error_t error;
+    assert_int_equal(wom_config_read_file(again, path, &error), WOM_OK);
+    unlink(path);
+    char hash[65], hash_again[65];
+    assert_int_equal(wom_config_hash(config, hash), WOM_OK);
+    assert_int_equal(wom_config_hash(again, hash_again), WOM_OK);
+    assert_string_equal(hash, hash_again);
+    assert_true(scenario_at(again, 1).network.per_replication);
+    assert_true(scenario_at(again, 1).simulation.common_random_numbers);
+    free(text);
+    wom_config_free(again);
+    set(config, "simulation.common_random_numbers=false");
+    set(config, "network.per_replication=off");
+    assert_int_equal(wom_config_hash(config, changed), WOM_OK);
+    assert_string_equal(plain, changed);
+    wom_config_free(config);
+}
+
 static void test_entries(void **state) {
     (void)state;
     wom_config_t *config = new_config();
@@ -1568,6 +1665,7 @@ int main(void) {
         cmocka_unit_test(test_canonical_values),
         cmocka_unit_test(test_dump_round_trip),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_switches_hash),
         cmocka_unit_test(test_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,6 +143,11 @@ static void test_dump_round_trip(void **state) {
     set(config, "design.points=5");
     set(config, "adoption.winback=0:0.01");
     char *dump = NULL;
+    wom_config_t *plain = new_config(); /* design keys at their defaults: no [design] at all */
+    assert_int_equal(wom_config_dump(plain, &dump), WOM_OK);
+    assert_null(strstr(dump, "[design]"));
+    free(dump);
+    wom_config_free(plain);
     assert_int_equal(wom_config_dump(config, &dump), WOM_OK);
     assert_non_null(strstr(dump, "winback = 0:0.01\n"));
     assert_non_null(strstr(dump, "method = sobol\n"));
@@ -209,18 +214,27 @@ static void test_problems(void **state) {
     set(config, "design.method=saltelli");
     expect_problem(config, "--set", "needs at least one key given as a range");
     set(config, "design.levels=3");
-    static const char *const keys[] = {
-        "recovery.repurchase_silent_minor",     "recovery.repurchase_silent_major",
-        "recovery.repurchase_unresolved_minor", "recovery.repurchase_unresolved_major",
-        "recovery.repurchase_resolved_minor",   "recovery.repurchase_resolved_major",
-        "recovery.repurchase_quick_minor",      "recovery.repurchase_quick_major",
-        "adoption.advertising",                 "adoption.base",
-        "adoption.persuasion",                  "adoption.max",
-        "adoption.winback",                     "wom.satisfied_tell_mean",
-        "wom.dissatisfied_tell_mean",           "wom.routine_tell_prob",
-        "wom.major_tell_factor",                "wom.weak_tie_share",
-        "wom.dispersion",                       "wom.forward_prob",
-        "wom.forward_tell_mean"};
+    static const char *const keys[] = {"recovery.repurchase_silent_minor",
+                                       "recovery.repurchase_silent_major",
+                                       "recovery.repurchase_unresolved_minor",
+                                       "recovery.repurchase_unresolved_major",
+                                       "recovery.repurchase_resolved_minor",
+                                       "recovery.repurchase_resolved_major",
+                                       "recovery.repurchase_quick_minor",
+                                       "recovery.repurchase_quick_major",
+                                       "adoption.advertising",
+                                       "adoption.base",
+                                       "adoption.persuasion",
+                                       "adoption.max",
+                                       "adoption.winback",
+                                       "wom.satisfied_tell_mean",
+                                       "wom.dissatisfied_tell_mean",
+                                       "wom.routine_tell_prob",
+                                       "wom.major_tell_factor",
+                                       "wom.weak_tie_share",
+                                       "wom.dispersion",
+                                       "wom.forward_prob",
+                                       "wom.forward_tell_mean"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) { /* more than Saltelli takes */
         char assignment[96];
         snprintf(assignment, sizeof assignment, "%s=0.1:0.2", keys[k]);
@@ -245,7 +259,7 @@ static void test_problems(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lhs_points),   cmocka_unit_test(test_integer_range),
+        cmocka_unit_test(test_lhs_points),    cmocka_unit_test(test_integer_range),
         cmocka_unit_test(test_morris_points), cmocka_unit_test(test_dump_round_trip),
         cmocka_unit_test(test_seed),          cmocka_unit_test(test_problems),
     };

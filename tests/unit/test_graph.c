@@ -669,6 +669,93 @@ static void test_bad_probabilities(void **state) {
 }
 
 /* ---------------------------------------------------------------------------
+ * Draws: a network per replication */
+
+static wom_graph_t *build_draw(const wom_scenario_t *scenario, uint32_t draw) {
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    wom_error_clear(&error);
+    wom_status status = wom_graph_build_draw(scenario, draw, 0, &graph, &error);
+    if (status != WOM_OK) {
+        fail_msg("wom_graph_build_draw %u: %s: %s", draw, wom_strerror(status), error.message);
+    }
+    return graph;
+}
+
+/* Draw 0 is wom_graph_build's graph; draws 1, 2 and 1009 are other
+ * networks (their edges differ from each other's and draw 0's), each the
+ * same again and for 1 and 3 threads, each a valid CSR. */
+static void assert_draws(const wom_scenario_t *scenario) {
+    const uint32_t draws[] = {0, 1, 2, 1009};
+    wom_graph_t *graphs[4];
+    const int threads_before = omp_get_max_threads();
+    wom_graph_t *plain = build(scenario);
+    for (int i = 0; i < 4; i++) {
+        omp_set_num_threads(1);
+        graphs[i] = build_draw(scenario, draws[i]);
+        check_csr(graphs[i]);
+        omp_set_num_threads(3);
+        wom_graph_t *again = build_draw(scenario, draws[i]);
+        assert_true(graphs_equal(graphs[i], again));
+        wom_graph_free(again);
+        for (int j = 0; j < i; j++) {
+            assert_false(graphs_equal(graphs[i], graphs[j]));
+        }
+    }
+    omp_set_num_threads(threads_before);
+    assert_true(graphs_equal(plain, graphs[0]));
+    wom_graph_free(plain);
+    for (int i = 0; i < 4; i++) {
+        wom_graph_free(graphs[i]);
+    }
+}
+
+static void test_draws_of_every_random_model(void **state) {
+    (void)state;
+    assert_draws((wom_scenario_t[]){er_scenario(false)});
+    assert_draws((wom_scenario_t[]){er_scenario(true)});
+    assert_draws((wom_scenario_t[]){ws_scenario(1237, 3, 0.137)});
+    assert_draws((wom_scenario_t[]){sbm_scenario(false)});
+    assert_draws((wom_scenario_t[]){configuration_scenario(1237, 2.37)});
+    wom_scenario_t ba = scenario_of(WOM_NET_BARABASI_ALBERT);
+    ba.network.m = 3;
+    assert_draws(&ba);
+    /* a draw is a network of the same model: Erdos-Renyi's edges ~ Binomial */
+    wom_scenario_t er = er_scenario(false);
+    wom_graph_t *graph = build_draw(&er, 1009);
+    assert_binomial((double)edge_count(graph), 1237.0 * 1236 / 2, 7.3 / 1236);
+    wom_graph_free(graph);
+}
+
+/* A file, ring, complete or karate cannot be drawn again; nor can a draw
+ * beyond what the stream keys tell apart. Which draw a replication runs
+ * on follows network.per_replication. */
+static void test_draws_refused(void **state) {
+    (void)state;
+    const int fixed[] = {WOM_NET_RING, WOM_NET_COMPLETE, WOM_NET_KARATE};
+    for (int i = 0; i < 3; i++) {
+        wom_scenario_t scenario = scenario_of(fixed[i]);
+        wom_graph_t *graph = NULL;
+        wom_error_t error;
+        assert_int_equal(wom_graph_build_draw(&scenario, 1, 0, &graph, &error), WOM_EINVAL);
+        assert_null(graph);
+        assert_non_null(strstr(error.message, "cannot be drawn again"));
+        wom_graph_free(build_draw(&scenario, 0));
+    }
+    wom_scenario_t file = scenario_of(WOM_NET_FILE);
+    strcpy(file.network.file, "tests/data/snap-fixture.txt");
+    wom_graph_t *graph = NULL;
+    assert_int_equal(wom_graph_build_draw(&file, 2, 0, &graph, NULL), WOM_EINVAL);
+    wom_scenario_t er = er_scenario(false);
+    assert_int_equal(wom_graph_build_draw(&er, UINT32_C(1) << 24, 0, &graph, NULL), WOM_EINVAL);
+    assert_null(graph);
+    assert_int_equal(wom_graph_draw(&er, 7), 0);
+    er.network.per_replication = true;
+    assert_int_equal(wom_graph_draw(&er, 7), 7);
+    assert_int_equal(wom_graph_draw(&er, 0), 0);
+}
+
+/* ---------------------------------------------------------------------------
  * SNAP */
 
 static void test_snap_fixture_undirected(void **state) {
@@ -1151,6 +1238,8 @@ int main(void) {
         cmocka_unit_test(test_configuration_seeded),
         cmocka_unit_test(test_bad_nodes),
         cmocka_unit_test(test_bad_probabilities),
+        cmocka_unit_test(test_draws_of_every_random_model),
+        cmocka_unit_test(test_draws_refused),
         cmocka_unit_test(test_snap_fixture_undirected),
         cmocka_unit_test(test_snap_fixture_directed),
         cmocka_unit_test(test_snap_crlf_and_last_line),

@@ -1061,7 +1061,7 @@ static void assert_agents_equal(const wom_model_t *fast, const naive_t *naive) {
             print_error("task %u day %u agent %u (state attitude purchases flags; inbox "
                         "counts +, -, extra weight): fast %d %d %u %d; %u %u %lld, naive %d %lld "
                         "%u %d; %u %u %lld\n",
-                        fast->task, fast->step, v, wom->state[v], wom->attitude[v],
+                        fast->stream_task, fast->step, v, wom->state[v], wom->attitude[v],
                         wom->purchases[v], wom->flags[v], next->count[0][v], next->count[1][v],
                         (long long)fast_extra(next, v), a->state, (long long)a->attitude,
                         a->purchases, flags_of(a), box->count[0], box->count[1],
@@ -1078,7 +1078,7 @@ static void assert_business_equal(const wom_model_t *fast, const naive_t *naive)
         wom->reviews.reading != naive->reading) {
         print_error("task %u day %u page (good, bad, reading): fast %lld %lld %lld, naive %lld "
                     "%lld %lld\n",
-                    fast->task, fast->step, (long long)wom->reviews.stock[0],
+                    fast->stream_task, fast->step, (long long)wom->reviews.stock[0],
                     (long long)wom->reviews.stock[1], (long long)wom->reviews.reading,
                     (long long)naive->page[0], (long long)naive->page[1],
                     (long long)naive->reading);
@@ -1086,7 +1086,7 @@ static void assert_business_equal(const wom_model_t *fast, const naive_t *naive)
     }
     for (int k = 0; k < mode_count(naive->s); k++) {
         if (wom->mode_rate[k] != naive->rate[k]) {
-            print_error("task %u day %u mode %d rate: fast %.17g, naive %.17g\n", fast->task,
+            print_error("task %u day %u mode %d rate: fast %.17g, naive %.17g\n", fast->stream_task,
                         fast->step, k, wom->mode_rate[k], naive->rate[k]);
             fail();
         }
