@@ -147,13 +147,13 @@ static const cli_option_t run_options[] = {
 };
 
 static const cli_option_t sensitivity_options[] = {
-    SHARED_OPTIONS,
     {RUN_OVERRIDE, '\0', "vary", "KEY=LO:HI",
      "a key the analysis varies over [LO, HI] (repeatable; as --sweep)"},
     {RUN_METHOD, '\0', "method", "METHOD",
      "morris (elementary effects, the default) or sobol (Sobol indices from a Saltelli design)"},
     {RUN_POINTS, 'n', "points", "N",
      "morris: trajectories; sobol: base samples (design.points, default 10)"},
+    SHARED_OPTIONS,
 };
 
 /* -r and -s become overrides, so they get the same checks as --set; their
@@ -759,12 +759,12 @@ int cli_run(int argc, char **argv) {
 
 const cli_command_t cli_sensitivity_command = {
     "sensitivity",
-    "SCENARIO --vary KEY=LO:HI... [--method morris|sobol] [-n N] [--metric NAME...] [options]",
+    "SCENARIO --vary KEY=LO:HI... [options]",
     "Which lever matters most: global sensitivity of the chosen metrics (final day or total over "
     "the run) to the keys varied over their ranges, by Morris elementary effects (mu*, sigma) or "
-    "Sobol indices (S1, ST), each with a 95% bootstrap interval. A run whose design is morris or "
-    "saltelli: writes what run writes and sensitivity.csv with its bar chart; resume, shard, "
-    "merge and MPI work as for run (docs/explore.md).",
+    "Sobol indices (S1, ST), each with a 95% bootstrap interval, under common random numbers. "
+    "A run whose design is morris or saltelli: writes what run writes and sensitivity.csv with "
+    "its bar chart; resume, shard, merge and MPI work as for run (docs/explore.md).",
     sensitivity_options,
     CLI_COUNT(sensitivity_options),
     cli_run};
