@@ -3,9 +3,21 @@
 # fit.json near the published ones and consistent with each other (the
 # peak from p and q, fit.csv from p, q and m, r2 from fit.csv), the table
 # and the files hashed in the manifest, the default folder, --no-plot, no
-# gnuplot, the same files on a second run, and the usage errors. Bad
-# tables are in tests/bad-inputs/ (fit-*.case).
+# gnuplot, the same files on a second run, docs/explore.md showing what it
+# prints, and the usage errors. Bad tables are in tests/bad-inputs/
+# (fit-*.case).
 # SPDX-License-Identifier: GPL-3.0-or-later
+
+# docs/explore.md shows what the program prints now (its picture is not
+# compared: gnuplot's PNG depends on the fonts installed).
+test_fit_docs_show_the_output() {
+    mkdir data
+    cp "$ROOT/data/bass-air-conditioners.csv" data/
+    "$WOMSIM" fit --bass data/bass-air-conditioners.csv >stdout.txt || fail "fit failed"
+    sed -n '/^womsim: bass-air-conditioners: /,/^pictures: /p' "$ROOT/docs/explore.md" >shown.txt
+    cmp -s stdout.txt shown.txt ||
+        fail "docs/explore.md shows another output: $(diff shown.txt stdout.txt | head -n 6)"
+}
 
 # fit_value FILE NAME FIELD: FIELD ("estimate", "se") of NAME ("p") in
 # fit.json.
