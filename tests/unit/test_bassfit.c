@@ -345,6 +345,7 @@ static void reads_a_table(void **state) {
     wom_bassfit_data_destroy(&data);
     free(path);
     remove_tree(dir);
+    free(dir);
 }
 
 /* Each bad table: its status, the line named and the message. */
@@ -400,6 +401,7 @@ static void refuses_bad_tables(void **state) {
         free(path);
     }
     remove_tree(dir);
+    free(dir);
 }
 
 static void refuses_missing_files_and_folders(void **state) {
@@ -415,6 +417,7 @@ static void refuses_missing_files_and_folders(void **state) {
     assert_null(data.adoptions);
     free(missing);
     remove_tree(dir);
+    free(dir);
 }
 
 static void refuses_long_lines_and_too_many_rows(void **state) {
@@ -447,6 +450,7 @@ static void refuses_long_lines_and_too_many_rows(void **state) {
     wom_text_destroy(&rows);
     free(path);
     remove_tree(dir);
+    free(dir);
 }
 
 int main(void) {
