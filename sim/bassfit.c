@@ -135,14 +135,19 @@ static int jacobian(const gsl_vector *x, void *context, gsl_matrix *j) {
 
 /* The standard errors, SSE, r2 and peak at the solver's optimum. */
 static wom_status summarize(gsl_multifit_nlinear_workspace *w, const observed_t *o,
-                            wom_bassfit_result_t *r) {
+                            wom_bassfit_result_t *r, wom_error_t *error) {
     gsl_matrix *covariance = gsl_matrix_alloc(PARAMETERS, PARAMETERS);
     if (covariance == NULL) {
-        return WOM_ENOMEM;
+        return wom_error_set(error, WOM_ENOMEM, "", 0, "no memory for the fit");
+    }
+    int gsl = gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covariance);
+    if (gsl != GSL_SUCCESS) {
+        gsl_matrix_free(covariance);
+        return wom_error_set(error, WOM_ELIBRARY, "", 0, "no covariance of the estimates: %s",
+                             gsl_strerror(gsl));
     }
     const gsl_vector *x = gsl_multifit_nlinear_position(w);
     const gsl_vector *f = gsl_multifit_nlinear_residual(w);
-    gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covariance);
     r->sse = 0;
     double mean = 0, spread = 0;
     for (size_t t = 0; t < o->n; t++) {
@@ -168,8 +173,12 @@ static wom_status summarize(gsl_multifit_nlinear_workspace *w, const observed_t 
 /* Runs the trust-region solver from r->start. */
 static wom_status solve(const observed_t *o, wom_bassfit_result_t *r, wom_error_t *error) {
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
-    gsl_multifit_nlinear_fdf fdf = {residuals, jacobian, NULL, o->n, PARAMETERS,
-                                    (void *)o, 0,        0,    0};
+    gsl_multifit_nlinear_fdf fdf = {.f = residuals,
+                                    .df = jacobian,
+                                    .fvv = NULL,
+                                    .n = o->n,
+                                    .p = PARAMETERS,
+                                    .params = (void *)o};
     gsl_multifit_nlinear_workspace *w =
         gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, o->n, PARAMETERS);
     if (w == NULL) {
@@ -188,7 +197,7 @@ static wom_status solve(const observed_t *o, wom_bassfit_result_t *r, wom_error_
         status = wom_error_set(error, WOM_ELIBRARY, "", 0, "the least-squares solver failed: %s",
                                gsl_strerror(gsl));
     } else {
-        status = summarize(w, o, r);
+        status = summarize(w, o, r, error);
     }
     gsl_multifit_nlinear_free(w);
     return status;
