@@ -34,8 +34,8 @@ export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 endif
 
 # The manifest of every result folder records the source's `git describe`;
-# the stamp file changes only when the description does, so output.o is
-# rebuilt then and not on every make.
+# the stamp file changes only when the description does, so
+# output_manifest.o is rebuilt then and not on every make.
 GIT_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 GIT_STAMP    := $(BUILD)/git-describe
 $(shell mkdir -p $(BUILD) && { echo '$(GIT_DESCRIBE)' | cmp -s - $(GIT_STAMP) || \
@@ -82,8 +82,8 @@ deps:
 $(BUILD)/sim/%.o: sim/%.c | $(BUILD)/sim
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/sim/output.o: $(GIT_STAMP)
-$(BUILD)/sim/output.o: WOM_CFLAGS += -DWOM_GIT_DESCRIBE='"$(GIT_DESCRIBE)"'
+$(BUILD)/sim/output_manifest.o: $(GIT_STAMP)
+$(BUILD)/sim/output_manifest.o: WOM_CFLAGS += -DWOM_GIT_DESCRIBE='"$(GIT_DESCRIBE)"'
 
 $(LIBWOMSIM): $(LIB_OBJ)
 	$(AR) rcs $@ $^

@@ -110,6 +110,9 @@ wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
  * read (errno says why) or memory runs out. */
 char *cli_read_text(const char *path);
 
+/* `path` made absolute by the working folder, as it is if that fails. */
+void cli_absolute_path(const char *path, char *absolute, size_t size);
+
 /* Parses a byte count with an optional K, M, G or T suffix (powers of 1024). */
 bool cli_parse_bytes(const char *text, uint64_t *bytes);
 
@@ -214,6 +217,7 @@ extern const cli_command_t cli_check_command;
 extern const cli_command_t cli_params_command;
 extern const cli_command_t cli_graph_command;
 extern const cli_command_t cli_regress_command;
+extern const cli_command_t cli_fit_command;
 int cli_run(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 

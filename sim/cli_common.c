@@ -159,6 +159,14 @@ wom_status cli_single_point(const wom_config_t *config, const char *path, wom_sc
     return wom_config_scenario(config, 0, scenario, error);
 }
 
+void cli_absolute_path(const char *path, char *absolute, size_t size) {
+    char cwd[WOM_MAX_PATH];
+    if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL ||
+        snprintf(absolute, size, "%s/%s", cwd, path) >= (int)size) {
+        snprintf(absolute, size, "%s", path);
+    }
+}
+
 char *cli_read_text(const char *path) {
     FILE *stream = fopen(path, "rb");
     if (stream == NULL) {

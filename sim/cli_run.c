@@ -346,15 +346,6 @@ void cli_run_folder(const cli_run_options_t *options, char *dir, size_t size) {
     }
 }
 
-/* `path` made absolute by the working folder, as it is if that fails. */
-static void absolute_path(const char *path, char *absolute, size_t size) {
-    char cwd[WOM_MAX_PATH];
-    if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL ||
-        snprintf(absolute, size, "%s/%s", cwd, path) >= (int)size) {
-        snprintf(absolute, size, "%s", path);
-    }
-}
-
 static double seconds_since(const struct timespec *start) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -745,7 +736,7 @@ int cli_run(int argc, char **argv) {
         code = report_stop(&batch, unwritten, argc, argv);
     }
     if (batch.dir_made) { /* merge re-reads the scenario from its absolute path */
-        absolute_path(options.scenario_path, scenario_file, sizeof scenario_file);
+        cli_absolute_path(options.scenario_path, scenario_file, sizeof scenario_file);
         cli_manifest_t manifest = {
             argc,     argv, scenario_file, &options.overrides, options.threads, started, aggregated,
             rendered, 0};

@@ -3,7 +3,9 @@
  * name in the same folder, flushed, fsynced, then renamed into place, so a
  * killed run never leaves a truncated file under a final name. Workload: a
  * handful of files per point; runs.csv streams through one
- * wom_file_stream_t.
+ * wom_file_stream_t. Also the line reader the data files share (SNAP edge
+ * lists, adoption tables), one byte at a time through stdio: up to some
+ * 1e9 lines, once at set-up.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/file.h"
 
@@ -129,4 +131,30 @@ wom_status wom_file_write_text(const char *dir, const char *name, const wom_text
         return status;
     }
     return wom_file_stream_commit(&out, wom_file_stream_text(&out, text), error);
+}
+
+wom_status wom_file_read_line(FILE *stream, const char *path, long number, char *line, size_t max,
+                              bool *more, wom_error_t *error) {
+    size_t length = 0;
+    int c;
+    while ((c = getc_unlocked(stream)) != EOF && c != '\n') {
+        if (c == '\0') {
+            return wom_error_set(error, WOM_EDATA, path, number,
+                                 "line contains a NUL byte (is this a text file?)");
+        }
+        if (length == max) {
+            return wom_error_set(error, WOM_EDATA, path, number,
+                                 "line is longer than %zu characters", max);
+        }
+        line[length++] = (char)c;
+    }
+    if (ferror(stream)) {
+        return wom_error_set(error, WOM_EIO, path, number, "cannot read: %s", strerror(errno));
+    }
+    *more = c != EOF || length > 0;
+    while (length > 0 && line[length - 1] == '\r') {
+        length--;
+    }
+    line[length] = '\0';
+    return WOM_OK;
 }

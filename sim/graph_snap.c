@@ -4,7 +4,8 @@
  * naming its file and line, and hands its edge array to the CSR builder
  * (wom_graph_build_csr), its only tie to the rest of the graph module.
  * Workload: once at set-up, single-threaded, files of up to some 1e9
- * lines, read byte by byte through stdio; the writer prints a line an edge.
+ * lines, read byte by byte by file.c's line reader; the writer prints a
+ * line an edge.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/graph.h"
 
@@ -16,6 +17,7 @@
 #include <sys/types.h>
 
 #include "graph_internal.h"
+#include "womsim/file.h"
 
 /* ---------------------------------------------------------------------------
  * The SNAP reader */
@@ -244,39 +246,6 @@ static wom_status snap_line(snap_reader_t *reader, char *line, wom_error_t *erro
     return status;
 }
 
-/* The next line into `line` (room for WOM_GRAPH_MAX_LINE + 1 bytes), its
- * end (LF, CRLF) removed; *more is false at the end of the file. Read byte
- * by byte, so that a line over the limit is refused as soon as the limit is
- * passed, not after the whole line is in memory (a file of one 1 GiB line
- * costs 64 KiB); a NUL byte, which no text file holds, is refused rather
- * than ending the line early. */
-static wom_status snap_next_line(snap_reader_t *reader, FILE *stream, char *line, bool *more,
-                                 wom_error_t *error) {
-    size_t length = 0;
-    int c;
-    while ((c = getc_unlocked(stream)) != EOF && c != '\n') {
-        if (c == '\0') {
-            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                                 "line contains a NUL byte (is this a text file?)");
-        }
-        if (length == WOM_GRAPH_MAX_LINE) {
-            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                                 "line is longer than %d characters", WOM_GRAPH_MAX_LINE);
-        }
-        line[length++] = (char)c;
-    }
-    if (ferror(stream)) {
-        return wom_error_set(error, WOM_EIO, reader->path, reader->line, "cannot read: %s",
-                             strerror(errno));
-    }
-    *more = c != EOF || length > 0;
-    while (length > 0 && line[length - 1] == '\r') {
-        length--;
-    }
-    line[length] = '\0';
-    return WOM_OK;
-}
-
 static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error_t *error) {
     char *line = malloc(WOM_GRAPH_MAX_LINE + 1);
     if (line == NULL) {
@@ -285,7 +254,8 @@ static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error
     wom_status status = WOM_OK;
     for (bool more = true; status == WOM_OK;) {
         reader->line++;
-        status = snap_next_line(reader, stream, line, &more, error);
+        status = wom_file_read_line(stream, reader->path, reader->line, line, WOM_GRAPH_MAX_LINE,
+                                    &more, error);
         if (status != WOM_OK || !more) {
             break;
         }

@@ -24,10 +24,11 @@ static const cli_command_t version_command = {
     "version", "", "Print the version of womsim and of the libraries it was built with.",
     NULL,      0,  print_version};
 
-static const cli_command_t *const commands[] = {
-    &cli_run_command,     &cli_sensitivity_command, &cli_merge_command,
-    &cli_check_command,   &cli_params_command,      &cli_graph_command,
-    &cli_regress_command, &version_command,         &help_command};
+static const cli_command_t *const commands[] = {&cli_run_command,   &cli_sensitivity_command,
+                                                &cli_fit_command,   &cli_merge_command,
+                                                &cli_check_command, &cli_params_command,
+                                                &cli_graph_command, &cli_regress_command,
+                                                &version_command,   &help_command};
 
 static void print_general_help(FILE *stream) {
     fputs("usage: womsim COMMAND [ARGS]\n\n", stream);

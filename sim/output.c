@@ -23,10 +23,6 @@
 #include "rng.h"
 #include "womsim/version.h"
 
-#ifndef WOM_GIT_DESCRIBE /* the Makefile passes `git describe --always --dirty` */
-#define WOM_GIT_DESCRIBE "unknown"
-#endif
-
 static const char *const stat_names[4] = {"mean", "sd", "lo", "hi"};
 
 /* A classic kind's theory beside the simulation; NULL for the wom kind. */

@@ -1,7 +1,9 @@
 /* output_manifest.c: a result folder's provenance: the files a manifest
  * lists (those of the batch that exist) and manifest.json itself, with the
  * SHA-256 of every listed file, the versions, the command and the times;
- * and the reproducible manifest of a reference run (womsim regress).
+ * the reproducible manifest of a reference run (womsim regress); and a Bass
+ * fit's manifest (womsim fit), which names its table instead of a
+ * scenario.
  * Workload: each listed file read once to hash it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "output_internal.h"
@@ -112,6 +114,19 @@ wom_status wom_output_list_files(const wom_batch_t *batch, bool aggregated, bool
     return status;
 }
 
+wom_status wom_output_list_fit_files(const char *dir, wom_output_files_t *files) {
+    static const char *const names[] = {"fit.json", "fit.csv", "fit.gp", "fit.png", "fit.svg"};
+    *files = (wom_output_files_t){0};
+    wom_status status = WOM_OK;
+    for (size_t i = 0; status == WOM_OK && i < sizeof names / sizeof names[0]; i++) {
+        status = wom_output_files_add(files, dir, names[i]);
+    }
+    if (status != WOM_OK) {
+        wom_output_files_destroy(files);
+    }
+    return status;
+}
+
 void wom_output_files_destroy(wom_output_files_t *files) {
     for (size_t i = 0; files != NULL && i < files->count; i++) {
         free(files->paths[i]);
@@ -132,12 +147,12 @@ static void json_strings(wom_text_t *text, const char *const *items, size_t coun
 }
 
 /* "files": {"PATH": "SHA-256", ...}, one per line. */
-static wom_status manifest_files(wom_text_t *text, const char *dir, const wom_output_manifest_t *m,
-                                 wom_error_t *error) {
+static wom_status manifest_files(wom_text_t *text, const char *dir, const char *const *files,
+                                 size_t file_count, wom_error_t *error) {
     wom_text_printf(text, "  \"files\": {");
-    for (size_t i = 0; i < m->file_count; i++) {
+    for (size_t i = 0; i < file_count; i++) {
         char path[WOM_MAX_PATH], digest[SHA256_DIGEST_STRING_LENGTH];
-        if (snprintf(path, sizeof path, "%s/%s", dir, m->files[i]) >= (int)sizeof path) {
+        if (snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= (int)sizeof path) {
             return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
         }
         if (SHA256File(path, digest) == NULL) {
@@ -145,11 +160,23 @@ static wom_status manifest_files(wom_text_t *text, const char *dir, const wom_ou
                                  strerror(errno));
         }
         wom_text_printf(text, "%s\n    ", i ? "," : "");
-        wom_text_json_string(text, m->files[i]);
+        wom_text_json_string(text, files[i]);
         wom_text_printf(text, ": \"%s\"", digest);
     }
-    wom_text_printf(text, "%s}\n", m->file_count ? "\n  " : "");
+    wom_text_printf(text, "%s}\n", file_count ? "\n  " : "");
     return WOM_OK;
+}
+
+/* The listed files of a manifest with their SHA-256, and the manifest
+ * written to dir/name; `text` holds what comes before "files". */
+static wom_status finish_manifest(wom_text_t *text, const char *dir, const char *name,
+                                  const char *const *files, size_t file_count, wom_error_t *error) {
+    wom_status status = manifest_files(text, dir, files, file_count, error);
+    wom_text_printf(text, "}\n");
+    if (status == WOM_OK) {
+        status = wom_file_write_text(dir, name, text, error);
+    }
+    return status;
 }
 
 static void manifest_string(wom_text_t *text, const char *name, const char *value) {
@@ -188,11 +215,29 @@ wom_status wom_output_write_manifest(const char *dir, const char *name,
     manifest_string(&text, "started_utc", m->started);
     manifest_string(&text, "ended_utc", m->ended);
     wom_text_printf(&text, "  \"exit_status\": %d,\n", m->exit_status);
-    wom_status status = manifest_files(&text, dir, m, error);
-    wom_text_printf(&text, "}\n");
-    if (status == WOM_OK) {
-        status = wom_file_write_text(dir, name, &text, error);
-    }
+    wom_status status = finish_manifest(&text, dir, name, m->files, m->file_count, error);
+    wom_text_destroy(&text);
+    return status;
+}
+
+wom_status wom_output_write_fit_manifest(const char *dir, const wom_output_fit_manifest_t *m,
+                                         wom_error_t *error) {
+    wom_text_t text;
+    wom_text_init(&text);
+    wom_text_printf(&text, "{\n");
+    manifest_string(&text, "womsim", WOM_VERSION);
+    manifest_string(&text, "git_describe", WOM_GIT_DESCRIBE);
+    wom_text_printf(&text, "  \"command\": ");
+    json_strings(&text, m->command, m->command_words);
+    wom_text_printf(&text, ",\n");
+    manifest_string(&text, "data_file", m->data_file);
+    manifest_string(&text, "data_sha256", m->data_sha256);
+    manifest_string(&text, "gsl", gsl_version);
+    manifest_string(&text, "started_utc", m->started);
+    manifest_string(&text, "ended_utc", m->ended);
+    wom_text_printf(&text, "  \"exit_status\": %d,\n", m->exit_status);
+    wom_status status =
+        finish_manifest(&text, dir, "manifest.json", m->files, m->file_count, error);
     wom_text_destroy(&text);
     return status;
 }
@@ -209,11 +254,7 @@ wom_status wom_output_write_reference_manifest(const char *dir, const char *name
     manifest_string(&text, "rng", wom_rng_name());
     wom_text_printf(&text, "  \"points\": %u,\n  \"replications\": %u,\n", m->points,
                     m->replications);
-    wom_status status = manifest_files(&text, dir, m, error);
-    wom_text_printf(&text, "}\n");
-    if (status == WOM_OK) {
-        status = wom_file_write_text(dir, name, &text, error);
-    }
+    wom_status status = finish_manifest(&text, dir, name, m->files, m->file_count, error);
     wom_text_destroy(&text);
     return status;
 }

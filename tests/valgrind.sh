@@ -3,9 +3,10 @@
 # (OMP_NUM_THREADS=1: valgrind serialises threads anyway, and libgomp's
 # pool would only add its reachable blocks): a sweep, two shards and their
 # merge, a disk that fills and the resume after it, a bad edge list, a
-# scenario refused, `graph` and `check --dump`. Each must end with its
-# expected exit status and no memcheck error or leak (definite, indirect
-# or possible; blocks libgomp keeps reachable are not leaks). Ends with one
+# scenario refused, `graph`, `check --dump`, and a Bass fit (`fit --bass`)
+# of a good table and of a bad one. Each must end with its expected exit
+# status and no memcheck error or leak (definite, indirect or possible;
+# blocks libgomp keeps reachable are not leaks). Ends with one
 # "valgrind: N passed, N failed" line. Run from the repository root with
 # WOMSIM set to the program (make valgrind does).
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -57,6 +58,8 @@ memcheck 65 run bad.ini -o bad -q --no-plot
 memcheck 78 run "$scenario" -o refused -q --no-plot --set service.quality=2
 memcheck 0 graph --edges "$ROOT/tests/data/snap-fixture.txt" --write copy.txt
 memcheck 0 check "$scenario" --dump
+memcheck 0 fit --bass "$ROOT/data/bass-air-conditioners.csv" -o fit -q --no-plot
+memcheck 65 fit --bass bad.txt -o badfit -q --no-plot
 cmp -s "$WORK/sweep/sweep.csv" "$WORK/split/sweep.csv" ||
     { failures=$((failures + 1)); echo "FAIL the merged shards differ from the whole sweep"; }
 echo "valgrind: $passes passed, $failures failed"

@@ -1,11 +1,14 @@
 /* file.h: files written whole or not at all: to "path.tmp.XXXXXX" in the
  * same folder, flushed, fsynced, then renamed to the final name, so that a
- * killed program never leaves a truncated file under a final name; and
- * folders made with their parents.
+ * killed program never leaves a truncated file under a final name; folders
+ * made with their parents; and the one line reader of the data files
+ * (edge lists, adoption tables).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_FILE_H
 #define WOMSIM_FILE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "womsim/config.h"
@@ -48,5 +51,14 @@ void wom_file_stream_abandon(wom_file_stream_t *out);
 /* Writes `text` to dir/name atomically. */
 wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
                                wom_error_t *error);
+
+/* Reads the next line of `stream` into `line` (room for `max` + 1 bytes),
+ * its end (LF or CRLF) removed; *more is false at the end of the file.
+ * Read byte by byte, so that a line over `max` characters is refused as
+ * soon as the limit is passed, not after the whole line is in memory; a
+ * NUL byte, which no text file holds, is refused rather than ending the
+ * line early. Errors (WOM_EDATA, WOM_EIO) name `path` and line `number`. */
+wom_status wom_file_read_line(FILE *stream, const char *path, long number, char *line, size_t max,
+                              bool *more, wom_error_t *error);
 
 #endif

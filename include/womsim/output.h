@@ -3,7 +3,8 @@
  * and of a batch: runs.csv (every task's every metric, long format),
  * sweep.csv, sweep.dat + sweep.gp, a design's sensitivity.csv,
  * sensitivity.dat + sensitivity.gp, manifest.json; all from a batch's
- * results (aggregate.h). Every file, the pictures
+ * results (aggregate.h); and of a Bass fit (bassfit.h): fit.json, fit.csv,
+ * fit.gp and its pictures, manifest.json. Every file, the pictures
  * gnuplot draws included, is written to a temporary name in the same
  * folder, flushed, fsynced and renamed, so a killed run never leaves a
  * truncated file under a final name.
@@ -15,6 +16,7 @@
 
 #include "womsim/aggregate.h"
 #include "womsim/analytic.h"
+#include "womsim/bassfit.h"
 #include "womsim/batch.h"
 #include "womsim/config.h"
 #include "womsim/file.h"
@@ -124,5 +126,40 @@ wom_status wom_output_write_manifest(const char *dir, const char *name,
  * description or library versions. Uses only those fields of `m`. */
 wom_status wom_output_write_reference_manifest(const char *dir, const char *name,
                                                const wom_output_manifest_t *m, wom_error_t *error);
+
+/* A Bass fit and the table it was fitted to. */
+typedef struct {
+    const char *data_file; /* the table's path as given */
+    const wom_bassfit_data_t *data;
+    const wom_bassfit_result_t *result;
+} wom_output_fit_t;
+
+/* Makes `dir` and writes fit.json (estimates, standard errors, r2, SSE,
+ * peak, method, the table's SHA-256), fit.csv (period, observed, fitted)
+ * and fit.gp, which draws fit.png and fit.svg from fit.csv
+ * (wom_output_render_script). */
+wom_status wom_output_write_fit(const char *dir, const wom_output_fit_t *fit, wom_error_t *error);
+
+/* The files of a fit's folder that exist, for its manifest: fit.json,
+ * fit.csv, fit.gp, fit.png and fit.svg. */
+wom_status wom_output_list_fit_files(const char *dir, wom_output_files_t *files);
+
+/* What a fit's manifest records. */
+typedef struct {
+    const char *const *command; /* the command line, word by word */
+    size_t command_words;
+    const char *data_file;       /* absolute path of the table */
+    const char *data_sha256;     /* "" when unknown (no regular file) */
+    const char *started, *ended; /* UTC, ISO 8601 */
+    int exit_status;             /* of the program */
+    const char *const *files;    /* relative to the folder; each file's SHA-256 is recorded */
+    size_t file_count;
+} wom_output_fit_manifest_t;
+
+/* Writes dir/manifest.json of a fit: the womsim version, `git describe` of
+ * the source, the command, the table and its SHA-256, the GSL version,
+ * the times, the exit status and the SHA-256 of every listed file. */
+wom_status wom_output_write_fit_manifest(const char *dir, const wom_output_fit_manifest_t *m,
+                                         wom_error_t *error);
 
 #endif

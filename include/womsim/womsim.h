@@ -5,6 +5,7 @@
 
 #include "womsim/aggregate.h"
 #include "womsim/analytic.h"
+#include "womsim/bassfit.h"
 #include "womsim/batch.h"
 #include "womsim/compare.h"
 #include "womsim/config.h"

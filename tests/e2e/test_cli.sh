@@ -47,20 +47,21 @@ test_cli_help_of_every_command() {
     expect_help params "--markdown"
     expect_help graph "--set KEY=VALUE" "--edges FILE" "--directed" "--write FILE" \
         "--max-mem SIZE"
+    expect_help fit "--bass DATA.csv" "-o, --output DIR" "--no-plot" "-q, --quiet"
     expect_help regress "--set KEY=VALUE" "--update"
     expect_help version
     expect_help help
 }
 
 test_cli_help_command_prints_the_same() {
-    for command in run merge check params graph regress version help; do
+    for command in run merge check params graph fit regress version help; do
         "$WOMSIM" help "$command" >by-help.txt || fail "help $command: exit $?"
         "$WOMSIM" "$command" --help >by-option.txt || fail "$command --help: exit $?"
         cmp -s by-help.txt by-option.txt || fail "help $command differs from $command --help"
     done
     for general in help --help -h; do
         "$WOMSIM" $general >general.txt 2>err.txt || fail "womsim $general: exit $?"
-        for command in run merge check params graph regress version help; do
+        for command in run merge check params graph fit regress version help; do
             grep -q "^  $command" general.txt || fail "womsim $general does not list $command"
         done
         grep -qF "'womsim help COMMAND'" general.txt || fail "womsim $general: no pointer"
