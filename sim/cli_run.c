@@ -383,8 +383,11 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
     const char *dir = batch->options.dir;
     wom_error_t error = {0};
     wom_status status = WOM_OK;
+    /* a sampled design's points are samples, read together in sweep.png:
+     * their days are left as scripts (gnuplot timeseries.gp draws one) */
+    bool sampled = batch->first.design.method != WOM_DESIGN_GRID;
     *rendered = false;
-    for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points; p++) {
+    for (uint32_t p = 0; status == WOM_OK && !sampled && p < batch->plan.points; p++) {
         char point_dir[WOM_MAX_PATH];
         wom_batch_point_dir(batch, p, point_dir, sizeof point_dir);
         status = wom_output_render(point_dir, &error);
@@ -404,6 +407,12 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
     *rendered = true;
     if (!quiet && batch->plan.points == 1) {
         printf("pictures: %s/timeseries.png and %s/timeseries.svg\n", dir, dir);
+    } else if (!quiet && sampled) {
+        printf("pictures: %s/sweep.png and %s/sweep.svg%s%s%s (each point's days: gnuplot "
+               "timeseries.gp in its folder)\n",
+               dir, dir, wom_output_has_sensitivity(batch) ? ", " : "",
+               wom_output_has_sensitivity(batch) ? dir : "",
+               wom_output_has_sensitivity(batch) ? "/sensitivity.png" : "");
     } else if (!quiet) {
         printf("pictures: %s/sweep.png and %s/sweep.svg; timeseries.png and .svg in each of "
                "%s/points/*/\n",
