@@ -88,7 +88,11 @@ static void runs_rows(wom_text_t *text, const wom_output_run_t *run,
         wom_text_printf(&prefix, ",");
     }
     text->failed |= prefix.failed;
-    for (size_t t = 0; t < steps && !text->failed; t++) {
+    /* a sampled design's points are many and read together: its runs.csv
+     * keeps each task's last day, the values behind sweep.csv's means
+     * (every day of a point is in its timeseries.csv) */
+    bool last_only = run->point->scenario.design.method != WOM_DESIGN_GRID;
+    for (size_t t = last_only ? steps - 1 : 0; t < steps && !text->failed; t++) {
         for (size_t column = 0; column < columns; column++) {
             wom_text_printf(text, "%s%zu,%s,", prefix.data, t, run->point->layout.name[column]);
             wom_text_number(text, values[column * steps + t]);
