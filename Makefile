@@ -136,7 +136,7 @@ e2e: $(WOMSIM) $(BENCH) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
 		BENCH=$(abspath $(BENCH)) tests/e2e/run.sh
 
-# The benchmark of docs/performance.md: W1-W4 at 1 and 2 threads, a table
+# The benchmark of docs/performance.md: W1-W4 and W6 at 1 and 2 threads, a table
 # in out/bench/ (a few minutes). bench-large runs the 10-million-agent W5.
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH)

@@ -205,23 +205,22 @@ static void gp_script(wom_text_t *text, const wom_batch_t *batch, const metric_t
                     "sensitivity.dat:\n#   gnuplot sensitivity.gp\n",
                     batch->hash, morris ? "Morris elementary effects" : "Sobol indices");
     wom_output_picture_names(text, "sensitivity");
-    wom_text_printf(
-        text,
-        "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
-        "set style fill solid 0.6 border -1\nset boxwidth 0.9\nset grid ytics\n"
-        "set xrange [-0.6:%zu.4]\nset yrange [%s:*]\n"
-        "set xtics rotate by -30 noenhanced\nset bmargin 8\nset rmargin 10\nset key top right\n"
-        "do for [format = 1:2] {\n"
-        "  if (format == 1) {\n"
-        "    set terminal pngcairo size %zu,%zu noenhanced font ',10'\n"
-        "    set output png\n"
-        "  } else {\n"
-        "    set terminal svg size %zu,%zu dynamic noenhanced font ',10'\n"
-        "    set output svg\n"
-        "  }\n"
-        "  set multiplot layout %zu,%zu\n",
-        batch->keys - 1, morris ? "0" : "*", 500 * columns, 380 * rows, 500 * columns, 380 * rows,
-        rows, columns);
+    wom_text_printf(text,
+                    "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
+                    "set style fill solid 0.6 border -1\nset boxwidth 0.9\nset grid ytics\n"
+                    "set xrange [-0.6:%zu.4]\nset yrange [%s:*]\n"
+                    "set xtics rotate by 30 right noenhanced\nset bmargin 8\nset key top right\n"
+                    "do for [format = 1:2] {\n"
+                    "  if (format == 1) {\n"
+                    "    set terminal pngcairo size %zu,%zu noenhanced font ',10'\n"
+                    "    set output png\n"
+                    "  } else {\n"
+                    "    set terminal svg size %zu,%zu dynamic noenhanced font ',10'\n"
+                    "    set output svg\n"
+                    "  }\n"
+                    "  set multiplot layout %zu,%zu\n",
+                    batch->keys - 1, morris ? "0" : "*", 500 * columns, 380 * rows, 500 * columns,
+                    380 * rows, rows, columns);
     for (size_t m = 0; m < count; m++) {
         wom_text_printf(text, "  set title '");
         wom_output_quoted_name(text, metrics[m].name);

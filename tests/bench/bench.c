@@ -1,6 +1,6 @@
 /* bench.c: one benchmark workload, measured in this process.
  *
- *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W5, see workloads[] below)
+ *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W6, see workloads[] below)
  *
  * prints one CSV row (the header with `bench --header`). The workload runs
  * on the path `womsim run --no-plot` takes: a batch of the library
@@ -60,6 +60,14 @@ static const workload_t workloads[] = {
      NULL,
      {"network.model=erdos-renyi", "network.nodes=10000000", "network.mean_degree=10",
       "simulation.replications=1", NULL}},
+    {"W6",
+     "screening: Morris on the baseline, 8 keys x 10 trajectories (docs/explore.md)",
+     "configs/baseline.ini",
+     {"design.method=morris", "simulation.common_random_numbers=true", "service.quality=0.8:0.95",
+      "wom.satisfied_tell_mean=3:7", "wom.dissatisfied_tell_mean=7:15",
+      "wom.routine_tell_prob=0.3:0.8", "wom.weak_tie_share=0.1:0.5",
+      "recovery.complain_rate=0.02:0.2", "online.consult_rate=0:0.02",
+      "model.attitude_half_life=20:90", NULL}},
 };
 
 static double clock_seconds(clockid_t clock) {
@@ -251,7 +259,7 @@ int main(int argc, char **argv) {
     const workload_t *workload = argc == 3 ? find_workload(argv[1]) : NULL;
     int threads = argc == 3 ? atoi(argv[2]) : 0;
     if (workload == NULL || threads < 1) {
-        fprintf(stderr, "usage: bench --header | bench W1..W5 THREADS\n");
+        fprintf(stderr, "usage: bench --header | bench W1..W6 THREADS\n");
         return 64;
     }
     char dir[] = "/tmp/womsim-bench.XXXXXX";

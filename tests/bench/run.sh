@@ -3,7 +3,7 @@
 # in its own process (tests/bench/bench.c), into one table printed and
 # written to out/bench/bench.csv and bench.md. The speed-up column is the
 # 1-thread wall time over the 2-thread one. BENCH_WORKLOADS picks the
-# workloads (default W1 W2 W3 W4; `make bench-large` runs W5).
+# workloads (default W1 W2 W3 W4 W6; `make bench-large` runs W5).
 # Threads wait for each other asleep (OMP_WAIT_POLICY=passive) unless the
 # caller says otherwise: on a shared machine a spinning thread takes the
 # core another process needs and the figures swing by several times.
@@ -11,7 +11,7 @@
 set -eu
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 bench=${BENCH:-build/bench}
-workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4}
+workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4 W6}
 threads=${BENCH_THREADS:-1 2}
 out=${BENCH_OUT:-out/bench}
 mkdir -p "$out"

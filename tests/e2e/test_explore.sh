@@ -1,6 +1,6 @@
 # test_explore.sh: sampled designs and sensitivity analysis end to end:
 # run --design lhs writes one sweep.csv row per sampled point inside the
-# ranges; womsim sensitivity (Morris and Sobol) writes sensitivity.csv,
+# ranges (and runs.csv each task's last day); womsim sensitivity (Morris and Sobol) writes sensitivity.csv,
 # its chart and report section, byte-identical for 1 and 2 threads and for
 # 3 shards merged, and after a resume; a lever that cannot act on a metric
 # gets mu* = 0; a misspelt metric stops the run before it starts.
@@ -39,6 +39,11 @@ test_explore_lhs_design_rows_inside_ranges() {
         out/sweep.csv | sort -u | wc -l)
     [ "$strata" -eq 12 ] || fail "the Latin hypercube covers $strata of 12 strata"
     [ -e out/sensitivity.csv ] && fail "an LHS design has no sensitivity analysis"
+    # runs.csv keeps each task's last day (step, column 8, is 40), every metric of it
+    awk -F, 'NR > 1 && $8 != 40 { bad = 1 } END { exit bad }' out/runs.csv ||
+        fail "a design's runs.csv should hold the last day only"
+    grep -q '^explore,11,1,23,385,[^,]*,[^,]*,40,customers,' out/runs.csv ||
+        fail "runs.csv lacks task 23's last day"
     return 0
 }
 
