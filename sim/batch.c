@@ -1,6 +1,8 @@
 /* batch.c: research batches: the tasks of a sweep and running a shard's
  * tasks over OpenMP threads (whole tasks per thread across the points on
- * one network, or each task's agents split), each into its task file
+ * one network, or each task's agents split; with network.per_replication
+ * a replication's tasks together, on its own draw of the network, which
+ * the thread running them builds), each into its task file
  * (batch_tasks.c), after the folder is made ready (batch_folder.c), with
  * clean stops. The batch's results go on to aggregate.c and output.
  * Workload: 1 to 10^5 tasks of 10^2..10^7 agents each.
@@ -206,14 +208,49 @@ typedef struct {
     uint32_t total;      /* this shard's tasks */
 } run_t;
 
-/* Consecutive points on one network and their tasks still to run. */
+/* Consecutive points on one network and their tasks still to run, in
+ * units: a unit runs on one thread, its tasks in order. A unit is a task,
+ * or with own_graphs a replication's tasks, so that its graph is built
+ * once. */
 typedef struct {
     uint32_t first, end;     /* the points [first, end) */
     wom_scenario_t scenario; /* point first's: its network is the group's */
     uint32_t steps;          /* the most steps of the points (simulation.steps may be swept) */
-    uint32_t *ids;           /* the tasks to run, ascending; room for the shard's tasks */
+    bool own_graphs;         /* network.per_replication and more than one replication: the
+                                tasks of replication r > 0 run on the network's draw r */
+    uint32_t *ids;           /* the tasks to run: ascending, or with own_graphs replication by
+                                replication; room for the shard's tasks */
     uint32_t count;
+    uint32_t *unit_start; /* unit u: ids[unit_start[u] .. unit_start[u + 1]); room for the
+                             shard's tasks + 1 */
+    uint32_t units;
 } group_t;
+
+/* The group's tasks of this shard still to run, and its units. */
+static void collect_tasks(const run_t *run, group_t *group) {
+    const wom_batch_plan_t *plan = &run->batch->plan;
+    const bool by_replication = group->own_graphs;
+    const uint32_t points = group->end - group->first;
+    const uint32_t outer = by_replication ? plan->replications : points;
+    const uint32_t inner = by_replication ? points : plan->replications;
+    group->count = group->units = 0;
+    for (uint32_t o = 0; o < outer; o++) {
+        for (uint32_t i = 0; i < inner; i++) {
+            uint32_t point = group->first + (by_replication ? i : o);
+            uint32_t run_id = wom_batch_run_id(plan, point, by_replication ? o : i);
+            if (!wom_batch_mine(plan, run_id) || wom_batch_is_done(run->done, run_id)) {
+                continue;
+            }
+            bool new_unit = !by_replication || group->count == 0 ||
+                            wom_batch_replication(plan, group->ids[group->count - 1]) != o;
+            if (new_unit) {
+                group->unit_start[group->units++] = group->count;
+            }
+            group->ids[group->count++] = run_id;
+        }
+    }
+    group->unit_start[group->units] = group->count;
+}
 
 /* The group that starts at point `first`: up to the next point whose
  * network keys or seed differ. */
@@ -223,7 +260,6 @@ static wom_status next_group(const run_t *run, uint32_t first, group_t *group, w
     wom_status status = wom_config_scenario(batch->config, first, &group->scenario, error);
     group->first = first;
     group->steps = 0;
-    group->count = 0;
     uint32_t p = first;
     for (; status == WOM_OK && p < batch->plan.points; p++) {
         if (p > first) {
@@ -234,20 +270,17 @@ static wom_status next_group(const run_t *run, uint32_t first, group_t *group, w
         }
         uint32_t steps = (uint32_t)(p > first ? scenario : group->scenario).simulation.steps;
         group->steps = steps > group->steps ? steps : group->steps;
-        uint32_t *ids = group->ids + group->count;
-        uint32_t count = wom_batch_point_tasks(&batch->plan, p, ids);
-        for (uint32_t i = 0; i < count; i++) {
-            if (!wom_batch_is_done(run->done, ids[i])) {
-                group->ids[group->count++] = ids[i];
-            }
-        }
     }
     group->end = p;
+    group->own_graphs = group->scenario.network.per_replication && batch->plan.replications > 1;
+    collect_tasks(run, group);
     return status;
 }
 
 /* Memory a group needs: the network, `models` models of `workers`
- * workers each, and one point's rows (aggregation holds them together). */
+ * workers each, and one point's rows (aggregation holds them together).
+ * With own graphs each model's runner may also hold a draw of its own
+ * besides the batch's draw 0, counted at the peak of building one. */
 typedef struct {
     uint64_t network, models, rows, total;
 } memory_t;
@@ -255,7 +288,9 @@ typedef struct {
 static memory_t memory_of(const wom_batch_t *batch, const group_t *group, int models, int workers) {
     const wom_graph_t *graph = batch->graph;
     memory_t m;
-    m.network = wom_graph_bytes(graph);
+    m.network =
+        wom_graph_bytes(graph) +
+        (group->own_graphs ? (uint64_t)models * wom_graph_estimate_bytes(&group->scenario) : 0);
     m.models = (uint64_t)models *
                wom_model_estimate_bytes(&batch->first, graph->nodes, graph->max_degree, workers);
     m.rows = (uint64_t)batch->plan.replications * (group->steps + 1) * sizeof(wom_metrics_row_t);
@@ -271,13 +306,14 @@ static memory_t memory_of(const wom_batch_t *batch, const group_t *group, int mo
 
 /* Whole tasks per thread (*threads models of one worker) or one task at a
  * time split over the threads (one model of options.threads workers): as
- * control.parallel says, or for AUTO whole tasks when every thread gets one,
- * or when the graph is small and at least two tasks can run together; and
- * only when their models fit. Refuses a choice that exceeds --max-mem. */
+ * control.parallel says, or for AUTO whole tasks when every thread gets a
+ * unit, or when the graph is small and at least two units can run
+ * together; and only when their models fit. Refuses a choice that exceeds
+ * --max-mem. */
 static wom_status choose_parallel(const wom_batch_t *batch, const group_t *group, bool *whole,
                                   int *threads, wom_error_t *error) {
     int all = batch->options.threads;
-    int busy = group->count < (uint32_t)all ? (int)group->count : all;
+    int busy = group->units < (uint32_t)all ? (int)group->units : all;
     memory_t tasks = memory_of(batch, group, busy, 1), agents = memory_of(batch, group, 1, all);
     uint64_t limit = batch->options.max_bytes;
     switch (batch->control.parallel) {
@@ -297,49 +333,95 @@ static wom_status choose_parallel(const wom_batch_t *batch, const group_t *group
         return wom_error_set(error, WOM_ETOOBIG, "", 0,
                              "the run needs about %.1f MiB (network %.1f, agents %.1f, results "
                              "%.1f), more than the limit of %.1f MiB (--max-mem); use fewer "
-                             "threads, replications or steps",
+                             "threads, replications or steps%s",
                              m->total / 1048576.0, m->network / 1048576.0, m->models / 1048576.0,
-                             m->rows / 1048576.0, limit / 1048576.0);
+                             m->rows / 1048576.0, limit / 1048576.0,
+                             group->own_graphs ? " (each running task holds its own network: "
+                                                 "network.per_replication)"
+                                               : "");
     }
     return WOM_OK;
 }
 
-/* A thread's model, for the point of the task it runs. Models borrow their
- * scenario, so the runner keeps its own copy of the point's. */
+/* A thread's model, for the point of the task it runs, and with own
+ * graphs the draw of the network its replication runs on. Models borrow
+ * their scenario, so the runner keeps its own copy of the point's. */
 typedef struct {
     run_t *run;
+    const group_t *group;
     int workers;    /* threads of the model */
     uint32_t point; /* of `scenario` and `model`; UINT32_MAX: none yet */
     wom_scenario_t scenario;
     wom_model_t *model;
+    const wom_graph_t *graph; /* the model's: the batch's draw 0 or `own`; NULL: none yet */
+    wom_graph_t *own;         /* own graphs: the draw `own_draw` (> 0) this runner built */
+    uint32_t own_draw;
     wom_metrics_row_t *rows; /* room for the group's most steps + 1 */
 } runner_t;
 
 static wom_status runner_init(runner_t *r, run_t *run, const group_t *group, int workers) {
-    r->run = run;
-    r->workers = workers;
-    r->point = UINT32_MAX;
-    r->model = NULL;
+    *r = (runner_t){.run = run, .group = group, .workers = workers, .point = UINT32_MAX};
     r->rows = malloc(((size_t)group->steps + 1) * sizeof *r->rows);
     return r->rows == NULL ? WOM_ENOMEM : WOM_OK;
 }
 
 static void runner_destroy(runner_t *r) {
     wom_model_free(r->model);
+    wom_graph_free(r->own);
     free(r->rows);
+}
+
+/* Puts the runner on `graph`, letting its model go when it was another's. */
+static void runner_use(runner_t *r, const wom_graph_t *graph) {
+    if (graph != r->graph) {
+        wom_model_free(r->model);
+        r->model = NULL;
+        r->point = UINT32_MAX;
+        r->graph = graph;
+    }
+}
+
+/* Puts the runner on draw `draw` of the group's network: the batch's draw
+ * 0, or its own, built when the draw changes (counted in graph_seconds). */
+static wom_status runner_graph(runner_t *r, uint32_t draw, wom_error_t *error) {
+    wom_batch_t *batch = r->run->batch;
+    if (draw != 0 && (r->own == NULL || r->own_draw != draw)) {
+        runner_use(r, NULL);
+        wom_graph_free(r->own);
+        double start = wall_seconds();
+        wom_status status = wom_graph_build_draw(&r->group->scenario, draw,
+                                                 batch->options.max_bytes, &r->own, error);
+        double seconds = wall_seconds() - start;
+#pragma omp atomic update
+        batch->graph_seconds += seconds;
+        if (status == WOM_OK) {
+            status = wom_model_check(&r->group->scenario, r->own, error);
+        }
+        if (status != WOM_OK) {
+            return status;
+        }
+        r->own_draw = draw;
+    }
+    runner_use(r, draw == 0 ? batch->graph : r->own);
+    return WOM_OK;
 }
 
 /* Runs task `run_id` and writes its file. */
 static wom_status runner_task(runner_t *r, uint32_t run_id, wom_error_t *error) {
     const wom_batch_t *batch = r->run->batch;
     uint32_t point = wom_batch_point(&batch->plan, run_id);
+    uint32_t replication = wom_batch_replication(&batch->plan, run_id);
+    wom_status graph = runner_graph(r, wom_graph_draw(&r->group->scenario, replication), error);
+    if (graph != WOM_OK) {
+        return graph;
+    }
     if (point != r->point) {
         wom_model_free(r->model);
         r->model = NULL;
         r->point = UINT32_MAX;
         wom_status status = wom_config_scenario(batch->config, point, &r->scenario, error);
         if (status == WOM_OK) {
-            status = wom_model_alloc(&r->scenario, batch->graph, r->workers, &r->model);
+            status = wom_model_alloc(&r->scenario, r->graph, r->workers, &r->model);
             if (status != WOM_OK) {
                 return wom_error_set(error, status, "", 0,
                                      "cannot set up the agents of point %u: %s", point,
@@ -357,7 +439,7 @@ static wom_status runner_task(runner_t *r, uint32_t run_id, wom_error_t *error) 
     for (uint32_t t = 1; t <= steps; t++) {
         wom_model_step(r->model, &r->rows[t]);
     }
-    wom_batch_task_t task = {.run_id = run_id, .steps = steps, .agents = batch->graph->nodes};
+    wom_batch_task_t task = {.run_id = run_id, .steps = steps, .agents = r->graph->nodes};
     memcpy(task.scenario_hash, batch->hash, sizeof task.scenario_hash);
     return wom_batch_write_task(batch->options.dir, &task, r->rows, error);
 }
@@ -375,7 +457,29 @@ static void task_finished(run_t *run) {
     }
 }
 
-/* Whole tasks per thread, one model each. A failure or a stop keeps the
+/* Runs unit `u`'s tasks in order; a failure raises *halt, and a halt or
+ * a stop keeps the rest from starting. */
+static wom_status run_unit(runner_t *r, uint32_t u, int *halt, wom_error_t *error) {
+    const group_t *group = r->group;
+    for (uint32_t i = group->unit_start[u]; i < group->unit_start[u + 1]; i++) {
+        int halted;
+#pragma omp atomic read
+        halted = *halt;
+        if (halted || stopping(r->run->batch)) {
+            return WOM_OK;
+        }
+        wom_status status = runner_task(r, group->ids[i], error);
+        if (status != WOM_OK) {
+#pragma omp atomic write
+            *halt = 1;
+            return status;
+        }
+        task_finished(r->run);
+    }
+    return WOM_OK;
+}
+
+/* Whole units per thread, one model each. A failure or a stop keeps the
  * tasks not yet started from starting; the tasks in flight finish. */
 static wom_status run_whole_tasks(run_t *run, const group_t *group, int threads,
                                   wom_error_t *error) {
@@ -392,19 +496,9 @@ static wom_status run_whole_tasks(run_t *run, const group_t *group, int threads,
             halt = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (uint32_t i = 0; i < group->count; i++) {
-            int halted;
-#pragma omp atomic read
-            halted = halt;
-            if (halted || stopping(run->batch)) {
-                continue;
-            }
-            mine = runner_task(&runner, group->ids[i], &mine_error);
+        for (uint32_t u = 0; u < group->units; u++) {
             if (mine == WOM_OK) {
-                task_finished(run);
-            } else {
-#pragma omp atomic write
-                halt = 1;
+                mine = run_unit(&runner, u, &halt, &mine_error);
             }
         }
         if (mine != WOM_OK) {
@@ -473,11 +567,12 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
     group_t group = {0};
     uint8_t *done = NULL;
     group.ids = malloc(((size_t)run.total + 1) * sizeof *group.ids);
+    group.unit_start = malloc(((size_t)run.total + 1) * sizeof *group.unit_start);
     if (batch->control.resume) {
         done = calloc((size_t)wom_batch_tasks(&batch->plan) / 8 + 1, 1);
     }
     wom_status status = WOM_OK;
-    if (group.ids == NULL || (batch->control.resume && done == NULL)) {
+    if (group.ids == NULL || group.unit_start == NULL || (batch->control.resume && done == NULL)) {
         status = wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
     }
     if (status == WOM_OK) {
@@ -504,6 +599,7 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
         status = make_dirs(batch, error);
     }
     free(group.ids);
+    free(group.unit_start);
     free(done);
     return status;
 }

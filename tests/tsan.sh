@@ -8,7 +8,9 @@
 # with whole tasks per thread, and one task on 2 threads, and a cascade
 # whose frontiers are wide enough to be split over the threads (each owns
 # a range of the nodes; successes on others' nodes go through buckets,
-# handed over at barriers, in several rounds); each must exit 0
+# handed over at barriers, in several rounds), and the sweep with a
+# network per replication (each thread builds its replication's network)
+# and common random numbers, as whole tasks and split; each must exit 0
 # without a report, give the same bytes, and the tool must have loaded.
 # Ends with one "tsan: N passed, N failed" line.
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -48,7 +50,13 @@ race_free agents sanitize.ini --parallel agents
 race_free tasks sanitize.ini --parallel tasks
 race_free one-task sanitize.ini --parallel agents -r 1 --set wom.forward_prob=0.1
 race_free cascade sanitize-sir.ini --parallel agents
+race_free own-networks sanitize.ini --parallel tasks --set network.per_replication=true \
+    --set simulation.common_random_numbers=true
+race_free own-networks-agents sanitize.ini --parallel agents --set network.per_replication=true \
+    --set simulation.common_random_numbers=true
 cmp -s "$WORK/agents/runs.csv" "$WORK/tasks/runs.csv" ||
     { failures=$((failures + 1)); echo "FAIL agents and tasks: runs.csv differs"; }
+cmp -s "$WORK/own-networks/runs.csv" "$WORK/own-networks-agents/runs.csv" ||
+    { failures=$((failures + 1)); echo "FAIL own networks, agents and tasks: runs.csv differs"; }
 echo "tsan: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

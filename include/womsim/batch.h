@@ -4,7 +4,9 @@
  * ids, run_id = point * replications + replication, and a task's rows
  * depend on its id only: its random streams are keyed by the seed and its
  * run id, or its replication under common random numbers
- * (wom_batch_stream_task).
+ * (wom_batch_stream_task), and its network is draw 0 of its point's
+ * network keys and seed, or with network.per_replication draw r for
+ * replication r (wom_graph_draw).
  *
  * Running a batch keeps every finished task on disk as
  * DIR/tasks/<run_id>.rows, written atomically. Aggregating reads the task
@@ -162,9 +164,10 @@ typedef struct {
     size_t keys;                 /* swept keys */
     wom_config_sweep_t *sweep;   /* keys entries, sweep order */
     wom_scenario_t first;        /* point 0's scenario */
-    wom_graph_t *graph;          /* the last graph built, kept while the network stays */
+    wom_graph_t *graph;          /* draw 0 of the last network built, kept while it stays */
     wom_scenario_t graph_of;     /* the scenario `graph` was built for */
-    double graph_seconds;        /* wall time spent building graphs so far */
+    double graph_seconds;        /* time spent building graphs so far (summed over the
+                                    threads that build their own: network.per_replication) */
     uint32_t tasks_run;          /* tasks this process ran */
     bool dir_made;               /* the folder and DIR/tasks exist */
     wom_batch_control_t control; /* of the last wom_batch_run_with; writing the outputs obeys
@@ -192,9 +195,12 @@ size_t wom_batch_value_index(const wom_batch_t *batch, uint32_t point, size_t ke
  * Consecutive points on one network (the same network keys and seed) form
  * a group that shares one graph; the tasks of a group run in parallel as
  * control->parallel says, so a sweep of points with few replications each
- * still keeps every thread busy. The first graph is built and the memory
- * estimate checked before the folder is made, so a refused batch leaves
- * nothing behind.
+ * still keeps every thread busy. With network.per_replication the tasks
+ * of replication r > 0 run on draw r of the network instead: a thread runs
+ * a replication's tasks of the group one after another on the draw it
+ * built, and the memory estimate counts a draw per thread. The first graph
+ * is built and the memory estimate checked before the folder is made, so
+ * a refused batch leaves nothing behind.
  *
  * Before running, the folder is checked: a task file of another scenario
  * hash in DIR/tasks is refused (WOM_EDATA, naming both hashes; batches
@@ -210,9 +216,10 @@ wom_status wom_batch_run_with(wom_batch_t *batch, const wom_batch_control_t *con
  * parallel strategy chosen automatically, no progress, no stop. */
 wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error);
 
-/* Makes batch->graph the graph of `scenario`'s network: the one kept when
+/* Makes batch->graph draw 0 of `scenario`'s network: the one kept when
  * the network keys and seed are the same, else a new one (counted in
- * graph_seconds), checked against the scenario's model (wom_model_check). */
+ * graph_seconds), checked against the scenario's model (wom_model_check).
+ * Aggregation reports this draw's size (summary.json's edges). */
 wom_status wom_batch_graph(wom_batch_t *batch, const wom_scenario_t *scenario, wom_error_t *error);
 
 /* How many task files of the batch are missing (not there at all); the

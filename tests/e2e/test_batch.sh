@@ -1,6 +1,7 @@
 # test_batch.sh: research batches end to end: a 2 x 3 sweep's files and
 # row counts, confidence intervals shrinking as 1/sqrt(replications), the
-# same bytes for 1 and 2 threads and for 1 process and 3 shards merged,
+# same bytes for 1 and 2 threads and for 1 process and 3 shards merged
+# (with common random numbers and a network per replication too),
 # manifests whose hashes match the files, SLURM array defaults, refusals
 # (--max-tasks, missing or foreign shards, damaged task files), and a
 # single-point run keeping its files.
@@ -114,6 +115,41 @@ test_batch_three_shards_merged_byte_identical() {
     "$WOMSIM" merge split -q --no-plot 2>err.txt || fail "merge failed: $(cat err.txt)"
     same_files whole split
     grep -q '"shards/2-of-3.json": "' split/manifest.json || fail "merged manifest lacks shards"
+}
+
+# Common random numbers and a network per replication (both switches on):
+# the same bytes for 1 and 2 threads, for 3 shards merged and for a batch
+# resumed after losing task files.
+test_batch_switches_byte_identical_for_threads_shards_and_resume() {
+    sweep_scenario
+    sed 's/^seed = 385$/seed = 385\ncommon_random_numbers = true/;
+         s/^mean_degree = 6$/mean_degree = 6\nper_replication = true/' sweep.ini >switched.ini
+    grep -q '^per_replication = true' switched.ini || fail "no per_replication line"
+    "$WOMSIM" check switched.ini | grep -q '6 point' || fail "check does not count 6 points"
+    "$WOMSIM" run switched.ini -o one -q --no-plot -t 1 || fail "run -t 1 failed"
+    "$WOMSIM" run switched.ini -o two -q --no-plot -t 2 || fail "run -t 2 failed"
+    same_files one two
+    for i in 1 2 0; do
+        "$WOMSIM" run switched.ini -o split -q --no-plot --shard "$i/3" || fail "shard $i/3 failed"
+    done
+    "$WOMSIM" merge split -q --no-plot || fail "merge failed"
+    same_files one split
+    cp -r one resumed
+    rm resumed/tasks/0.rows resumed/tasks/13.rows resumed/tasks/22.rows resumed/runs.csv
+    "$WOMSIM" run switched.ini -o resumed -q --no-plot -t 2 --resume || fail "resume failed"
+    same_files one resumed
+    # Replication 0 runs on the network every replication shares without
+    # the switch; replication 1 on a network of its own.
+    "$WOMSIM" run sweep.ini -o plain -q --no-plot || fail "plain run failed"
+    cmp -s one/tasks/0.rows plain/tasks/0.rows && fail "the scenario hash should tell them apart"
+    for r in 0 1; do
+        awk -F, -v r=$r '$3 == r && $2 == 0' one/runs.csv | cut -d, -f2- >one.$r
+        awk -F, -v r=$r '$3 == r && $2 == 0' plain/runs.csv | cut -d, -f2- >plain.$r
+    done
+    [ -s one.0 ] && [ -s one.1 ] || fail "no rows of replications 0 and 1 in runs.csv"
+    cmp -s one.0 plain.0 || fail "replication 0 of point 0 differs from the shared network's"
+    cmp -s one.1 plain.1 && fail "replication 1 ran on the shared network"
+    return 0
 }
 
 test_batch_merge_refuses_missing_or_foreign_shards() {

@@ -1,6 +1,7 @@
 # test_mpi.sh: the MPI build (make MPI=1) end to end: `mpirun -np 3
 # womsim-mpi run` writes the files of a single-process `womsim run`, byte
-# for byte but for manifest.json (and the shard manifests beside it); an
+# for byte but for manifest.json (and the shard manifests beside it), with
+# common random numbers and a network per replication too; an
 # error on every rank or on one rank fails every rank, with the message and
 # without outputs; run's options are womsim's, help included. Skipped when
 # womsim-mpi or mpirun is missing.
@@ -69,6 +70,19 @@ test_mpi_three_ranks_match_one_process() {
     grep -q '"shards/2-of-3.json": "' mpi/manifest.json || fail "manifest lacks the shards"
     find mpi -name '*.tmp.*' | grep -q . && fail "temporary file left"
     return 0
+}
+
+# Common random numbers and a network per replication: 3 ranks still
+# write the files of one process.
+test_mpi_switches_match_one_process() {
+    need_mpi
+    mpi_scenario
+    sed 's/^seed = 613$/seed = 613\ncommon_random_numbers = true/;
+         s/^mean_degree = 6$/mean_degree = 6\nper_replication = true/' small.ini >switched.ini
+    grep -q '^common_random_numbers = true' switched.ini || fail "no common_random_numbers line"
+    "$WOMSIM" run switched.ini -o one -q --no-plot || fail "womsim run failed"
+    mpi_run 3 run switched.ini -o mpi -q --no-plot >mpi.txt 2>&1 || fail "mpirun: $(cat mpi.txt)"
+    same_files one mpi
 }
 
 test_mpi_reports_the_merge() {

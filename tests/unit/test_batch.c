@@ -5,7 +5,12 @@
  * equal to direct model runs and outputs byte-identical; the same bytes
  * for every parallel strategy and thread count; stopping through the stop
  * flag, resuming (damaged files run again, temporary files removed) and
- * refusing a folder of another scenario; progress reports.
+ * refusing a folder of another scenario; progress reports. Common random
+ * numbers and a network per replication: tasks equal to direct runs with
+ * the stream task and the graph's draw they promise, the same bytes for
+ * any threads, strategy, shards and resume, and statistical checks that
+ * common random numbers narrow a difference and that networks per
+ * replication add the graph's variance.
  * Each test works in its own mkdtemp folder, removed at the end.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
@@ -20,6 +25,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "test_util.h"
 #include "womsim/womsim.h"
@@ -293,6 +300,17 @@ static wom_config_t *config_with(const char *const *assignments) {
         }
     }
     return config;
+}
+
+/* Applies the NULL-terminated assignments to `config`. */
+static void set_all(wom_config_t *config, const char *const *assignments) {
+    wom_error_t error;
+    for (; *assignments != NULL; assignments++) {
+        if (wom_config_set(config, *assignments, &error) != WOM_OK) {
+            print_error("%s: %s\n", *assignments, error.message);
+            fail();
+        }
+    }
 }
 
 static wom_batch_options_t options_for(const char *dir, uint32_t shard, uint32_t shards) {
@@ -797,6 +815,370 @@ static void progress_counts_the_shard(void **state) {
     wom_config_free(config);
 }
 
+/* ---- common random numbers and a network per replication ---- */
+
+/* A small world of 613 agents; 4 replications of 29 days. */
+static const char *const small_world[] = {"simulation.steps=29",
+                                          "simulation.replications=4",
+                                          "simulation.seed=741852963",
+                                          "network.nodes=613",
+                                          "network.mean_degree=6",
+                                          "network.rewire=0.137",
+                                          "population.initial_customers=0.3",
+                                          "service.purchase_rate=0.215",
+                                          NULL};
+
+/* `base`, then `more` (both NULL-terminated lists of assignments). */
+static wom_config_t *config_with_more(const char *const *base, const char *const *more) {
+    wom_config_t *config = config_with(base);
+    set_all(config, more);
+    return config;
+}
+
+/* Runs shard `shard` of `shards` into `dir` on `threads` threads as
+ * `parallel` says; with `outputs`, aggregates and writes the outputs. */
+static void run_into(const wom_config_t *config, const char *dir, uint32_t shard, uint32_t shards,
+                     int threads, wom_batch_parallel_t parallel, bool outputs) {
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, shard, shards);
+    options.threads = threads;
+    wom_batch_control_t control = {.parallel = parallel};
+    wom_error_t error = {0};
+    wom_aggregate_t results = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    if (wom_batch_run_with(&batch, &control, &error) != WOM_OK ||
+        (outputs && write_outputs(&batch, &results, &error) != WOM_OK)) {
+        print_error("%s: %s\n", error.file, error.message);
+        fail();
+    }
+    wom_aggregate_destroy(&results);
+    wom_batch_destroy(&batch);
+}
+
+/* Task `run_id`'s rows from its file in `dir` (malloc'd); its agents into
+ * *agents unless NULL. */
+static wom_metrics_row_t *task_rows(const wom_config_t *config, const char *dir, uint32_t run_id,
+                                    uint32_t steps, uint32_t *agents) {
+    char hash[65];
+    assert_int_equal(wom_config_hash(config, hash), WOM_OK);
+    wom_batch_task_t task = task_of(hash, run_id, steps, 0);
+    wom_metrics_row_t *rows = calloc(steps + 1, sizeof *rows);
+    uint32_t stored_agents = 0;
+    wom_error_t error = {0};
+    if (agents == NULL) {
+        agents = &stored_agents;
+    }
+    if (wom_batch_read_task(dir, &task, rows, agents, &error) != WOM_OK) {
+        print_error("%s: %s\n", error.file, error.message);
+        fail();
+    }
+    return rows;
+}
+
+/* The rows of point `point`'s model run on draw `draw` of its network with
+ * stream task `stream_task` (malloc'd). */
+static wom_metrics_row_t *direct_rows(const wom_config_t *config, uint32_t point, uint32_t draw,
+                                      uint32_t stream_task) {
+    wom_scenario_t scenario;
+    wom_graph_t *graph = NULL;
+    assert_int_equal(wom_config_scenario(config, point, &scenario, NULL), WOM_OK);
+    assert_int_equal(wom_graph_build_draw(&scenario, draw, 0, &graph, NULL), WOM_OK);
+    wom_metrics_row_t *rows =
+        simulate(&scenario, graph, 1, stream_task, (uint32_t)scenario.simulation.steps);
+    wom_graph_free(graph);
+    return rows;
+}
+
+static bool same_rows(const wom_metrics_row_t *a, const wom_metrics_row_t *b, uint32_t steps) {
+    return memcmp(a, b, (steps + 1) * sizeof *a) == 0;
+}
+
+/* Two points that differ only in economics.price (which changes revenue,
+ * derived from the counters, and no draw): with common random numbers
+ * replication r's rows are the same at both points, the model run with
+ * stream task r; without, they differ, each the run of its run id. Either
+ * way the replications differ from each other. */
+static void common_random_numbers_share_the_draws(void **state) {
+    (void)state;
+    for (int common = 0; common < 2; common++) {
+        const char *const more[] = {"economics.price=10, 20",
+                                    common ? "simulation.common_random_numbers=true"
+                                           : "simulation.common_random_numbers=false",
+                                    NULL};
+        wom_config_t *config = config_with_more(small_world, more);
+        char *dir = make_temp_dir();
+        run_into(config, dir, 0, 1, 2, WOM_BATCH_PARALLEL_AUTO, false);
+        wom_metrics_row_t *first = task_rows(config, dir, 4, 29, NULL);
+        for (uint32_t r = 0; r < 4; r++) {
+            wom_metrics_row_t *a = task_rows(config, dir, r, 29, NULL);
+            wom_metrics_row_t *b = task_rows(config, dir, 4 + r, 29, NULL);
+            wom_metrics_row_t *direct = direct_rows(config, 1, 0, common ? r : 4 + r);
+            assert_true(same_rows(b, direct, 29));
+            assert_true(same_rows(a, b, 29) == (common == 1));
+            assert_true(r == 0 || !same_rows(b, first, 29));
+            assert_true(b[29].count[WOM_M_CUSTOMERS] > 0 && b[29].count[WOM_M_ENCOUNTERS] > 0);
+            free(a);
+            free(b);
+            free(direct);
+        }
+        free(first);
+        remove_tree(dir);
+        free(dir);
+        wom_config_free(config);
+    }
+}
+
+/* With network.per_replication, replication r of every point runs on draw
+ * r of the network (draw 0: the network every replication shares
+ * without), with the stream task of its run id or, with common random
+ * numbers, of its replication. */
+static void networks_per_replication_are_the_draws(void **state) {
+    (void)state;
+    for (int common = 0; common < 2; common++) {
+        const char *const more[] = {"service.quality=0.615, 0.785", "network.per_replication=true",
+                                    common ? "simulation.common_random_numbers=true"
+                                           : "simulation.common_random_numbers=false",
+                                    NULL};
+        wom_config_t *config = config_with_more(small_world, more);
+        char *dir = make_temp_dir();
+        run_into(config, dir, 0, 1, 2, WOM_BATCH_PARALLEL_AUTO, false);
+        for (uint32_t run_id = 0; run_id < 8; run_id++) {
+            uint32_t r = run_id % 4;
+            wom_metrics_row_t *stored = task_rows(config, dir, run_id, 29, NULL);
+            wom_metrics_row_t *direct = direct_rows(config, run_id / 4, r, common ? r : run_id);
+            assert_true(same_rows(stored, direct, 29));
+            free(direct);
+            if (r > 0) { /* on another draw, the same streams give other rows */
+                direct = direct_rows(config, run_id / 4, 0, common ? r : run_id);
+                assert_false(same_rows(stored, direct, 29));
+                free(direct);
+            }
+            free(stored);
+        }
+        remove_tree(dir);
+        free(dir);
+        wom_config_free(config);
+    }
+}
+
+static const char *const switched[] = {"tasks/0.rows",
+                                       "tasks/5.rows",
+                                       "tasks/7.rows",
+                                       "runs.csv",
+                                       "sweep.csv",
+                                       "points/1/timeseries.csv",
+                                       "points/0/summary.json",
+                                       NULL};
+
+static void assert_same_switched_outputs(const char *a, const char *b) {
+    for (const char *const *name = switched; *name != NULL; name++) {
+        char *x = join(a, *name), *y = join(b, *name);
+        assert_same_file(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+/* Either switch, or both: the same bytes for 1 to 3 threads and every
+ * parallel strategy, for two shards merged, and after a stop and a
+ * resume. */
+static void switches_give_the_same_files(void **state) {
+    (void)state;
+    const char *const switches[3][3] = {
+        {"simulation.common_random_numbers=true", "network.per_replication=false", NULL},
+        {"simulation.common_random_numbers=false", "network.per_replication=true", NULL},
+        {"simulation.common_random_numbers=true", "network.per_replication=true", NULL}};
+    for (int s = 0; s < 3; s++) {
+        wom_config_t *config = config_with_more(small_world, switches[s]);
+        set_all(config, (const char *const[]){"service.quality=0.615, 0.785", NULL});
+        char *reference = make_temp_dir();
+        run_into(config, reference, 0, 1, 1, WOM_BATCH_PARALLEL_TASKS, true);
+        const wom_batch_parallel_t modes[] = {WOM_BATCH_PARALLEL_AUTO, WOM_BATCH_PARALLEL_TASKS,
+                                              WOM_BATCH_PARALLEL_AGENTS};
+        for (int m = 0; m < 3; m++) {
+            for (int threads = 2; threads <= 3; threads++) {
+                char *dir = make_temp_dir();
+                run_into(config, dir, 0, 1, threads, modes[m], true);
+                assert_same_switched_outputs(reference, dir);
+                remove_tree(dir);
+                free(dir);
+            }
+        }
+        char *split = make_temp_dir();
+        run_into(config, split, 1, 2, 3, WOM_BATCH_PARALLEL_AUTO, false);
+        run_into(config, split, 0, 2, 2, WOM_BATCH_PARALLEL_AUTO, true);
+        assert_same_switched_outputs(reference, split);
+        remove_tree(split);
+        free(split);
+        char *resumed = make_temp_dir();
+        wom_batch_t batch;
+        stopper_t stopper = {.after = 3, .increasing = true};
+        wom_batch_control_t control = {false, WOM_BATCH_PARALLEL_TASKS, &stopper.stop, stop_after,
+                                       &stopper};
+        run_controlled(config, resumed, 2, &control, &batch);
+        assert_true(batch.stopped);
+        wom_batch_destroy(&batch);
+        stopper = (stopper_t){.after = UINT32_MAX, .increasing = true};
+        control.resume = true;
+        run_controlled(config, resumed, 3, &control, &batch);
+        assert_true(batch.tasks_kept >= 3 && batch.tasks_run == 8 - batch.tasks_kept);
+        wom_batch_destroy(&batch);
+        assert_same_switched_outputs(reference, resumed);
+        remove_tree(resumed);
+        free(resumed);
+        remove_tree(reference);
+        free(reference);
+        wom_config_free(config);
+    }
+}
+
+/* Column `name`'s value at the last step of each replication of `point`
+ * (`replications` of them, `steps` days) into values[]. */
+static void finals_of(const wom_config_t *config, const char *dir, uint32_t point,
+                      uint32_t replications, uint32_t steps, const char *name, double *values) {
+    wom_scenario_t scenario;
+    assert_int_equal(wom_config_scenario(config, point, &scenario, NULL), WOM_OK);
+    wom_metrics_layout_t layout;
+    wom_model_layout(&scenario, &layout);
+    int column = wom_metrics_find(&layout, name);
+    assert_true(column >= 0);
+    double *series = calloc(steps + 1, sizeof *series);
+    for (uint32_t r = 0; r < replications; r++) {
+        uint32_t agents = 0;
+        wom_metrics_row_t *rows = task_rows(config, dir, point * replications + r, steps, &agents);
+        wom_metrics_series(&layout, column, rows, steps, agents, series);
+        values[r] = series[steps];
+        free(rows);
+    }
+    free(series);
+}
+
+static double sample_variance(const double *x, uint32_t n) {
+    double mean = 0, sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        mean += x[i] / n;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        sum += (x[i] - mean) * (x[i] - mean);
+    }
+    return sum / (n - 1);
+}
+
+enum { CRN_REPLICATIONS = 30, CRN_STEPS = 150 };
+
+/* The variance over the replications of the difference between two points
+ * (quality 0.88 and 0.9) of column `name`'s final value. */
+static double difference_variance(const wom_config_t *config, const char *dir, const char *name) {
+    double at[2][CRN_REPLICATIONS], difference[CRN_REPLICATIONS];
+    for (uint32_t p = 0; p < 2; p++) {
+        finals_of(config, dir, p, CRN_REPLICATIONS, CRN_STEPS, name, at[p]);
+    }
+    for (uint32_t r = 0; r < CRN_REPLICATIONS; r++) {
+        difference[r] = at[1][r] - at[0][r];
+    }
+    return sample_variance(difference, CRN_REPLICATIONS);
+}
+
+/* The baseline shop on 1,500 agents for 150 days at quality 0.88 and 0.9,
+ * 30 replications: common random numbers narrow the difference of final
+ * customers and of reputation between the points. The tolerance is the
+ * F-test's: were the variance of the differences the same with and
+ * without, the ratio of the two sample variances (29 degrees of freedom
+ * each, the replications being independent) would follow F(29, 29) and
+ * fall below its 0.1% quantile, about 0.32, once in a thousand seeds. The
+ * ratio must fall below it; the seed is fixed, so the test does not
+ * flicker. */
+static void common_random_numbers_narrow_differences(void **state) {
+    (void)state;
+    const char *const shop[] = {"simulation.steps=150",      "simulation.replications=30",
+                                "simulation.seed=602214076", "network.nodes=1500",
+                                "service.quality=0.88, 0.9", NULL};
+    double variance[2][2]; /* [common][customers, reputation] */
+    for (int common = 0; common < 2; common++) {
+        wom_config_t *config = config_with(shop);
+        if (common) {
+            set_all(config, (const char *const[]){"simulation.common_random_numbers=true", NULL});
+        }
+        char *dir = make_temp_dir();
+        run_into(config, dir, 0, 1, 2, WOM_BATCH_PARALLEL_AUTO, false);
+        variance[common][0] = difference_variance(config, dir, "customers");
+        variance[common][1] = difference_variance(config, dir, "reputation");
+        remove_tree(dir);
+        free(dir);
+        wom_config_free(config);
+    }
+    double quantile = gsl_cdf_fdist_Pinv(0.001, CRN_REPLICATIONS - 1, CRN_REPLICATIONS - 1);
+    assert_true(quantile > 0.3 && quantile < 0.34);
+    for (int i = 0; i < 2; i++) {
+        double ratio = variance[1][i] / variance[0][i];
+        if (!(ratio < quantile)) {
+            fail_msg("%s: variance of the difference %.6g with common random numbers, %.6g "
+                     "without: ratio %.3f, not below %.3f",
+                     i == 0 ? "customers" : "reputation", variance[1][i], variance[0][i], ratio,
+                     quantile);
+        }
+    }
+}
+
+enum { NET_REPLICATIONS = 40, NET_STEPS = 60 };
+
+/* The final reach (active + removed) of each replication, into reach[]. */
+static void final_reach(const wom_config_t *config, const char *dir, double *reach) {
+    for (uint32_t r = 0; r < NET_REPLICATIONS; r++) {
+        wom_metrics_row_t *rows = task_rows(config, dir, r, NET_STEPS, NULL);
+        reach[r] =
+            (double)(rows[NET_STEPS].count[WOM_M_ACTIVE] + rows[NET_STEPS].count[WOM_M_REMOVED]);
+        free(rows);
+    }
+}
+
+/* An independent cascade that always passes (ic.p = 1) from 20 seeds on
+ * an Erdos-Renyi graph of 500 nodes and mean degree 2 takes the seeds'
+ * whole components: on one graph only the seeds vary, while the giant
+ * component's size varies from graph to graph. So with a network per
+ * replication the variance of the final reach over 40 replications must
+ * exceed that on one network. The tolerance is the F-test's: were the
+ * draws all alike (the networks not varying), the ratio of the two sample
+ * variances would follow F(39, 39) and exceed its 99.9% quantile, about
+ * 2.7, once in a thousand seeds; the ratio must exceed it (a one-way
+ * analysis of variance of 20 draws x 10 runs each put the graph's
+ * variance near 170 nodes^2, the seeds' near 16). */
+static void networks_per_replication_add_their_variance(void **state) {
+    (void)state;
+    const char *const cascade[] = {"model.kind=ic",
+                                   "ic.p=1",
+                                   "ic.seeds=20",
+                                   "network.model=erdos-renyi",
+                                   "network.nodes=500",
+                                   "network.mean_degree=2",
+                                   "simulation.steps=60",
+                                   "simulation.replications=40",
+                                   "simulation.seed=314159265",
+                                   NULL};
+    double reach[2][NET_REPLICATIONS];
+    for (int own = 0; own < 2; own++) {
+        wom_config_t *config = config_with(cascade);
+        if (own) {
+            set_all(config, (const char *const[]){"network.per_replication=true", NULL});
+        }
+        char *dir = make_temp_dir();
+        run_into(config, dir, 0, 1, 2, WOM_BATCH_PARALLEL_AUTO, false);
+        final_reach(config, dir, reach[own]);
+        remove_tree(dir);
+        free(dir);
+        wom_config_free(config);
+    }
+    double quantile = gsl_cdf_fdist_Pinv(0.999, NET_REPLICATIONS - 1, NET_REPLICATIONS - 1);
+    assert_true(quantile > 2.5 && quantile < 2.9);
+    double shared = sample_variance(reach[0], NET_REPLICATIONS);
+    double own = sample_variance(reach[1], NET_REPLICATIONS);
+    if (!(own / shared > quantile)) {
+        fail_msg("variance of the final reach %.6g with a network per replication, %.6g on one: "
+                 "ratio %.3f, not above %.3f",
+                 own, shared, own / shared, quantile);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(task_file_round_trip),
@@ -812,6 +1194,11 @@ int main(void) {
         cmocka_unit_test(stop_before_the_first_task),
         cmocka_unit_test(folder_of_another_scenario_is_refused),
         cmocka_unit_test(progress_counts_the_shard),
+        cmocka_unit_test(common_random_numbers_share_the_draws),
+        cmocka_unit_test(networks_per_replication_are_the_draws),
+        cmocka_unit_test(switches_give_the_same_files),
+        cmocka_unit_test(common_random_numbers_narrow_differences),
+        cmocka_unit_test(networks_per_replication_add_their_variance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
