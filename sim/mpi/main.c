@@ -25,9 +25,10 @@
 
 static const char usage[] =
     "usage: mpirun -np N womsim-mpi run SCENARIO [womsim run options]\n"
+    "       mpirun -np N womsim-mpi sensitivity SCENARIO --vary KEY=LO:HI... [options]\n"
     "  rank r of N runs shard r/N into the output folder (on a filesystem every\n"
     "  rank sees); rank 0 then merges the shards as 'womsim merge' does;\n"
-    "  'womsim help run' lists the options\n";
+    "  'womsim help run' and 'womsim help sensitivity' list the options\n";
 
 /* `womsim run`'s options, parsed as cli_run parses them (from a copy of
  * the arguments: the parser permutes its argv). */
@@ -149,7 +150,7 @@ int main(int argc, char **argv) {
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     int code = EX_USAGE;
-    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "sensitivity") == 0)) {
         code = run(argc, argv, rank, ranks);
     } else {
         code = asks_for_help(argc, argv) ? EX_OK : EX_USAGE;

@@ -85,6 +85,20 @@ test_mpi_switches_match_one_process() {
     same_files one mpi
 }
 
+# A sensitivity analysis over 3 ranks: the merge on rank 0 writes the
+# indices an unsplit run writes.
+test_mpi_sensitivity_matches_one_process() {
+    need_mpi
+    mpi_scenario
+    sed 's/^quality = 0.72, 0.87$/quality = 0.9/' small.ini >one-point.ini
+    set -- sensitivity one-point.ini --vary service.quality=0.6:0.95 --vary economics.price=5:15 \
+        -n 3 -q --no-plot
+    "$WOMSIM" "$@" -o one || fail "womsim sensitivity failed"
+    mpi_run 3 "$@" -o mpi >mpi.txt 2>&1 || fail "mpirun: $(cat mpi.txt)"
+    [ -s mpi/sensitivity.csv ] || fail "no sensitivity.csv after the merge"
+    same_files one mpi
+}
+
 test_mpi_reports_the_merge() {
     need_mpi
     mpi_scenario
