@@ -30,23 +30,31 @@ static const wom_analytic_t *analytic_of(const wom_output_run_t *run) {
     return run->point->classic ? &run->point->analytic : NULL;
 }
 
-/* One row of per-step summaries, fields separated by `separator`. */
-static void summary_row(wom_text_t *text, const wom_output_run_t *run, uint32_t step,
-                        char separator) {
+/* One row of per-step summaries, comma-separated. */
+static void summary_row(wom_text_t *text, const wom_output_run_t *run, uint32_t step) {
+    char field[40] = ","; /* the comma, then the number */
     wom_text_printf(text, "%u", step);
     int columns = run->point->layout.count;
     for (int column = 0; column < columns; column++) {
         const wom_stats_summary_t *s = &run->point->series[(size_t)step * columns + column];
         const double values[4] = {s->mean, s->sd, s->ci95_lo, s->ci95_hi};
         for (int k = 0; k < 4; k++) {
-            wom_text_printf(text, "%c", separator);
-            wom_text_number(text, values[k]);
+            wom_text_format_number(field + 1, sizeof field - 1, values[k]);
+            wom_text_append(text, field, strlen(field));
         }
     }
-    wom_text_printf(text, "\n");
+    wom_text_append(text, "\n", 1);
 }
 
-static void timeseries_csv(wom_text_t *text, const wom_output_run_t *run) {
+/* Every step's row: the body timeseries.csv and (with spaces for the
+ * commas) timeseries.dat share, formatted once. */
+static void summary_rows(wom_text_t *text, const wom_output_run_t *run) {
+    for (uint32_t t = 0; t <= run->point->table.steps; t++) {
+        summary_row(text, run, t);
+    }
+}
+
+static void timeseries_csv_header(wom_text_t *text, const wom_output_run_t *run) {
     wom_text_printf(text, "step");
     for (int column = 0; column < run->point->layout.count; column++) {
         for (int k = 0; k < 4; k++) {
@@ -54,9 +62,6 @@ static void timeseries_csv(wom_text_t *text, const wom_output_run_t *run) {
         }
     }
     wom_text_printf(text, "\n");
-    for (uint32_t t = 0; t <= run->point->table.steps; t++) {
-        summary_row(text, run, t, ',');
-    }
 }
 
 /* The scenario name as it may appear in a comment or a single-quoted
@@ -82,7 +87,7 @@ static void provenance_comment(wom_text_t *text, const wom_output_run_t *run) {
                     run->point->table.replications);
 }
 
-static void timeseries_dat(wom_text_t *text, const wom_output_run_t *run) {
+static void timeseries_dat_header(wom_text_t *text, const wom_output_run_t *run) {
     provenance_comment(text, run);
     wom_text_printf(text, "# columns: 1 step");
     for (int column = 0; column < run->point->layout.count; column++) {
@@ -92,9 +97,6 @@ static void timeseries_dat(wom_text_t *text, const wom_output_run_t *run) {
         }
     }
     wom_text_printf(text, "\n");
-    for (uint32_t t = 0; t <= run->point->table.steps; t++) {
-        summary_row(text, run, t, ' ');
-    }
 }
 
 /* One curve of a plot: a column's mean over its CI band. `aware` plots
@@ -439,15 +441,50 @@ static wom_status build_and_write(const char *dir, const char *name, builder_fn 
     return status;
 }
 
+/* File `name`: its header, then `rows`. */
+static wom_status write_over_rows(const char *dir, const char *name, builder_fn header,
+                                  const wom_text_t *rows, const wom_output_run_t *run,
+                                  wom_error_t *error) {
+    wom_text_t text;
+    wom_text_init(&text);
+    header(&text, run);
+    text.failed |= rows->failed;
+    if (!text.failed) {
+        wom_text_append(&text, rows->data, rows->length);
+    }
+    wom_status status = wom_file_write_text(dir, name, &text, error);
+    wom_text_destroy(&text);
+    return status;
+}
+
+/* timeseries.csv and timeseries.dat, their rows formatted once (writing
+ * many points' files is mostly formatting numbers). */
+static wom_status write_timeseries(const char *dir, const wom_output_run_t *run,
+                                   wom_error_t *error) {
+    wom_text_t rows;
+    wom_text_init(&rows);
+    summary_rows(&rows, run);
+    wom_status status =
+        write_over_rows(dir, "timeseries.csv", timeseries_csv_header, &rows, run, error);
+    for (size_t i = 0; i < rows.length; i++) {
+        rows.data[i] = rows.data[i] == ',' ? ' ' : rows.data[i];
+    }
+    if (status == WOM_OK) {
+        status = write_over_rows(dir, "timeseries.dat", timeseries_dat_header, &rows, run, error);
+    }
+    wom_text_destroy(&rows);
+    return status;
+}
+
 wom_status wom_output_write_run(const char *dir, const wom_output_run_t *run, wom_error_t *error) {
     static const struct {
         const char *name;
         builder_fn build;
-    } files[] = {{"timeseries.csv", timeseries_csv},
-                 {"summary.json", summary_json},
-                 {"timeseries.dat", timeseries_dat},
-                 {"timeseries.gp", timeseries_gp}};
+    } files[] = {{"summary.json", summary_json}, {"timeseries.gp", timeseries_gp}};
     wom_status status = wom_file_make_dir(dir, error);
+    if (status == WOM_OK) {
+        status = write_timeseries(dir, run, error);
+    }
     for (size_t i = 0; status == WOM_OK && i < sizeof files / sizeof files[0]; i++) {
         status = build_and_write(dir, files[i].name, files[i].build, run, error);
     }

@@ -8,15 +8,27 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t *summary) {
+/* t(0.975, count - 1), the interval's factor; 0 below two values. */
+static double t_critical(size_t count) {
+    return count < 2 ? 0 : gsl_cdf_tdist_Pinv(0.975, (double)(count - 1));
+}
+
+/* wom_stats_summarize with t_critical(count) given: a series asks GSL's
+ * quantile once, not at every step (it dominated writing many points). */
+static void summarize(const double *values, size_t count, double t_factor,
+                      wom_stats_summary_t *summary) {
     double mean = gsl_stats_mean(values, 1, count);
     *summary = (wom_stats_summary_t){mean, 0, mean, mean};
     if (count < 2) {
         return;
     }
     double sd = gsl_stats_sd_m(values, 1, count, mean);
-    double half = gsl_cdf_tdist_Pinv(0.975, (double)(count - 1)) * sd / sqrt((double)count);
+    double half = t_factor * sd / sqrt((double)count);
     *summary = (wom_stats_summary_t){mean, sd, mean - half, mean + half};
+}
+
+void wom_stats_summarize(const double *values, size_t count, wom_stats_summary_t *summary) {
+    summarize(values, count, t_critical(count), summary);
 }
 
 /* Column `column`'s summaries at every step into table[t * columns +
@@ -28,6 +40,7 @@ static void summarize_column(const wom_metrics_table_t *result, const wom_metric
                              wom_stats_summary_t *table, wom_stats_summary_t *totals) {
     size_t steps = result->steps + 1, columns = (size_t)layout->count;
     size_t replications = result->replications;
+    double t_factor = t_critical(replications);
     for (uint32_t r = 0; r < replications; r++) {
         wom_metrics_series(layout, (int)column, wom_metrics_table_row(result, r, 0), result->steps,
                            result->agents, &series[r * steps]);
@@ -36,7 +49,7 @@ static void summarize_column(const wom_metrics_table_t *result, const wom_metric
         for (size_t r = 0; r < replications; r++) {
             values[r] = series[r * steps + t];
         }
-        wom_stats_summarize(values, replications, &table[t * columns + column]);
+        summarize(values, replications, t_factor, &table[t * columns + column]);
     }
     for (size_t r = 0; r < replications; r++) {
         double total = 0; /* summed in day order */
@@ -45,7 +58,7 @@ static void summarize_column(const wom_metrics_table_t *result, const wom_metric
         }
         values[r] = total;
     }
-    wom_stats_summarize(values, replications, &totals[column]);
+    summarize(values, replications, t_factor, &totals[column]);
 }
 
 wom_status wom_stats_series(const wom_metrics_table_t *result, const wom_metrics_layout_t *layout,

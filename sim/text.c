@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/text.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ static bool reserve(wom_text_t *text, size_t extra) {
     return true;
 }
 
-static void append(wom_text_t *text, const char *bytes, size_t length) {
+void wom_text_append(wom_text_t *text, const char *bytes, size_t length) {
     if (reserve(text, length)) {
         memcpy(text->data + text->length, bytes, length);
         text->length += length;
@@ -67,6 +68,10 @@ void wom_text_format_number(char *buffer, size_t size, double value) {
         snprintf(buffer, size, "0");
         return;
     }
+    if (fabs(value) < 1e15 && value == trunc(value)) { /* what %.15g prints, faster */
+        snprintf(buffer, size, "%lld", (long long)value);
+        return;
+    }
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buffer, size, "%.*g", digits, value);
         if (strtod(buffer, NULL) == value) {
@@ -78,22 +83,22 @@ void wom_text_format_number(char *buffer, size_t size, double value) {
 void wom_text_number(wom_text_t *text, double value) {
     char buffer[32];
     wom_text_format_number(buffer, sizeof buffer, value);
-    append(text, buffer, strlen(buffer));
+    wom_text_append(text, buffer, strlen(buffer));
 }
 
 void wom_text_json_string(wom_text_t *text, const char *value) {
-    append(text, "\"", 1);
+    wom_text_append(text, "\"", 1);
     for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
         if (*c == '"' || *c == '\\') {
             char escaped[2] = {'\\', (char)*c};
-            append(text, escaped, 2);
+            wom_text_append(text, escaped, 2);
         } else if (*c < 0x20) {
             wom_text_printf(text, "\\u%04x", *c);
         } else {
-            append(text, (const char *)c, 1);
+            wom_text_append(text, (const char *)c, 1);
         }
     }
-    append(text, "\"", 1);
+    wom_text_append(text, "\"", 1);
 }
 
 /* ---- did-you-mean ------------------------------------------------------- */

@@ -21,6 +21,9 @@ typedef struct {
 void wom_text_init(wom_text_t *text);
 void wom_text_destroy(wom_text_t *text);
 
+/* Appends `length` bytes (no NUL among them). */
+void wom_text_append(wom_text_t *text, const char *bytes, size_t length);
+
 void wom_text_printf(wom_text_t *text, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 

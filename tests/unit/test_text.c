@@ -24,7 +24,13 @@ static void numbers_are_shortest_round_trip(void **state) {
                  {0.385, "0.385"},
                  {1.0 / 3, "0.3333333333333333"},
                  {0.1 + 0.2, "0.30000000000000004"},
-                 {123456789012345678.0, "1.2345678901234568e+17"}};
+                 {123456789012345678.0, "1.2345678901234568e+17"},
+                 /* integers: printed whole below 1e15 (the fast path), as
+                  * %.15g prints them, and in exponent form from 1e15 */
+                 {-42, "-42"},
+                 {999999999999999.0, "999999999999999"},
+                 {1e15, "1e+15"},
+                 {-1e15 - 2, "-1000000000000002"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buffer[32];
         wom_text_format_number(buffer, sizeof buffer, cases[i].value);
