@@ -5,7 +5,8 @@
 # only when something is missing; uses sudo when not root. With --mpi it also
 # installs Open MPI for the distributed build; with --test, what only the
 # tests need: Chromium, which loads report.html headless (large, so not for
-# `make run`); with --dev, what `make sanitize` and `make fuzz` need: clang
+# `make run`), and clang 14 with LLVM's OpenMP runtime, which builds womsim a
+# second time to check that results do not depend on the compiler; with --dev, what `make sanitize` and `make fuzz` need: clang
 # 14 with its sanitizer and libFuzzer runtimes, LLVM's OpenMP runtime and
 # libarcher (the OpenMP tool that tells ThreadSanitizer about OpenMP's
 # synchronisation), and valgrind. `make run` needs neither.
@@ -18,7 +19,7 @@ librandom123-dev libmd-dev libcmocka-dev gnuplot-nox"
 for arg in "$@"; do
     case "$arg" in
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
-    --test) packages="$packages chromium" ;;
+    --test) packages="$packages chromium clang-14 libomp-14-dev" ;;
     --dev) packages="$packages clang-14 libclang-rt-14-dev libomp-14-dev valgrind" ;;
     *)
         echo "install-deps.sh: unknown option '$arg' (known: --mpi, --test, --dev)" >&2
