@@ -52,6 +52,7 @@ LIBWOMSIM := $(BUILD)/libwomsim.a
 DEPS_OK   := $(BUILD)/.deps-ok
 BENCH     := $(BUILD)/bench
 VALIDATE  := $(BUILD)/validate
+MANPAGE   := $(BUILD)/womsim.1
 # The MPI program lives in sim/mpi/, out of the wildcards above: it links
 # the command line's objects but main.o, and only mpicc can build it.
 WOMSIM_MPI := $(BUILD)/womsim-mpi
@@ -71,9 +72,13 @@ all:
 	@scripts/install-deps.sh --mpi
 	@$(MAKE) --no-print-directory MPI=0 all $(WOMSIM_MPI)
 else
-all: $(WOMSIM) $(LIBWOMSIM)
+all: $(WOMSIM) $(LIBWOMSIM) $(MANPAGE)
 	@ln -sf $(WOMSIM) womsim
 endif
+
+# The manual page, made from the program's help texts (scripts/man.sh).
+$(MANPAGE): $(WOMSIM) scripts/man.sh
+	scripts/man.sh $(WOMSIM) >$@
 
 # Installs missing packages, then re-runs make so that pkg-config is asked
 # again with the packages in place.
@@ -260,19 +265,34 @@ tsan:
 	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(TSAN_BUILD) SANITIZE=thread $(TSAN_BUILD)/womsim
 	@WOMSIM=$(abspath $(TSAN_BUILD)/womsim) ARCHER=$(abspath $(ARCHER)) tests/tsan.sh
 
+# Everything a user of an installed womsim needs, under PREFIX: the
+# program, the library and its headers, the manual page, bash completion,
+# the scenarios (`womsim run NAME` finds them from any folder), the
+# reference runs (`womsim regress` with no folder reruns them) and the docs.
+SHARE := $(DESTDIR)$(PREFIX)/share
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim/configs
+		$(DESTDIR)$(PREFIX)/include/womsim $(SHARE)/womsim/configs $(SHARE)/man/man1 \
+		$(SHARE)/bash-completion/completions $(SHARE)/doc/womsim/docs/img
 	install -m 755 $(WOMSIM) $(DESTDIR)$(PREFIX)/bin/womsim
 	install -m 644 $(LIBWOMSIM) $(DESTDIR)$(PREFIX)/lib/libwomsim.a
 	install -m 644 include/womsim/*.h $(DESTDIR)$(PREFIX)/include/womsim/
-	install -m 644 configs/*.ini $(DESTDIR)$(PREFIX)/share/womsim/configs/
+	install -m 644 configs/*.ini $(SHARE)/womsim/configs/
+	rm -rf $(SHARE)/womsim/reference
+	cp -R results/reference $(SHARE)/womsim/reference
+	install -m 644 $(MANPAGE) $(SHARE)/man/man1/womsim.1
+	install -m 644 scripts/womsim.bash $(SHARE)/bash-completion/completions/womsim
+	install -m 644 README.md LICENSE $(SHARE)/doc/womsim/
+	install -m 644 docs/*.md $(SHARE)/doc/womsim/docs/
+	install -m 644 docs/img/* $(SHARE)/doc/womsim/docs/img/
 	$(if $(filter 1,$(MPI)),install -m 755 $(WOMSIM_MPI) $(DESTDIR)$(PREFIX)/bin/womsim-mpi)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/womsim $(DESTDIR)$(PREFIX)/bin/womsim-mpi \
-		$(DESTDIR)$(PREFIX)/lib/libwomsim.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(DESTDIR)$(PREFIX)/share/womsim
+		$(DESTDIR)$(PREFIX)/lib/libwomsim.a $(SHARE)/man/man1/womsim.1 \
+		$(SHARE)/bash-completion/completions/womsim
+	rm -rf $(DESTDIR)$(PREFIX)/include/womsim $(SHARE)/womsim $(SHARE)/doc/womsim
 
 clean:
 	rm -rf build build-sanitize build-fuzz build-tsan build-clang womsim

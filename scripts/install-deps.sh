@@ -6,7 +6,8 @@
 # installs Open MPI for the distributed build; with --test, what only the
 # tests need: Chromium, which loads report.html headless (large, so not for
 # `make run`), and clang 14 with LLVM's OpenMP runtime, which builds womsim a
-# second time to check that results do not depend on the compiler; with --dev, what `make sanitize` and `make fuzz` need: clang
+# second time to check that results do not depend on the compiler, and groff,
+# which checks the manual page; with --dev, what `make sanitize` and `make fuzz` need: clang
 # 14 with its sanitizer and libFuzzer runtimes, LLVM's OpenMP runtime and
 # libarcher (the OpenMP tool that tells ThreadSanitizer about OpenMP's
 # synchronisation), and valgrind. `make run` needs neither.
@@ -19,7 +20,7 @@ librandom123-dev libmd-dev libcmocka-dev gnuplot-nox"
 for arg in "$@"; do
     case "$arg" in
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
-    --test) packages="$packages chromium clang-14 libomp-14-dev" ;;
+    --test) packages="$packages chromium clang-14 libomp-14-dev groff-base" ;;
     --dev) packages="$packages clang-14 libclang-rt-14-dev libomp-14-dev valgrind" ;;
     *)
         echo "install-deps.sh: unknown option '$arg' (known: --mpi, --test, --dev)" >&2

@@ -157,9 +157,21 @@ typedef struct {
  * the failure to write the manifest when `code` is EX_OK. */
 int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int code);
 
+/* PREFIX/share/womsim/RELATIVE into `path`, PREFIX being the folder above
+ * the program's (the installed layout: PREFIX/bin/womsim); false when it
+ * does not exist or the program cannot tell where it is. */
+bool cli_installed_path(const char *relative, char *path, size_t size);
+
+/* The scenario file a command line names: `path` itself when it exists or
+ * names a folder; else the installed library's configs/PATH or
+ * configs/PATH.ini (`womsim run baseline` from anywhere), copied into
+ * `found`; else `path`, for the error to name. */
+const char *cli_find_scenario(const char *path, char *found, size_t size);
+
 /* The options of `womsim run`. */
 typedef struct {
     const char *scenario_path;
+    char scenario_found[WOM_MAX_PATH]; /* scenario_path, when found installed */
     const char *output_dir;
     cli_overrides_t overrides;
     int threads;

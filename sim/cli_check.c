@@ -72,7 +72,8 @@ static int cli_check(int argc, char **argv) {
     if (operands != argc - 1) {
         return cli_usage_error("check expects one scenario file");
     }
-    const char *path = argv[operands];
+    char found[WOM_MAX_PATH];
+    const char *path = cli_find_scenario(argv[operands], found, sizeof found);
     wom_config_t *config = NULL;
     wom_error_t error = {0};
     wom_status status = cli_load_config(path, &options.overrides, &config, &error);

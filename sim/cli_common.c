@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -82,6 +83,37 @@ int cli_add_override(cli_overrides_t *overrides, const char *option, const char 
     snprintf(overrides->options[overrides->count], sizeof overrides->options[0], "%s", option);
     overrides->items[overrides->count++] = assignment;
     return EX_OK;
+}
+
+bool cli_installed_path(const char *relative, char *path, size_t size) {
+    char program[WOM_MAX_PATH];
+    ssize_t length = readlink("/proc/self/exe", program, sizeof program - 1);
+    if (length <= 0 || (size_t)length >= sizeof program - 1) {
+        return false;
+    }
+    program[length] = '\0';
+    for (int up = 0; up < 2; up++) { /* PREFIX/bin/womsim -> PREFIX */
+        char *slash = strrchr(program, '/');
+        if (slash == NULL) {
+            return false;
+        }
+        *slash = '\0';
+    }
+    int written = snprintf(path, size, "%s/share/womsim/%s", program, relative);
+    return written > 0 && (size_t)written < size && access(path, F_OK) == 0;
+}
+
+const char *cli_find_scenario(const char *path, char *found, size_t size) {
+    if (access(path, F_OK) == 0 || strchr(path, '/') != NULL || strlen(path) > WOM_MAX_PATH / 2) {
+        return path;
+    }
+    char relative[WOM_MAX_PATH];
+    snprintf(relative, sizeof relative, "configs/%s", path);
+    if (cli_installed_path(relative, found, size)) {
+        return found;
+    }
+    snprintf(relative, sizeof relative, "configs/%s.ini", path);
+    return cli_installed_path(relative, found, size) ? found : path;
 }
 
 wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,

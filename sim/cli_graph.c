@@ -8,6 +8,7 @@
 
 typedef struct {
     const char *scenario_path;
+    char scenario_found[WOM_MAX_PATH]; /* scenario_path, when found installed */
     const char *edges_path;
     const char *write_path;
     bool directed;
@@ -55,7 +56,8 @@ static int parse_graph_options(int argc, char **argv, graph_options_t *options) 
         return code;
     }
     if (options->edges_path == NULL && operands == argc - 1) {
-        options->scenario_path = argv[operands];
+        options->scenario_path = cli_find_scenario(argv[operands], options->scenario_found,
+                                                   sizeof options->scenario_found);
     } else if (options->edges_path == NULL || operands != argc) {
         return cli_usage_error("graph expects a scenario file or --edges FILE");
     }

@@ -27,6 +27,7 @@
 
 typedef struct {
     const char *dir;
+    char installed_dir[WOM_MAX_PATH]; /* PREFIX/share/womsim/reference, when dir */
     bool update;
     cli_overrides_t overrides; /* --set: every rerun, after the reference's own options */
 } regress_options_t;
@@ -71,6 +72,10 @@ static int parse_regress_options(int argc, char **argv, regress_options_t *optio
         return cli_usage_error("--set changes reruns only; a reference's options belong in LIST");
     }
     options->dir = operands == argc - 1 ? argv[operands] : options->dir;
+    if (operands == argc && access(DEFAULT_DIR, F_OK) != 0 &&
+        cli_installed_path("reference", options->installed_dir, sizeof options->installed_dir)) {
+        options->dir = options->installed_dir; /* an installed womsim, run elsewhere */
+    }
     return CLI_PARSED;
 }
 
@@ -546,7 +551,8 @@ static int cli_regress(int argc, char **argv) {
 const cli_command_t cli_regress_command = {
     "regress",
     "[DIR] [options]",
-    "Rerun the reference runs DIR/LIST names (default DIR: results/reference) and compare their "
+    "Rerun the reference runs DIR/LIST names (default DIR: results/reference, else the installed "
+    "references) and compare their "
     "files byte for byte: a difference names the file, its first differing line and each "
     "metric's largest relative change, and exits 65.",
     regress_options,

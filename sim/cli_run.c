@@ -320,7 +320,8 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
     if (operands != argc - 1) {
         return cli_usage_error("%s expects one scenario file", command->name);
     }
-    options->scenario_path = argv[operands];
+    options->scenario_path =
+        cli_find_scenario(argv[operands], options->scenario_found, sizeof options->scenario_found);
     code = slurm_shard(options);
     return code == EX_OK ? CLI_PARSED : code;
 }
