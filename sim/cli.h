@@ -188,6 +188,7 @@ typedef struct {
     char method[64];               /* --design or --method: design.method as an override */
     char points[64];               /* --design METHOD:N or -n: design.points */
     char metrics[WOM_MAX_PATH];    /* every --metric: one design.metrics override */
+    bool dump;                     /* check --dump */
 } cli_run_options_t;
 
 /* Parses `womsim run`'s or `womsim sensitivity`'s arguments (argv[0] the

@@ -100,7 +100,8 @@ enum {
     RUN_DESIGN,
     RUN_METRIC,
     RUN_METHOD,
-    RUN_POINTS
+    RUN_POINTS,
+    RUN_DUMP
 };
 
 /* The options `womsim run` and `womsim sensitivity` share. */
@@ -139,11 +140,22 @@ enum {
             "day) or NAME_total (repeatable; design.metrics, default customers and reputation)"    \
     }
 
-static const cli_option_t run_options[] = {
+#define DESIGN_OPTION                                                                              \
+    {                                                                                              \
+        RUN_DESIGN, '\0', "design", "METHOD[:N]",                                                  \
+            "sample the keys given as ranges LO:HI: lhs:N, sobol:N, morris:N (N trajectories), "   \
+            "saltelli:N (N base samples), or grid (design.method, design.points)"                  \
+    }
+
+static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION};
+
+/* check takes run's options, so that `womsim check` can be put before any
+ * run's arguments; those that do not change the plan are accepted and
+ * ignored. */
+static const cli_option_t check_options[] = {
+    {RUN_DUMP, '\0', "dump", NULL, "print the canonical scenario instead of the summary line"},
     SHARED_OPTIONS,
-    {RUN_DESIGN, '\0', "design", "METHOD[:N]",
-     "sample the keys given as ranges LO:HI: lhs:N, sobol:N, morris:N (N trajectories), "
-     "saltelli:N (N base samples), or grid (design.method, design.points)"},
+    DESIGN_OPTION,
 };
 
 static const cli_option_t sensitivity_options[] = {
@@ -282,6 +294,9 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
     case RUN_NO_PLOT:
         options->plot = false;
         return EX_OK;
+    case RUN_DUMP:
+        options->dump = true;
+        return EX_OK;
     default: /* RUN_QUIET */
         options->quiet = true;
         return EX_OK;
@@ -295,7 +310,10 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
                                    .shards = 1,
                                    .plot = true};
     bool sensitivity = argc > 1 && strcmp(argv[1], cli_sensitivity_command.name) == 0;
-    const cli_command_t *command = sensitivity ? &cli_sensitivity_command : &cli_run_command;
+    bool check = argc > 1 && strcmp(argv[1], cli_check_command.name) == 0;
+    const cli_command_t *command = sensitivity ? &cli_sensitivity_command
+                                   : check     ? &cli_check_command
+                                               : &cli_run_command;
     int operands = 0;
     /* sensitivity's defaults, before the options that may change them: a
      * Morris design, and common random numbers, so that an effect is the
@@ -757,6 +775,76 @@ int cli_run(int argc, char **argv) {
     wom_config_free(config);
     return code;
 }
+
+/* Every sweep or design point must resolve, not only the first. */
+static wom_status check_points(const wom_config_t *config, uint32_t *replications,
+                               wom_error_t *error) {
+    size_t points = wom_config_points(config);
+    for (size_t point = 0; point < points; point++) {
+        wom_scenario_t scenario;
+        wom_status status = wom_config_scenario(config, point, &scenario, error);
+        if (status != WOM_OK) {
+            return status;
+        }
+        *replications = scenario.simulation.replications;
+    }
+    return WOM_OK;
+}
+
+/* "FILE: ok, 5 points x 10 replications = 50 tasks, sha256 ..." or the
+ * canonical scenario (--dump). */
+static int check_report(const char *path, const wom_config_t *config, uint32_t replications,
+                        bool dump) {
+    char hash[65];
+    char *text = NULL;
+    wom_status status = wom_config_hash(config, hash);
+    if (status == WOM_OK && dump) {
+        status = wom_config_dump(config, &text);
+    }
+    if (status != WOM_OK) {
+        return cli_fail(status, NULL);
+    }
+    if (dump) {
+        fputs(text, stdout);
+        free(text);
+        return EX_OK;
+    }
+    size_t points = wom_config_points(config);
+    printf("%s: ok, %zu point%s x %u replication%s = %zu task%s, sha256 %s\n", path, points,
+           points == 1 ? "" : "s", replications, replications == 1 ? "" : "s",
+           points * replications, points * replications == 1 ? "" : "s", hash);
+    return EX_OK;
+}
+
+static int cli_check(int argc, char **argv) {
+    cli_run_options_t options;
+    int code = cli_parse_run_options(argc, argv, &options);
+    if (code != CLI_PARSED) {
+        return code;
+    }
+    wom_config_t *config = NULL;
+    wom_error_t error = {0};
+    uint32_t replications = 0;
+    wom_status status = cli_load_config(options.scenario_path, &options.overrides, &config, &error);
+    if (status == WOM_OK) {
+        status = check_points(config, &replications, &error);
+    }
+    code = status == WOM_OK
+               ? check_report(options.scenario_path, config, replications, options.dump)
+               : cli_fail(status, &error);
+    wom_config_free(config);
+    return code;
+}
+
+const cli_command_t cli_check_command = {
+    "check",
+    "SCENARIO [options]",
+    "Validate a scenario (every sweep or design point) and print its points x replications = "
+    "tasks and its hash (the scenario's identity for --resume and merge). Takes run's options, "
+    "so that it can check any run's command line.",
+    check_options,
+    CLI_COUNT(check_options),
+    cli_check};
 
 const cli_command_t cli_sensitivity_command = {
     "sensitivity",

@@ -156,3 +156,19 @@ test_cli_errors_name_the_option_typed() {
     [ -e r ] && fail "a refused -r left an output folder"
     return 0
 }
+
+# check takes run's command line as it is and counts its tasks; -r and
+# --sweep change the plan (and the hash) as --set does, the options that
+# do not change the plan (-o, -t, -q) are accepted.
+test_cli_check_takes_run_options() {
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" --sweep service.quality=0.7:0.95:0.05 -r 20 \
+        -o out -t 2 -q --no-plot >run-options.txt || fail "check refused run's options"
+    grep -q "ok, 6 points x 20 replications = 120 tasks, sha256" run-options.txt ||
+        fail "no task count: $(cat run-options.txt)"
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" --set service.quality=0.7:0.95:0.05 \
+        --set simulation.replications=20 >set.txt || fail "check with --set failed"
+    cmp -s run-options.txt set.txt || fail "-r and --sweep differ from --set: $(cat set.txt)"
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 1 >one.txt || fail "check -r 1 failed"
+    grep -q "ok, 1 point x 1 replication = 1 task," one.txt || fail "plurals: $(cat one.txt)"
+    [ ! -e out ] || fail "check made its output folder"
+}

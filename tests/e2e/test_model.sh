@@ -93,7 +93,7 @@ test_failure_rate_sweep_checked() {
     shop_with_problems
     "$WOMSIM" check shop.ini --set "failure.parcel-lost.rate=0.01, 0.03" >out.txt ||
         fail "check of a swept failure rate failed"
-    grep -q "2 point(s)" out.txt || fail "expected 2 sweep points: $(cat out.txt)"
+    grep -q "2 points x" out.txt || fail "expected 2 sweep points: $(cat out.txt)"
     expect_exit 78 "failure.parcel-lost.rate = 1.5 is out of range [0, 1]" \
         "$WOMSIM" check shop.ini --set failure.parcel-lost.rate=1.5
 }

@@ -109,7 +109,7 @@ test_scenarios_check_and_are_documented() {
 test_scenarios_run_shortened() {
     for file in "$ROOT"/configs/*.ini; do
         name=$(basename "$file" .ini)
-        points=$("$WOMSIM" check "$file" | sed -n 's/.*ok, \([0-9]*\) point(s).*/\1/p')
+        points=$("$WOMSIM" check "$file" | sed -n 's/.*ok, \([0-9]*\) points\{0,1\} x.*/\1/p')
         run_scenario "$name" "$name" -r 2 --set simulation.steps=30
         if [ "$points" -gt 1 ]; then
             [ "$(wc -l <"$name/sweep.csv")" -eq $((points + 1)) ] ||

@@ -1,5 +1,5 @@
-/* cli_check.c: `womsim check` (validate a scenario, print its canonical
- * form and hash) and `womsim params` (the key table for people and docs).
+/* cli_params.c: `womsim params` (the key table for people and docs);
+ * `womsim check`, which parses run's options, lives in cli_run.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,91 +7,6 @@
 #include <sysexits.h>
 
 #include "cli.h"
-
-/* Every sweep point must resolve, not only the first. */
-static wom_status check_points(const wom_config_t *config, wom_error_t *error) {
-    size_t points = wom_config_points(config);
-    for (size_t point = 0; point < points; point++) {
-        wom_scenario_t scenario;
-        wom_status status = wom_config_scenario(config, point, &scenario, error);
-        if (status != WOM_OK) {
-            return status;
-        }
-    }
-    return WOM_OK;
-}
-
-static int report(const char *path, const wom_config_t *config, bool dump) {
-    char hash[65];
-    char *text = NULL;
-    wom_status status = wom_config_hash(config, hash);
-    if (status == WOM_OK && dump) {
-        status = wom_config_dump(config, &text);
-    }
-    if (status != WOM_OK) {
-        return cli_fail(status, NULL);
-    }
-    if (dump) {
-        fputs(text, stdout);
-        free(text);
-    } else {
-        printf("%s: ok, %zu point(s), sha256 %s\n", path, wom_config_points(config), hash);
-    }
-    return EX_OK;
-}
-
-enum { CHECK_SET, CHECK_DUMP };
-
-static const cli_option_t check_options[] = {
-    {CHECK_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
-    {CHECK_DUMP, '\0', "dump", NULL, "print the canonical scenario instead of the summary line"},
-};
-
-typedef struct {
-    cli_overrides_t overrides;
-    bool dump;
-} check_options_t;
-
-static int take_check_option(void *context, const cli_option_use_t *use) {
-    check_options_t *options = context;
-    if (use->option->id == CHECK_DUMP) {
-        options->dump = true;
-        return EX_OK;
-    }
-    return cli_add_override(&options->overrides, use->typed, use->value);
-}
-
-static int cli_check(int argc, char **argv) {
-    check_options_t options = {0};
-    int operands = 0;
-    int code =
-        cli_parse_options(&cli_check_command, argc, argv, take_check_option, &options, &operands);
-    if (code != CLI_PARSED) {
-        return code;
-    }
-    if (operands != argc - 1) {
-        return cli_usage_error("check expects one scenario file");
-    }
-    char found[WOM_MAX_PATH];
-    const char *path = cli_find_scenario(argv[operands], found, sizeof found);
-    wom_config_t *config = NULL;
-    wom_error_t error = {0};
-    wom_status status = cli_load_config(path, &options.overrides, &config, &error);
-    if (status == WOM_OK) {
-        status = check_points(config, &error);
-    }
-    code = status == WOM_OK ? report(path, config, options.dump) : cli_fail(status, &error);
-    wom_config_free(config);
-    return code;
-}
-
-const cli_command_t cli_check_command = {
-    "check",
-    "SCENARIO [options]",
-    "Validate a scenario (every sweep point) and print its number of points and its hash.",
-    check_options,
-    CLI_COUNT(check_options),
-    cli_check};
 
 static const char *type_name(wom_key_type type) {
     static const char *const names[] = {"real",   "integer", "seed",  "boolean",
