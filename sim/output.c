@@ -100,12 +100,19 @@ static void timeseries_dat_header(wom_text_t *text, const wom_output_run_t *run)
 }
 
 /* One curve of a plot: a column's mean over its CI band. `aware` plots
- * agents minus the column (lo and hi swap). */
+ * agents minus the column (lo and hi swap). Colours are Okabe and Ito's,
+ * which readers with a colour-vision deficiency tell apart, and curves of
+ * a panel differ by dash type too (dash 1 solid, 2 dashed, 3 dotted, 4
+ * dash-dot), so that a grey print keeps them apart. A count's band is cut
+ * at 0 (`count`): the Student-t interval of a mean near 0 reaches below,
+ * a count cannot. */
 typedef struct {
     const char *column;
     const char *colour;
+    int dash;
     const char *title;
     bool aware;
+    bool count;
 } curve_t;
 
 typedef struct {
@@ -114,36 +121,55 @@ typedef struct {
     curve_t curves[4];
 } panel_t;
 
+#define BLUE       "#0072B2"
+#define VERMILLION "#D55E00"
+#define GREEN      "#009E73"
+#define GREY       "#999999"
+#define PURPLE     "#CC79A7"
+
 static const panel_t wom_panels[] = {
     {"Who knows the business",
      "agents",
-     {{"unaware", "#7f7f7f", "aware", true},
-      {"customers", "#1f77b4", "customers", false},
-      {"prospects", "#2ca02c", "prospects", false},
-      {"lost", "#d62728", "lost", false}}},
+     {{"unaware", GREY, 4, "aware", true, true},
+      {"customers", BLUE, 1, "customers", false, true},
+      {"prospects", GREEN, 3, "prospects", false, true},
+      {"lost", VERMILLION, 2, "lost", false, true}}},
     {"Word of mouth: messages delivered per day",
      "messages",
-     {{"msgs_pos", "#2ca02c", "positive", false}, {"msgs_neg", "#d62728", "negative", false}}},
+     {{"msgs_pos", BLUE, 1, "positive", false, true},
+      {"msgs_neg", VERMILLION, 2, "negative", false, true}}},
     {"Reputation: promoters minus detractors, % of aware agents",
      "net score",
-     {{"reputation", "#9467bd", "reputation", false}}},
+     {{"reputation", PURPLE, 1, "reputation", false, false}}},
 };
 
 static const panel_t cascade_panels[] = {
     {"Cascade",
      "nodes",
-     {{"susceptible", "#7f7f7f", "susceptible", false},
-      {"active", "#d62728", "active", false},
-      {"removed", "#1f77b4", "removed", false}}},
+     {{"susceptible", GREY, 4, "susceptible", false, true},
+      {"active", VERMILLION, 2, "active", false, true},
+      {"removed", BLUE, 1, "removed", false, true}}},
 };
 
 static const panel_t bass_panels[] = {
-    {"Adoption", "adopters", {{"adopters", "#1f77b4", "adopters", false}}},
+    {"Adoption", "adopters", {{"adopters", BLUE, 1, "adopters", false, true}}},
 };
 
 /* The .dat column of a layout column's statistic (0 mean, 2 lo, 3 hi). */
 static int dat_column(int column, int statistic) {
     return 2 + 4 * column + statistic;
+}
+
+/* The gnuplot expression of .dat column `dat` (agents minus it for an
+ * `aware` curve), cut at 0 when `at_least_zero`. */
+static void curve_value(char *out, size_t size, const curve_t *curve, int dat, bool at_least_zero) {
+    char value[32];
+    snprintf(value, sizeof value, curve->aware ? "(agents - $%d)" : "$%d", dat);
+    if (at_least_zero) {
+        snprintf(out, size, "(%s < 0 ? 0 : %s)", value, value);
+    } else {
+        snprintf(out, size, "(%s)", value);
+    }
 }
 
 static void plot_curve(wom_text_t *text, const wom_output_run_t *run, const curve_t *curve,
@@ -152,16 +178,15 @@ static void plot_curve(wom_text_t *text, const wom_output_run_t *run, const curv
     if (column < 0) {
         return;
     }
-    const char *format = curve->aware ? "(agents - $%d)" : "%d";
-    char lo[64], hi[64], mean[64];
-    snprintf(lo, sizeof lo, format, dat_column(column, curve->aware ? 3 : 2));
-    snprintf(hi, sizeof hi, format, dat_column(column, curve->aware ? 2 : 3));
-    snprintf(mean, sizeof mean, format, dat_column(column, 0));
+    char lo[96], hi[96], mean[96];
+    curve_value(lo, sizeof lo, curve, dat_column(column, curve->aware ? 3 : 2), curve->count);
+    curve_value(hi, sizeof hi, curve, dat_column(column, curve->aware ? 2 : 3), false);
+    curve_value(mean, sizeof mean, curve, dat_column(column, 0), false);
     wom_text_printf(text,
                     "%s data using 1:%s:%s with filledcurves fc '%s' fs transparent solid 0.2 "
-                    "notitle, \\\n     data using 1:%s with lines lw 2 lc '%s' title '%s'",
-                    first ? "plot" : ", \\\n    ", lo, hi, curve->colour, mean, curve->colour,
-                    curve->title);
+                    "notitle, \\\n     data using 1:%s with lines lw 2 dt %d lc '%s' title '%s'",
+                    first ? "plot" : ", \\\n    ", lo, hi, curve->colour, mean, curve->dash,
+                    curve->colour, curve->title);
 }
 
 /* Columns of analytic.dat after the step: 0 when the run has no analytic
@@ -182,7 +207,7 @@ static void plot_analytic(wom_text_t *text, const wom_output_run_t *run) {
     static const char *const titles[2][2] = {
         {"theory: final size (removed + active)", NULL},
         {"mean field (complete graph)", "continuous Bass curve"}};
-    static const char *const styles[2] = {"dt 2 lw 2 lc '#000000'", "dt 3 lw 2 lc '#ff7f0e'"};
+    static const char *const styles[2] = {"dt 2 lw 2 lc '#000000'", "dt 3 lw 2 lc '#E69F00'"};
     int curves = analytic_curves(run);
     int bass = analytic_of(run) != NULL && analytic_of(run)->kind == WOM_KIND_BASS;
     for (int i = 0; i < curves; i++) {
@@ -232,7 +257,7 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     run->point->table.agents);
     wom_output_picture_names(text, "timeseries");
     wom_text_printf(text,
-                    "set grid\nset key top left\nset xlabel 'day'\n"
+                    "set grid\nset key top left\nset xlabel 'day'\nset xrange [0:%u]\n"
                     "do for [format = 1:2] {\n"
                     "  if (format == 1) {\n"
                     "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
@@ -242,9 +267,12 @@ static void timeseries_gp(wom_text_t *text, const wom_output_run_t *run) {
                     "    set output svg\n"
                     "  }\n"
                     "  set multiplot layout %d,1 title 'womsim: ",
-                    100 + 350 * count, 100 + 350 * count, count);
+                    run->point->table.steps, 100 + 350 * count, 100 + 350 * count, count);
     wom_output_quoted_name(text, run->scenario_name);
-    wom_text_printf(text, " (%u replications)'\n", run->point->table.replications);
+    wom_text_printf(text,
+                    " (%u replication%s: lines are means, shaded bands 95%% confidence "
+                    "intervals)'\n",
+                    run->point->table.replications, run->point->table.replications == 1 ? "" : "s");
     for (int i = 0; i < count; i++) {
         plot_panel(text, run, &panels[i]);
     }

@@ -326,7 +326,6 @@ static void write_run_writes_the_four_files(void **state) {
     }
     assert_near(field_value(line[1 + 2], column), 174.5, 0);
     assert_near(field_value(line[1 + 3], column), 359.5, 0);
-    free(csv);
 
     /* summary.json */
     path = join(dir, "summary.json");
@@ -357,6 +356,14 @@ static void write_run_writes_the_four_files(void **state) {
     *first_end = '\0';
     assert_non_null(strstr(dat, "tiny-run-0385"));
     assert_non_null(strstr(dat, hash));
+    /* after its two comment lines, the csv's rows with spaces for commas */
+    const char *dat_rows = strchr(first_end + 1, '\n') + 1;
+    const char *csv_rows = strchr(csv, '\n') + 1;
+    assert_int_equal(strlen(dat_rows), strlen(csv_rows));
+    for (size_t i = 0; csv_rows[i] != '\0'; i++) {
+        assert_int_equal(dat_rows[i], csv_rows[i] == ',' ? ' ' : csv_rows[i]);
+    }
+    free(csv);
     free(dat);
 
     /* timeseries.gp */
@@ -366,6 +373,20 @@ static void write_run_writes_the_four_files(void **state) {
     assert_non_null(strstr(gp, "timeseries.dat"));
     assert_non_null(strstr(gp, "timeseries.png"));
     assert_non_null(strstr(gp, "timeseries.svg"));
+    assert_non_null(strstr(gp, "set xrange [0:3]\n")); /* the day axis ends on the last day */
+    assert_non_null(strstr(gp, "shaded bands 95% confidence intervals"));
+    /* a count's band is cut at 0, the net score's (which can be negative) is not */
+    char band[64];
+    int lo = 2 + 4 * wom_metrics_find(&point.layout, "customers") + 2;
+    snprintf(band, sizeof band, "using 1:($%d < 0 ? 0 : $%d):($%d)", lo, lo, lo + 1);
+    assert_non_null(strstr(gp, band));
+    lo = 2 + 4 * wom_metrics_find(&point.layout, "reputation") + 2;
+    snprintf(band, sizeof band, "using 1:($%d):($%d)", lo, lo + 1);
+    assert_non_null(strstr(gp, band));
+    /* a panel's curves differ by dash type, not only by colour */
+    assert_non_null(strstr(gp, "dt 1 lc '#0072B2' title 'customers'"));
+    assert_non_null(strstr(gp, "dt 2 lc '#D55E00' title 'lost'"));
+    assert_non_null(strstr(gp, "dt 2 lc '#D55E00' title 'negative'"));
     free(gp);
 
     free(dir);
