@@ -108,33 +108,53 @@ wom_status wom_aggregate_init(wom_aggregate_t *results, const wom_batch_t *batch
     results->points = batch->plan.points;
     wom_model_layout(&batch->first, &results->layout);
     size_t columns = (size_t)results->layout.count;
+    results->starts = calloc(results->points * columns + 1, sizeof *results->starts);
     results->finals = calloc(results->points * columns + 1, sizeof *results->finals);
     results->totals = calloc(results->points * columns + 1, sizeof *results->totals);
-    if (batch->first.model.kind != WOM_KIND_WOM) {
+    bool wom = batch->first.model.kind == WOM_KIND_WOM;
+    if (wom) {
+        results->told = calloc(results->points, sizeof *results->told);
+    } else {
         results->shares = calloc(results->points, sizeof *results->shares);
     }
-    bool ok = results->finals != NULL && results->totals != NULL &&
-              (batch->first.model.kind == WOM_KIND_WOM || results->shares != NULL);
+    bool ok = results->starts != NULL && results->finals != NULL && results->totals != NULL &&
+              (wom ? results->told != NULL : results->shares != NULL);
     return ok ? WOM_OK : WOM_ENOMEM;
 }
 
 void wom_aggregate_destroy(wom_aggregate_t *results) {
     if (results != NULL) {
+        free(results->starts);
         free(results->finals);
         free(results->totals);
         free(results->shares);
-        results->finals = results->totals = results->shares = NULL;
+        free(results->told);
+        results->starts = results->finals = results->totals = results->shares = NULL;
+        results->told = NULL;
     }
+}
+
+static wom_aggregate_told_t told(const wom_metrics_table_t *table) {
+    int64_t bad = wom_stats_pooled_sum(table, WOM_M_MSGS_NEG);
+    return (wom_aggregate_told_t){
+        wom_stats_pooled_ratio(table, WOM_M_TOLD_BY_SATISFIED, WOM_M_SATISFIED_TOLD),
+        wom_stats_pooled_ratio(table, WOM_M_TOLD_BY_DISSATISFIED, WOM_M_DISSATISFIED),
+        bad > 0 ? (double)wom_stats_pooled_sum(table, WOM_M_MSGS_POS) / (double)bad : 0};
 }
 
 void wom_aggregate_add(wom_aggregate_t *results, const wom_aggregate_point_t *point) {
     size_t columns = (size_t)results->layout.count;
+    memcpy(&results->starts[point->point * columns], point->series,
+           columns * sizeof *point->series);
     memcpy(&results->finals[point->point * columns],
            &point->series[(size_t)point->table.steps * columns], columns * sizeof *point->series);
     memcpy(&results->totals[point->point * columns], point->totals,
            columns * sizeof *point->totals);
     if (results->shares != NULL) {
         results->shares[point->point] = point->share;
+    }
+    if (results->told != NULL) {
+        results->told[point->point] = told(&point->table);
     }
     results->added++;
 }

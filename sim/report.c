@@ -242,6 +242,132 @@ static void head(wom_text_t *text, const wom_batch_t *batch) {
     wom_text_printf(text, ".</p>\n");
 }
 
+/* ---- in plain words -------------------------------------------------- */
+
+/* "100 on day 0, 265 on day 365 (95% confidence interval 180 to 350)" */
+static void start_and_end(wom_text_t *text, const wom_aggregate_t *results, int column,
+                          long long days, bool sign) {
+    const wom_stats_summary_t *start = wom_aggregate_start(results, 0, column);
+    const wom_stats_summary_t *end = wom_aggregate_final(results, 0, column);
+    const char *plus = sign ? "+" : "";
+    wom_text_printf(text, "%s", start->mean > 0 ? plus : "");
+    display_number(text, start->mean);
+    wom_text_printf(text, " on day 0, %s", end->mean > 0 ? plus : "");
+    display_number(text, end->mean);
+    wom_text_printf(text, " on day %lld (95%% confidence interval ", days);
+    display_number(text, end->ci95_lo);
+    wom_text_printf(text, " to ");
+    display_number(text, end->ci95_hi);
+    wom_text_printf(text, ")");
+}
+
+/* A single run of the wom kind: the results a reader asks for first. */
+static void single_headline(wom_text_t *text, const wom_batch_t *batch,
+                            const wom_aggregate_t *results) {
+    long long days = (long long)batch->first.simulation.steps;
+    int customers = wom_metrics_find(&results->layout, "customers");
+    int reputation = wom_metrics_find(&results->layout, "reputation");
+    const wom_aggregate_told_t *told = &results->told[0];
+    double change = wom_aggregate_final(results, 0, customers)->mean -
+                    wom_aggregate_start(results, 0, customers)->mean;
+    wom_text_printf(text, "<ul class=\"headline\">\n<li><b>Customers</b>: ");
+    start_and_end(text, results, customers, days, false);
+    wom_text_printf(text, ": on average the business %s ", change >= 0 ? "gained" : "lost");
+    display_number(text, fabs(change));
+    wom_text_printf(
+        text, " customers.</li>\n<li><b>Reputation</b> (net score: promoters minus detractors, "
+              "from -100 to +100): ");
+    start_and_end(text, results, reputation, days, true);
+    wom_text_printf(text, ".</li>\n<li><b>Word of mouth</b>: a satisfied customer who talked "
+                          "told ");
+    display_number(text, told->told_per_satisfied);
+    wom_text_printf(text, " people, a dissatisfied one ");
+    display_number(text, told->told_per_dissatisfied);
+    wom_text_printf(text, " (Kotler and Keller: about 5 and 10); good messages outnumbered bad ");
+    display_number(text, told->good_per_bad);
+    wom_text_printf(text, " to 1 (East, Hammond and Wright: about 3 to 1).</li>\n</ul>\n");
+}
+
+/* Point `point`'s values of the swept keys: "service.quality = 0.7". */
+static void point_values(wom_text_t *text, const wom_batch_t *batch, uint32_t point) {
+    for (size_t k = 0; k < batch->keys; k++) {
+        wom_text_printf(text, "%s<code>", k > 0 ? ", " : "");
+        escape(text, batch->sweep[k].name);
+        wom_text_printf(text, " = ");
+        escape(text, batch->sweep[k].values[wom_batch_value_index(batch, point, k)]);
+        wom_text_printf(text, "</code>");
+    }
+}
+
+/* "Customers on day 365 ranged from 120 (at ...) to 2,900 (at ...)." */
+static void sweep_range(wom_text_t *text, const wom_batch_t *batch, const wom_aggregate_t *results,
+                        const char *name, const char *label) {
+    int column = wom_metrics_find(&results->layout, name);
+    uint32_t low = 0, high = 0;
+    for (uint32_t p = 1; p < results->points; p++) {
+        low = wom_aggregate_final(results, p, column)->mean <
+                      wom_aggregate_final(results, low, column)->mean
+                  ? p
+                  : low;
+        high = wom_aggregate_final(results, p, column)->mean >
+                       wom_aggregate_final(results, high, column)->mean
+                   ? p
+                   : high;
+    }
+    wom_text_printf(text, "<li><b>%s</b> on day %lld ranged from ", label,
+                    (long long)batch->first.simulation.steps);
+    display_number(text, wom_aggregate_final(results, low, column)->mean);
+    wom_text_printf(text, " (point %u: ", low);
+    point_values(text, batch, low);
+    wom_text_printf(text, ") to ");
+    display_number(text, wom_aggregate_final(results, high, column)->mean);
+    wom_text_printf(text, " (point %u: ", high);
+    point_values(text, batch, high);
+    wom_text_printf(text, ").</li>\n");
+}
+
+/* A sweep or design: what varies, and how far the results move. */
+static void sweep_headline(wom_text_t *text, const wom_batch_t *batch,
+                           const wom_aggregate_t *results) {
+    wom_text_printf(text, "<ul class=\"headline\">\n<li><b>What varies</b>: ");
+    for (size_t k = 0; k < batch->keys; k++) {
+        const wom_config_sweep_t *key = &batch->sweep[k];
+        wom_text_printf(text, "%s<code>", k > 0 ? "; " : "");
+        escape(text, key->name);
+        wom_text_printf(text, "</code> ");
+        if (key->range[0] != NULL) {
+            wom_text_printf(text, "from ");
+            escape(text, key->range[0]);
+            wom_text_printf(text, " to ");
+            escape(text, key->range[1]);
+        } else {
+            wom_text_printf(text, "over ");
+            for (size_t v = 0; v < key->count; v++) {
+                wom_text_printf(text, "%s", v == 0 ? "" : v + 1 == key->count ? " and " : ", ");
+                escape(text, key->values[v]);
+            }
+        }
+    }
+    wom_text_printf(text, " (%u points%s).</li>\n", batch->plan.points,
+                    batch->first.design.method == WOM_DESIGN_GRID ? ", every combination"
+                                                                  : ", sampled by a design");
+    sweep_range(text, batch, results, "customers", "Customers");
+    sweep_range(text, batch, results, "reputation", "Reputation");
+    wom_text_printf(text, "</ul>\n");
+}
+
+static void headline(wom_text_t *text, const wom_batch_t *batch, const wom_aggregate_t *results) {
+    if (results == NULL || results->told == NULL || !wom_aggregate_complete(results)) {
+        return; /* the classic kinds' pages lead with their theory's table */
+    }
+    wom_text_printf(text, "<h2>In plain words</h2>\n");
+    if (batch->plan.points > 1) {
+        sweep_headline(text, batch, results);
+    } else {
+        single_headline(text, batch, results);
+    }
+}
+
 static void description(wom_text_t *text, const char *scenario_text) {
     wom_text_printf(text, "<h2>What the scenario is about</h2>\n");
     size_t before = text->length;
@@ -534,6 +660,7 @@ static void sensitivity(wom_text_t *text, const wom_report_t *report) {
 void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     const wom_batch_t *batch = report->batch;
     head(text, batch);
+    headline(text, batch, report->results);
     description(text, report->scenario_text);
     plot(text, report);
     if (report->sensitivity != NULL) {

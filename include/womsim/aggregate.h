@@ -37,13 +37,23 @@ wom_status wom_aggregate_point(wom_batch_t *batch, uint32_t point, wom_aggregate
                                wom_error_t *error);
 void wom_aggregate_point_destroy(wom_aggregate_point_t *point); /* accepts NULL */
 
+/* The word of mouth a wom point realised, pooled over its replications
+ * and days (the report's headline; summary.json has these and more). */
+typedef struct {
+    double told_per_satisfied;    /* people told per satisfied experience told */
+    double told_per_dissatisfied; /* people told per dissatisfied experience */
+    double good_per_bad;          /* good messages delivered per bad one */
+} wom_aggregate_told_t;
+
 /* The final summaries of every point of a batch. */
 typedef struct {
     uint32_t points;
     wom_metrics_layout_t layout; /* point 0's columns, shared by every point */
+    wom_stats_summary_t *starts; /* points x layout.count, at step 0 */
     wom_stats_summary_t *finals; /* points x layout.count, at each point's last step */
     wom_stats_summary_t *totals; /* points x layout.count, totals over each point's days */
     wom_stats_summary_t *shares; /* classic kinds: final share per point; else NULL */
+    wom_aggregate_told_t *told;  /* the wom kind: per point; else NULL */
     uint32_t added;              /* points added so far */
 } wom_aggregate_t;
 
@@ -62,6 +72,12 @@ static inline bool wom_aggregate_complete(const wom_aggregate_t *results) {
 static inline const wom_stats_summary_t *wom_aggregate_final(const wom_aggregate_t *results,
                                                              uint32_t point, int column) {
     return &results->finals[(size_t)point * (size_t)results->layout.count + (size_t)column];
+}
+
+/* The summary of `column` at step 0 of `point`. */
+static inline const wom_stats_summary_t *wom_aggregate_start(const wom_aggregate_t *results,
+                                                             uint32_t point, int column) {
+    return &results->starts[(size_t)point * (size_t)results->layout.count + (size_t)column];
 }
 
 /* The summary of `column`'s total over the days at `point`. */

@@ -55,6 +55,31 @@ test_report_is_self_contained() {
     return 0
 }
 
+# The page opens with the headline in plain words, its numbers those of
+# summary.json; a sweep's says what varies and where the results went.
+test_report_leads_with_plain_words() {
+    described_scenario
+    "$WOMSIM" run shop.ini -o out -q --no-plot || fail "run failed"
+    first_h2=$(grep -o '<h2>[^<]*</h2>' out/report.html | head -n 1)
+    [ "$first_h2" = "<h2>In plain words</h2>" ] || fail "the page opens with $first_h2"
+    for field in told_per_satisfied told_per_dissatisfied good_per_bad; do
+        value=$(json_number out/summary.json "$field")
+        shown=$(awk -v m="$value" 'BEGIN { printf "%.4g", m }')
+        grep -q "<li><b>Word of mouth</b>.* $shown " out/report.html ||
+            fail "$field $value not in the headline as $shown"
+    done
+    final=$(sed -n 's/.*"customers": {"mean": \([-0-9.e+]*\),.*/\1/p' out/summary.json)
+    shown=$(awk -v m="$final" 'BEGIN { printf "%.4g", m }')
+    grep -q "<li><b>Customers</b>: .* $shown on day 40 " out/report.html ||
+        fail "final customers $final not in the headline as $shown"
+    "$WOMSIM" run shop.ini -o sweep -q --no-plot --sweep "service.quality=0.6, 0.95" ||
+        fail "sweep failed"
+    grep -q "<li><b>What varies</b>: <code>service.quality</code> over 0.6 and 0.95 (2 points" \
+        sweep/report.html || fail "the sweep's page does not say what varies"
+    grep -q "<li><b>Customers</b> on day 40 ranged from .*(point 0: .*) to .*(point 1: " \
+        sweep/report.html || fail "the sweep's customers are not ranged from 0.6 to 0.95"
+}
+
 test_report_without_plots() {
     described_scenario
     "$WOMSIM" run shop.ini -o out -q --no-plot || fail "run failed"
