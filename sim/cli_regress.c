@@ -24,6 +24,7 @@
 #define DEFAULT_DIR    "results/reference"
 #define MAX_WORDS      64  /* words on a line of LIST */
 #define MAX_REFERENCES 256 /* lines of LIST */
+#define SHOWN_METRICS  8   /* metrics a difference names, the largest first */
 
 typedef struct {
     const char *dir;
@@ -218,7 +219,11 @@ typedef struct {
     char scratch[WOM_MAX_PATH];
     wom_output_files_t files;        /* compared files of the rerun */
     char network_file[WOM_MAX_PATH]; /* the graph file the scenario reads, or "" */
+    char hash[65];                   /* the rerun's scenario hash */
 } job_t;
+
+/* How a reference came out, for the summary line. */
+typedef enum { OUTCOME_OK, OUTCOME_HASH_ONLY, OUTCOME_DIFFERS, OUTCOME_FAILED } outcome_t;
 
 /* Reruns the reference's scenario at `scenario_path` into job->scratch and
  * writes the reference manifest there; job->files lists the compared files
@@ -278,6 +283,7 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
         status =
             wom_output_write_reference_manifest(job->scratch, "manifest.json", &manifest, &error);
     }
+    snprintf(job->hash, sizeof job->hash, "%s", batch.hash);
     bool reads_file = status == WOM_OK && batch.first.network.model == WOM_NET_FILE;
     snprintf(job->network_file, sizeof job->network_file, "%s",
              reads_file ? batch.first.network.file : "");
@@ -287,15 +293,28 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     return status == WOM_OK ? EX_OK : cli_fail(status, &error);
 }
 
+/* Changes of a mean before changes of only an sd or a bound (whose ratios
+ * blow up near 0), each the largest relative change first (a change from
+ * 0, infinite, first of all); ties in their first order. */
+static int by_change(const void *a, const void *b) {
+    const wom_compare_metric_t *x = a, *y = b;
+    if (x->spread != y->spread) {
+        return x->spread ? 1 : -1;
+    }
+    return (x->change < y->change) - (x->change > y->change);
+}
+
 /* Prints how `file` of the reference differs from the rerun's. */
-static void report_difference(const char *name, const char *file, const wom_compare_t *c) {
+static void report_difference(const char *name, const char *file, wom_compare_t *c) {
+    qsort(c->metrics, c->metric_count, sizeof *c->metrics, by_change);
     fprintf(stderr, "womsim: regress: %s: %s differs at line %zu", name, file, c->first_line);
     if (c->old_lines != c->new_lines) {
         fprintf(stderr, " (the reference has %zu lines, the rerun %zu)", c->old_lines,
                 c->new_lines);
     }
     fputs("\n", stderr);
-    for (size_t i = 0; i < c->metric_count; i++) {
+    size_t shown = c->metric_count < SHOWN_METRICS ? c->metric_count : SHOWN_METRICS;
+    for (size_t i = 0; i < shown; i++) {
         const wom_compare_metric_t *m = &c->metrics[i];
         if (isinf(m->change)) {
             fprintf(stderr, "  %s: changed from 0 (%s: 0 -> %.9g)\n", m->metric, m->where,
@@ -305,6 +324,10 @@ static void report_difference(const char *name, const char *file, const wom_comp
                     m->change, m->where, m->old_value, m->new_value);
         }
     }
+    if (c->metric_count > shown) {
+        fprintf(stderr, "  ... and %zu more metrics (compare the files for all of them)\n",
+                c->metric_count - shown);
+    }
     if (c->other_line > 0) {
         fprintf(stderr,
                 "  line %zu differs in more than numbers:\n    reference: %s\n    rerun:     %s\n",
@@ -312,49 +335,99 @@ static void report_difference(const char *name, const char *file, const wom_comp
     }
 }
 
-/* Compares one file of the reference with the rerun's; EX_DATAERR when
- * they differ (after saying how). */
-static int compare_file(const job_t *job, const char *file) {
+/* Whether `reference` is `rerun` once every `old_hash` in it is read as
+ * `new_hash` (both 64 characters). */
+static bool same_but_hash(const char *reference, const char *rerun, const char *old_hash,
+                          const char *new_hash) {
+    size_t length = strlen(old_hash);
+    if (length != 64 || strlen(new_hash) != 64) {
+        return false;
+    }
+    while (*reference != '\0' && *rerun != '\0') {
+        if (strncmp(reference, old_hash, length) == 0 && strncmp(rerun, new_hash, length) == 0) {
+            reference += length;
+            rerun += length;
+        } else if (*reference++ != *rerun++) {
+            return false;
+        }
+    }
+    return *reference == *rerun;
+}
+
+/* Compares one file of the reference with the rerun's: OUTCOME_OK,
+ * OUTCOME_HASH_ONLY when they differ only in the scenario hash
+ * (`old_hash`, the reference's, for the rerun's), else OUTCOME_DIFFERS
+ * (after saying how) or OUTCOME_FAILED. */
+static outcome_t compare_file(const job_t *job, const char *file, const char *old_hash) {
     char ours[WOM_MAX_PATH], theirs[WOM_MAX_PATH];
     if (!fits(snprintf(ours, sizeof ours, "%s/%s", job->folder, file), sizeof ours) ||
         !fits(snprintf(theirs, sizeof theirs, "%s/%s", job->scratch, file), sizeof theirs)) {
-        return too_long(job->folder);
+        too_long(job->folder);
+        return OUTCOME_FAILED;
     }
     char *reference = cli_read_text(ours), *rerun_text = cli_read_text(theirs);
-    int code = EX_OK;
+    outcome_t outcome = OUTCOME_OK;
     if (reference == NULL || rerun_text == NULL) {
         fprintf(stderr, "womsim: regress: %s: %s is missing from the %s\n", job->name, file,
                 reference == NULL ? "reference" : "rerun");
-        code = EX_DATAERR;
-    } else if (strcmp(reference, rerun_text) != 0) {
+        outcome = OUTCOME_DIFFERS;
+    } else if (strcmp(reference, rerun_text) == 0) {
+        outcome = OUTCOME_OK;
+    } else if (same_but_hash(reference, rerun_text, old_hash, job->hash)) {
+        outcome = OUTCOME_HASH_ONLY;
+    } else {
         wom_compare_t c;
         bool csv = strlen(file) > 4 && strcmp(file + strlen(file) - 4, ".csv") == 0;
         if (wom_compare_texts(reference, rerun_text, csv, &c) != WOM_OK) {
-            code = cli_fail(WOM_ENOMEM, NULL);
+            cli_fail(WOM_ENOMEM, NULL);
+            outcome = OUTCOME_FAILED;
         } else {
             report_difference(job->name, file, &c);
             wom_compare_destroy(&c);
-            code = EX_DATAERR;
+            outcome = OUTCOME_DIFFERS;
         }
     }
     free(reference);
     free(rerun_text);
-    return code;
+    return outcome;
 }
 
-/* Every compared file, then the manifest; EX_DATAERR when any differs. */
-static int compare_reference(const job_t *job) {
-    int code = EX_OK;
+/* The scenario hash the reference's manifest records, or "". */
+static void reference_hash(const job_t *job, char hash[65]) {
+    char path[WOM_MAX_PATH];
+    hash[0] = '\0';
+    char *text = fits(snprintf(path, sizeof path, "%s/manifest.json", job->folder), sizeof path)
+                     ? cli_read_text(path)
+                     : NULL;
+    const char *field = text != NULL ? strstr(text, "\"scenario_hash\": \"") : NULL;
+    if (field != NULL && sscanf(field, "\"scenario_hash\": \"%64[0-9a-f]\"", hash) != 1) {
+        hash[0] = '\0';
+    }
+    free(text);
+}
+
+/* Every compared file, then the manifest (whose checksums and hash follow
+ * the files', so it is compared only when they are the same). */
+static outcome_t compare_reference(const job_t *job) {
+    char old_hash[65];
+    reference_hash(job, old_hash);
+    outcome_t outcome = OUTCOME_OK;
     for (size_t i = 0; i < job->files.count; i++) {
-        int file_code = compare_file(job, job->files.paths[i]);
-        code = code == EX_OK ? file_code : code;
+        outcome_t file = compare_file(job, job->files.paths[i], old_hash);
+        outcome = file > outcome ? file : outcome;
     }
-    int manifest_code = compare_file(job, "manifest.json");
-    code = code == EX_OK ? manifest_code : code;
-    if (code == EX_OK) {
+    if (outcome == OUTCOME_OK) {
+        outcome = compare_file(job, "manifest.json", old_hash);
+    }
+    if (outcome == OUTCOME_OK) {
         printf("womsim: regress: %s: ok\n", job->name);
+    } else if (outcome == OUTCOME_HASH_ONLY) {
+        fprintf(stderr,
+                "womsim: regress: %s: only the scenario hash differs (%.12s... in the reference, "
+                "%.12s... now): the scenario's canonical text changed, its results did not\n",
+                job->name, old_hash, job->hash);
     }
-    return code;
+    return outcome;
 }
 
 /* Puts `fresh` in the place of `folder`, removing the old one. */
@@ -467,7 +540,9 @@ static int update_reference(const regress_options_t *o, const reference_t *r, jo
     return code;
 }
 
-static int regress_one(const regress_options_t *o, const reference_t *r) {
+/* Reruns (or, with --update, remakes) one reference; *outcome says how it
+ * came out. */
+static int regress_one(const regress_options_t *o, const reference_t *r, outcome_t *outcome) {
     job_t job = {.name = r->words[0]};
     char copy[WOM_MAX_PATH], scenario_path[WOM_MAX_PATH];
     const char *tmp = getenv("TMPDIR");
@@ -488,8 +563,10 @@ static int regress_one(const regress_options_t *o, const reference_t *r) {
         return EX_CANTCREAT;
     }
     int code = EX_OK;
+    *outcome = OUTCOME_FAILED;
     if (o->update) {
         code = update_reference(o, r, &job);
+        *outcome = code == EX_OK ? OUTCOME_OK : OUTCOME_FAILED;
     } else if (access(scenario_path, R_OK) != 0) {
         fprintf(stderr,
                 "womsim: %s: no reference here (%s); make the references with make "
@@ -498,17 +575,54 @@ static int regress_one(const regress_options_t *o, const reference_t *r) {
         code = EX_NOINPUT;
     } else {
         code = rerun(o, r, scenario_path, &job);
-        code = code == EX_OK ? compare_reference(&job) : code;
+        *outcome = code == EX_OK ? compare_reference(&job) : OUTCOME_FAILED;
+        code = code == EX_OK && *outcome != OUTCOME_OK ? EX_DATAERR : code;
     }
     remove_tree(job.scratch);
     wom_output_files_destroy(&job.files);
     return code;
 }
 
+/* One line after every reference: how many were ok, differed, differed
+ * only in the scenario hash, or could not be rerun. */
+static void summary(const regress_options_t *o, const int outcomes[OUTCOME_FAILED + 1]) {
+    int total = outcomes[OUTCOME_OK] + outcomes[OUTCOME_HASH_ONLY] + outcomes[OUTCOME_DIFFERS] +
+                outcomes[OUTCOME_FAILED];
+    bool clean = total == outcomes[OUTCOME_OK];
+    FILE *stream = clean ? stdout : stderr;
+    fprintf(stream, "womsim: regress: %d reference%s: %d %s", total, total == 1 ? "" : "s",
+            outcomes[OUTCOME_OK], o->update ? "made" : "ok");
+    if (outcomes[OUTCOME_DIFFERS] > 0) {
+        fprintf(stream, ", %d differ%s", outcomes[OUTCOME_DIFFERS],
+                outcomes[OUTCOME_DIFFERS] == 1 ? "s" : "");
+    }
+    if (outcomes[OUTCOME_HASH_ONLY] > 0) {
+        fprintf(stream, ", %d only in the scenario hash", outcomes[OUTCOME_HASH_ONLY]);
+    }
+    if (outcomes[OUTCOME_FAILED] > 0) {
+        fprintf(stream, ", %d failed", outcomes[OUTCOME_FAILED]);
+    }
+    fputs("\n", stream);
+}
+
+/* --set once against the defaults, so that a bad one is reported once and
+ * not for every reference. */
+static int check_overrides(const regress_options_t *o) {
+    wom_config_t *config = NULL;
+    wom_error_t error = {0};
+    wom_status status = cli_load_config(NULL, &o->overrides, &config, &error);
+    wom_config_free(config);
+    return status == WOM_OK ? EX_OK : cli_fail(status, &error);
+}
+
 static int cli_regress(int argc, char **argv) {
     regress_options_t options;
     int code = parse_regress_options(argc, argv, &options);
     if (code != CLI_PARSED) {
+        return code;
+    }
+    code = check_overrides(&options);
+    if (code != EX_OK) {
         return code;
     }
     char path[WOM_MAX_PATH];
@@ -531,9 +645,11 @@ static int cli_regress(int argc, char **argv) {
      * the first failure's code is the command's. SIGINT or SIGTERM stops
      * the rerun in flight: its temporary folders go, no reference changes. */
     cli_catch_stop_signals(false);
-    int result = code;
+    int result = code, outcomes[OUTCOME_FAILED + 1] = {0};
     for (int i = 0; code == EX_OK && i < count; i++) {
-        int one = *cli_stop_flag() != 0 ? EX_TEMPFAIL : regress_one(&options, &references[i]);
+        outcome_t outcome = OUTCOME_FAILED;
+        int one =
+            *cli_stop_flag() != 0 ? EX_TEMPFAIL : regress_one(&options, &references[i], &outcome);
         if (one == EX_TEMPFAIL && *cli_stop_flag() != 0) {
             fprintf(stderr,
                     "womsim: regress: stopped by %s before %s was %s: it and the references "
@@ -543,6 +659,10 @@ static int cli_regress(int argc, char **argv) {
             break;
         }
         result = result == EX_OK ? one : result;
+        outcomes[outcome]++;
+    }
+    if (code == EX_OK) {
+        summary(&options, outcomes);
     }
     free(text);
     return result;

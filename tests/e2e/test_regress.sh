@@ -71,14 +71,23 @@ test_regress_fails_on_a_small_default_change() {
         "$WORK/.stderr" || fail "no metric's change named: $(cat "$WORK/.stderr")"
     grep -q 'shop: summary.json differs at line 4' "$WORK/.stderr" ||
         fail "summary.json (its scenario hash first) not named: $(cat "$WORK/.stderr")"
-    grep -q 'shop: manifest.json differs' "$WORK/.stderr" || fail "manifest.json not named"
+    grep -q 'regress: 1 reference: 0 ok, 1 differs$' "$WORK/.stderr" ||
+        fail "no summary line: $(cat "$WORK/.stderr")"
     "$WOMSIM" regress refs --set "$key=$default" >out.txt 2>err.txt ||
         fail "the exact default failed: $(cat err.txt)"
+    grep -q 'regress: 1 reference: 1 ok$' out.txt || fail "no summary line: $(cat out.txt)"
     # A change too small for these few draws to feel (a rare event's
-    # probability) still fails: the scenario hash covers every key's value.
+    # probability) still fails, told apart from a change of the numbers:
+    # the scenario hash covers every key's value.
     rate=$(awk -v d="$(default_of adoption.advertising)" 'BEGIN { printf "%.10g", d * 1.001 }')
-    expect_exit 65 "shop: summary.json differs at line 4" \
+    expect_exit 65 "shop: only the scenario hash differs" \
         "$WOMSIM" regress refs --set "adoption.advertising=$rate"
+    grep -q 'regress: 1 reference: 0 ok, 1 only in the scenario hash$' "$WORK/.stderr" ||
+        fail "no hash-only summary: $(cat "$WORK/.stderr")"
+    # a bad --set is said once, before any rerun
+    expect_exit 78 "womsim: --set: service.quality = 8 is out of range [0, 1]" \
+        "$WOMSIM" regress refs --set service.quality=8
+    [ "$(grep -c 'out of range' "$WORK/.stderr")" -eq 1 ] || fail "said more than once"
 }
 
 test_regress_names_a_tampered_number() {
