@@ -649,6 +649,11 @@ static wom_status check_manifest(const wom_batch_t *batch, wom_error_t *error) {
     return WOM_OK;
 }
 
+/* "" for one, "s" for any other count. */
+static const char *plural(uint64_t count) {
+    return count == 1 ? "" : "s";
+}
+
 /* ---- womsim run --------------------------------------------------------- */
 
 static void report(const wom_batch_t *batch, const cli_run_options_t *options,
@@ -656,25 +661,28 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
     const char *name = batch->options.name, *dir = batch->options.dir;
     const wom_batch_plan_t *plan = &batch->plan;
     double seconds = seconds_since(start);
+    const char *threads = options->threads == 1 ? "thread" : "threads";
     if (batch->tasks_kept > 0) {
-        printf("womsim: %s: resumed: %u tasks kept from before, %u run now\n", name,
-               batch->tasks_kept, batch->tasks_run);
+        printf("womsim: %s: resumed: %u task%s kept from before, %u run now\n", name,
+               batch->tasks_kept, plural(batch->tasks_kept), batch->tasks_run);
     }
     if (plan->shards > 1) {
-        printf("womsim: %s: shard %u/%u: %u of %u tasks in %.2f s (%d threads)\n"
+        printf("womsim: %s: shard %u/%u: %u of %u tasks in %.2f s (%d %s)\n"
                "when every shard is done: womsim merge %s\n",
                name, plan->shard, plan->shards, batch->tasks_kept + batch->tasks_run,
-               wom_batch_tasks(plan), seconds, options->threads, dir);
+               wom_batch_tasks(plan), seconds, options->threads, threads, dir);
     } else if (plan->points == 1) {
-        printf("womsim: %s: %u replications x %lld days on %u agents in %.2f s (%d threads)\n"
+        printf("womsim: %s: %u replication%s x %lld day%s on %u agent%s in %.2f s (%d %s)\n"
                "results: %s/timeseries.csv and %s/summary.json\n",
-               name, plan->replications, (long long)batch->first.simulation.steps,
-               batch->graph->nodes, seconds, options->threads, dir, dir);
+               name, plan->replications, plural(plan->replications),
+               (long long)batch->first.simulation.steps,
+               plural((uint64_t)batch->first.simulation.steps), batch->graph->nodes,
+               plural(batch->graph->nodes), seconds, options->threads, threads, dir, dir);
     } else {
-        printf("womsim: %s: %u points x %u replications = %u tasks in %.2f s (%d threads)\n"
+        printf("womsim: %s: %u points x %u replication%s = %u tasks in %.2f s (%d %s)\n"
                "results: %s/sweep.csv, %s/runs.csv and %s/points/\n",
-               name, plan->points, plan->replications, wom_batch_tasks(plan), seconds,
-               options->threads, dir, dir, dir);
+               name, plan->points, plan->replications, plural(plan->replications),
+               wom_batch_tasks(plan), seconds, options->threads, threads, dir, dir, dir);
     }
 }
 
@@ -811,8 +819,8 @@ static int check_report(const char *path, const wom_config_t *config, uint32_t r
     }
     size_t points = wom_config_points(config);
     printf("%s: ok, %zu point%s x %u replication%s = %zu task%s, sha256 %s\n", path, points,
-           points == 1 ? "" : "s", replications, replications == 1 ? "" : "s",
-           points * replications, points * replications == 1 ? "" : "s", hash);
+           plural(points), replications, plural(replications), points * replications,
+           plural(points * replications), hash);
     return EX_OK;
 }
 

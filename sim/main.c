@@ -35,10 +35,11 @@ static void print_general_help(FILE *stream) {
     cli_print_commands(commands, CLI_COUNT(commands), stream);
     fputs("\n'womsim help COMMAND' or 'womsim COMMAND --help' lists a command's options.\n"
           "\n"
-          "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
-          "scenario, or a reference run that differs), 66 missing input, 69 memory limit,\n"
-          "73 cannot create output, 74 I/O error, 75 stopped by SIGINT/SIGTERM (continue\n"
-          "with --resume), 78 bad scenario.\n",
+          "Exit codes (sysexits): 0 done, 64 usage, 65 bad data file (or a folder of\n"
+          "another scenario, or a reference run that differs), 66 missing input, 69 memory\n"
+          "limit, 70 internal error (a bug: please report it), 71 out of memory or a\n"
+          "system call failed, 73 cannot create output, 74 I/O error, 75 stopped by\n"
+          "SIGINT/SIGTERM (continue with --resume), 78 bad scenario.\n",
           stream);
 }
 
