@@ -2,6 +2,8 @@
  * list, print its statistics, optionally export it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 
 #include "cli.h"
@@ -10,23 +12,56 @@ typedef struct {
     const char *scenario_path;
     char scenario_found[WOM_MAX_PATH]; /* scenario_path, when found installed */
     const char *edges_path;
+    const char *format; /* --format, or NULL: by the file's extension */
     const char *write_path;
     bool directed;
     cli_overrides_t overrides;
     uint64_t max_bytes;
 } graph_options_t;
 
-enum { GRAPH_SET, GRAPH_EDGES, GRAPH_DIRECTED, GRAPH_WRITE, GRAPH_MAX_MEM };
+enum { GRAPH_SET, GRAPH_EDGES, GRAPH_FORMAT, GRAPH_DIRECTED, GRAPH_WRITE, GRAPH_MAX_MEM };
 
 static const cli_option_t graph_options[] = {
     {GRAPH_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
-    {GRAPH_EDGES, '\0', "edges", "FILE", "read a SNAP edge list instead of a scenario's network"},
+    {GRAPH_EDGES, '\0', "edges", "FILE",
+     "read a network file instead of a scenario's network: a SNAP edge list, or GraphML or GML "
+     "by its extension (.graphml, .gml) or --format"},
+    {GRAPH_FORMAT, '\0', "format", "FORMAT",
+     "with --edges: snap, graphml or gml (default: by the extension, else snap)"},
     {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
     {GRAPH_WRITE, '\0', "write", "FILE", "export the network as a SNAP edge list"},
     {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
      "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
      "limit)"},
 };
+
+/* The format named `name`, or -1. */
+static int format_named(const char *name) {
+    static const struct {
+        const char *name;
+        wom_graph_format format;
+    } formats[] = {
+        {"snap", WOM_FORMAT_SNAP}, {"graphml", WOM_FORMAT_GRAPHML}, {"gml", WOM_FORMAT_GML}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcmp(name, formats[i].name) == 0) {
+            return (int)formats[i].format;
+        }
+    }
+    return -1;
+}
+
+/* --edges FILE's format: --format's, else GraphML for .graphml (or .xml),
+ * GML for .gml, any case, else a SNAP edge list. */
+static wom_graph_format edges_format(const graph_options_t *options) {
+    if (options->format != NULL) {
+        return (wom_graph_format)format_named(options->format);
+    }
+    const char *dot = strrchr(options->edges_path, '.');
+    if (dot != NULL && (strcasecmp(dot, ".graphml") == 0 || strcasecmp(dot, ".xml") == 0)) {
+        return WOM_FORMAT_GRAPHML;
+    }
+    return dot != NULL && strcasecmp(dot, ".gml") == 0 ? WOM_FORMAT_GML : WOM_FORMAT_SNAP;
+}
 
 static int take_graph_option(void *context, const cli_option_use_t *use) {
     graph_options_t *options = context;
@@ -35,6 +70,13 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
         return cli_add_override(&options->overrides, use->typed, use->value);
     case GRAPH_EDGES:
         options->edges_path = use->value;
+        return EX_OK;
+    case GRAPH_FORMAT:
+        if (format_named(use->value) < 0) {
+            return cli_usage_error("%s: '%s' is not a network format (snap, graphml or gml)",
+                                   use->typed, use->value);
+        }
+        options->format = use->value;
         return EX_OK;
     case GRAPH_DIRECTED:
         options->directed = true;
@@ -64,6 +106,9 @@ static int parse_graph_options(int argc, char **argv, graph_options_t *options) 
     if (options->scenario_path != NULL && options->directed) {
         return cli_usage_error("--directed goes with --edges; in a scenario set network.directed");
     }
+    if (options->format != NULL && options->edges_path == NULL) {
+        return cli_usage_error("--format goes with --edges; in a scenario set network.format");
+    }
     if (options->edges_path != NULL && options->overrides.count > 0) {
         return cli_usage_error("--set goes with a scenario file, not with --edges");
     }
@@ -84,7 +129,7 @@ static wom_status build_graph(const graph_options_t *options, wom_graph_t **grap
     }
     if (status == WOM_OK && options->edges_path != NULL) {
         scenario.network.model = WOM_NET_FILE;
-        scenario.network.format = WOM_FORMAT_SNAP;
+        scenario.network.format = edges_format(options);
         scenario.network.directed = options->directed;
         if (snprintf(scenario.network.file, sizeof scenario.network.file, "%s",
                      options->edges_path) >= (int)sizeof scenario.network.file) {

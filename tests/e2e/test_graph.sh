@@ -37,3 +37,24 @@ test_graph_refuses_sweeps_and_misplaced_options() {
     printf '1 2\n' >e.txt
     expect_exit 69 "--max-mem" "$WOMSIM" graph --edges e.txt --max-mem 10
 }
+
+# --edges reads GraphML and GML by their extension, or any file by
+# --format; the statistics equal those of the same network in a scenario
+# (network.format).
+test_graph_formats_by_extension_and_format() {
+    for format in graphml gml; do
+        fixture=$ROOT/tests/data/$format-fixture.$format
+        "$WOMSIM" graph --edges "$fixture" >by-extension.txt 2>err.txt ||
+            fail "--edges $format-fixture.$format: $(cat err.txt)"
+        cp "$fixture" "$format.txt"
+        "$WOMSIM" graph --edges "$format.txt" --format "$format" >by-option.txt 2>err.txt ||
+            fail "--format $format: $(cat err.txt)"
+        printf '[network]\nmodel = file\nfile = %s\nformat = %s\n' "$fixture" "$format" >net.ini
+        "$WOMSIM" graph net.ini >by-scenario.txt 2>err.txt || fail "scenario: $(cat err.txt)"
+        cmp -s by-extension.txt by-option.txt || fail "$format: extension and --format differ"
+        cmp -s by-extension.txt by-scenario.txt || fail "$format: --edges and the scenario differ"
+    done
+    expect_exit 64 "--format: 'xyz' is not a network format" \
+        "$WOMSIM" graph --edges gml.txt --format xyz
+    expect_exit 64 "--format goes with --edges" "$WOMSIM" graph net.ini --format gml
+}
