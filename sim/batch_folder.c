@@ -97,19 +97,22 @@ static wom_status remove_output_temporaries(const wom_batch_t *batch, wom_error_
 static wom_status refuse_foreign(const wom_batch_t *batch, const char *path, const char *hash,
                                  wom_error_t *error) {
     const char *dir = batch->options.dir;
+    const char *network = batch->network_file.path;
     if (batch->control.resume) {
         return wom_error_set(error, WOM_EDATA, path, 0,
                              "cannot resume: the batch in %s ran scenario %.12s..., this one is "
-                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
-                             "-s) changed since; resume with the ones it started with, or start "
-                             "a new batch in another folder (-o)",
-                             dir, hash, batch->hash);
+                             "%.12s...: the scenario file%s%s or its options (--set, --sweep, "
+                             "-r, -s) changed since; resume with the ones it started with, or "
+                             "start a new batch in another folder (-o)",
+                             dir, hash, batch->hash, network[0] ? ", the network file " : "",
+                             network);
     }
     return wom_error_set(error, WOM_EDATA, path, 0,
-                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...) "
-                         "and batches do not mix in one folder: use another folder (-o), or "
+                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...%s%s"
+                         "%s) and batches do not mix in one folder: use another folder (-o), or "
                          "remove %s/tasks to start over",
-                         dir, hash, batch->hash, dir);
+                         dir, hash, batch->hash, network[0] ? "; or the network file " : "",
+                         network, network[0] ? " changed since they ran" : "", dir);
 }
 
 /* True when DIR/manifest.json records a whole (unsharded) run that ended

@@ -1,6 +1,6 @@
 /* cli_check.c: `womsim check` (validate a scenario, print its canonical
- * form and hash) and `womsim params` (the key table for people and docs).
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * form and hash: a run's, with a network file's contents) and `womsim params` (the key table for
+ * people and docs). SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +24,12 @@ static wom_status check_points(const wom_config_t *config, wom_error_t *error) {
 static int report(const char *path, const wom_config_t *config, bool dump) {
     char hash[65];
     char *text = NULL;
-    wom_status status = wom_config_hash(config, hash);
-    if (status == WOM_OK && dump) {
-        status = wom_config_dump(config, &text);
-    }
+    wom_batch_network_file_t network;
+    wom_error_t error = {0};
+    wom_status status = dump ? wom_config_dump(config, &text)
+                             : wom_batch_scenario_hash(config, hash, &network, &error);
     if (status != WOM_OK) {
-        return cli_fail(status, NULL);
+        return cli_fail(status, &error);
     }
     if (dump) {
         fputs(text, stdout);

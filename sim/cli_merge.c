@@ -67,7 +67,9 @@ typedef struct {
     char scenario[256];
     char scenario_file[WOM_MAX_PATH];
     char hash[65];
-    char *overrides[256]; /* malloc'd, in order */
+    char network_file[WOM_MAX_PATH]; /* the graph file the shard read, or "" */
+    char network_sha256[65];         /* its SHA-256 then, or "" */
+    char *overrides[256];            /* malloc'd, in order */
     int override_count;
     long exit_status;
 } shard_t;
@@ -204,6 +206,10 @@ static void json_member(json_t *j, const char *key, shard_t *shard) {
         json_string(j, shard->scenario_file, sizeof shard->scenario_file);
     } else if (strcmp(key, "scenario_hash") == 0) {
         json_string(j, shard->hash, sizeof shard->hash);
+    } else if (strcmp(key, "network_file") == 0) {
+        json_string(j, shard->network_file, sizeof shard->network_file);
+    } else if (strcmp(key, "network_sha256") == 0) {
+        json_string(j, shard->network_sha256, sizeof shard->network_sha256);
     } else if (strcmp(key, "overrides") == 0) {
         json_overrides(j, shard);
     } else if (strcmp(key, "exit_status") == 0) {
@@ -312,7 +318,15 @@ static int check_shards(const char *dir, uint32_t count, shard_t *first) {
     for (uint32_t i = 1; code == EX_OK && i < count; i++) {
         shard_t other = {0};
         code = read_shard(dir, i, count, &other);
-        if (code == EX_OK && strcmp(other.hash, first->hash) != 0) {
+        if (code == EX_OK && strcmp(other.network_sha256, first->network_sha256) != 0) {
+            fprintf(stderr,
+                    "womsim: %s: the network file changed between shards: shard %u/%u read "
+                    "SHA-256 %.12s..., shard 0/%u read %.12s...; run the shards again on one "
+                    "file\n",
+                    other.network_file, i, count, other.network_sha256, count,
+                    first->network_sha256);
+            code = EX_DATAERR;
+        } else if (code == EX_OK && strcmp(other.hash, first->hash) != 0) {
             fprintf(stderr,
                     "womsim: %s/shards: shard %u/%u ran scenario %.12s..., shard 0/%u "
                     "ran %.12s...: they are not shards of one batch\n",
@@ -331,11 +345,18 @@ static wom_status load_config(const shard_t *shard, cli_overrides_t *overrides,
         cli_add_override(overrides, "--set", shard->overrides[i]); /* at most 256, as read */
     }
     char hash[65];
+    wom_batch_network_file_t network;
     wom_status status = cli_load_config(shard->scenario_file, overrides, config, error);
     if (status == WOM_OK) {
-        status = wom_config_hash(*config, hash);
+        status = wom_batch_scenario_hash(*config, hash, &network, error);
     }
-    if (status == WOM_OK && strcmp(hash, shard->hash) != 0) {
+    if (status == WOM_OK && strcmp(network.sha256, shard->network_sha256) != 0 &&
+        network.path[0] != '\0') {
+        status = wom_error_set(error, WOM_EDATA, network.path, 0,
+                               "the network file changed since the shards ran (its SHA-256 is "
+                               "now %.12s..., the shards read %.12s...)",
+                               network.sha256, shard->network_sha256);
+    } else if (status == WOM_OK && strcmp(hash, shard->hash) != 0) {
         status = wom_error_set(error, WOM_EDATA, shard->scenario_file, 0,
                                "the scenario changed since the shards ran (its hash is now "
                                "%.12s..., the shards ran %.12s...)",

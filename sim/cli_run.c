@@ -475,7 +475,9 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
                                       ended,
                                       code,
                                       (const char *const *)files.paths,
-                                      files.count};
+                                      files.count,
+                                      batch->network_file.path,
+                                      batch->network_file.sha256};
     if (status == WOM_OK) {
         status = wom_output_write_manifest(dir, name, &manifest, &error);
     }
@@ -619,13 +621,15 @@ static wom_status check_manifest(const wom_batch_t *batch, wom_error_t *error) {
     if (stream != NULL) {
         fclose(stream);
     }
+    const char *network = batch->network_file.path;
     if (hash[0] != '\0' && strcmp(hash, batch->hash) != 0) {
         return wom_error_set(error, WOM_EDATA, path, 0,
                              "cannot resume: the batch in %s ran scenario %.12s..., this one is "
-                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
-                             "-s) changed since; resume with the ones it started with, or start "
-                             "a new batch in another folder (-o)",
-                             batch->options.dir, hash, batch->hash);
+                             "%.12s...: the scenario file%s%s or its options (--set, --sweep, "
+                             "-r, -s) changed since; resume with the ones it started with, or "
+                             "start a new batch in another folder (-o)",
+                             batch->options.dir, hash, batch->hash,
+                             network[0] ? ", the network file " : "", network);
     }
     return WOM_OK;
 }

@@ -156,10 +156,25 @@ typedef struct {
     void *progress_user;
 } wom_batch_control_t;
 
+/* The network file a batch reads (network.model = file at some point). */
+typedef struct {
+    char path[WOM_MAX_PATH]; /* as the scenario resolved it; "" when no point reads a file */
+    char sha256[65];         /* its contents' SHA-256, 64 hex digits; "" without a file */
+} wom_batch_network_file_t;
+
+/* The scenario hash (64 hex digits) results record: wom_config_hash, or,
+ * when a point reads its network from a file, the hash with the file's
+ * SHA-256 (wom_config_hash_network), so that resume and merge refuse a
+ * file replaced since, even by one of as many nodes. Every point must
+ * resolve; the file must be a regular file that can be read (WOM_ENOENT). */
+wom_status wom_batch_scenario_hash(const wom_config_t *config, char hash[65],
+                                   wom_batch_network_file_t *network, wom_error_t *error);
+
 typedef struct {
     const wom_config_t *config; /* borrowed: outlives the batch */
     wom_batch_options_t options;
-    char hash[65]; /* scenario hash */
+    char hash[65];                         /* scenario hash (wom_batch_scenario_hash) */
+    wom_batch_network_file_t network_file; /* part of the hash */
     wom_batch_plan_t plan;
     size_t keys;                 /* swept keys */
     wom_config_sweep_t *sweep;   /* keys entries, sweep order */
