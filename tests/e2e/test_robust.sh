@@ -60,3 +60,37 @@ test_robust_network_file_is_part_of_the_scenario() {
         fail "a generated network's manifest names a file"
     fi
 }
+
+# robust_forge FILE: changes a counter of a task file's last row and writes
+# the FNV-1a checksum of the new bytes (bytes 0..91 and from 100 on; sh
+# arithmetic is 64-bit and wraps), as someone editing it by hand could.
+robust_forge() {
+    size=$(wc -c <"$1")
+    printf '\001' | dd of="$1" bs=1 seek=$((size - 8)) conv=notrunc 2>/dev/null
+    h=-3750763034362895579 # the FNV-1a offset basis 0xcbf29ce484222325, signed
+    for b in $(od -An -v -tu1 "$1" |
+        awk '{ for (i = 1; i <= NF; i++) if (++n <= 92 || n > 100) print $i }'); do
+        h=$(((h ^ b) * 1099511628211))
+    done
+    i=0
+    while [ $i -lt 8 ]; do
+        printf "\\$(printf %o $(((h >> (8 * i)) & 255)))"
+        i=$((i + 1))
+    done | dd of="$1" bs=1 seek=92 conv=notrunc 2>/dev/null
+}
+
+test_robust_merge_checks_task_files_against_shard_manifests() {
+    printf '[simulation]\nsteps = 30\nreplications = 3\n[network]\nnodes = 500\nmean_degree = 6\n' \
+        >s.ini
+    for i in 0 1 2; do
+        "$WOMSIM" run s.ini -o m --no-plot -q --shard $i/3 || fail "shard $i/3 failed"
+    done
+    cp m/tasks/2.rows kept.rows
+    robust_forge m/tasks/2.rows
+    cmp -s kept.rows m/tasks/2.rows && fail "the forged task file is unchanged"
+    expect_exit 65 "m/tasks/2.rows: its SHA-256 is not the one shard 2/3 recorded in m/shards/2-of-3.json" \
+        "$WOMSIM" merge m -q --no-plot
+    [ ! -e m/runs.csv ] || fail "a refused merge wrote outputs"
+    cp kept.rows m/tasks/2.rows
+    "$WOMSIM" merge m -q --no-plot || fail "the merge of the whole files failed"
+}
