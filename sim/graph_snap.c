@@ -259,7 +259,9 @@ static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error
         if (status != WOM_OK || !more) {
             break;
         }
-        status = snap_line(reader, line, error);
+        /* A byte order mark, as editors on Windows write, before the first line. */
+        bool bom = reader->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0;
+        status = snap_line(reader, line + (bom ? 3 : 0), error);
     }
     free(line);
     return status;
