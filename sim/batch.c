@@ -117,6 +117,7 @@ wom_status wom_batch_scenario_hash(const wom_config_t *config, char hash[65],
 wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
                           const wom_batch_options_t *options, wom_error_t *error) {
     memset(batch, 0, sizeof *batch);
+    batch->lock_fd = -1;
     batch->config = config;
     batch->options = *options;
     if (config == NULL || options->shards < 1 || options->shard >= options->shards ||
@@ -152,6 +153,10 @@ void wom_batch_destroy(wom_batch_t *batch) {
         wom_graph_free(batch->graph);
         batch->sweep = NULL;
         batch->graph = NULL;
+        if (batch->locked) {
+            close(batch->lock_fd); /* releases the folder's lock */
+            batch->locked = false;
+        }
     }
 }
 
@@ -206,6 +211,9 @@ static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
         return WOM_OK;
     }
     wom_status status = wom_file_make_dir(batch->options.dir, error);
+    if (status == WOM_OK) {
+        status = wom_batch_lock(batch, error); /* a new folder: no other run saw it unlocked */
+    }
     if (status == WOM_OK) {
         if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
             return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");

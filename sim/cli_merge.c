@@ -539,7 +539,10 @@ int cli_merge(int argc, char **argv) {
     if (status == WOM_OK) {
         status = wom_batch_init(&batch, config, &batch_options, &error);
     }
-    bool initialised = status == WOM_OK;
+    if (status == WOM_OK) {
+        status = wom_batch_lock(&batch, &error);
+    }
+    bool initialised = status == WOM_OK; /* and the folder is this merge's */
     if (status == WOM_OK) {
         status = check_tasks(&batch, shards, &error);
     }

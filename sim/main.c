@@ -38,7 +38,8 @@ static void print_general_help(FILE *stream) {
           "Exit codes (sysexits): 64 usage, 65 bad data file (or a folder of another\n"
           "scenario, or a reference run that differs), 66 missing input, 69 memory limit,\n"
           "73 cannot create output, 74 I/O error, 75 stopped by SIGINT/SIGTERM (continue\n"
-          "with --resume), 78 bad scenario.\n",
+          "with --resume) or the output folder in use by another womsim (try again\n"
+          "later), 78 bad scenario.\n",
           stream);
 }
 

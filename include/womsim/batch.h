@@ -185,6 +185,8 @@ typedef struct {
                                     threads that build their own: network.per_replication) */
     uint32_t tasks_run;          /* tasks this process ran */
     bool dir_made;               /* the folder and DIR/tasks exist */
+    bool locked;                 /* lock_fd holds the folder's lock (wom_batch_lock) */
+    int lock_fd;                 /* the folder, open to hold its lock; released by destroy */
     wom_batch_control_t control; /* of the last wom_batch_run_with; writing the outputs obeys
                                     its stop too */
     uint32_t tasks_kept;         /* resume: valid task files found and not run again */
@@ -200,6 +202,16 @@ typedef struct {
 wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
                           const wom_batch_options_t *options, wom_error_t *error);
 void wom_batch_destroy(wom_batch_t *batch);
+
+/* Locks the output folder (flock, held until wom_batch_destroy) when it
+ * exists: exclusively for a whole batch (shard 0/1: a run, resume or
+ * merge), shared for a shard, so that the shards of one batch run side by
+ * side while a whole run or a merge has the folder to itself. WOM_EBUSY,
+ * naming the folder, when another process holds a lock that excludes
+ * this one. A filesystem that cannot lock folders (some network ones) is
+ * used unlocked. wom_batch_run_with calls it, and again once it has made
+ * the folder. */
+wom_status wom_batch_lock(wom_batch_t *batch, wom_error_t *error);
 
 /* The value index of swept key `key` at `point`: mixed radix for a grid
  * (the last key fastest), `point` under a sampled design

@@ -94,3 +94,47 @@ test_robust_merge_checks_task_files_against_shard_manifests() {
     cp kept.rows m/tasks/2.rows
     "$WOMSIM" merge m -q --no-plot || fail "the merge of the whole files failed"
 }
+
+# A whole run has its folder to itself while it runs: a second run, a shard
+# or a merge into it is refused with exit 75 (try again later), naming the
+# folder, and leaves the first run's files alone.
+test_robust_output_folder_is_locked() {
+    printf '[simulation]\nsteps = 400\nreplications = 40\n[network]\nnodes = 20000\nmean_degree = 8\n' \
+        >long.ini
+    "$WOMSIM" run long.ini -o busy -q --no-plot -t 1 2>first.err &
+    first=$!
+    waited=0
+    while [ ! -d busy/tasks ] && [ $waited -lt 100 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    expect_exit 75 "womsim: busy: the folder is in use by another womsim" \
+        "$WOMSIM" run long.ini -o busy -q --no-plot --set simulation.steps=10
+    expect_exit 75 "womsim: busy: the folder is in use by another womsim" \
+        "$WOMSIM" run long.ini -o busy -q --no-plot --resume
+    expect_exit 75 "womsim: busy: the folder is in use by another womsim" \
+        "$WOMSIM" run long.ini -o busy -q --no-plot --shard 1/2
+    kill -0 $first 2>/dev/null || fail "the first run ended before the others were refused"
+    kill -TERM $first
+    wait $first
+    status=$?
+    [ $status -eq 75 ] || fail "the first run exited $status after SIGTERM, expected 75: $(cat first.err)"
+    grep -q '"exit_status": 75,' busy/manifest.json || fail "the first run's manifest is not its own"
+    # Released at exit: the next run gets as far as the folder's tasks.
+    expect_exit 65 "busy holds tasks of another scenario" \
+        "$WOMSIM" run long.ini -o busy -q --no-plot --set simulation.steps=10
+}
+
+# A merge takes the folder's lock too (held here by flock(1), as a run
+# would hold it), and shards share it.
+test_robust_merge_waits_for_the_folder() {
+    command -v flock >/dev/null || skip "no flock(1) (util-linux)"
+    printf '[simulation]\nsteps = 30\nreplications = 3\n[network]\nnodes = 500\n' >s.ini
+    mkdir m
+    flock -s m "$WOMSIM" run s.ini -o m -q --no-plot --shard 0/2 || fail "a shard beside a shared lock failed"
+    "$WOMSIM" run s.ini -o m -q --no-plot --shard 1/2 || fail "shard 1/2 failed"
+    expect_exit 75 "womsim: m: the folder is in use by another womsim" \
+        flock -s m "$WOMSIM" merge m -q --no-plot
+    [ ! -e m/manifest.json ] || fail "a merge refused for the lock wrote a manifest"
+    "$WOMSIM" merge m -q --no-plot || fail "the merge failed once the folder was free"
+}
