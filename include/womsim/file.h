@@ -57,8 +57,8 @@ wom_status wom_file_write_text(const char *dir, const char *name, const wom_text
  * `open_what`: reason"), is no folder (WOM_ENOENT "is a folder, not
  * `noun`") and is a regular file, or a pipe when `pipes` (a stream such as
  * /dev/stdin; a device or socket is refused). The open never blocks: a FIFO
- * no program writes to reads as empty, rather than hanging where a stop
- * signal cannot end it. */
+ * no program writes to is refused (WOM_ENOENT) rather than waited for
+ * where a stop signal cannot end the wait. */
 wom_status wom_file_open_input(const char *path, const char *open_what, const char *noun,
                                bool pipes, FILE **stream, wom_error_t *error);
 

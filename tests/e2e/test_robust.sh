@@ -2,7 +2,8 @@
 # contents are part of the scenario's identity (resume and merge refuse a
 # file replaced by another of as many nodes; manifests record its SHA-256);
 # merge checks every task file against its shard's manifest; the output
-# folder is locked while a run, resume or merge uses it.
+# folder is locked while a run, resume or merge uses it; a FIFO task file
+# is refused, never opened.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # A 6-node ring with one chord; `robust_network 2 5` puts the chord elsewhere.
@@ -137,4 +138,25 @@ test_robust_merge_waits_for_the_folder() {
         flock -s m "$WOMSIM" merge m -q --no-plot
     [ ! -e m/manifest.json ] || fail "a merge refused for the lock wrote a manifest"
     "$WOMSIM" merge m -q --no-plot || fail "the merge failed once the folder was free"
+}
+
+# A FIFO where a task file belongs is no task file: it is never opened
+# (the open would wait for a writer, deaf to SIGTERM). Resume runs the task
+# again; merge refuses it, naming it.
+test_robust_fifo_task_file_is_refused_not_waited_for() {
+    command -v mkfifo >/dev/null || skip "no mkfifo"
+    printf '[simulation]\nsteps = 30\nreplications = 3\n[network]\nnodes = 500\n' >s.ini
+    "$WOMSIM" run s.ini -o r -q --no-plot || fail "run failed"
+    rm r/tasks/1.rows r/manifest.json
+    mkfifo r/tasks/1.rows
+    timeout 30 "$WOMSIM" run s.ini -o r -q --no-plot --resume 2>/dev/null ||
+        fail "the resume over a FIFO task file failed or hung"
+    [ -f r/tasks/1.rows ] || fail "the resume did not replace the FIFO by the task file"
+    for i in 0 1 2; do
+        "$WOMSIM" run s.ini -o m -q --no-plot --shard $i/3 || fail "shard $i/3 failed"
+    done
+    rm m/tasks/2.rows
+    mkfifo m/tasks/2.rows
+    expect_exit 65 "m/tasks/2.rows: not a regular file, so no task file (a task of shard 2/3)" \
+        timeout 30 "$WOMSIM" merge m -q --no-plot
 }
