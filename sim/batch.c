@@ -93,16 +93,38 @@ static wom_status check_points(const wom_batch_t *batch, wom_error_t *error) {
     return WOM_OK;
 }
 
+wom_status wom_batch_scenario_hash(const wom_config_t *config, char hash[65],
+                                   wom_batch_network_file_t *network, wom_error_t *error) {
+    *network = (wom_batch_network_file_t){0};
+    size_t points = wom_config_points(config);
+    for (size_t p = 0; p < points; p++) {
+        wom_scenario_t scenario;
+        wom_status status = wom_config_scenario(config, p, &scenario, error);
+        if (status != WOM_OK) {
+            return status;
+        }
+        if (scenario.network.model == WOM_NET_FILE) { /* one file: a text key is never swept */
+            snprintf(network->path, sizeof network->path, "%s", scenario.network.file);
+            status = wom_graph_file_sha256(scenario.network.file, scenario.network.format,
+                                           network->sha256, error);
+            return status == WOM_OK ? wom_config_hash_network(config, network->sha256, hash)
+                                    : status;
+        }
+    }
+    return wom_config_hash(config, hash);
+}
+
 wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
                           const wom_batch_options_t *options, wom_error_t *error) {
     memset(batch, 0, sizeof *batch);
+    batch->lock_fd = -1;
     batch->config = config;
     batch->options = *options;
     if (config == NULL || options->shards < 1 || options->shard >= options->shards ||
         options->threads < 1) {
         return wom_error_set(error, WOM_EINVAL, "", 0, "wom_batch_init: bad arguments");
     }
-    wom_status status = wom_config_hash(config, batch->hash);
+    wom_status status = wom_batch_scenario_hash(config, batch->hash, &batch->network_file, error);
     if (status == WOM_OK) {
         status = wom_config_scenario(config, 0, &batch->first, error);
     }
@@ -131,6 +153,10 @@ void wom_batch_destroy(wom_batch_t *batch) {
         wom_graph_free(batch->graph);
         batch->sweep = NULL;
         batch->graph = NULL;
+        if (batch->locked) {
+            close(batch->lock_fd); /* releases the folder's lock */
+            batch->locked = false;
+        }
     }
 }
 
@@ -185,6 +211,9 @@ static wom_status make_dirs(wom_batch_t *batch, wom_error_t *error) {
         return WOM_OK;
     }
     wom_status status = wom_file_make_dir(batch->options.dir, error);
+    if (status == WOM_OK) {
+        status = wom_batch_lock(batch, error); /* a new folder: no other run saw it unlocked */
+    }
     if (status == WOM_OK) {
         if (snprintf(tasks, sizeof tasks, "%s/tasks", batch->options.dir) >= (int)sizeof tasks) {
             return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");

@@ -1,5 +1,7 @@
-/* batch_folder.c: a result folder made ready before a batch runs in it: a
- * task file of another scenario is refused (or, in a folder whose whole
+/* batch_folder.c: a result folder made ready before a batch runs in it:
+ * locked against another process (a second run would remove this one's
+ * temporary files as a killed run's leftovers), a task file of another
+ * scenario is refused (or, in a folder whose whole
  * run ended well, replaced), the temporary files a killed run of this
  * shard left are removed, and the manifest of an earlier run is removed
  * before the first task file is written. Workload: one pass over DIR/tasks
@@ -9,10 +11,42 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+/* The lock is taken on the folder itself, not on a file in it, so that the
+ * folder holds only what its manifest lists. flock's lock belongs to the
+ * open file description: O_CLOEXEC keeps gnuplot from inheriting it. */
+wom_status wom_batch_lock(wom_batch_t *batch, wom_error_t *error) {
+    const char *dir = batch->options.dir;
+    if (batch->locked) {
+        return WOM_OK;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return WOM_OK; /* not made yet (locked once it is), or a bad name reported then */
+    }
+    bool whole = batch->plan.shards <= 1;
+    if (flock(fd, (whole ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+        int why = errno;
+        close(fd);
+        if (why != EWOULDBLOCK) {
+            return WOM_OK; /* a filesystem without locks: used as before */
+        }
+        return wom_error_set(error, WOM_EBUSY, dir, 0,
+                             "the folder is in use by another womsim (a %s); wait until it ends, "
+                             "or use another folder (-o)",
+                             whole ? "run, resume, merge or shard of a batch in it"
+                                   : "whole run or merge, which has it to itself");
+    }
+    batch->lock_fd = fd;
+    batch->locked = true;
+    return WOM_OK;
+}
 
 /* Whether `name` is a temporary file as wom_output_stream_open makes them:
  * "NAME.tmp.XXXXXX", six letters or digits from mkstemp. */
@@ -97,19 +131,22 @@ static wom_status remove_output_temporaries(const wom_batch_t *batch, wom_error_
 static wom_status refuse_foreign(const wom_batch_t *batch, const char *path, const char *hash,
                                  wom_error_t *error) {
     const char *dir = batch->options.dir;
+    const char *network = batch->network_file.path;
     if (batch->control.resume) {
         return wom_error_set(error, WOM_EDATA, path, 0,
                              "cannot resume: the batch in %s ran scenario %.12s..., this one is "
-                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
-                             "-s) changed since; resume with the ones it started with, or start "
-                             "a new batch in another folder (-o)",
-                             dir, hash, batch->hash);
+                             "%.12s...: the scenario file%s%s or its options (--set, --sweep, "
+                             "-r, -s) changed since; resume with the ones it started with, or "
+                             "start a new batch in another folder (-o)",
+                             dir, hash, batch->hash, network[0] ? ", the network file " : "",
+                             network);
     }
     return wom_error_set(error, WOM_EDATA, path, 0,
-                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...) "
-                         "and batches do not mix in one folder: use another folder (-o), or "
+                         "%s holds tasks of another scenario (%.12s..., this one is %.12s...%s%s"
+                         "%s) and batches do not mix in one folder: use another folder (-o), or "
                          "remove %s/tasks to start over",
-                         dir, hash, batch->hash, dir);
+                         dir, hash, batch->hash, network[0] ? "; or the network file " : "",
+                         network, network[0] ? " changed since they ran" : "", dir);
 }
 
 /* True when DIR/manifest.json records a whole (unsharded) run that ended
@@ -189,8 +226,11 @@ static wom_status check_tasks_folder(const wom_batch_t *batch, wom_error_t *erro
     return status;
 }
 
-wom_status wom_batch_prepare_folder(const wom_batch_t *batch, wom_error_t *error) {
-    wom_status status = check_tasks_folder(batch, error);
+wom_status wom_batch_prepare_folder(wom_batch_t *batch, wom_error_t *error) {
+    wom_status status = wom_batch_lock(batch, error);
+    if (status == WOM_OK) {
+        status = check_tasks_folder(batch, error);
+    }
     if (status == WOM_OK) {
         status = remove_output_temporaries(batch, error);
     }

@@ -26,9 +26,10 @@ wom_status wom_batch_find_done(wom_batch_t *batch, uint8_t *done, wom_error_t *e
  * whose hash is `ours`; that scenario's hash then goes to `hash`. */
 bool wom_batch_task_of_another_scenario(const char *path, const char *ours, char hash[65]);
 
-/* Before the first task: refuses another scenario's task files (WOM_EDATA)
+/* Before the first task: locks the folder (wom_batch_lock), refuses
+ * another scenario's task files (WOM_EDATA)
  * or replaces them after a finished run, and removes this shard's
  * temporary files and its stale manifest. */
-wom_status wom_batch_prepare_folder(const wom_batch_t *batch, wom_error_t *error);
+wom_status wom_batch_prepare_folder(wom_batch_t *batch, wom_error_t *error);
 
 #endif

@@ -131,9 +131,20 @@ wom_status wom_batch_write_task(const char *dir, const wom_batch_task_t *task,
     return status;
 }
 
+/* Whether `path` is no regular file (a FIFO, say): a task file is always
+ * one, and the open of a FIFO would wait for a writer where a stop signal
+ * cannot end the wait. Asked of stat, which does not open. */
+static bool not_regular(const char *path) {
+    struct stat info;
+    return stat(path, &info) == 0 && !S_ISREG(info.st_mode);
+}
+
 /* Up to `limit` + 1 bytes of the file, so that a longer file shows. */
 static wom_status read_bytes(const char *path, size_t limit, uint8_t **bytes, size_t *length,
                              wom_error_t *error) {
+    if (not_regular(path)) {
+        return wom_error_set(error, WOM_EDATA, path, 0, "not a regular file, so no task file");
+    }
     FILE *stream = fopen(path, "rb");
     if (stream == NULL) {
         if (errno == ENOENT) {
@@ -239,7 +250,7 @@ wom_status wom_batch_read_task(const char *dir, const wom_batch_task_t *expected
 bool wom_batch_task_of_another_scenario(const char *path, const char *ours, char hash[65]) {
     uint8_t header[WOM_BATCH_TASK_HEADER], *bytes = NULL;
     struct stat info;
-    FILE *stream = fopen(path, "rb");
+    FILE *stream = not_regular(path) ? NULL : fopen(path, "rb");
     if (stream == NULL) {
         return false;
     }

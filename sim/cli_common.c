@@ -31,6 +31,8 @@ static int exit_code(wom_status status) {
         return EX_IOERR;
     case WOM_ECANTCREAT:
         return EX_CANTCREAT;
+    case WOM_EBUSY:
+        return EX_TEMPFAIL;
     case WOM_EINVAL:
     case WOM_ELIBRARY:
         break;

@@ -2,11 +2,11 @@
  * --shard I/N -o DIR, on one machine or many sharing DIR) each leave their
  * task files and DIR/shards/I-of-N.json. Merge checks that shards 0..N-1
  * are all there, finished and of one scenario, that every task file is
- * there, then re-reads the scenario (from the absolute path and overrides
- * the shards recorded) and aggregates: the same outputs as an unsharded
- * run, byte for byte, but for manifest.json.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * there, whole and with the SHA-256 its shard's manifest recorded, then re-reads the scenario (from
+ * the absolute path and overrides the shards recorded) and aggregates: the same outputs as an
+ * unsharded run, byte for byte, but for manifest.json. SPDX-License-Identifier: GPL-3.0-or-later */
 #include <dirent.h>
+#include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +62,24 @@ static int parse_merge_options(int argc, char **argv, merge_options_t *options) 
 
 /* ---- reading a shard manifest ------------------------------------------ */
 
+/* A task file a shard manifest lists, with its SHA-256 when written. */
+typedef struct {
+    uint32_t run_id;
+    char sha256[65];
+} shard_task_t;
+
 /* The fields of a shard manifest that merge needs. */
 typedef struct {
     char scenario[256];
     char scenario_file[WOM_MAX_PATH];
     char hash[65];
-    char *overrides[256]; /* malloc'd, in order */
+    char network_file[WOM_MAX_PATH]; /* the graph file the shard read, or "" */
+    char network_sha256[65];         /* its SHA-256 then, or "" */
+    char *overrides[256];            /* malloc'd, in order */
     int override_count;
     long exit_status;
+    shard_task_t *tasks; /* malloc'd: the task files its manifest lists */
+    size_t task_count, task_capacity;
 } shard_t;
 
 static void shard_free(shard_t *shard) {
@@ -77,6 +87,9 @@ static void shard_free(shard_t *shard) {
         free(shard->overrides[i]);
     }
     shard->override_count = 0;
+    free(shard->tasks);
+    shard->tasks = NULL;
+    shard->task_count = shard->task_capacity = 0;
 }
 
 /* A cursor over the JSON womsim writes: objects, arrays, strings (escapes
@@ -197,6 +210,50 @@ static void json_overrides(json_t *j, shard_t *shard) {
     expect(j, ']');
 }
 
+/* Keeps a listed file that is a task file ("tasks/<run_id>.rows"). */
+static bool shard_add_task(shard_t *shard, const char *path, const char *sha256) {
+    unsigned long long id;
+    char again[64];
+    if (sscanf(path, "tasks/%llu.rows", &id) != 1 || id > UINT32_MAX ||
+        snprintf(again, sizeof again, "tasks/%llu.rows", id) <= 0 || strcmp(again, path) != 0) {
+        return true; /* an output or a shard manifest (a merge's) */
+    }
+    if (shard->task_count == shard->task_capacity) {
+        size_t capacity = shard->task_capacity ? 2 * shard->task_capacity : 64;
+        shard_task_t *tasks = realloc(shard->tasks, capacity * sizeof *tasks);
+        if (tasks == NULL) {
+            return false;
+        }
+        shard->tasks = tasks;
+        shard->task_capacity = capacity;
+    }
+    shard_task_t *task = &shard->tasks[shard->task_count++];
+    task->run_id = (uint32_t)id;
+    snprintf(task->sha256, sizeof task->sha256, "%s", sha256);
+    return true;
+}
+
+/* "files": {"path": "sha256", ...} */
+static void json_files(json_t *j, shard_t *shard) {
+    if (!expect(j, '{')) {
+        return;
+    }
+    skip_space(j);
+    while (!j->failed && *j->at == '"') {
+        char path[WOM_MAX_PATH], sha256[65];
+        json_string(j, path, sizeof path);
+        expect(j, ':');
+        json_string(j, sha256, sizeof sha256);
+        j->failed |= strlen(sha256) != 64 || !shard_add_task(shard, path, sha256);
+        skip_space(j);
+        if (*j->at == ',') {
+            j->at++;
+            skip_space(j);
+        }
+    }
+    expect(j, '}');
+}
+
 static void json_member(json_t *j, const char *key, shard_t *shard) {
     if (strcmp(key, "scenario") == 0) {
         json_string(j, shard->scenario, sizeof shard->scenario);
@@ -204,6 +261,12 @@ static void json_member(json_t *j, const char *key, shard_t *shard) {
         json_string(j, shard->scenario_file, sizeof shard->scenario_file);
     } else if (strcmp(key, "scenario_hash") == 0) {
         json_string(j, shard->hash, sizeof shard->hash);
+    } else if (strcmp(key, "network_file") == 0) {
+        json_string(j, shard->network_file, sizeof shard->network_file);
+    } else if (strcmp(key, "network_sha256") == 0) {
+        json_string(j, shard->network_sha256, sizeof shard->network_sha256);
+    } else if (strcmp(key, "files") == 0) {
+        json_files(j, shard);
     } else if (strcmp(key, "overrides") == 0) {
         json_overrides(j, shard);
     } else if (strcmp(key, "exit_status") == 0) {
@@ -312,7 +375,15 @@ static int check_shards(const char *dir, uint32_t count, shard_t *first) {
     for (uint32_t i = 1; code == EX_OK && i < count; i++) {
         shard_t other = {0};
         code = read_shard(dir, i, count, &other);
-        if (code == EX_OK && strcmp(other.hash, first->hash) != 0) {
+        if (code == EX_OK && strcmp(other.network_sha256, first->network_sha256) != 0) {
+            fprintf(stderr,
+                    "womsim: %s: the network file changed between shards: shard %u/%u read "
+                    "SHA-256 %.12s..., shard 0/%u read %.12s...; run the shards again on one "
+                    "file\n",
+                    other.network_file, i, count, other.network_sha256, count,
+                    first->network_sha256);
+            code = EX_DATAERR;
+        } else if (code == EX_OK && strcmp(other.hash, first->hash) != 0) {
             fprintf(stderr,
                     "womsim: %s/shards: shard %u/%u ran scenario %.12s..., shard 0/%u "
                     "ran %.12s...: they are not shards of one batch\n",
@@ -331,11 +402,18 @@ static wom_status load_config(const shard_t *shard, cli_overrides_t *overrides,
         cli_add_override(overrides, "--set", shard->overrides[i]); /* at most 256, as read */
     }
     char hash[65];
+    wom_batch_network_file_t network;
     wom_status status = cli_load_config(shard->scenario_file, overrides, config, error);
     if (status == WOM_OK) {
-        status = wom_config_hash(*config, hash);
+        status = wom_batch_scenario_hash(*config, hash, &network, error);
     }
-    if (status == WOM_OK && strcmp(hash, shard->hash) != 0) {
+    if (status == WOM_OK && strcmp(network.sha256, shard->network_sha256) != 0 &&
+        network.path[0] != '\0') {
+        status = wom_error_set(error, WOM_EDATA, network.path, 0,
+                               "the network file changed since the shards ran (its SHA-256 is "
+                               "now %.12s..., the shards read %.12s...)",
+                               network.sha256, shard->network_sha256);
+    } else if (status == WOM_OK && strcmp(hash, shard->hash) != 0) {
         status = wom_error_set(error, WOM_EDATA, shard->scenario_file, 0,
                                "the scenario changed since the shards ran (its hash is now "
                                "%.12s..., the shards ran %.12s...)",
@@ -371,6 +449,67 @@ static wom_status check_tasks(wom_batch_t *batch, uint32_t shards, wom_error_t *
     return status;
 }
 
+/* Shard `index`'s task files against the SHA-256 its manifest recorded:
+ * the checksum in a task file can be recomputed by whoever edits it. */
+static wom_status check_shard_digests(const wom_batch_t *batch, uint32_t index, uint32_t shards,
+                                      bool *listed, wom_error_t *error) {
+    shard_t shard;
+    char manifest[WOM_MAX_PATH], path[WOM_MAX_PATH], digest[SHA256_DIGEST_STRING_LENGTH];
+    snprintf(manifest, sizeof manifest, "%s/shards/%u-of-%u.json", batch->options.dir, index,
+             shards);
+    wom_status status =
+        read_shard(batch->options.dir, index, shards, &shard) == EX_OK
+            ? WOM_OK
+            : wom_error_set(error, WOM_EDATA, manifest, 0, "changed during the merge");
+    for (size_t t = 0; status == WOM_OK && t < shard.task_count; t++) {
+        const shard_task_t *task = &shard.tasks[t];
+        wom_batch_task_path(batch->options.dir, task->run_id, path, sizeof path);
+        if (task->run_id >= wom_batch_tasks(&batch->plan) || task->run_id % shards != index) {
+            status =
+                wom_error_set(error, WOM_EDATA, manifest, 0,
+                              "lists %s, which is no task of shard %u/%u", path, index, shards);
+        } else if (SHA256File(path, digest) == NULL || strcmp(digest, task->sha256) != 0) {
+            status = wom_error_set(error, WOM_EDATA, path, 0,
+                                   "its SHA-256 is not the one shard %u/%u recorded in %s: the "
+                                   "file changed since the shard wrote it; remove it and run "
+                                   "that shard again with --shard %u/%u --resume",
+                                   index, shards, manifest, index, shards);
+        } else {
+            listed[task->run_id] = true;
+        }
+    }
+    shard_free(&shard);
+    return status;
+}
+
+/* Every task file is listed in its shard's manifest with the SHA-256 it
+ * has now. */
+static wom_status check_task_digests(const wom_batch_t *batch, uint32_t shards,
+                                     wom_error_t *error) {
+    uint32_t tasks = wom_batch_tasks(&batch->plan);
+    bool *listed = calloc(tasks, sizeof *listed);
+    if (listed == NULL) {
+        return wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
+    }
+    wom_status status = WOM_OK;
+    for (uint32_t i = 0; status == WOM_OK && i < shards; i++) {
+        status = check_shard_digests(batch, i, shards, listed, error);
+    }
+    for (uint32_t run = 0; status == WOM_OK && run < tasks; run++) {
+        if (!listed[run]) {
+            char path[WOM_MAX_PATH];
+            wom_batch_task_path(batch->options.dir, run, path, sizeof path);
+            status = wom_error_set(error, WOM_EDATA, path, 0,
+                                   "not listed in the manifest of shard %u/%u, so its SHA-256 "
+                                   "cannot be checked; run that shard again with --shard %u/%u "
+                                   "--resume",
+                                   run % shards, shards, run % shards, shards);
+        }
+    }
+    free(listed);
+    return status;
+}
+
 int cli_merge(int argc, char **argv) {
     merge_options_t options;
     int code = parse_merge_options(argc, argv, &options);
@@ -400,9 +539,15 @@ int cli_merge(int argc, char **argv) {
     if (status == WOM_OK) {
         status = wom_batch_init(&batch, config, &batch_options, &error);
     }
-    bool initialised = status == WOM_OK;
+    if (status == WOM_OK) {
+        status = wom_batch_lock(&batch, &error);
+    }
+    bool initialised = status == WOM_OK; /* and the folder is this merge's */
     if (status == WOM_OK) {
         status = check_tasks(&batch, shards, &error);
+    }
+    if (status == WOM_OK) {
+        status = check_task_digests(&batch, shards, &error);
     }
     if (status == WOM_OK) {
         status = wom_aggregate_init(&results, &batch);

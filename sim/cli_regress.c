@@ -278,7 +278,8 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
                                       .points = batch.plan.points,
                                       .replications = batch.plan.replications,
                                       .files = (const char *const *)job->files.paths,
-                                      .file_count = job->files.count};
+                                      .file_count = job->files.count,
+                                      .network_sha256 = batch.network_file.sha256};
     if (status == WOM_OK) {
         status =
             wom_output_write_reference_manifest(job->scratch, "manifest.json", &manifest, &error);

@@ -494,7 +494,9 @@ int cli_write_manifest(const wom_batch_t *batch, const cli_manifest_t *m, int co
                                       ended,
                                       code,
                                       (const char *const *)files.paths,
-                                      files.count};
+                                      files.count,
+                                      batch->network_file.path,
+                                      batch->network_file.sha256};
     if (status == WOM_OK) {
         status = wom_output_write_manifest(dir, name, &manifest, &error);
     }
@@ -638,13 +640,15 @@ static wom_status check_manifest(const wom_batch_t *batch, wom_error_t *error) {
     if (stream != NULL) {
         fclose(stream);
     }
+    const char *network = batch->network_file.path;
     if (hash[0] != '\0' && strcmp(hash, batch->hash) != 0) {
         return wom_error_set(error, WOM_EDATA, path, 0,
                              "cannot resume: the batch in %s ran scenario %.12s..., this one is "
-                             "%.12s...: the scenario file or its options (--set, --sweep, -r, "
-                             "-s) changed since; resume with the ones it started with, or start "
-                             "a new batch in another folder (-o)",
-                             batch->options.dir, hash, batch->hash);
+                             "%.12s...: the scenario file%s%s or its options (--set, --sweep, "
+                             "-r, -s) changed since; resume with the ones it started with, or "
+                             "start a new batch in another folder (-o)",
+                             batch->options.dir, hash, batch->hash,
+                             network[0] ? ", the network file " : "", network);
     }
     return WOM_OK;
 }
@@ -799,18 +803,19 @@ static wom_status check_points(const wom_config_t *config, uint32_t *replication
     return WOM_OK;
 }
 
-/* "FILE: ok, 5 points x 10 replications = 50 tasks, sha256 ..." or the
- * canonical scenario (--dump). */
+/* "FILE: ok, 5 points x 10 replications = 50 tasks, sha256 ..." (a
+ * run's hash: with a network file's contents) or the canonical scenario
+ * (--dump). */
 static int check_report(const char *path, const wom_config_t *config, uint32_t replications,
                         bool dump) {
     char hash[65];
     char *text = NULL;
-    wom_status status = wom_config_hash(config, hash);
-    if (status == WOM_OK && dump) {
-        status = wom_config_dump(config, &text);
-    }
+    wom_batch_network_file_t network;
+    wom_error_t error = {0};
+    wom_status status = dump ? wom_config_dump(config, &text)
+                             : wom_batch_scenario_hash(config, hash, &network, &error);
     if (status != WOM_OK) {
-        return cli_fail(status, NULL);
+        return cli_fail(status, &error);
     }
     if (dump) {
         fputs(text, stdout);

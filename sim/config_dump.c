@@ -6,7 +6,9 @@
  * comma, which the reader joins again), then one [failure.NAME] section per
  * failure mode. A key added after results were made (omitted_at_default)
  * is left out while it holds its default, so that adding it changes no
- * earlier scenario's hash. The dump reads back as a scenario file.
+ * earlier scenario's hash. The dump reads back as a scenario file. A
+ * batch on a network file adds the file's SHA-256 to its hash
+ * (wom_config_hash_network), so that a file replaced since is noticed.
  *
  * Workload: a few times per run or check, some kilobytes of text in one
  * growable buffer.
@@ -127,6 +129,14 @@ wom_status wom_config_dump(const wom_config_t *config, char **text) {
 }
 
 wom_status wom_config_hash(const wom_config_t *config, char hex[65]) {
+    return wom_config_hash_network(config, NULL, hex);
+}
+
+/* The file's digest is hashed as a comment line after the dump: the text
+ * hashed still reads back as the scenario, and without a file it is the
+ * dump alone, so no other scenario's hash changes. */
+wom_status wom_config_hash_network(const wom_config_t *config, const char *network_sha256,
+                                   char hex[65]) {
     if (hex == NULL) {
         return WOM_EINVAL;
     }
@@ -139,6 +149,12 @@ wom_status wom_config_hash(const wom_config_t *config, char hex[65]) {
     SHA2_CTX context;
     SHA256Init(&context);
     SHA256Update(&context, (const uint8_t *)text, strlen(text));
+    if (network_sha256 != NULL) {
+        static const char prefix[] = "# network.file sha256 ";
+        SHA256Update(&context, (const uint8_t *)prefix, strlen(prefix));
+        SHA256Update(&context, (const uint8_t *)network_sha256, strlen(network_sha256));
+        SHA256Update(&context, (const uint8_t *)"\n", 1);
+    }
     SHA256Final(digest, &context);
     for (size_t i = 0; i < sizeof digest; i++) {
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);

@@ -29,9 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config_internal.h"
+#include "womsim/file.h"
 
 /* ---- reading a file --------------------------------------------------- */
 
@@ -320,22 +320,17 @@ wom_status wom_config_read_stream(wom_config_t *config, FILE *stream, const char
     return WOM_OK;
 }
 
-/* fopen opens a folder for reading too; its first read would fail. */
+/* A pipe is read as a stream (/dev/stdin); a FIFO without a writer is
+ * refused at once, not waited for (wom_file_open_input). */
 wom_status wom_config_read_file(wom_config_t *config, const char *path, wom_error_t *error) {
     if (config == NULL || path == NULL) {
         return wom_error_set(error, WOM_EINVAL, "", 0, "wom_config_read_file: NULL argument");
     }
-    struct stat info;
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open: %s", strerror(errno));
-    }
-    wom_status status;
-    if (fstat(fileno(fp), &info) == 0 && S_ISDIR(info.st_mode)) {
-        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not a scenario file");
-    } else {
+    FILE *fp;
+    wom_status status = wom_file_open_input(path, "", "a scenario file", true, &fp, error);
+    if (status == WOM_OK) {
         status = wom_config_read_stream(config, fp, path, error);
+        fclose(fp);
     }
-    fclose(fp);
     return status;
 }

@@ -10,6 +10,7 @@
 #include "womsim/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,4 +158,67 @@ wom_status wom_file_read_line(FILE *stream, const char *path, long number, char 
     }
     line[length] = '\0';
     return WOM_OK;
+}
+
+/* What a non-regular input is, for the message that refuses it. */
+static const char *file_kind(mode_t mode) {
+    return S_ISFIFO(mode)   ? "a pipe (FIFO)"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a regular file";
+}
+
+/* A pipe opened without blocking has a writer unless its first read says
+ * end of file; a byte read to tell is pushed back (*first, or EOF). */
+static wom_status probe_pipe(int fd, const char *path, const char *noun, int *first,
+                             wom_error_t *error) {
+    unsigned char byte;
+    ssize_t got = read(fd, &byte, 1);
+    *first = got == 1 ? byte : EOF;
+    if (got == 0) {
+        return wom_error_set(error, WOM_ENOENT, path, 0,
+                             "is a pipe (FIFO) that no program writes to, not %s", noun);
+    }
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        return wom_error_set(error, WOM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    }
+    return WOM_OK;
+}
+
+/* O_NONBLOCK makes the open of a FIFO return at once, with or without a
+ * writer (a blocking open would wait for one where no stop signal can end
+ * the wait, as the signal handlers restart interrupted calls); it is
+ * cleared before the reader's first read. */
+wom_status wom_file_open_input(const char *path, const char *open_what, const char *noun,
+                               bool pipes, FILE **stream, wom_error_t *error) {
+    *stream = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open%s%s: %s",
+                             open_what[0] ? " " : "", open_what, strerror(errno));
+    }
+    struct stat info;
+    wom_status status = WOM_OK;
+    int first = EOF;
+    if (fstat(fd, &info) != 0) {
+        status = wom_error_set(error, WOM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    } else if (S_ISDIR(info.st_mode)) {
+        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not %s", noun);
+    } else if (!S_ISREG(info.st_mode) && !(pipes && S_ISFIFO(info.st_mode))) {
+        status = wom_error_set(error, WOM_ENOENT, path, 0, "is %s, not %s (a regular file)",
+                               file_kind(info.st_mode), noun);
+    } else if (S_ISFIFO(info.st_mode)) {
+        status = probe_pipe(fd, path, noun, &first, error);
+    }
+    if (status == WOM_OK && (fcntl(fd, F_SETFL, 0) != 0 || (*stream = fdopen(fd, "r")) == NULL)) {
+        status = wom_error_set(error, WOM_EIO, path, 0, "cannot read: %s", strerror(errno));
+    }
+    if (status == WOM_OK && first != EOF) {
+        ungetc(first, *stream);
+    }
+    if (status != WOM_OK) {
+        close(fd);
+    }
+    return status;
 }

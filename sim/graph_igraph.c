@@ -5,7 +5,6 @@
  * Workload: once at set-up, single-threaded; igraph's copy of the graph
  * (some 32 bytes an edge) is destroyed before the CSR is built.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,23 +58,51 @@ wom_status wom_graph_take_igraph(igraph_t *source, bool directed, wom_graph_t **
 /* The graph's own directedness is kept, except that arcs become undirected
  * edges when network.directed is false (mutual arcs then count as
  * duplicates). */
+/* igraph says why a file is malformed (and at which line) only to its
+ * error handler, which has no argument of ours: the reason is kept here,
+ * per thread, while a file is read. */
+static _Thread_local char igraph_reason[256];
+
+static void keep_reason(const char *reason, const char *file, int line, igraph_error_t code) {
+    (void)file;
+    (void)line;
+    (void)code;
+    if (igraph_reason[0] == '\0') { /* the first is the cause; callers add "failed" lines */
+        snprintf(igraph_reason, sizeof igraph_reason, "%s", reason);
+        size_t n = strlen(igraph_reason);
+        while (n > 0 && (igraph_reason[n - 1] == '\n' || igraph_reason[n - 1] == ' ')) {
+            igraph_reason[--n] = '\0'; /* libxml2's reasons end with a newline */
+        }
+    }
+}
+
+static igraph_error_t read_igraph(igraph_t *source, FILE *stream, int format) {
+    igraph_reason[0] = '\0';
+    igraph_error_handler_t *previous = igraph_set_error_handler(keep_reason);
+    igraph_error_t code = format == WOM_FORMAT_GML ? igraph_read_graph_gml(source, stream)
+                                                   : igraph_read_graph_graphml(source, stream, 0);
+    igraph_set_error_handler(previous);
+    return code;
+}
+
 wom_status wom_graph_read_igraph_file(const char *path, int format, bool directed,
                                       wom_graph_t **graph, wom_error_t *error) {
     const char *name = format == WOM_FORMAT_GML ? "GML" : "GraphML";
-    FILE *stream = fopen(path, "r");
-    if (stream == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the %s file: %s", name,
-                             strerror(errno));
+    FILE *stream;
+    wom_status status = wom_graph_open_file(path, format, true, &stream, error);
+    if (status != WOM_OK) {
+        return status;
     }
     igraph_t source;
-    igraph_error_t code = format == WOM_FORMAT_GML ? igraph_read_graph_gml(&source, stream)
-                                                   : igraph_read_graph_graphml(&source, stream, 0);
+    igraph_error_t code = read_igraph(&source, stream, format);
     fclose(stream);
+    if (code == IGRAPH_ENOMEM) {
+        return wom_graph_set_igraph_error(error, code, WOM_ENOMEM, path, "reading the network");
+    }
     if (code != IGRAPH_SUCCESS) {
-        wom_status status = code == IGRAPH_UNIMPLEMENTED ? WOM_ELIBRARY : WOM_EDATA;
-        return wom_graph_set_igraph_error(error, code, status, path,
-                                          format == WOM_FORMAT_GML ? "reading GML"
-                                                                   : "reading GraphML");
+        return wom_error_set(error, code == IGRAPH_UNIMPLEMENTED ? WOM_ELIBRARY : WOM_EDATA, path,
+                             0, "not a %s file igraph can read: %s", name,
+                             igraph_reason[0] ? igraph_reason : igraph_strerror(code));
     }
     if (igraph_vcount(&source) == 0) {
         igraph_destroy(&source);

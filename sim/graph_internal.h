@@ -8,6 +8,7 @@
 #include <igraph.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "womsim/config.h"
 #include "womsim/graph.h"
@@ -56,6 +57,15 @@ wom_status wom_graph_take_igraph(igraph_t *source, bool directed, wom_graph_t **
  * WOM_FORMAT_GML) through igraph. */
 wom_status wom_graph_read_igraph_file(const char *path, int format, bool directed,
                                       wom_graph_t **graph, wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
+ * Network files before their readers (graph_file.c) */
+
+/* Opens network file `path` of `format` (wom_graph_format) for reading
+ * after the checks every format passes (wom_file_open_input; a pipe only
+ * when `pipes`); messages name the format ("is a folder, not a GML file"). */
+wom_status wom_graph_open_file(const char *path, int format, bool pipes, FILE **stream,
+                               wom_error_t *error);
 
 /* ---------------------------------------------------------------------------
  * The generators (graph_generate.c) */

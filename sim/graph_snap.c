@@ -259,7 +259,9 @@ static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error
         if (status != WOM_OK || !more) {
             break;
         }
-        status = snap_line(reader, line, error);
+        /* A byte order mark, as editors on Windows write, before the first line. */
+        bool bom = reader->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0;
+        status = snap_line(reader, line + (bom ? 3 : 0), error);
     }
     free(line);
     return status;
@@ -296,23 +298,15 @@ cleanup:
     return status;
 }
 
-/* fopen opens a folder for reading too; its first read would fail. */
 wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
                                wom_error_t *error) {
     *graph = NULL;
-    struct stat info;
-    FILE *stream = fopen(path, "r");
-    if (stream == NULL) {
-        return wom_error_set(error, WOM_ENOENT, path, 0, "cannot open the edge list: %s",
-                             strerror(errno));
-    }
-    wom_status status;
-    if (fstat(fileno(stream), &info) == 0 && S_ISDIR(info.st_mode)) {
-        status = wom_error_set(error, WOM_ENOENT, path, 0, "is a folder, not an edge list");
-    } else {
+    FILE *stream;
+    wom_status status = wom_graph_open_file(path, WOM_FORMAT_SNAP, true, &stream, error);
+    if (status == WOM_OK) {
         status = wom_graph_read_snap_stream(stream, path, directed, graph, error);
+        fclose(stream);
     }
-    fclose(stream);
     return status;
 }
 

@@ -39,7 +39,8 @@ static void print_general_help(FILE *stream) {
           "another scenario, or a reference run that differs), 66 missing input, 69 memory\n"
           "limit, 70 internal error (a bug: please report it), 71 out of memory or a\n"
           "system call failed, 73 cannot create output, 74 I/O error, 75 stopped by\n"
-          "SIGINT/SIGTERM (continue with --resume), 78 bad scenario.\n",
+          "SIGINT/SIGTERM (continue with --resume) or the output folder in use by another\n"
+          "womsim (try again later), 78 bad scenario.\n",
           stream);
 }
 

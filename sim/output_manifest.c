@@ -147,6 +147,24 @@ static void json_strings(wom_text_t *text, const char *const *items, size_t coun
 }
 
 /* "files": {"PATH": "SHA-256", ...}, one per line. */
+static void manifest_string(wom_text_t *text, const char *name, const char *value) {
+    wom_text_printf(text, "  \"%s\": ", name);
+    wom_text_json_string(text, value ? value : "");
+    wom_text_printf(text, ",\n");
+}
+
+/* A batch on a network file names the file (`path`: not in a reference's
+ * manifest, which holds no paths) and its SHA-256, which the scenario hash
+ * covers; nothing without one, so that other manifests keep their bytes. */
+static void manifest_network(wom_text_t *text, const wom_output_manifest_t *m, bool path) {
+    if (m->network_sha256 != NULL && m->network_sha256[0] != '\0') {
+        if (path) {
+            manifest_string(text, "network_file", m->network_file);
+        }
+        manifest_string(text, "network_sha256", m->network_sha256);
+    }
+}
+
 static wom_status manifest_files(wom_text_t *text, const char *dir, const char *const *files,
                                  size_t file_count, wom_error_t *error) {
     wom_text_printf(text, "  \"files\": {");
@@ -179,12 +197,6 @@ static wom_status finish_manifest(wom_text_t *text, const char *dir, const char 
     return status;
 }
 
-static void manifest_string(wom_text_t *text, const char *name, const char *value) {
-    wom_text_printf(text, "  \"%s\": ", name);
-    wom_text_json_string(text, value ? value : "");
-    wom_text_printf(text, ",\n");
-}
-
 wom_status wom_output_write_manifest(const char *dir, const char *name,
                                      const wom_output_manifest_t *m, wom_error_t *error) {
     const char *igraph = NULL;
@@ -204,6 +216,7 @@ wom_status wom_output_write_manifest(const char *dir, const char *name,
     json_strings(&text, m->overrides, m->override_count);
     wom_text_printf(&text, ",\n");
     manifest_string(&text, "scenario_hash", m->scenario_hash);
+    manifest_network(&text, m, true);
     wom_text_printf(&text, "  \"seed\": %llu,\n", (unsigned long long)m->seed);
     manifest_string(&text, "rng", wom_rng_name());
     wom_text_printf(&text,
@@ -250,6 +263,7 @@ wom_status wom_output_write_reference_manifest(const char *dir, const char *name
     manifest_string(&text, "womsim", WOM_VERSION);
     manifest_string(&text, "scenario", m->scenario_name);
     manifest_string(&text, "scenario_hash", m->scenario_hash);
+    manifest_network(&text, m, false);
     wom_text_printf(&text, "  \"seed\": %llu,\n", (unsigned long long)m->seed);
     manifest_string(&text, "rng", wom_rng_name());
     wom_text_printf(&text, "  \"points\": %u,\n  \"replications\": %u,\n", m->points,

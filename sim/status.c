@@ -28,6 +28,8 @@ const char *wom_strerror(wom_status status) {
         return "cannot create output";
     case WOM_ELIBRARY:
         return "library error";
+    case WOM_EBUSY:
+        return "output folder in use";
     }
     return "unknown status";
 }

@@ -86,16 +86,50 @@ void wom_text_number(wom_text_t *text, double value) {
     wom_text_append(text, buffer, strlen(buffer));
 }
 
+/* The length of the well-formed UTF-8 sequence of a non-ASCII character
+ * at `c` (Unicode's table 3-7: no overlong forms, no surrogates, nothing
+ * above U+10FFFF), 0 when there is none. */
+static size_t utf8_sequence(const unsigned char *c) {
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t length;
+    if (c[0] >= 0xC2 && c[0] <= 0xDF) {
+        length = 2;
+    } else if (c[0] >= 0xE0 && c[0] <= 0xEF) {
+        length = 3;
+        lo = c[0] == 0xE0 ? 0xA0 : 0x80;
+        hi = c[0] == 0xED ? 0x9F : 0xBF;
+    } else if (c[0] >= 0xF0 && c[0] <= 0xF4) {
+        length = 4;
+        lo = c[0] == 0xF0 ? 0x90 : 0x80;
+        hi = c[0] == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (c[1] < lo || c[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < length; i++) {
+        if (c[i] < 0x80 || c[i] > 0xBF) { /* the NUL ending the string stops it too */
+            return 0;
+        }
+    }
+    return length;
+}
+
 void wom_text_json_string(wom_text_t *text, const char *value) {
     wom_text_append(text, "\"", 1);
     for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+        size_t length = *c >= 0x80 ? utf8_sequence(c) : 1;
         if (*c == '"' || *c == '\\') {
             char escaped[2] = {'\\', (char)*c};
             wom_text_append(text, escaped, 2);
         } else if (*c < 0x20) {
             wom_text_printf(text, "\\u%04x", *c);
+        } else if (length == 0) {
+            wom_text_append(text, "\xEF\xBF\xBD", 3); /* U+FFFD */
         } else {
-            wom_text_append(text, (const char *)c, 1);
+            wom_text_append(text, (const char *)c, length);
+            c += length - 1;
         }
     }
     wom_text_append(text, "\"", 1);

@@ -156,10 +156,25 @@ typedef struct {
     void *progress_user;
 } wom_batch_control_t;
 
+/* The network file a batch reads (network.model = file at some point). */
+typedef struct {
+    char path[WOM_MAX_PATH]; /* as the scenario resolved it; "" when no point reads a file */
+    char sha256[65];         /* its contents' SHA-256, 64 hex digits; "" without a file */
+} wom_batch_network_file_t;
+
+/* The scenario hash (64 hex digits) results record: wom_config_hash, or,
+ * when a point reads its network from a file, the hash with the file's
+ * SHA-256 (wom_config_hash_network), so that resume and merge refuse a
+ * file replaced since, even by one of as many nodes. Every point must
+ * resolve; the file must be a regular file that can be read (WOM_ENOENT). */
+wom_status wom_batch_scenario_hash(const wom_config_t *config, char hash[65],
+                                   wom_batch_network_file_t *network, wom_error_t *error);
+
 typedef struct {
     const wom_config_t *config; /* borrowed: outlives the batch */
     wom_batch_options_t options;
-    char hash[65]; /* scenario hash */
+    char hash[65];                         /* scenario hash (wom_batch_scenario_hash) */
+    wom_batch_network_file_t network_file; /* part of the hash */
     wom_batch_plan_t plan;
     size_t keys;                 /* swept keys */
     wom_config_sweep_t *sweep;   /* keys entries, sweep order */
@@ -170,6 +185,8 @@ typedef struct {
                                     threads that build their own: network.per_replication) */
     uint32_t tasks_run;          /* tasks this process ran */
     bool dir_made;               /* the folder and DIR/tasks exist */
+    bool locked;                 /* lock_fd holds the folder's lock (wom_batch_lock) */
+    int lock_fd;                 /* the folder, open to hold its lock; released by destroy */
     wom_batch_control_t control; /* of the last wom_batch_run_with; writing the outputs obeys
                                     its stop too */
     uint32_t tasks_kept;         /* resume: valid task files found and not run again */
@@ -185,6 +202,16 @@ typedef struct {
 wom_status wom_batch_init(wom_batch_t *batch, const wom_config_t *config,
                           const wom_batch_options_t *options, wom_error_t *error);
 void wom_batch_destroy(wom_batch_t *batch);
+
+/* Locks the output folder (flock, held until wom_batch_destroy) when it
+ * exists: exclusively for a whole batch (shard 0/1: a run, resume or
+ * merge), shared for a shard, so that the shards of one batch run side by
+ * side while a whole run or a merge has the folder to itself. WOM_EBUSY,
+ * naming the folder, when another process holds a lock that excludes
+ * this one. A filesystem that cannot lock folders (some network ones) is
+ * used unlocked. wom_batch_run_with calls it, and again once it has made
+ * the folder. */
+wom_status wom_batch_lock(wom_batch_t *batch, wom_error_t *error);
 
 /* The value index of swept key `key` at `point`: mixed radix for a grid
  * (the last key fastest), `point` under a sampled design

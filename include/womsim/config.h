@@ -341,6 +341,12 @@ wom_status wom_config_dump(const wom_config_t *config, char **text);
 /* The SHA-256 of the canonical dump, as 64 lowercase hex digits. */
 wom_status wom_config_hash(const wom_config_t *config, char hex[65]);
 
+/* The scenario hash of a batch on a network file: the SHA-256 of the
+ * canonical dump followed by the line "# network.file sha256 HEX" with the
+ * file's SHA-256 (`network_sha256`, 64 hex digits); NULL: wom_config_hash. */
+wom_status wom_config_hash_network(const wom_config_t *config, const char *network_sha256,
+                                   char hex[65]);
+
 /* Parses a sweep list, "a:b:step" (inclusive of b within rounding) or
  * "v1, v2, v3", into its items (malloc'd array of malloc'd strings, not yet
  * checked against any key). A value without ':' or ',' is one item. */

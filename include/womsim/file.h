@@ -52,6 +52,16 @@ void wom_file_stream_abandon(wom_file_stream_t *out);
 wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
                                wom_error_t *error);
 
+/* Opens input `path` for reading after the checks every input file passes
+ * before its reader: it exists and opens (else WOM_ENOENT "cannot open
+ * `open_what`: reason"), is no folder (WOM_ENOENT "is a folder, not
+ * `noun`") and is a regular file, or a pipe when `pipes` (a stream such as
+ * /dev/stdin; a device or socket is refused). The open never blocks: a FIFO
+ * no program writes to is refused (WOM_ENOENT) rather than waited for
+ * where a stop signal cannot end the wait. */
+wom_status wom_file_open_input(const char *path, const char *open_what, const char *noun,
+                               bool pipes, FILE **stream, wom_error_t *error);
+
 /* Reads the next line of `stream` into `line` (room for `max` + 1 bytes),
  * its end (LF or CRLF) removed; *more is false at the end of the file.
  * Read byte by byte, so that a line over `max` characters is refused as

@@ -91,6 +91,11 @@ wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **gr
 wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool directed,
                                       wom_graph_t **graph, wom_error_t *error);
 
+/* The SHA-256 (64 hex digits) of network file `path`, of `format`
+ * (wom_graph_format), which must be a regular file: its readers' checks
+ * first, their messages. */
+wom_status wom_graph_file_sha256(const char *path, int format, char hex[65], wom_error_t *error);
+
 /* Writes the graph as a SNAP edge list (each undirected edge once, from <
  * to) with a '#' header. */
 wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream);

@@ -111,6 +111,8 @@ typedef struct {
     int exit_status;             /* of the program */
     const char *const *files;    /* relative to the folder; each file's SHA-256 is recorded */
     size_t file_count;
+    const char *network_file;   /* the graph file read (network.model = file), or NULL or "" */
+    const char *network_sha256; /* its SHA-256, part of scenario_hash */
 } wom_output_manifest_t;
 
 /* Writes dir/name (manifest.json, or a shard's manifest) with the womsim

@@ -17,7 +17,8 @@ typedef enum {
     WOM_ETOOBIG,    /* the estimated memory exceeds the allowed limit */
     WOM_EIO,        /* reading or writing a file failed */
     WOM_ECANTCREAT, /* an output file or folder cannot be created */
-    WOM_ELIBRARY    /* GSL or igraph reported an error */
+    WOM_ELIBRARY,   /* GSL or igraph reported an error */
+    WOM_EBUSY       /* another process is using the output folder: try again later */
 } wom_status;
 
 /* Where and why something failed. `file` is empty when no file is involved;

@@ -31,7 +31,10 @@ void wom_text_printf(wom_text_t *text, const char *format, ...)
  * non-finite values as "nan", "inf" or "-inf". */
 void wom_text_number(wom_text_t *text, double value);
 
-/* Appends `value` as a JSON string literal, quotes included. */
+/* Appends `value` as a JSON string literal, quotes included, always valid
+ * UTF-8: a byte that starts no well-formed UTF-8 sequence (a file name in
+ * Latin-1, say) becomes U+FFFD, the replacement character, as JSON can
+ * hold characters but not bytes. */
 void wom_text_json_string(wom_text_t *text, const char *value);
 
 /* Writes the shortest round-trip form of `value` into `buffer` (32 bytes

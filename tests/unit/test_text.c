@@ -65,6 +65,30 @@ static void json_strings_are_escaped(void **state) {
     wom_text_destroy(&text);
 }
 
+/* Well-formed UTF-8 passes; a byte that starts no well-formed sequence
+ * (Latin-1, a cut sequence, an overlong form, a surrogate) becomes U+FFFD. */
+static void json_strings_are_valid_utf8(void **state) {
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x88",
+         "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x88\""},
+        {"caf\xE9.ini", "\"caf\xEF\xBF\xBD.ini\""},
+        {"cut \xE2\x82", "\"cut \xEF\xBF\xBD\xEF\xBF\xBD\""},
+        {"\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""},
+        {"\xED\xA0\x80x", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx\""},
+        {"\xF4\x90\x80\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wom_text_t text;
+        wom_text_init(&text);
+        wom_text_json_string(&text, cases[i].in);
+        assert_string_equal(text.data, cases[i].out);
+        wom_text_destroy(&text);
+    }
+}
+
 static void closeness_scores_suggestions(void **state) {
     (void)state;
     assert_int_equal(wom_text_closeness("threads", "threads", 7), 0);
@@ -86,6 +110,7 @@ int main(void) {
         cmocka_unit_test(numbers_are_shortest_round_trip),
         cmocka_unit_test(printf_appends_and_grows),
         cmocka_unit_test(json_strings_are_escaped),
+        cmocka_unit_test(json_strings_are_valid_utf8),
         cmocka_unit_test(closeness_scores_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
