@@ -65,7 +65,8 @@ test_cli_help_command_prints_the_same() {
             grep -q "^  $command" general.txt || fail "womsim $general does not list $command"
         done
         grep -qF "'womsim help COMMAND'" general.txt || fail "womsim $general: no pointer"
-        grep -q '^Exit codes (sysexits): 64 usage' general.txt || fail "no exit codes"
+        grep -q '^Exit codes (sysexits): 0 done, 64 usage' general.txt || fail "no exit codes"
+        grep -q ' 71 out of memory' general.txt || fail "exit 71 not listed"
     done
     expect_exit 64 "usage: womsim COMMAND" "$WOMSIM"
     expect_exit 64 "unknown command 'rn'; did you mean 'run'?" "$WOMSIM" help rn
