@@ -110,8 +110,9 @@ browser_load() {
 # SVG attributes it cannot parse) as ":INFO:CONSOLE...", which is never
 # harmless: the page has no script, so any console message means a
 # problem. Harmless are only the lines below, which Chromium 156 writes on
-# any machine without a D-Bus session, GPU or screensaver service, and the
-# Debian launcher's complaint about its own memory test.
+# any machine without a D-Bus session, GPU or screensaver service, the
+# cookie store's flush racing the browser's exit on a loaded machine, and
+# the Debian launcher's complaint about its own memory test.
 browser_errors() {
     grep -Ev -e '^/usr/bin/chromium: [0-9]+: \[: .*unexpected operator$' \
         -e '^[0-9]+ bytes written to file ' \
@@ -120,6 +121,7 @@ browser_errors() {
         -e '^\[[0-9:/.]+:WARNING:media/gpu/vaapi/vaapi_wrapper\.cc:[0-9]+\] drmGetDevices2\(\) has not found any devices$' \
         -e '^\[[0-9:/.]+:WARNING:sandbox/policy/linux/sandbox_linux\.cc:[0-9]+\] InitializeSandbox\(\) called with multiple threads in process gpu-process\.$' \
         -e '^\[[0-9:/.]+:WARNING:ui/base/idle/idle_linux\.cc:[0-9]+\] None of the known D-Bus ScreenSaver services could be used\.$' \
+        -e '^\[[0-9:/.]+:WARNING:net/extras/sqlite/sqlite_persistent_store_backend_base\.cc:[0-9]+\] Failed to post task from FlushAndNotifyInBackground@' \
         "$1"
 }
 
