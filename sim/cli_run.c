@@ -405,17 +405,21 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
     /* a sampled design's points are samples, read together in sweep.png:
      * their days are left as scripts (gnuplot timeseries.gp draws one) */
     bool sampled = batch->first.design.method != WOM_DESIGN_GRID;
+    const volatile sig_atomic_t *stop = cli_stop_flag(); /* checked before every picture */
     *rendered = false;
-    for (uint32_t p = 0; status == WOM_OK && !sampled && p < batch->plan.points; p++) {
+    for (uint32_t p = 0; status == WOM_OK && !*stop && !sampled && p < batch->plan.points; p++) {
         char point_dir[WOM_MAX_PATH];
         wom_batch_point_dir(batch, p, point_dir, sizeof point_dir);
         status = wom_output_render(point_dir, &error);
     }
-    if (status == WOM_OK && batch->plan.points > 1) {
+    if (status == WOM_OK && !*stop && batch->plan.points > 1) {
         status = wom_output_render_script(dir, "sweep.gp", &error);
     }
-    if (status == WOM_OK && wom_output_has_sensitivity(batch)) {
+    if (status == WOM_OK && !*stop && wom_output_has_sensitivity(batch)) {
         status = wom_output_render_script(dir, "sensitivity.gp", &error);
+    }
+    if (status == WOM_OK && *stop) {
+        return EX_OK; /* not rendered: the caller reports the stop (exit 75) */
     }
     if (status == WOM_ENOENT) {
         return no_gnuplot(batch);

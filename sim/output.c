@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -530,12 +532,17 @@ wom_status wom_output_render(const char *dir, wom_error_t *error) {
  * is not installed. */
 static wom_status run_gnuplot(const char *dir, const char *script, const char *assignments,
                               wom_error_t *error) {
+    pid_t parent = getpid();
     pid_t child = fork();
     if (child < 0) {
         return wom_error_set(error, WOM_EIO, dir, 0, "cannot start gnuplot: %s", strerror(errno));
     }
     if (child == 0) {
-        if (chdir(dir) == 0) {
+        /* gnuplot dies with womsim (killed, it would otherwise go on and
+         * recreate temporary files a resume has cleaned): Linux's
+         * parent-death signal, then a check for a parent gone already */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == parent && chdir(dir) == 0) {
             execlp("gnuplot", "gnuplot", "-e", assignments, script, (char *)NULL);
         }
         _exit(127);

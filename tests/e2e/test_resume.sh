@@ -272,3 +272,36 @@ test_killed_batch_after_a_finished_one_is_kept() {
     "$WOMSIM" run resume.ini -o fresh -q --no-plot -s 386 || fail "fresh run failed"
     identical out fresh
 }
+
+# A gnuplot that asks womsim to stop (SIGTERM to its parent) while it
+# draws the first picture: womsim draws no other, exits 75, and a resume
+# with the real gnuplot finishes. A gnuplot still drawing when womsim is
+# killed dies with it (Linux's parent-death signal): it does not outlive it
+# to recreate temporary files after a resume's clean-up.
+test_resume_stops_between_plots_and_gnuplot_dies_with_womsim() {
+    command -v gnuplot >/dev/null 2>&1 || skip "gnuplot is not installed"
+    mkdir stub
+    printf '#!/bin/sh\necho drawn >>"%s/drawn"\nkill -TERM "$PPID"\n' "$PWD" >stub/gnuplot
+    chmod +x stub/gnuplot
+    printf '[simulation]\nsteps = 20\nreplications = 2\n[network]\nnodes = 300\n' >small.ini
+    printf '[service]\nquality = 0.7, 0.8, 0.9\n' >>small.ini
+    env -u CI PATH="$PWD/stub:$PATH" "$WOMSIM" run small.ini -o out -q >out.txt 2>err.txt
+    code=$?
+    [ "$code" -eq 75 ] || fail "exit $code after SIGTERM while plotting, expected 75: $(cat err.txt)"
+    [ "$(wc -l <drawn)" -eq 1 ] || fail "gnuplot ran $(wc -l <drawn) times after the stop"
+    "$WOMSIM" run small.ini -o out -q --resume 2>err.txt || fail "resume failed: $(cat err.txt)"
+    [ -s out/sweep.png ] && [ -s out/points/2/timeseries.png ] || fail "the resume drew no pictures"
+    printf '#!/bin/sh\necho $$ >"%s/gnuplot.pid"\nexec sleep 60\n' "$PWD" >stub/gnuplot
+    env -u CI PATH="$PWD/stub:$PATH" "$WOMSIM" run small.ini -o killed -q 2>err.txt &
+    womsim=$!
+    for _ in $(seq 200); do [ -s gnuplot.pid ] && break; sleep 0.05; done
+    [ -s gnuplot.pid ] || fail "the stub gnuplot never started"
+    kill -KILL "$womsim"
+    wait "$womsim" 2>/dev/null
+    gnuplot=$(cat gnuplot.pid)
+    for _ in $(seq 40); do kill -0 "$gnuplot" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$gnuplot" 2>/dev/null; then
+        kill -KILL "$gnuplot"
+        fail "gnuplot outlived the killed womsim"
+    fi
+}
