@@ -1,13 +1,14 @@
 /* batch_folder.c: a result folder made ready before a batch runs in it:
  * locked against another process (a second run would remove this one's
- * temporary files as a killed run's leftovers), a task file of another
- * scenario is refused (or, in a folder whose whole
- * run ended well, replaced), the temporary files a killed run of this
+ * temporary files as a killed run's leftovers), a finished run's files
+ * removed (a new run replaces it whole), a task file of another scenario
+ * of an unfinished batch refused, the temporary files a killed run of this
  * shard left are removed, and the manifest of an earlier run is removed
  * before the first task file is written. Workload: one pass over DIR/tasks
  * (up to 10^5 names) and the outputs' folders.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "batch_internal.h"
+#include "womsim/file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -168,6 +169,79 @@ static bool finished_run_in(const char *dir) {
     return strstr(text, "\"exit_status\": 0,") != NULL && strstr(text, "\"shard\": \"0/1\"");
 }
 
+/* Whether a manifest's file name is one this folder may hold: relative,
+ * no ".." component, no escape (womsim never writes one). */
+static bool listed_name_ok(const char *name, size_t length) {
+    if (length == 0 || name[0] == '/' || memchr(name, '\\', length) != NULL) {
+        return false;
+    }
+    for (size_t i = 0; i + 1 < length; i++) {
+        bool starts = i == 0 || name[i - 1] == '/';
+        if (starts && name[i] == '.' && name[i + 1] == '.' &&
+            (i + 2 == length || name[i + 2] == '/')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Removes DIR/NAME (a file the finished run's manifest lists) and then
+ * its folders up to DIR while they are empty (points/3/, points/). */
+static wom_status remove_listed(const char *dir, const char *name, size_t length,
+                                wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/%.*s", dir, (int)length, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
+    }
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return wom_error_set(error, WOM_EIO, path, 0,
+                             "cannot remove this file of the run the folder held: %s",
+                             strerror(errno));
+    }
+    size_t base = strlen(dir);
+    for (char *slash = strrchr(path, '/'); slash != NULL && (size_t)(slash - path) > base;
+         slash = strrchr(path, '/')) {
+        *slash = '\0';
+        if (rmdir(path) != 0) {
+            break; /* not empty: the folder stays */
+        }
+    }
+    return WOM_OK;
+}
+
+/* A new whole run in the folder of a finished one replaces it: every file
+ * the old manifest lists goes (its outputs, pictures, points' folders and
+ * task files) before anything is written, so that the new run's files
+ * never sit beside the old run's (a sweep's sweep.csv and points/ beside a
+ * single run's files, or pictures beside a --no-plot run). Only the files
+ * the manifest names, inside the folder, are touched; anything else the
+ * user put there stays. */
+static wom_status remove_finished_run(const wom_batch_t *batch, wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/manifest.json", batch->options.dir) >= (int)sizeof path) {
+        return WOM_OK;
+    }
+    char *text = wom_file_read_text(path);
+    const char *files = text != NULL ? strstr(text, "\"files\": {") : NULL;
+    wom_status status = WOM_OK;
+    for (const char *at = files != NULL ? strchr(files, '{') + 1 : NULL;
+         at != NULL && status == WOM_OK;) {
+        const char *name = strchr(at, '"'), *end = name != NULL ? strchr(name + 1, '"') : NULL;
+        const char *close = strchr(at, '}');
+        if (name == NULL || end == NULL || (close != NULL && close < name)) {
+            break;
+        }
+        size_t length = (size_t)(end - name - 1);
+        if (listed_name_ok(name + 1, length)) {
+            status = remove_listed(batch->options.dir, name + 1, length, error);
+        }
+        at = strchr(end + 1, ','); /* past the checksum, to the next entry */
+        at = at != NULL && (close == NULL || at < close) ? at + 1 : NULL;
+    }
+    free(text);
+    return status;
+}
+
 /* This process's manifest (manifest.json, or the shard's) describes an
  * earlier batch until this one ends and writes its own; removed before the
  * first task file is written, so that a batch killed now is never taken
@@ -228,6 +302,10 @@ static wom_status check_tasks_folder(const wom_batch_t *batch, wom_error_t *erro
 
 wom_status wom_batch_prepare_folder(wom_batch_t *batch, wom_error_t *error) {
     wom_status status = wom_batch_lock(batch, error);
+    if (status == WOM_OK && !batch->control.resume && batch->plan.shards <= 1 &&
+        finished_run_in(batch->options.dir)) {
+        status = remove_finished_run(batch, error);
+    }
     if (status == WOM_OK) {
         status = check_tasks_folder(batch, error);
     }

@@ -106,10 +106,6 @@ int cli_add_override(cli_overrides_t *overrides, const char *option, const char 
 wom_status cli_load_config(const char *path, const cli_overrides_t *overrides,
                            wom_config_t **config, wom_error_t *error);
 
-/* The whole file at `path`, NUL-terminated and malloc'd; NULL when it cannot be
- * read (errno says why) or memory runs out. */
-char *cli_read_text(const char *path);
-
 /* `path` made absolute by the working folder, as it is if that fails. */
 void cli_absolute_path(const char *path, char *absolute, size_t size);
 

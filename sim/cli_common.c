@@ -201,30 +201,6 @@ void cli_absolute_path(const char *path, char *absolute, size_t size) {
     }
 }
 
-char *cli_read_text(const char *path) {
-    FILE *stream = fopen(path, "rb");
-    if (stream == NULL) {
-        return NULL;
-    }
-    size_t size = 0, capacity = 4096;
-    char *text = malloc(capacity);
-    for (size_t got; text != NULL && (got = fread(text + size, 1, capacity - size - 1, stream));) {
-        size += got;
-        if (capacity - size == 1) {
-            char *grown = realloc(text, capacity *= 2);
-            if (grown == NULL) {
-                free(text);
-            }
-            text = grown;
-        }
-    }
-    fclose(stream);
-    if (text != NULL) {
-        text[size] = '\0';
-    }
-    return text;
-}
-
 /* ---- stopping on SIGINT and SIGTERM -------------------------------------- */
 
 /* Set by the handler and polled by the batch through

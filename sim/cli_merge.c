@@ -303,7 +303,7 @@ static int read_shard(const char *dir, uint32_t index, uint32_t count, shard_t *
     char path[WOM_MAX_PATH];
     *shard = (shard_t){.exit_status = -1}; /* shard_free()-able whatever happens */
     snprintf(path, sizeof path, "%s/shards/%u-of-%u.json", dir, index, count);
-    char *text = cli_read_text(path);
+    char *text = wom_file_read_text(path);
     bool ok = text != NULL && parse_shard(text, shard);
     free(text);
     if (text == NULL) {

@@ -180,7 +180,7 @@ static void remove_tree(const char *path) {
 /* Copies `from` to dir/name (name may hold folders), atomically. */
 static wom_status copy_file(const char *from, const char *dir, const char *name,
                             wom_error_t *error) {
-    char *content = cli_read_text(from);
+    char *content = wom_file_read_text(from);
     if (content == NULL) {
         return wom_error_set(error, WOM_ENOENT, from, 0, "cannot read: %s", strerror(errno));
     }
@@ -366,7 +366,7 @@ static outcome_t compare_file(const job_t *job, const char *file, const char *ol
         too_long(job->folder);
         return OUTCOME_FAILED;
     }
-    char *reference = cli_read_text(ours), *rerun_text = cli_read_text(theirs);
+    char *reference = wom_file_read_text(ours), *rerun_text = wom_file_read_text(theirs);
     outcome_t outcome = OUTCOME_OK;
     if (reference == NULL || rerun_text == NULL) {
         fprintf(stderr, "womsim: regress: %s: %s is missing from the %s\n", job->name, file,
@@ -398,7 +398,7 @@ static void reference_hash(const job_t *job, char hash[65]) {
     char path[WOM_MAX_PATH];
     hash[0] = '\0';
     char *text = fits(snprintf(path, sizeof path, "%s/manifest.json", job->folder), sizeof path)
-                     ? cli_read_text(path)
+                     ? wom_file_read_text(path)
                      : NULL;
     const char *field = text != NULL ? strstr(text, "\"scenario_hash\": \"") : NULL;
     if (field != NULL && sscanf(field, "\"scenario_hash\": \"%64[0-9a-f]\"", hash) != 1) {
@@ -630,7 +630,7 @@ static int cli_regress(int argc, char **argv) {
     if (!fits(snprintf(path, sizeof path, "%s/LIST", options.dir), sizeof path)) {
         return too_long(options.dir);
     }
-    char *text = cli_read_text(path);
+    char *text = wom_file_read_text(path);
     if (text == NULL) {
         fprintf(stderr, "womsim: %s: cannot read the list of references: %s\n", path,
                 strerror(errno));

@@ -30,10 +30,10 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
                                                     : "timeseries.svg";
     char path[WOM_MAX_PATH];
     snprintf(path, sizeof path, "%s/%s", dir, svg_name);
-    char *svg = rendered ? cli_read_text(path) : NULL;
+    char *svg = rendered ? wom_file_read_text(path) : NULL;
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
-    char *indices = analysed ? cli_read_text(path) : NULL;
-    char *scenario_text = cli_read_text(scenario_path);
+    char *indices = analysed ? wom_file_read_text(path) : NULL;
+    char *scenario_text = wom_file_read_text(scenario_path);
     wom_report_t report = {
         batch, results, scenario_text, svg, svg_name, missing_plot(plot, rendered, svg), indices};
     wom_text_t page;

@@ -222,3 +222,27 @@ wom_status wom_file_open_input(const char *path, const char *open_what, const ch
     }
     return status;
 }
+
+char *wom_file_read_text(const char *path) {
+    FILE *stream = fopen(path, "rb");
+    if (stream == NULL) {
+        return NULL;
+    }
+    size_t size = 0, capacity = 4096;
+    char *text = malloc(capacity);
+    for (size_t got; text != NULL && (got = fread(text + size, 1, capacity - size - 1, stream));) {
+        size += got;
+        if (capacity - size == 1) {
+            char *grown = realloc(text, capacity *= 2);
+            if (grown == NULL) {
+                free(text);
+            }
+            text = grown;
+        }
+    }
+    fclose(stream);
+    if (text != NULL) {
+        text[size] = '\0';
+    }
+    return text;
+}

@@ -71,4 +71,8 @@ wom_status wom_file_open_input(const char *path, const char *open_what, const ch
 wom_status wom_file_read_line(FILE *stream, const char *path, long number, char *line, size_t max,
                               bool *more, wom_error_t *error);
 
+/* The whole of the file at `path`, NUL-terminated and malloc'd; NULL when
+ * it cannot be opened or memory runs out (errno says which). */
+char *wom_file_read_text(const char *path);
+
 #endif

@@ -299,3 +299,20 @@ test_merge_checks_every_task_file_first() {
         --resume 2>/dev/null || fail "resume of shard 1 failed"
     "$WOMSIM" merge m -q --no-plot || fail "merge after the repair failed"
 }
+
+# A run into the folder of a finished run replaces it: a single run after
+# a sweep leaves no sweep.csv or points/, a --no-plot run no old picture;
+# the folder then holds what a run into an empty folder holds, and a file
+# the user put there (not in the old manifest) stays.
+test_batch_outputs_never_mix() {
+    sweep_scenario
+    "$WOMSIM" run sweep.ini -o reused -q || fail "the sweep failed"
+    [ -s reused/sweep.csv ] && [ -d reused/points ] || fail "the sweep wrote no sweep.csv or points/"
+    echo "mine" >reused/notes.txt
+    "$WOMSIM" run sweep.ini -o reused -q --no-plot --set network.nodes=300 \
+        --set service.quality=0.85 || fail "the single run failed"
+    "$WOMSIM" run sweep.ini -o empty -q --no-plot --set network.nodes=300 \
+        --set service.quality=0.85 || fail "the run into an empty folder failed"
+    rm reused/notes.txt 2>/dev/null || fail "the user's notes.txt was removed"
+    same_files reused empty
+}
