@@ -490,6 +490,24 @@ static wom_status open_runs(const wom_batch_t *batch, sweep_files_t *f, wom_erro
     return status;
 }
 
+/* DIR/scenario.ini: the resolved scenario (what `womsim check --dump`
+ * prints, overrides and sweeps applied), so that the folder says what it
+ * holds without the command line or the scenario file. */
+static wom_status write_scenario(const wom_batch_t *batch, wom_error_t *error) {
+    char *dump = NULL;
+    wom_status status = wom_config_dump(batch->config, &dump);
+    if (status != WOM_OK) {
+        return wom_error_set(error, status, batch->options.dir, 0, "out of memory");
+    }
+    wom_text_t text;
+    wom_text_init(&text);
+    wom_text_append(&text, dump, strlen(dump));
+    free(dump);
+    status = wom_file_write_text(batch->options.dir, "scenario.ini", &text, error);
+    wom_text_destroy(&text);
+    return status;
+}
+
 wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results,
                                   wom_error_t *error) {
     sweep_files_t f = {0};
@@ -512,6 +530,9 @@ wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results,
     }
     if (status == WOM_OK && !stopped) {
         status = wom_output_write_sensitivity(batch, results, error);
+    }
+    if (status == WOM_OK && !stopped) {
+        status = write_scenario(batch, error);
     }
     sweep_files_destroy(&f);
     return status;

@@ -84,6 +84,9 @@ wom_status wom_output_list_files(const wom_batch_t *batch, bool aggregated, bool
     if (status == WOM_OK && aggregated) {
         status = add_file(files, dir, "runs.csv");
     }
+    if (status == WOM_OK && aggregated) {
+        status = add_file(files, dir, "scenario.ini");
+    }
     for (uint32_t p = 0; status == WOM_OK && aggregated && p < batch->plan.points; p++) {
         char prefix[64] = "";
         if (batch->plan.points > 1) {

@@ -184,9 +184,10 @@ test_batch_manifest_hashes_match_files() {
     grep -q '<svg' out/sweep.svg || fail "no sweep.svg"
     [ -s out/points/5/timeseries.png ] || fail "no timeseries.png for point 5"
     sed -n 's/^    "\(.*\)": "\([0-9a-f]\{64\}\)",\{0,1\}$/\2  \1/p' out/manifest.json >sums.txt
-    # 24 tasks + runs.csv + 6 points x 6 files + sweep.csv/.dat/.gp/.png/.svg + report.html
-    [ "$(wc -l <sums.txt)" -eq $((24 + 1 + 36 + 5 + 1)) ] ||
-        fail "manifest lists $(wc -l <sums.txt) files, expected 67"
+    # 24 tasks + runs.csv + scenario.ini + 6 points x 6 files + sweep.csv/.dat/.gp/.png/.svg
+    # + report.html
+    [ "$(wc -l <sums.txt)" -eq $((24 + 1 + 1 + 36 + 5 + 1)) ] ||
+        fail "manifest lists $(wc -l <sums.txt) files, expected 68"
     grep -q 'manifest.json' sums.txt && fail "the manifest lists itself"
     (cd out && sha256sum -c --quiet ../sums.txt) >check.txt 2>&1 ||
         fail "hashes do not match: $(head -n 3 check.txt)"
@@ -315,4 +316,20 @@ test_batch_outputs_never_mix() {
         --set service.quality=0.85 || fail "the run into an empty folder failed"
     rm reused/notes.txt 2>/dev/null || fail "the user's notes.txt was removed"
     same_files reused empty
+}
+
+# Every result folder holds its resolved scenario: scenario.ini is what
+# check --dump prints, it is listed in the manifest, and it checks to the
+# manifest's scenario hash, so rerunning it gives the same results.
+test_batch_folder_holds_its_scenario() {
+    sweep_scenario
+    "$WOMSIM" run sweep.ini -o out -q --no-plot -r 2 --set simulation.steps=5 || fail "run failed"
+    "$WOMSIM" check sweep.ini --dump -r 2 --set simulation.steps=5 >dump.ini || fail "dump failed"
+    cmp -s dump.ini out/scenario.ini || fail "scenario.ini is not check --dump's"
+    grep -q '"scenario.ini": "[0-9a-f]\{64\}"' out/manifest.json || fail "not in the manifest"
+    hash=$(sed -n 's/.*"scenario_hash": "\([0-9a-f]*\)".*/\1/p' out/manifest.json)
+    "$WOMSIM" check out/scenario.ini | grep -q "sha256 $hash\$" ||
+        fail "scenario.ini does not check to the run's hash $hash"
+    "$WOMSIM" run out/scenario.ini -o again -q --no-plot || fail "rerun of scenario.ini failed"
+    cmp -s out/sweep.csv again/sweep.csv || fail "the rerun's sweep.csv differs"
 }
