@@ -130,8 +130,8 @@ static wom_status take_key(wom_calibrate_t *cal, const char *text, wom_error_t *
     bool range = false;
     if (!split_free(text, key->name, &range)) {
         return wom_error_set(error, WOM_ECONFIG, origin, 0,
-                             "%s expects KEY=LO:HI, such as service.quality=0.7:0.95, not '%s'",
-                             origin, text);
+                             "expected KEY=LO:HI, such as service.quality=0.7:0.95, not '%s'",
+                             text);
     }
     for (size_t i = 0; i < cal->keys; i++) {
         if (strcmp(cal->key[i].name, key->name) == 0) {

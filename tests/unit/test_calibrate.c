@@ -319,7 +319,7 @@ static void refuses_bad_problems(void **state) {
         const char *message;
     } cases[] = {
         {"service.quality", NULL, NULL, WOM_ECONFIG, false, 0,
-         "--free expects KEY=LO:HI, such as service.quality=0.7:0.95, not 'service.quality'"},
+         "expected KEY=LO:HI, such as service.quality=0.7:0.95, not 'service.quality'"},
         {"service.quality=0.8", NULL, NULL, WOM_ECONFIG, false, 0,
          "service.quality: '0.8' is not a range LO:HI"},
         {"service.quality=0.7:0.9:0.05", NULL, NULL, WOM_ECONFIG, false, 0, "is not a range"},
