@@ -200,6 +200,43 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
                         const wom_batch_control_t *control, wom_config_t **config,
                         wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
 
+/* The options of `womsim fit`: a Bass fit (--bass) or a scenario's fit to
+ * an observed series (SCENARIO --data --free). */
+typedef struct {
+    const char *bass_path;                    /* --bass: the table of adoptions */
+    const char *scenario_path;                /* the operand of a scenario's fit */
+    const char *data_path;                    /* --data: the observed table */
+    const char *free[WOM_CALIBRATE_MAX_KEYS]; /* --free KEY=LO:HI, in order */
+    size_t free_count;
+    const char *metrics[WOM_CALIBRATE_MAX_COLUMNS]; /* --metric; none: every column */
+    size_t metric_count;
+    const char *scenario_option; /* the first option given that only a scenario's fit takes */
+    cli_overrides_t overrides;   /* --set, -r, -s */
+    char replications[64];       /* "-r N" as an override */
+    char seed[64];               /* "-s SEED" as an override */
+    const char *output_dir;
+    int threads;
+    uint64_t max_bytes;
+    size_t starts;          /* --starts; 0: max(10, 5 x keys) */
+    size_t max_evaluations; /* --max-evaluations */
+    double tolerance;       /* --tolerance */
+    size_t bootstrap;       /* --bootstrap B */
+    bool plot;
+    bool quiet;
+} cli_fit_options_t;
+
+/* The fit's output folder: -o, or out/fit/<table or scenario name>. */
+void cli_fit_folder(const cli_fit_options_t *options, char *dir, size_t size);
+
+/* Draws DIR/fit.png and fit.svg from fit.gp, saying where unless `quiet`;
+ * a missing gnuplot is a note on stderr, not an error. Returns a sysexits
+ * code. */
+int cli_fit_render(const char *dir, bool quiet);
+
+/* `womsim fit SCENARIO --data OBSERVED.csv --free KEY=LO:HI ...`
+ * (cli_calibrate.c), with its parsed options. Returns the exit code. */
+int cli_fit_scenario(const cli_fit_options_t *options, int argc, char **argv);
+
 /* SIGINT and SIGTERM ask for a clean stop: the first leaves the signal's
  * number in *cli_stop_flag() (0 until then), which a batch polls
  * (wom_batch_control_t.stop), and says so on stderr unless `quiet`; the
