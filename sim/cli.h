@@ -124,6 +124,12 @@ wom_status cli_single_point(const wom_config_t *config, const char *path, wom_sc
  * unknown, which means no limit. */
 uint64_t cli_available_memory(void);
 
+/* The threads a command uses without -t: OMP_NUM_THREADS, or every core. */
+int cli_default_threads(void);
+
+/* Whether `text` is a whole decimal number in [min, max], into *value. */
+bool cli_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *value);
+
 /* The current UTC time in ISO 8601, e.g. "2025-01-31T12:00:00Z". */
 void cli_utc_now(char text[32]);
 

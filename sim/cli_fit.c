@@ -15,10 +15,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "cli.h"
 
 #define DEFAULT_MAX_EVALUATIONS 200
@@ -78,24 +74,13 @@ static const cli_option_t fit_options[] = {
      "print nothing but errors (progress goes to stderr unless -q or the environment sets CI)"},
 };
 
-/* A whole decimal number in [min, max]. */
-static bool parse_count(const char *text, size_t min, size_t max, size_t *value) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long parsed = strtoull(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || parsed < min ||
-        parsed > max) {
-        return false;
-    }
-    *value = (size_t)parsed;
-    return true;
-}
-
 static int take_count(const cli_option_use_t *use, size_t min, size_t max, size_t *value) {
-    if (!parse_count(use->value, min, max, value)) {
+    uint64_t parsed = 0;
+    if (!cli_parse_count(use->value, min, max, &parsed)) {
         return cli_usage_error("%s expects a whole number from %zu to %zu, not '%s'", use->typed,
                                min, max, use->value);
     }
+    *value = (size_t)parsed;
     return EX_OK;
 }
 
@@ -237,16 +222,8 @@ static int check_form(const cli_fit_options_t *options, int argc, char **argv, i
     return CLI_PARSED;
 }
 
-static int default_threads(void) {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
 static int parse_fit_options(int argc, char **argv, cli_fit_options_t *options) {
-    *options = (cli_fit_options_t){.threads = default_threads(),
+    *options = (cli_fit_options_t){.threads = cli_default_threads(),
                                    .max_bytes = cli_available_memory(),
                                    .max_evaluations = DEFAULT_MAX_EVALUATIONS,
                                    .tolerance = DEFAULT_TOLERANCE,
