@@ -191,18 +191,20 @@ static void fit_gp(wom_text_t *text, const wom_output_calibration_t *fit) {
                           "# Lines are replication means at the estimate; bands hold the middle "
                           "95%% of the replications; points are observed.\n");
     wom_output_picture_names(text, "fit");
-    wom_text_printf(text,
-                    "set datafile separator ','\nset grid\nset key below\nset autoscale xfix\n"
-                    "set xlabel 'day'\n"
-                    "do for [format = 1:2] {\n"
-                    "  if (format == 1) {\n"
-                    "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
-                    "    set output png\n"
-                    "  } else {\n"
-                    "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
-                    "    set output svg\n"
-                    "  }\n",
-                    height, height);
+    wom_text_printf(
+        text,
+        "set datafile separator ','\nset grid\nset key below\nset bmargin 5\nset lmargin 10\n"
+        "set autoscale xfix\n"
+        "set xlabel 'day'\n"
+        "do for [format = 1:2] {\n"
+        "  if (format == 1) {\n"
+        "    set terminal pngcairo size 1000,%d noenhanced font ',10'\n"
+        "    set output png\n"
+        "  } else {\n"
+        "    set terminal svg size 1000,%d dynamic noenhanced font ',10'\n"
+        "    set output svg\n"
+        "  }\n",
+        height, height);
     gp_title(text, fit);
     for (size_t m = 0; m < cal->metrics; m++) {
         size_t first = 2 + 4 * m;
