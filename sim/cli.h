@@ -120,6 +120,12 @@ wom_status cli_single_point(const wom_config_t *config, const char *path, wom_sc
  * unknown, which means no limit. */
 uint64_t cli_available_memory(void);
 
+/* The threads a command uses without -t: OMP_NUM_THREADS, or every core. */
+int cli_default_threads(void);
+
+/* Whether `text` is a whole decimal number in [min, max], into *value. */
+bool cli_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *value);
+
 /* The current UTC time in ISO 8601, e.g. "2025-01-31T12:00:00Z". */
 void cli_utc_now(char text[32]);
 
@@ -208,6 +214,43 @@ void cli_scenario_name(const char *path, char *name, size_t size);
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
                         wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
+
+/* The options of `womsim fit`: a Bass fit (--bass) or a scenario's fit to
+ * an observed series (SCENARIO --data --free). */
+typedef struct {
+    const char *bass_path;                    /* --bass: the table of adoptions */
+    const char *scenario_path;                /* the operand of a scenario's fit */
+    const char *data_path;                    /* --data: the observed table */
+    const char *free[WOM_CALIBRATE_MAX_KEYS]; /* --free KEY=LO:HI, in order */
+    size_t free_count;
+    const char *metrics[WOM_CALIBRATE_MAX_COLUMNS]; /* --metric; none: every column */
+    size_t metric_count;
+    const char *scenario_option; /* the first option given that only a scenario's fit takes */
+    cli_overrides_t overrides;   /* --set, -r, -s */
+    char replications[64];       /* "-r N" as an override */
+    char seed[64];               /* "-s SEED" as an override */
+    const char *output_dir;
+    int threads;
+    uint64_t max_bytes;
+    size_t starts;          /* --starts; 0: max(10, 5 x keys) */
+    size_t max_evaluations; /* --max-evaluations */
+    double tolerance;       /* --tolerance */
+    size_t bootstrap;       /* --bootstrap B */
+    bool plot;
+    bool quiet;
+} cli_fit_options_t;
+
+/* The fit's output folder: -o, or out/fit/<table or scenario name>. */
+void cli_fit_folder(const cli_fit_options_t *options, char *dir, size_t size);
+
+/* Draws DIR/fit.png and fit.svg from fit.gp, saying where unless `quiet`;
+ * a missing gnuplot is a note on stderr, not an error. Returns a sysexits
+ * code. */
+int cli_fit_render(const char *dir, bool quiet);
+
+/* `womsim fit SCENARIO --data OBSERVED.csv --free KEY=LO:HI ...`
+ * (cli_calibrate.c), with its parsed options. Returns the exit code. */
+int cli_fit_scenario(const cli_fit_options_t *options, int argc, char **argv);
 
 /* SIGINT and SIGTERM ask for a clean stop: the first leaves the signal's
  * number in *cli_stop_flag() (0 until then), which a batch polls

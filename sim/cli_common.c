@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +13,10 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static int exit_code(wom_status status) {
     switch (status) {
@@ -247,4 +252,24 @@ const volatile sig_atomic_t *cli_stop_flag(void) {
 
 const char *cli_stop_name(void) {
     return stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+int cli_default_threads(void) {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+bool cli_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *value) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long parsed = strtoull(text, &end, 10);
+    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno != 0 || parsed < min ||
+        parsed > max) {
+        return false;
+    }
+    *value = parsed;
+    return true;
 }

@@ -4,8 +4,6 @@
  * what `womsim merge` shares with it: drawing a batch's plots and writing
  * its manifest.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <ctype.h>
-#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,27 +20,6 @@
 
 #define DEFAULT_MAX_TASKS 100000
 
-static int default_threads(void) {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-/* A whole decimal number in [min, max]. */
-static bool parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *value) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long parsed = strtoull(text, &end, 10);
-    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno != 0 || parsed < min ||
-        parsed > max) {
-        return false;
-    }
-    *value = parsed;
-    return true;
-}
-
 /* "I/N" with 0 <= I < N. */
 static bool parse_shard(const char *text, uint32_t *shard, uint32_t *shards) {
     char index[32];
@@ -52,8 +29,8 @@ static bool parse_shard(const char *text, uint32_t *shard, uint32_t *shards) {
         return false;
     }
     snprintf(index, sizeof index, "%.*s", (int)(slash - text), text);
-    if (!parse_count(index, 0, UINT32_MAX, &i) || !parse_count(slash + 1, 1, UINT32_MAX, &n) ||
-        i >= n) {
+    if (!cli_parse_count(index, 0, UINT32_MAX, &i) ||
+        !cli_parse_count(slash + 1, 1, UINT32_MAX, &n) || i >= n) {
         return false;
     }
     *shard = (uint32_t)i;
@@ -72,8 +49,8 @@ static int slurm_shard(cli_run_options_t *options) {
     if (options->shard_given || id == NULL || count == NULL) {
         return EX_OK;
     }
-    if (!parse_count(id, 0, UINT32_MAX, &i) || !parse_count(count, 1, UINT32_MAX, &n) ||
-        (min != NULL && !parse_count(min, 0, i, &first)) || i - first >= n) {
+    if (!cli_parse_count(id, 0, UINT32_MAX, &i) || !cli_parse_count(count, 1, UINT32_MAX, &n) ||
+        (min != NULL && !cli_parse_count(min, 0, i, &first)) || i - first >= n) {
         return cli_usage_error("SLURM_ARRAY_TASK_ID=%s (SLURM_ARRAY_TASK_MIN=%s) is not a "
                                "shard of SLURM_ARRAY_TASK_COUNT=%s: use a contiguous array "
                                "(sbatch --array=0-N-1 for N shards) or give --shard I/N",
@@ -180,7 +157,7 @@ static int add_shortcut(cli_run_options_t *options, const char *key, const cli_o
 
 static int take_threads(cli_run_options_t *options, const cli_option_use_t *use) {
     uint64_t threads = 0;
-    if (!parse_count(use->value, 1, 4096, &threads)) {
+    if (!cli_parse_count(use->value, 1, 4096, &threads)) {
         return cli_usage_error("%s expects a thread count from 1 to 4096, not '%s'", use->typed,
                                use->value);
     }
@@ -189,7 +166,7 @@ static int take_threads(cli_run_options_t *options, const cli_option_use_t *use)
 }
 
 static int take_max_tasks(cli_run_options_t *options, const cli_option_use_t *use) {
-    if (!parse_count(use->value, 1, UINT32_MAX, &options->max_tasks)) {
+    if (!cli_parse_count(use->value, 1, UINT32_MAX, &options->max_tasks)) {
         return cli_usage_error("%s expects a task count from 1 to %u, not '%s'", use->typed,
                                UINT32_MAX, use->value);
     }
@@ -304,7 +281,7 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
 }
 
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
-    *options = (cli_run_options_t){.threads = default_threads(),
+    *options = (cli_run_options_t){.threads = cli_default_threads(),
                                    .max_bytes = cli_available_memory(),
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,

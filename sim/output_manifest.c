@@ -1,9 +1,9 @@
 /* output_manifest.c: a result folder's provenance: the files a manifest
  * lists (those of the batch that exist) and manifest.json itself, with the
  * SHA-256 of every listed file, the versions, the command and the times;
- * the reproducible manifest of a reference run (womsim regress); and a Bass
- * fit's manifest (womsim fit), which names its table instead of a
- * scenario.
+ * the reproducible manifest of a reference run (womsim regress); and a
+ * fit's manifest (womsim fit), which names its table, and for a scenario's
+ * fit its scenario too.
  * Workload: each listed file read once to hash it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "output_internal.h"
@@ -236,6 +236,23 @@ wom_status wom_output_write_manifest(const char *dir, const char *name,
     return status;
 }
 
+/* What a scenario's fit records of its scenario. */
+static void fit_scenario(wom_text_t *text, const wom_output_fit_manifest_t *m) {
+    const char *igraph = NULL;
+    int major, minor, subminor;
+    igraph_version(&igraph, &major, &minor, &subminor);
+    manifest_string(text, "scenario", m->scenario_name);
+    manifest_string(text, "scenario_file", m->scenario_file);
+    wom_text_printf(text, "  \"overrides\": ");
+    json_strings(text, m->overrides, m->override_count);
+    wom_text_printf(text, ",\n");
+    manifest_string(text, "scenario_hash", m->scenario_hash);
+    wom_text_printf(text, "  \"seed\": %llu,\n", (unsigned long long)m->seed);
+    manifest_string(text, "rng", wom_rng_name());
+    wom_text_printf(text, "  \"threads\": %d,\n", m->threads);
+    manifest_string(text, "igraph", igraph);
+}
+
 wom_status wom_output_write_fit_manifest(const char *dir, const wom_output_fit_manifest_t *m,
                                          wom_error_t *error) {
     wom_text_t text;
@@ -248,6 +265,9 @@ wom_status wom_output_write_fit_manifest(const char *dir, const wom_output_fit_m
     wom_text_printf(&text, ",\n");
     manifest_string(&text, "data_file", m->data_file);
     manifest_string(&text, "data_sha256", m->data_sha256);
+    if (m->scenario_file != NULL) {
+        fit_scenario(&text, m);
+    }
     manifest_string(&text, "gsl", gsl_version);
     manifest_string(&text, "started_utc", m->started);
     manifest_string(&text, "ended_utc", m->ended);

@@ -45,7 +45,8 @@ enum {
     WOM_SITE_HISTORY = 19,       /* an initial customer's attitude (GSL normal) */
     WOM_SITE_GRAPH_MATCH = 20,   /* configuration: the matching of the stubs (one stream) */
     WOM_SITE_DESIGN = 21,        /* design.c: a Latin hypercube's column, a Morris trajectory */
-    WOM_SITE_BOOTSTRAP = 22      /* sensitivity.c: one bootstrap resampling */
+    WOM_SITE_BOOTSTRAP = 22,     /* sensitivity.c: one bootstrap resampling */
+    WOM_SITE_CALIBRATE = 23      /* calibrate_search.c: a bootstrap refit's two seeds */
 };
 
 /* Tasks (run ids) a stream key can tell apart: 2^24. */

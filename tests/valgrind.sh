@@ -3,8 +3,10 @@
 # (OMP_NUM_THREADS=1: valgrind serialises threads anyway, and libgomp's
 # pool would only add its reachable blocks): a sweep, two shards and their
 # merge, a disk that fills and the resume after it, a bad edge list, a
-# scenario refused, `graph`, `check --dump`, and a Bass fit (`fit --bass`)
-# of a good table and of a bad one. Each must end with its expected exit
+# scenario refused, `graph`, `check --dump`, a Bass fit (`fit --bass`)
+# of a good table and of a bad one, and a scenario's short fit to an
+# observed table (`fit SCENARIO --data`, with its bootstrap) and a refused
+# one. Each must end with its expected exit
 # status and no memcheck error or leak (definite, indirect or possible;
 # blocks libgomp keeps reachable are not leaks). Ends with one
 # "valgrind: N passed, N failed" line. Run from the repository root with
@@ -60,6 +62,12 @@ memcheck 0 graph --edges "$ROOT/tests/data/snap-fixture.txt" --write copy.txt
 memcheck 0 check "$scenario" --dump
 memcheck 0 fit --bass "$ROOT/data/bass-air-conditioners.csv" -o fit -q --no-plot
 memcheck 65 fit --bass bad.txt -o badfit -q --no-plot
+printf 'day,customers\n0,40\n10,38\n20,37\n30,36\n' >"$WORK/observed.csv"
+memcheck 0 fit "$scenario" --set wom.forward_prob=0.05 --data observed.csv \
+    --free failure.late-delivery.rate=0.02:0.1 --starts 3 --max-evaluations 8 --bootstrap 2 \
+    -o calib -q --no-plot
+memcheck 65 fit "$scenario" --set wom.forward_prob=0.05 --data bad.txt \
+    --free failure.late-delivery.rate=0.02:0.1 -o badcalib -q --no-plot
 cmp -s "$WORK/sweep/sweep.csv" "$WORK/split/sweep.csv" ||
     { failures=$((failures + 1)); echo "FAIL the merged shards differ from the whole sweep"; }
 echo "valgrind: $passes passed, $failures failed"

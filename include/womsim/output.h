@@ -3,7 +3,8 @@
  * and of a batch: runs.csv (every task's every metric, long format),
  * sweep.csv, sweep.dat + sweep.gp, a design's sensitivity.csv,
  * sensitivity.dat + sensitivity.gp, manifest.json; all from a batch's
- * results (aggregate.h); and of a Bass fit (bassfit.h): fit.json, fit.csv,
+ * results (aggregate.h); and of a fit, of the Bass model (bassfit.h) or of
+ * a scenario to an observed series (calibrate.h): fit.json, fit.csv,
  * fit.gp and its pictures, manifest.json. Every file, the pictures
  * gnuplot draws included, is written to a temporary name in the same
  * folder, flushed, fsynced and renamed, so a killed run never leaves a
@@ -18,6 +19,7 @@
 #include "womsim/analytic.h"
 #include "womsim/bassfit.h"
 #include "womsim/batch.h"
+#include "womsim/calibrate.h"
 #include "womsim/config.h"
 #include "womsim/file.h"
 #include "womsim/graph.h"
@@ -142,6 +144,26 @@ typedef struct {
  * (wom_output_render_script). */
 wom_status wom_output_write_fit(const char *dir, const wom_output_fit_t *fit, wom_error_t *error);
 
+/* A scenario fitted to an observed series, and what it was fitted to. */
+typedef struct {
+    const char *scenario_name; /* e.g. "baseline" */
+    const char *data_file;     /* the table's path as given */
+    const wom_calibrate_data_t *data;
+    const wom_calibrate_t *cal;
+    const wom_calibrate_options_t *options;
+    const wom_calibrate_result_t *result; /* complete: not stopped */
+} wom_output_calibration_t;
+
+/* Makes `dir` and writes fit.json (each free key's estimate, interval,
+ * range and start; the objective; each metric's scale; the search, the
+ * bootstrap's refitted values, seed, replications, the scenario's hash and
+ * the table's SHA-256), fit.csv (a row per day 0..steps: per metric the
+ * observed value, empty on days not observed, the fitted mean and the
+ * replications' 2.5% and 97.5% quantiles) and fit.gp, which draws fit.png
+ * and fit.svg from fit.csv (wom_output_render_script). */
+wom_status wom_output_write_calibration(const char *dir, const wom_output_calibration_t *fit,
+                                        wom_error_t *error);
+
 /* The files of a fit's folder that exist, for its manifest: fit.json,
  * fit.csv, fit.gp, fit.png and fit.svg. */
 wom_status wom_output_list_fit_files(const char *dir, wom_output_files_t *files);
@@ -156,11 +178,22 @@ typedef struct {
     int exit_status;             /* of the program */
     const char *const *files;    /* relative to the folder; each file's SHA-256 is recorded */
     size_t file_count;
+    /* A scenario's fit (womsim fit SCENARIO --data) also records its scenario; NULL for a
+     * Bass fit, and the fields below unused: */
+    const char *scenario_file; /* absolute path of the scenario file */
+    const char *scenario_name;
+    const char *const *overrides; /* --set, -r, -s as "key=value", in order */
+    size_t override_count;
+    const char *scenario_hash;
+    uint64_t seed;
+    int threads;
 } wom_output_fit_manifest_t;
 
 /* Writes dir/manifest.json of a fit: the womsim version, `git describe` of
- * the source, the command, the table and its SHA-256, the GSL version,
- * the times, the exit status and the SHA-256 of every listed file. */
+ * the source, the command, the table and its SHA-256, for a scenario's fit
+ * its scenario (file, name, overrides, hash, seed, threads, the RNG and
+ * igraph's version), the GSL version, the times, the exit status and the
+ * SHA-256 of every listed file. */
 wom_status wom_output_write_fit_manifest(const char *dir, const wom_output_fit_manifest_t *m,
                                          wom_error_t *error);
 

@@ -7,6 +7,7 @@
 #include "womsim/analytic.h"
 #include "womsim/bassfit.h"
 #include "womsim/batch.h"
+#include "womsim/calibrate.h"
 #include "womsim/compare.h"
 #include "womsim/config.h"
 #include "womsim/design.h"

@@ -5,7 +5,7 @@
 # and the files hashed in the manifest, the default folder, --no-plot, no
 # gnuplot, the same files on a second run, docs/explore.md showing what it
 # prints, and the usage errors. Bad tables are in tests/bad-inputs/
-# (fit-*.case).
+# (fit-*.case). Then `womsim fit SCENARIO --data` (its own section below).
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # docs/explore.md shows what the program prints now (its picture is not
@@ -159,4 +159,203 @@ test_fit_usage_errors() {
         --bass nowhere.csv -o out
     [ -e out ] && fail "a missing table left an output folder"
     return 0
+}
+
+# ---- womsim fit SCENARIO --data OBSERVED.csv --free KEY=LO:HI ----------------
+# A scenario's keys fitted to an observed series: a known service quality
+# recovered from one simulated history of a small shop, the files
+# consistent with each other and the manifest, the same bytes on 1 and 2
+# threads, a stop that leaves nothing, each bad input refused before
+# anything runs, and the docs' example table what data/README.md says.
+
+# A small shop: 1,500 agents in a small world, 60 days, 8 replications.
+fit_shop_scenario() {
+    scenario shop.ini <<'INI'
+[simulation]
+steps = 60
+replications = 8
+seed = 385
+[network]
+model = watts-strogatz
+nodes = 1500
+mean_degree = 10
+rewire = 0.1
+INI
+}
+
+# observe_shop QUALITY FILE: one history of the shop (one replication,
+# another seed than the fit's) at service.quality = QUALITY, its customers
+# and reputation every 6th day, as a shop's records would be.
+observe_shop() {
+    "$WOMSIM" run shop.ini --set service.quality="$1" -r 1 -s 917 -o history -q --no-plot ||
+        fail "the history's run failed"
+    awk -F, 'NR == 1 {
+            for (i = 1; i <= NF; i++) {
+                if ($i == "customers_mean") c = i
+                if ($i == "reputation_mean") r = i
+            }
+            print "day,customers,reputation"; next
+        }
+        $1 % 6 == 0 { print $1 "," $c "," $r }' history/timeseries.csv >"$2"
+}
+
+# fit_key FILE KEY FIELD: FIELD ("estimate", "lo", "hi") of free key KEY
+# in fit.json.
+fit_key() {
+    grep "^    \"$2\": {" "$1" | sed -n "s/.*\"$3\": \([-0-9.e+]*\).*/\1/p"
+}
+
+# The estimate must lie within its own bootstrap interval, and the truth
+# (0.8) near the estimate. The tolerance comes from the interval: a 95%
+# interval spans about four standard errors of the estimate, two on each
+# side; the estimate is from one noisy history and the interval's ends
+# from only 10 refits, so the test allows the interval's whole width (about
+# four standard errors) between the estimate and the truth, rather than
+# half of it. The interval must also be informative: narrower than half
+# the range searched (0.35).
+test_fit_scenario_recovers_a_known_quality() {
+    fit_shop_scenario
+    observe_shop 0.8 observed.csv
+    "$WOMSIM" fit shop.ini --data observed.csv --free service.quality=0.6:0.95 --bootstrap 10 \
+        --tolerance 0.01 -o out -q 2>err.txt || fail "fit failed: $(cat err.txt)"
+    estimate=$(fit_key out/fit.json service.quality estimate)
+    lo=$(fit_key out/fit.json service.quality lo)
+    hi=$(fit_key out/fit.json service.quality hi)
+    within "$estimate" "$lo" "$hi" || fail "estimate $estimate outside its interval [$lo, $hi]"
+    awk -v x="$estimate" -v lo="$lo" -v hi="$hi" 'BEGIN {
+            d = x - 0.8; if (d < 0) d = -d
+            exit !(d <= hi - lo && hi - lo < 0.175)
+        }' || fail "estimate $estimate, interval [$lo, $hi]: too far from 0.8 or too wide"
+    grep -q '^  "bootstrap": {"refits": 10, ' out/fit.json || fail "not 10 refits"
+    grep -q '^  "evaluations": [0-9]*,$' out/fit.json || fail "fit.json lacks evaluations"
+    return 0
+}
+
+# fit.csv holds the table's observations on their days and nothing on the
+# others; the objective recomputed from its fitted means and fit.json's
+# scales is fit.json's; the manifest hashes every file.
+test_fit_scenario_files_agree() {
+    fit_shop_scenario
+    observe_shop 0.8 observed.csv
+    "$WOMSIM" fit shop.ini --data observed.csv --free service.quality=0.6:0.95 --bootstrap 2 \
+        --tolerance 0.02 -o out -q 2>err.txt || fail "fit failed: $(cat err.txt)"
+    head -n 1 out/fit.csv | grep -qx 'day,customers_observed,customers_fitted,customers_lo,customers_hi,reputation_observed,reputation_fitted,reputation_lo,reputation_hi' ||
+        fail "fit.csv header: $(head -n 1 out/fit.csv)"
+    [ "$(wc -l <out/fit.csv)" -eq 62 ] || fail "fit.csv should have a row per day 0..60"
+    awk -F, 'NR > 1 && $2 != "" { print $1 "," $2 "," $6 }' out/fit.csv >shown.txt
+    sed 1d observed.csv | cmp -s - shown.txt || fail "fit.csv's observed values are not the table's"
+    scale_c=$(sed -n 's/^    "customers": {"scale": \([-0-9.e+]*\)}.*/\1/p' out/fit.json)
+    scale_r=$(sed -n 's/^    "reputation": {"scale": \([-0-9.e+]*\)}.*/\1/p' out/fit.json)
+    objective=$(json_number out/fit.json objective)
+    awk -F, -v sc="$scale_c" -v sr="$scale_r" -v want="$objective" '
+        NR > 1 && $2 != "" { s += (($3 - $2) / sc)^2 + (($7 - $6) / sr)^2 }
+        END { exit !(want > 0 && ((s - want) / want)^2 < 1e-20) }' out/fit.csv ||
+        fail "the objective from fit.csv is not fit.json's $objective"
+    awk -F, 'NR > 1 && ($4 > $3 || $3 > $5 || $8 > $7 || $7 > $9) { bad = 1 } END { exit bad }' \
+        out/fit.csv || fail "a fitted mean lies outside its band"
+    if command -v gnuplot >/dev/null; then
+        head -c 8 out/fit.png | od -An -c | grep -q 'P   N   G' || fail "fit.png is no PNG"
+    fi
+    sed -n 's/^    "\(.*\)": "\([0-9a-f]\{64\}\)",\{0,1\}$/\2  \1/p' out/manifest.json >sums.txt
+    grep -q ' fit.json$' sums.txt && grep -q ' fit.csv$' sums.txt || fail "manifest lists no fit files"
+    (cd out && sha256sum -c --quiet ../sums.txt) >check.txt 2>&1 ||
+        fail "hashes do not match: $(head -n 3 check.txt)"
+    grep -q "^  \"scenario_file\": \"$PWD/shop.ini\",$" out/manifest.json ||
+        fail "the manifest lacks the scenario"
+    grep -q "^  \"data_file\": \"$PWD/observed.csv\",$" out/manifest.json ||
+        fail "the manifest lacks the table"
+    [ -z "$(find out -name 'fit-tasks.*')" ] || fail "the work folder is left"
+}
+
+# Two keys: the same bytes on one and two threads (the searches capped at
+# 60 evaluations: with 4 replications some refits reach it, and say so).
+test_fit_scenario_same_bytes_on_one_and_two_threads() {
+    fit_shop_scenario
+    observe_shop 0.8 observed.csv
+    for threads in 1 2; do
+        "$WOMSIM" fit shop.ini --data observed.csv --free service.quality=0.6:0.95 \
+            --free wom.dissatisfied_tell_mean=5:20 --metric customers -r 4 --starts 6 \
+            --bootstrap 2 --tolerance 0.02 --max-evaluations 60 -t "$threads" -o "t$threads" \
+            -q --no-plot 2>"err$threads.txt" ||
+            fail "fit on $threads threads failed: $(cat "err$threads.txt")"
+    done
+    cmp -s err1.txt err2.txt || fail "the notes differ between 1 and 2 threads"
+    for file in fit.json fit.csv fit.gp; do
+        cmp -s "t1/$file" "t2/$file" || fail "$file differs between 1 and 2 threads"
+    done
+    grep -q '"wom.dissatisfied_tell_mean": {"estimate": ' t1/fit.json || fail "second key missing"
+}
+
+# SIGINT during the bootstrap: exit 75 and no output folder. A background
+# job of a script ignores SIGINT (and womsim keeps it ignored): env lets it
+# through, and unsets CI so that the progress lines tell when the search
+# is done.
+test_fit_scenario_stop_leaves_nothing() {
+    fit_shop_scenario
+    observe_shop 0.8 observed.csv
+    env -u CI --default-signal=INT "$WOMSIM" fit shop.ini --data observed.csv \
+        --free service.quality=0.6:0.95 --bootstrap 200 -o out >/dev/null 2>err.txt &
+    pid=$!
+    for _ in $(seq 1 500); do
+        grep -qs 'Nelder-Mead: objective' err.txt && break
+        sleep 0.02
+    done
+    kill -INT "$pid"
+    wait "$pid"
+    code=$?
+    [ "$code" -eq 75 ] || fail "exit $code after SIGINT, expected 75: $(cat err.txt)"
+    grep -q 'stopped by SIGINT: the fit was not finished and nothing was written' err.txt ||
+        fail "no stop message: $(cat err.txt)"
+    [ -e out ] && fail "a stopped fit left: $(find out)"
+    return 0
+}
+
+# Each bad input is refused before anything runs, naming what is wrong,
+# and leaves no output folder.
+test_fit_scenario_refuses_bad_inputs() {
+    fit_shop_scenario
+    printf 'day,customers\n0,150\n6,14x8\n' >bad.csv
+    printf 'day,customers\n0,150\n6,138\n' >good.csv
+    expect_exit 64 "fit requires --bass DATA.csv" \
+        "$WOMSIM" fit shop.ini --free service.quality=0.6:0.95 -o out1
+    expect_exit 65 "womsim: bad.csv:3: customers '14x8' is not a number" \
+        "$WOMSIM" fit shop.ini --data bad.csv --free service.quality=0.6:0.95 -o out2
+    expect_exit 78 "womsim: --free: service.quality: '0.8' is not a range LO:HI" \
+        "$WOMSIM" fit shop.ini --data good.csv --free service.quality=0.8 -o out3
+    expect_exit 78 "womsim: --free: unknown key 'qualty' in [service] (did you mean 'quality'?)" \
+        "$WOMSIM" fit shop.ini --data good.csv --free service.qualty=0.6:0.95 -o out4
+    expect_exit 78 "service.quality = 1.5 is out of range [0, 1]" \
+        "$WOMSIM" fit shop.ini --data good.csv --free service.quality=0.6:1.5 -o out5
+    expect_exit 64 "requires at least one --free KEY=LO:HI" \
+        "$WOMSIM" fit shop.ini --data good.csv -o out6
+    printf 'day,custmers\n0,150\n6,138\n' >misspelt.csv
+    expect_exit 65 "womsim: misspelt.csv:1: column 'custmers' is not a metric of the scenario" \
+        "$WOMSIM" fit shop.ini --data misspelt.csv --free service.quality=0.6:0.95 -o out7
+    expect_exit 64 "--threads is for fitting a scenario" \
+        "$WOMSIM" fit --bass "$ROOT/data/bass-air-conditioners.csv" -t 2 -o out8
+    for n in 1 2 3 4 5 6 7 8; do
+        [ -e "out$n" ] && fail "out$n was left: $(find "out$n")"
+    done
+    return 0
+}
+
+# data/shop-weekly.csv, the example of docs/explore.md, is what
+# data/README.md says: one history of configs/baseline.ini at
+# service.quality = 0.85, seed 2718, its first 91 days, customers and
+# reputation (to one decimal) every 7th day.
+test_fit_scenario_example_table_is_what_readme_says() {
+    "$WOMSIM" run "$ROOT/configs/baseline.ini" --set service.quality=0.85 \
+        --set simulation.steps=91 -r 1 -s 2718 -o history -q --no-plot || fail "run failed"
+    awk -F, 'NR == 1 {
+            for (i = 1; i <= NF; i++) {
+                if ($i == "customers_mean") c = i
+                if ($i == "reputation_mean") r = i
+            }
+            print "day,customers,reputation"; next
+        }
+        $1 % 7 == 0 { printf "%d,%d,%.1f\n", $1, $c, $r }' history/timeseries.csv >weekly.csv
+    cmp -s weekly.csv "$ROOT/data/shop-weekly.csv" ||
+        fail "data/shop-weekly.csv is not the history: $(diff weekly.csv "$ROOT/data/shop-weekly.csv" | head -n 4)"
+    grep -q 'shop-weekly.csv.*service.quality = 0.85.*seed 2718' "$ROOT/data/README.md" ||
+        fail "data/README.md does not say how shop-weekly.csv was made"
 }
