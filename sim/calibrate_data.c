@@ -174,7 +174,9 @@ static wom_status read_header(reader_t *r, char *line) {
         line += 3;
     }
     char copy[WOM_CALIBRATE_MAX_LINE + 1], *fields[MAX_FIELDS];
-    snprintf(copy, sizeof copy, "%s", line);
+    size_t length = strnlen(line, WOM_CALIBRATE_MAX_LINE);
+    memcpy(copy, line, length); /* not snprintf: gcc's sanitizer build took line for NULL */
+    copy[length] = '\0';
     r->semicolons = strchr(line, ';') != NULL;
     size_t count = split_fields(copy, fields);
     r->data->day_line = r->line;

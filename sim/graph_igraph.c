@@ -74,6 +74,9 @@ static void keep_reason(const char *reason, const char *file, int line, igraph_e
             igraph_reason[--n] = '\0'; /* libxml2's reasons end with a newline */
         }
     }
+    /* Then what igraph's own handlers do: free what the failed call held
+     * (the reason may be among it, so it is copied first). */
+    IGRAPH_FINALLY_FREE();
 }
 
 static igraph_error_t read_igraph(igraph_t *source, FILE *stream, int format) {
