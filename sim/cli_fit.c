@@ -54,7 +54,7 @@ static const cli_option_t fit_options[] = {
     {FIT_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
     {FIT_REPLICATIONS, 'r', "replications", "N",
      "replications of each evaluation (simulation.replications)"},
-    {FIT_SEED, 's', "seed", "SEED", "seed (simulation.seed)"},
+    {FIT_SEED, 's', "seed", "SEED", "random seed (simulation.seed)"},
     {FIT_THREADS, 't', "threads", "N", "threads (default: OMP_NUM_THREADS or all cores)"},
     {FIT_STARTS, '\0', "starts", "N",
      "points of the Latin hypercube the search starts from (default max(10, 5 x free keys))"},

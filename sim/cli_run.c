@@ -85,7 +85,7 @@ enum {
 #define SHARED_OPTIONS                                                                             \
     {RUN_OUTPUT, 'o', "output", "DIR", "output folder (default out/<scenario name>)"},             \
         {RUN_REPLICATIONS, 'r', "replications", "N", "replications (simulation.replications)"},    \
-        {RUN_SEED, 's', "seed", "SEED", "seed (simulation.seed)"},                                 \
+        {RUN_SEED, 's', "seed", "SEED", "random seed (simulation.seed)"},                          \
         {RUN_THREADS, 't', "threads", "N", "threads (default: OMP_NUM_THREADS or all cores)"},     \
         {RUN_OVERRIDE, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},          \
         {RUN_OVERRIDE, '\0', "sweep", "KEY=LIST",                                                  \
