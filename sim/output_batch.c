@@ -411,8 +411,11 @@ static void sweep_files_destroy(sweep_files_t *f) {
 }
 
 /* The point's runs.csv rows, one replication's text at a time. */
+/* Appends a point's rows to runs.csv; a failed write (a full disk) ends
+ * the file there, its temporary removed and the error naming runs.csv and
+ * the system's reason. */
 static wom_status append_runs(const wom_batch_t *batch, sweep_files_t *f,
-                              const wom_output_run_t *run) {
+                              const wom_output_run_t *run, wom_error_t *error) {
     uint32_t point = run->point->point;
     wom_output_point_t at = {point, batch->keys, f->names, &f->values[(size_t)point * batch->keys]};
     wom_status status = WOM_OK;
@@ -423,7 +426,7 @@ static wom_status append_runs(const wom_batch_t *batch, sweep_files_t *f,
         status = wom_file_stream_text(&f->runs, &text);
         wom_text_destroy(&text);
     }
-    return status;
+    return status == WOM_OK ? WOM_OK : wom_file_stream_commit(&f->runs, status, error);
 }
 
 /* The files of one point from its task files; its final summaries to
@@ -441,7 +444,7 @@ static wom_status write_point(wom_batch_t *batch, sweep_files_t *f, uint32_t poi
         status = wom_output_write_run(dir, &run, error);
     }
     if (status == WOM_OK) {
-        status = append_runs(batch, f, &run);
+        status = append_runs(batch, f, &run, error);
     }
     if (status == WOM_OK) {
         wom_aggregate_add(results, &aggregated);

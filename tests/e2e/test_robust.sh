@@ -160,3 +160,21 @@ test_robust_fifo_task_file_is_refused_not_waited_for() {
     expect_exit 65 "m/tasks/2.rows: not a regular file, so no task file (a task of shard 2/3)" \
         timeout 30 "$WOMSIM" merge m -q --no-plot
 }
+
+# A disk that fills while runs.csv is written (a 800 KB tmpfs: the task
+# files and each point's files fit, runs.csv does not): the error names
+# runs.csv and the system's reason, exit 74, and no temporary file is left.
+# Needs to mount a tmpfs (root); skipped otherwise.
+test_robust_full_disk_names_the_file() {
+    mkdir small
+    mount -t tmpfs -o size=800k tmpfs small 2>/dev/null || skip "cannot mount a small tmpfs here"
+    "$WOMSIM" run "$ROOT/configs/baseline.ini" --set network.nodes=300 --set simulation.steps=100 \
+        -r 3 -q --no-plot -o small/out >out.txt 2>err.txt
+    code=$?
+    left=$(find small -name '*.tmp.*' | head -n 3)
+    umount small
+    [ "$code" -eq 74 ] || fail "exit $code on a full disk, expected 74: $(cat err.txt)"
+    grep -q "small/out/runs.csv: cannot write: No space left on device" err.txt ||
+        fail "the error does not name runs.csv and why: $(cat err.txt)"
+    [ -z "$left" ] || fail "temporary files left: $left"
+}
