@@ -307,7 +307,9 @@ static int by_change(const void *a, const void *b) {
 
 /* Prints how `file` of the reference differs from the rerun's. */
 static void report_difference(const char *name, const char *file, wom_compare_t *c) {
-    qsort(c->metrics, c->metric_count, sizeof *c->metrics, by_change);
+    if (c->metric_count > 1) { /* none: no array (qsort wants one) */
+        qsort(c->metrics, c->metric_count, sizeof *c->metrics, by_change);
+    }
     fprintf(stderr, "womsim: regress: %s: %s differs at line %zu", name, file, c->first_line);
     if (c->old_lines != c->new_lines) {
         fprintf(stderr, " (the reference has %zu lines, the rerun %zu)", c->old_lines,
