@@ -68,6 +68,40 @@ wom_status wom_graph_open_file(const char *path, int format, bool pipes, FILE **
                                wom_error_t *error);
 
 /* ---------------------------------------------------------------------------
+ * SNAP edge lists (graph_snap.c, graph_snap_scan.c) */
+
+/* One piece of an edge list's text, scanned on its own (by one thread):
+ * its edges as raw ids, or its first bad line's error. */
+typedef struct {
+    const char *name;    /* the file named in errors */
+    bool starts_input;   /* the text begins the input (a byte order mark may open it) */
+    uint64_t stop_after; /* stop after this many edges (UINT64_MAX: read all) */
+    uint64_t *ids;       /* from, to of edge i at 2i, 2i + 1: the ids as written */
+    uint64_t edges;      /* edges read */
+    uint64_t capacity;   /* edges that fit in `ids` */
+    long lines;          /* lines read, a bad one included, numbered from 1 in the piece */
+    wom_status status;   /* the scan's: WOM_OK, or the bad line's */
+    wom_error_t error;   /* the bad line's, its line counted from the piece's start */
+    char *line;          /* room for a line and its NUL (WOM_GRAPH_MAX_LINE + 1) */
+} wom_snap_piece_t;
+
+/* Scans `size` bytes of whole lines at `text` into piece->ids (from the
+ * start; `ids` and `line` kept). The last line may lack its LF only if
+ * text[size] is an LF. Returns the first bad line's status, its error in
+ * piece->error (only WOM_EDATA, or WOM_ENOMEM for the ids). */
+wom_status wom_graph_scan_snap(wom_snap_piece_t *piece, const char *text, size_t size);
+
+/* Reads a SNAP edge list from `stream` in blocks of `block_bytes` (raised
+ * to WOM_GRAPH_MAX_LINE + 2 if below), each split at line ends into
+ * `parts` pieces scanned in parallel. The graph, its numbering and the
+ * errors are the same for any block size and number of parts (the
+ * defaults: 16 MiB and the threads; a test forces small blocks and many
+ * parts so that lines straddle them). */
+wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool directed,
+                                     size_t block_bytes, int parts, wom_graph_t **graph,
+                                     wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
  * The generators (graph_generate.c) */
 
 /* Generates draw `draw` (the task word of the generators' stream keys) of

@@ -1,11 +1,17 @@
-/* graph_snap.c: SNAP edge lists, read and written. The reader maps
- * arbitrary non-negative integer ids to 0..n-1 in order of first
- * appearance (its own hash map), refuses a bad line as soon as it is met,
- * naming its file and line, and hands its edge array to the CSR builder
- * (wom_graph_build_csr), its only tie to the rest of the graph module.
- * Workload: once at set-up, single-threaded, files of up to some 1e9
- * lines, read byte by byte by file.c's line reader; the writer prints a
- * line an edge.
+/* graph_snap.c: SNAP edge lists, read and written. The reader takes the
+ * input in large blocks (16 MiB by default), splits each at line ends into
+ * a piece per thread, scans the pieces in parallel (graph_snap_scan.c:
+ * raw 64-bit ids, or a piece's first bad line), then, in file order, maps
+ * the ids to 0..n-1 in order of first appearance and appends the edges:
+ * so the edges, the numbering and the first error (with its line) are the
+ * same for any number of threads or block size. The map is a plain array
+ * indexed by id while ids are dense enough (at most 8 slots per node seen,
+ * or below 2^20), else a hash map of its own. The edge array goes to the
+ * CSR builder (wom_graph_build_csr), the reader's only tie to the rest of
+ * the graph module.
+ * Workload: once at set-up, files of up to some 1e9 lines: the scan runs
+ * over the threads at hundreds of MB/s each; the map and the CSR build run
+ * on one thread. The writer prints a line an edge.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/graph.h"
 
@@ -13,31 +19,15 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "graph_internal.h"
 #include "womsim/file.h"
 
 /* ---------------------------------------------------------------------------
- * The SNAP reader */
-
-/* Appends edge (from, to), doubling the array when it is full. */
-static wom_status edge_list_push(edge_list_t *edges, uint32_t from, uint32_t to) {
-    if (edges->count == edges->capacity) {
-        uint64_t capacity = edges->capacity ? 2 * edges->capacity : 1024;
-        uint32_t *pairs = realloc(edges->pairs, capacity * 2 * sizeof *pairs);
-        if (pairs == NULL) {
-            return WOM_ENOMEM;
-        }
-        edges->pairs = pairs;
-        edges->capacity = capacity;
-    }
-    edges->pairs[2 * edges->count] = from;
-    edges->pairs[2 * edges->count + 1] = to;
-    edges->count++;
-    return WOM_OK;
-}
+ * The id maps */
 
 /* SNAP node id -> dense index. Open addressing with linear probing, written
  * here because neither GSL nor igraph offers an integer-keyed hash map. The
@@ -68,6 +58,18 @@ static void id_map_free(id_map_t *map) {
     map->values = NULL;
 }
 
+/* An empty map of `capacity` slots (a power of two); false when memory is short. */
+static bool id_map_alloc(id_map_t *map, uint64_t capacity) {
+    *map = (id_map_t){malloc(capacity * sizeof(uint64_t)), malloc(capacity * sizeof(uint32_t)),
+                      capacity, 0};
+    if (map->keys == NULL || map->values == NULL) {
+        id_map_free(map);
+        return false;
+    }
+    memset(map->values, 0xff, capacity * sizeof(uint32_t));
+    return true;
+}
+
 static void id_map_place(id_map_t *map, uint64_t key, uint32_t value) {
     uint64_t slot = id_hash(key) & (map->capacity - 1);
     while (map->values[slot] != ID_EMPTY) {
@@ -78,13 +80,11 @@ static void id_map_place(id_map_t *map, uint64_t key, uint32_t value) {
 }
 
 static wom_status id_map_grow(id_map_t *map) {
-    id_map_t bigger = {malloc(2 * map->capacity * sizeof(uint64_t)),
-                       malloc(2 * map->capacity * sizeof(uint32_t)), 2 * map->capacity, map->count};
-    if (bigger.keys == NULL || bigger.values == NULL) {
-        id_map_free(&bigger);
+    id_map_t bigger;
+    if (!id_map_alloc(&bigger, 2 * map->capacity)) {
         return WOM_ENOMEM;
     }
-    memset(bigger.values, 0xff, bigger.capacity * sizeof(uint32_t));
+    bigger.count = map->count;
     for (uint64_t slot = 0; slot < map->capacity; slot++) {
         if (map->values[slot] != ID_EMPTY) {
             id_map_place(&bigger, map->keys[slot], map->values[slot]);
@@ -119,183 +119,334 @@ static wom_status id_map_index(id_map_t *map, uint64_t key, uint32_t *index) {
     return WOM_OK;
 }
 
-typedef enum { ID_OK, ID_NOT_INTEGER, ID_NEGATIVE, ID_TOO_LARGE } id_parse;
+/* Every id seen so far and its index: an array indexed by id while the ids
+ * are small (its 4 bytes a slot cost at most 32 a node, no more than the
+ * hash map's slots), the hash map from the first id too large for it on. */
+typedef struct {
+    uint32_t *dense;     /* dense[id]: its index, or ID_EMPTY */
+    uint64_t dense_size; /* slots of `dense`; 0 once the hash map is in use */
+    uint64_t count;      /* ids in `dense` */
+    id_map_t hash;       /* keys NULL until in use */
+} node_ids_t;
 
-static bool all_digits(const char *text) {
-    if (*text == '\0') {
+/* Ids below this always fit the array (4 MiB). */
+#define DENSE_ALWAYS (UINT64_C(1) << 20)
+
+static void node_ids_free(node_ids_t *ids) {
+    free(ids->dense);
+    ids->dense = NULL;
+    ids->dense_size = 0;
+    id_map_free(&ids->hash);
+}
+
+static uint64_t node_ids_count(const node_ids_t *ids) {
+    return ids->hash.keys != NULL ? ids->hash.count : ids->count;
+}
+
+/* The array made large enough for `id`: false when memory is short. */
+static bool dense_grow(node_ids_t *ids, uint64_t id) {
+    uint64_t size = ids->dense_size ? ids->dense_size : 1024;
+    while (size <= id) {
+        size *= 2;
+    }
+    uint32_t *dense = realloc(ids->dense, size * sizeof *dense);
+    if (dense == NULL) {
         return false;
     }
-    for (; *text != '\0'; text++) {
-        if (*text < '0' || *text > '9') {
+    memset(dense + ids->dense_size, 0xff, (size - ids->dense_size) * sizeof *dense);
+    ids->dense = dense;
+    ids->dense_size = size;
+    return true;
+}
+
+/* From the array to the hash map, every index kept. */
+static bool dense_to_hash(node_ids_t *ids) {
+    uint64_t capacity = 1024;
+    while (capacity < 2 * (ids->count + 1)) {
+        capacity *= 2;
+    }
+    if (!id_map_alloc(&ids->hash, capacity)) {
+        return false;
+    }
+    for (uint64_t id = 0; id < ids->dense_size; id++) {
+        if (ids->dense[id] != ID_EMPTY) {
+            id_map_place(&ids->hash, id, ids->dense[id]);
+        }
+    }
+    ids->hash.count = ids->count;
+    free(ids->dense);
+    ids->dense = NULL;
+    ids->dense_size = 0;
+    return true;
+}
+
+static wom_status node_index_beyond(node_ids_t *ids, uint64_t id, uint32_t *index);
+
+/* The index of `id`, adding it as the next index if new: WOM_EDATA when a
+ * new id would not fit in uint32, WOM_ENOMEM when memory is short. */
+static inline wom_status node_index(node_ids_t *ids, uint64_t id, uint32_t *index) {
+    if (id >= ids->dense_size) {
+        return node_index_beyond(ids, id, index);
+    }
+    uint32_t known = ids->dense[id];
+    if (known != ID_EMPTY) {
+        *index = known;
+        return WOM_OK;
+    }
+    if (ids->count == UINT32_MAX) {
+        return WOM_EDATA;
+    }
+    *index = ids->dense[id] = (uint32_t)ids->count++;
+    return WOM_OK;
+}
+
+/* An id beyond the array: the array grown to it if the ids stay dense
+ * enough, else the hash map. */
+static wom_status node_index_beyond(node_ids_t *ids, uint64_t id, uint32_t *index) {
+    if (ids->hash.keys == NULL && (id < DENSE_ALWAYS || id / 8 <= ids->count)) {
+        return dense_grow(ids, id) ? node_index(ids, id, index) : WOM_ENOMEM;
+    }
+    if (ids->hash.keys == NULL && !dense_to_hash(ids)) {
+        return WOM_ENOMEM;
+    }
+    return id_map_index(&ids->hash, id, index);
+}
+
+/* ---------------------------------------------------------------------------
+ * The SNAP reader */
+
+/* Everything the reader holds while it reads. */
+typedef struct {
+    const char *name;
+    int parts;
+    wom_snap_piece_t *pieces; /* `parts` of them */
+    size_t *starts;           /* piece i is text[starts[i], starts[i + 1]) */
+    bool started;             /* a block was scanned */
+    long lines;               /* lines of the pieces mapped so far */
+    node_ids_t ids;
+    edge_list_t edges;
+} snap_reader_t;
+
+/* Room for `more` edges beyond those held, doubling; false when memory is short. */
+static bool edges_reserve(edge_list_t *edges, uint64_t more) {
+    uint64_t capacity = edges->capacity ? edges->capacity : 1024;
+    while (capacity < edges->count + more) {
+        capacity *= 2;
+    }
+    if (capacity == edges->capacity) {
+        return true;
+    }
+    uint32_t *pairs = realloc(edges->pairs, capacity * 2 * sizeof *pairs);
+    if (pairs == NULL) {
+        return false;
+    }
+    edges->pairs = pairs;
+    edges->capacity = capacity;
+    return true;
+}
+
+/* Appends the edges of `piece` (room for them reserved) with their ids
+ * mapped. On failure, *failed is the piece's edge that failed. */
+static wom_status append_piece(snap_reader_t *reader, const wom_snap_piece_t *piece,
+                               uint64_t *failed) {
+    uint32_t *pairs = reader->edges.pairs + 2 * reader->edges.count;
+    for (uint64_t i = 0; i < 2 * piece->edges; i++) {
+        wom_status status = node_index(&reader->ids, piece->ids[i], &pairs[i]);
+        if (status != WOM_OK) {
+            *failed = i / 2;
+            return status;
+        }
+    }
+    reader->edges.count += piece->edges;
+    return WOM_OK;
+}
+
+/* The error `what` of edge `failed` of piece `p`, at its line: the piece
+ * scanned again up to that edge to count its lines. */
+static wom_status append_error(snap_reader_t *reader, int p, const char *text, wom_status status,
+                               uint64_t failed, const char *what, wom_error_t *error) {
+    wom_snap_piece_t *piece = &reader->pieces[p];
+    piece->stop_after = failed + 1;
+    wom_graph_scan_snap(piece, text + reader->starts[p], reader->starts[p + 1] - reader->starts[p]);
+    return wom_error_set(error, status, reader->name, reader->lines + piece->lines, "%s", what);
+}
+
+/* Appends the edges of piece `p`; its bad line, if any, ends the reading. */
+static wom_status append_or_stop(snap_reader_t *reader, int p, const char *text,
+                                 wom_error_t *error) {
+    wom_snap_piece_t *piece = &reader->pieces[p];
+    if (!edges_reserve(&reader->edges, piece->edges)) {
+        return append_error(reader, p, text, WOM_ENOMEM, 0, "no memory for the edges", error);
+    }
+    uint64_t failed = 0;
+    wom_status status = append_piece(reader, piece, &failed);
+    if (status == WOM_EDATA) {
+        char what[64];
+        snprintf(what, sizeof what, "more than %" PRIu32 " distinct node ids", UINT32_MAX);
+        return append_error(reader, p, text, status, failed, what, error);
+    }
+    if (status != WOM_OK) {
+        return append_error(reader, p, text, status, failed, "no memory for the node ids", error);
+    }
+    if (piece->status != WOM_OK) {
+        *error = piece->error;
+        error->line += reader->lines;
+        return piece->status;
+    }
+    reader->lines += piece->lines;
+    return WOM_OK;
+}
+
+/* Where the pieces of `size` bytes of whole lines at `text` start: at
+ * equal shares moved on to the next line's start. */
+static void split_pieces(snap_reader_t *reader, const char *text, size_t size) {
+    reader->starts[0] = 0;
+    for (int p = 1; p < reader->parts; p++) {
+        size_t at = size / (size_t)reader->parts * (size_t)p, before = reader->starts[p - 1];
+        const char *lf = at > before ? memchr(text + at - 1, '\n', size - at + 1) : NULL;
+        reader->starts[p] = at <= before ? before : lf != NULL ? (size_t)(lf - text) + 1 : size;
+    }
+    reader->starts[reader->parts] = size;
+}
+
+/* Scans `size` bytes of whole lines at `text` (text[size] is an LF if the
+ * last line lacks one), then appends the pieces' edges in order; the first
+ * bad line stops it. */
+static wom_status read_lines(snap_reader_t *reader, const char *text, size_t size,
+                             wom_error_t *error) {
+    split_pieces(reader, text, size);
+#pragma omp parallel for schedule(static, 1)
+    for (int p = 0; p < reader->parts; p++) {
+        wom_snap_piece_t *piece = &reader->pieces[p];
+        piece->starts_input = !reader->started && reader->starts[p] == 0;
+        piece->stop_after = UINT64_MAX;
+        piece->status = wom_graph_scan_snap(piece, text + reader->starts[p],
+                                            reader->starts[p + 1] - reader->starts[p]);
+    }
+    reader->started = true;
+    wom_status status = WOM_OK;
+    for (int p = 0; p < reader->parts && status == WOM_OK; p++) {
+        status = append_or_stop(reader, p, text, error);
+    }
+    return status;
+}
+/* The end of the whole lines among `filled` bytes: after the last LF, or
+ * all of them at the end of the input or when a full block holds no LF (a
+ * line longer than any block, which the scanner refuses). */
+static size_t whole_lines(const char *buffer, size_t filled, bool at_end) {
+    for (size_t i = filled; i > 0 && !at_end; i--) {
+        if (buffer[i - 1] == '\n') {
+            return i;
+        }
+    }
+    return filled;
+}
+
+/* Reads the stream block by block, a block's unfinished last line carried
+ * to the start of the next. */
+static wom_status read_blocks(snap_reader_t *reader, FILE *stream, char *buffer, size_t block_bytes,
+                              wom_error_t *error) {
+    size_t carried = 0;
+    for (bool at_end = false; !at_end;) {
+        size_t want = block_bytes - carried;
+        size_t got = fread(buffer + carried, 1, want, stream);
+        if (got < want && ferror(stream)) {
+            return wom_error_set(error, WOM_EIO, reader->name, reader->lines + 1, "cannot read: %s",
+                                 strerror(errno));
+        }
+        at_end = got < want;
+        size_t filled = carried + got, whole = whole_lines(buffer, filled, at_end);
+        buffer[filled] = '\n'; /* ends a last line without an LF (the scanner's sentinel) */
+        wom_status status = read_lines(reader, buffer, whole, error);
+        if (status != WOM_OK) {
+            return status;
+        }
+        carried = filled - whole;
+        memmove(buffer, buffer + whole, carried);
+    }
+    return WOM_OK;
+}
+
+/* The reader's pieces, each with its line buffer; false when memory is short. */
+static bool alloc_pieces(snap_reader_t *reader) {
+    reader->pieces = calloc((size_t)reader->parts, sizeof *reader->pieces);
+    reader->starts = malloc(((size_t)reader->parts + 1) * sizeof *reader->starts);
+    if (reader->pieces == NULL || reader->starts == NULL) {
+        return false;
+    }
+    for (int p = 0; p < reader->parts; p++) {
+        reader->pieces[p].name = reader->name;
+        reader->pieces[p].line = malloc(WOM_GRAPH_MAX_LINE + 1);
+        if (reader->pieces[p].line == NULL) {
             return false;
         }
     }
     return true;
 }
 
-static id_parse parse_id(const char *text, uint64_t *id) {
-    if (text[0] == '-' && all_digits(text + 1)) {
-        return ID_NEGATIVE;
+static void free_pieces(snap_reader_t *reader) {
+    for (int p = 0; reader->pieces != NULL && p < reader->parts; p++) {
+        free(reader->pieces[p].ids);
+        free(reader->pieces[p].line);
     }
-    if (!all_digits(text)) {
-        return ID_NOT_INTEGER;
-    }
-    uint64_t value = 0;
-    for (; *text != '\0'; text++) {
-        unsigned digit = (unsigned)(*text - '0');
-        if (value > (UINT64_MAX - digit) / 10) {
-            return ID_TOO_LARGE;
-        }
-        value = 10 * value + digit;
-    }
-    *id = value;
-    return ID_OK;
+    free(reader->pieces);
+    free(reader->starts);
+    reader->pieces = NULL;
+    reader->starts = NULL;
 }
 
-/* Splits `line` at runs of spaces and tabs, NUL-terminating the first two
- * fields into `fields`. Returns the number of fields. */
-static size_t split_fields(char *line, char *fields[2]) {
-    size_t count = 0;
-    char *p = line;
-    for (;;) {
-        p += strspn(p, " \t");
-        if (*p == '\0') {
-            return count;
-        }
-        size_t length = strcspn(p, " \t");
-        if (count < 2) {
-            fields[count] = p;
-        }
-        count++;
-        p += length;
-        if (count <= 2 && *p != '\0') {
-            *p++ = '\0';
-        }
-    }
-}
-
-/* Everything the reader holds while it reads. */
-typedef struct {
-    const char *path;
-    long line; /* 1-based number of the line being read */
-    id_map_t map;
-    edge_list_t edges;
-} snap_reader_t;
-
-static wom_status snap_id(snap_reader_t *reader, const char *text, uint64_t *id,
-                          wom_error_t *error) {
-    const char *more = strlen(text) > 64 ? "..." : "";
-    switch (parse_id(text, id)) {
-    case ID_OK:
-        return WOM_OK;
-    case ID_NEGATIVE:
-        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                             "node id '%.64s%s' is negative", text, more);
-    case ID_TOO_LARGE:
-        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                             "node id '%.64s%s' is too large (the largest is %" PRIu64 ")", text,
-                             more, UINT64_MAX);
-    default:
-        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                             "node id '%.64s%s' is not a non-negative integer", text, more);
-    }
-}
-
-static wom_status snap_node(snap_reader_t *reader, uint64_t id, uint32_t *index,
-                            wom_error_t *error) {
-    wom_status status = id_map_index(&reader->map, id, index);
-    if (status == WOM_EDATA) {
-        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                             "more than %" PRIu32 " distinct node ids", UINT32_MAX);
-    }
-    if (status != WOM_OK) {
-        return wom_error_set(error, status, reader->path, reader->line,
-                             "no memory for the node ids");
-    }
-    return WOM_OK;
-}
-
-/* One line, its end of line (LF or CRLF) already removed. */
-static wom_status snap_line(snap_reader_t *reader, char *line, wom_error_t *error) {
-    char *fields[2];
-    size_t count = split_fields(line, fields);
-    if (count == 0 || fields[0][0] == '#') {
-        return WOM_OK;
-    }
-    if (count != 2) {
-        if (count == 1) {
-            return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                                 "expected two node ids, found one");
-        }
-        return wom_error_set(error, WOM_EDATA, reader->path, reader->line,
-                             "expected two node ids, found %zu fields", count);
-    }
-    uint64_t ids[2];
-    uint32_t nodes[2];
-    wom_status status = WOM_OK;
-    for (int i = 0; i < 2 && status == WOM_OK; i++) {
-        status = snap_id(reader, fields[i], &ids[i], error);
-    }
-    for (int i = 0; i < 2 && status == WOM_OK; i++) {
-        status = snap_node(reader, ids[i], &nodes[i], error);
-    }
-    if (status == WOM_OK && edge_list_push(&reader->edges, nodes[0], nodes[1]) != WOM_OK) {
-        status =
-            wom_error_set(error, WOM_ENOMEM, reader->path, reader->line, "no memory for the edges");
-    }
-    return status;
-}
-
-static wom_status snap_read_lines(snap_reader_t *reader, FILE *stream, wom_error_t *error) {
-    char *line = malloc(WOM_GRAPH_MAX_LINE + 1);
-    if (line == NULL) {
-        return wom_error_set(error, WOM_ENOMEM, reader->path, 0, "no memory for a line");
-    }
-    wom_status status = WOM_OK;
-    for (bool more = true; status == WOM_OK;) {
-        reader->line++;
-        status = wom_file_read_line(stream, reader->path, reader->line, line, WOM_GRAPH_MAX_LINE,
-                                    &more, error);
-        if (status != WOM_OK || !more) {
-            break;
-        }
-        /* A byte order mark, as editors on Windows write, before the first line. */
-        bool bom = reader->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0;
-        status = snap_line(reader, line + (bom ? 3 : 0), error);
-    }
-    free(line);
-    return status;
-}
-
-wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool directed,
-                                      wom_graph_t **graph, wom_error_t *error) {
+wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool directed,
+                                     size_t block_bytes, int parts, wom_graph_t **graph,
+                                     wom_error_t *error) {
     *graph = NULL;
-    snap_reader_t reader = {name, 0, {NULL, NULL, 1024, 0}, {NULL, 0, 0}};
+    block_bytes = block_bytes < WOM_GRAPH_MAX_LINE + 2 ? WOM_GRAPH_MAX_LINE + 2 : block_bytes;
+    snap_reader_t reader = {.name = name, .parts = parts > 0 ? parts : 1};
+    char *buffer = malloc(block_bytes + 1);
     wom_status status = WOM_ENOMEM;
-    reader.map.keys = malloc(reader.map.capacity * sizeof(uint64_t));
-    reader.map.values = malloc(reader.map.capacity * sizeof(uint32_t));
-    if (reader.map.keys == NULL || reader.map.values == NULL) {
-        wom_error_set(error, status, name, 0, "no memory for the node ids");
+    if (buffer == NULL || !alloc_pieces(&reader)) {
+        wom_error_set(error, status, name, 0, "no memory for reading the edges");
         goto cleanup;
     }
-    memset(reader.map.values, 0xff, reader.map.capacity * sizeof(uint32_t));
-    status = snap_read_lines(&reader, stream, error);
+    status = read_blocks(&reader, stream, buffer, block_bytes, error);
+    free_pieces(&reader); /* not needed by the CSR: lower the peak */
+    free(buffer);
+    buffer = NULL;
+    if (status == WOM_OK && reader.edges.count == 0) {
+        status = wom_error_set(error, WOM_EDATA, name, 0, "no edges found");
+    }
     if (status != WOM_OK) {
         goto cleanup;
     }
-    if (reader.edges.count == 0) {
-        status = wom_error_set(error, WOM_EDATA, name, 0, "no edges found");
-        goto cleanup;
-    }
-    id_map_free(&reader.map); /* not needed by the CSR: lower the peak */
-    status = wom_graph_build_csr((uint32_t)reader.map.count, directed, &reader.edges, graph);
+    uint64_t nodes = node_ids_count(&reader.ids);
+    node_ids_free(&reader.ids);
+    status = wom_graph_build_csr((uint32_t)nodes, directed, &reader.edges, graph);
     if (status != WOM_OK) {
         wom_error_set(error, status, name, 0, "no memory for the network's adjacency");
     }
 cleanup:
-    id_map_free(&reader.map);
+    free(buffer);
+    free_pieces(&reader);
+    node_ids_free(&reader.ids);
     free(reader.edges.pairs);
     return status;
+}
+
+/* 16 MiB: a few tens of milliseconds of scanning, split over the threads;
+ * the block and its pieces' ids stay within some 100 MB. */
+enum { SNAP_BLOCK_BYTES = 1 << 24 };
+
+static int reader_threads(void) {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool directed,
+                                      wom_graph_t **graph, wom_error_t *error) {
+    return wom_graph_read_snap_parts(stream, name, directed, SNAP_BLOCK_BYTES, reader_threads(),
+                                     graph, error);
 }
 
 wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **graph,
