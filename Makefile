@@ -51,6 +51,7 @@ WOMSIM    := $(BUILD)/womsim
 LIBWOMSIM := $(BUILD)/libwomsim.a
 DEPS_OK   := $(BUILD)/.deps-ok
 BENCH     := $(BUILD)/bench
+CEILING   := $(BUILD)/ceiling
 VALIDATE  := $(BUILD)/validate
 MANPAGE   := $(BUILD)/womsim.1
 # The MPI program lives in sim/mpi/, out of the wildcards above: it links
@@ -107,6 +108,12 @@ $(BENCH): tests/bench/bench.c $(LIBWOMSIM) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) -Isim $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(WOM_LDLIBS) -o $@
 
+# W7's ceiling: a plain reader and CSR, and the library's cascade kernel
+# (tests/bench/ceiling.c).
+$(CEILING): tests/bench/ceiling.c $(LIBWOMSIM) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
+		$(WOM_LDLIBS) -o $@
+
 $(VALIDATE): tests/validate/validate.c $(LIBWOMSIM) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(WOM_CFLAGS) $(CFLAGS) $(WOM_LDFLAGS) $(LDFLAGS) $< $(LIBWOMSIM) \
 		$(WOM_LDLIBS) -o $@
@@ -142,11 +149,12 @@ e2e: $(WOMSIM) $(BENCH) $(if $(HAVE_MPI),$(WOMSIM_MPI))
 	@WOMSIM=$(abspath $(WOMSIM)) WOMSIM_MPI=$(if $(HAVE_MPI),$(abspath $(WOMSIM_MPI))) \
 		BENCH=$(abspath $(BENCH)) tests/e2e/run.sh
 
-# The benchmark of docs/performance.md: W1-W4 and W6 at 1 and 2 threads, a table
-# in out/bench/ (a few minutes). bench-large runs the 10-million-agent W5.
+# The benchmark of docs/performance.md: W1-W4, W6 and W7 at 1 and 2 threads
+# (BENCH_THREADS="1 2 4 ..." for others), a table in out/bench/ (a few
+# minutes). bench-large runs the 10-million-agent W5.
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCH)
-	@BENCH=$(BENCH) tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(BENCH) $(CEILING)
+	@BENCH=$(BENCH) CEILING=$(CEILING) tests/bench/run.sh
 
 bench-large: deps
 	@$(MAKE) --no-print-directory $(BENCH)

@@ -1,6 +1,6 @@
 /* bench.c: one benchmark workload, measured in this process.
  *
- *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W6, see workloads[] below)
+ *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W7, see workloads[] below)
  *
  * prints one CSV row (the header with `bench --header`). The workload runs
  * on the path `womsim run --no-plot` takes: a batch of the library
@@ -10,7 +10,10 @@
  * the tasks and of the outputs, rates, peak RSS, bytes per agent and per
  * edge, and the nodes per second of a plain BFS over the same graph timed in
  * the same process, the machine's reference: figures divided by it compare
- * across noisy, shared machines. tests/bench/run.sh runs every workload in
+ * across noisy, shared machines. W7 also gives the SNAP reader's MB/s
+ * alone and its wall time over that of the ceiling program
+ * (tests/bench/ceiling.c, its path in $CEILING), run after it on the same
+ * file. tests/bench/run.sh runs every workload in
  * its own process (so peak RSS is the workload's) and makes the table.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
@@ -20,6 +23,7 @@
 #include <ftw.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "womsim/aggregate.h"
 #include "womsim/batch.h"
@@ -27,6 +31,9 @@
 #include "womsim/graph.h"
 #include "womsim/model.h"
 #include "womsim/output.h"
+
+/* W7's edge list, made by make_w7_file if absent. */
+#define W7_FILE "out/bench/er-1m.txt"
 
 typedef struct {
     const char *name;
@@ -68,6 +75,11 @@ static const workload_t workloads[] = {
       "wom.routine_tell_prob=0.3:0.8", "wom.weak_tie_share=0.1:0.5",
       "recovery.complain_rate=0.02:0.2", "online.consult_rate=0:0.02",
       "model.attitude_half_life=20:90", NULL}},
+    {"W7",
+     "file: ic as W3 on a 69 MB SNAP edge list (Erdos-Renyi, 1M nodes, 5M edges)",
+     NULL,
+     {"model.kind=ic", "network.model=file", "network.file=" W7_FILE, "ic.p=0.2", "ic.seeds=1",
+      "simulation.replications=20", "simulation.steps=100", NULL}},
 };
 
 static double clock_seconds(clockid_t clock) {
@@ -246,10 +258,83 @@ static double peak_rss_bytes(void) {
     return 1024.0 * (double)usage.ru_maxrss;
 }
 
+/* W7's file: the Erdos-Renyi graph of W3 (1M nodes, mean degree 10, the
+ * default seed) written as a SNAP edge list, about 69 MB, made once. */
+static void make_w7_file(void) {
+    if (access(W7_FILE, R_OK) == 0) {
+        return;
+    }
+    static const workload_t er = {
+        "W7 file",
+        "",
+        NULL,
+        {"network.model=erdos-renyi", "network.nodes=1000000", "network.mean_degree=10", NULL}};
+    wom_config_t *config = load(&er);
+    wom_scenario_t scenario;
+    wom_error_t error = {0};
+    wom_graph_t *graph = NULL;
+    if (wom_config_scenario(config, 0, &scenario, &error) != WOM_OK ||
+        wom_graph_build(&scenario, 0, &graph, &error) != WOM_OK) {
+        die("W7 file", &error);
+    }
+    FILE *out = fopen(W7_FILE ".tmp", "w");
+    if (out == NULL || wom_graph_write_snap(graph, out) != WOM_OK || fclose(out) != 0 ||
+        rename(W7_FILE ".tmp", W7_FILE) != 0) {
+        die(W7_FILE, NULL);
+    }
+    wom_graph_free(graph);
+    wom_config_free(config);
+}
+
+/* W7's figures beyond the batch's: the reader alone and the ceiling. */
+typedef struct {
+    double read_mb_per_s, ceiling_s;
+} file_figures_t;
+
+/* The SNAP reader alone on W7's file, best of three (the file is in the
+ * page cache after the batch), and the ceiling program's total seconds
+ * (its sixth field), run with the workload's keys. */
+static file_figures_t file_figures(const workload_t *workload) {
+    file_figures_t figures = {0, 0};
+    struct stat info;
+    if (stat(W7_FILE, &info) != 0) {
+        die(W7_FILE, NULL);
+    }
+    double best = 1e30;
+    for (int i = 0; i < 3; i++) {
+        wom_graph_t *graph = NULL;
+        wom_error_t error = {0};
+        double start = now();
+        if (wom_graph_read_snap(W7_FILE, false, &graph, &error) != WOM_OK) {
+            die(W7_FILE, &error);
+        }
+        double seconds = now() - start;
+        best = seconds < best ? seconds : best;
+        wom_graph_free(graph);
+    }
+    figures.read_mb_per_s = (double)info.st_size / 1e6 / best;
+    const char *ceiling = getenv("CEILING") ? getenv("CEILING") : "build/ceiling";
+    char command[2048];
+    int n = snprintf(command, sizeof command, "%s %s configs/baseline.ini", ceiling, W7_FILE);
+    for (const char *const *set = workload->overrides; *set != NULL; set++) {
+        n += snprintf(command + n, sizeof command - (size_t)n, " %s", *set);
+    }
+    FILE *pipe = popen(command, "r");
+    double fields[6] = {0};
+    if (pipe == NULL ||
+        fscanf(pipe, "%lf,%lf,%lf,%lf,%lf,%lf", &fields[0], &fields[1], &fields[2], &fields[3],
+               &fields[4], &fields[5]) != 6 ||
+        pclose(pipe) != 0) {
+        die(command, NULL);
+    }
+    figures.ceiling_s = fields[5];
+    return figures;
+}
+
 static const char header[] =
     "workload,agents,edges,steps,replications,points,threads,graph_s,run_s,output_s,wall_s,cpu_s,"
     "agent_steps_per_s,messages_per_s,activations_per_s,peak_rss_mb,graph_bytes_per_edge,"
-    "model_bytes_per_agent,bfs_nodes_per_s,ratio_to_bfs";
+    "model_bytes_per_agent,bfs_nodes_per_s,ratio_to_bfs,read_mb_per_s,ceiling_s,ratio_to_ceiling";
 
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "--header") == 0) {
@@ -259,8 +344,12 @@ int main(int argc, char **argv) {
     const workload_t *workload = argc == 3 ? find_workload(argv[1]) : NULL;
     int threads = argc == 3 ? atoi(argv[2]) : 0;
     if (workload == NULL || threads < 1) {
-        fprintf(stderr, "usage: bench --header | bench W1..W6 THREADS\n");
+        fprintf(stderr, "usage: bench --header | bench W1..W7 THREADS\n");
         return 64;
+    }
+    bool file = strcmp(workload->name, "W7") == 0;
+    if (file) {
+        make_w7_file();
     }
     char dir[] = "/tmp/womsim-bench.XXXXXX";
     if (mkdtemp(dir) == NULL) {
@@ -288,6 +377,7 @@ int main(int argc, char **argv) {
         die("graph", &error);
     }
     double bfs = bfs_rate(graph);
+    file_figures_t figures = file ? file_figures(workload) : (file_figures_t){0, 0};
     double graph_bytes = (double)wom_graph_bytes(graph);
     double edges = graph->directed ? (double)graph->arcs : (double)graph->arcs / 2;
     /* Per edge: the CSR's targets; per agent: the rest of the graph (row
@@ -299,13 +389,19 @@ int main(int argc, char **argv) {
     double run_s = times.run_s;
     double rate = totals.activations > 0 ? totals.activations / run_s : totals.agent_steps / run_s;
     printf("%s,%u,%.0f,%lld,%lld,%llu,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.1f,%.2f,%.2f,"
-           "%.4g,%.3f\n",
+           "%.4g,%.3f,",
            workload->name, graph->nodes, edges, (long long)scenario.simulation.steps,
            (long long)scenario.simulation.replications, (unsigned long long)points, threads,
            times.graph_s, run_s, times.output_s, times.wall_s, times.cpu_s,
            totals.agent_steps / run_s, totals.messages / run_s, totals.activations / run_s,
            peak_rss_bytes() / 1e6, target_bytes / (edges > 0 ? edges : 1),
            (graph_bytes - target_bytes + model_bytes) / graph->nodes, bfs, rate / bfs);
+    if (file) {
+        printf("%.0f,%.3f,%.3f\n", figures.read_mb_per_s, figures.ceiling_s,
+               times.wall_s / figures.ceiling_s);
+    } else {
+        printf(",,\n");
+    }
     wom_graph_free(graph);
     wom_config_free(config);
     return 0;
