@@ -3,9 +3,10 @@
  * name in the same folder, flushed, fsynced, then renamed into place, so a
  * killed run never leaves a truncated file under a final name. Workload: a
  * handful of files per point; runs.csv streams through one
- * wom_file_stream_t. Also the line reader the data files share (SNAP edge
- * lists, adoption tables), one byte at a time through stdio: up to some
- * 1e9 lines, once at set-up.
+ * wom_file_stream_t. Also the line reader of the data tables (adoption
+ * tables, observed series), one byte at a time through stdio, once at
+ * set-up; SNAP edge lists have their own block reader (graph_snap.c),
+ * which keeps this reader's limits and messages.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/file.h"
 

@@ -1,8 +1,8 @@
 /* file.h: files written whole or not at all: to "path.tmp.XXXXXX" in the
  * same folder, flushed, fsynced, then renamed to the final name, so that a
  * killed program never leaves a truncated file under a final name; folders
- * made with their parents; and the one line reader of the data files
- * (edge lists, adoption tables).
+ * made with their parents; and the line reader of the data tables
+ * (adoption tables, observed series; edge lists have graph_snap.c's).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_FILE_H
 #define WOMSIM_FILE_H
