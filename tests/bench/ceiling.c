@@ -193,7 +193,8 @@ static wom_scenario_t scenario_of(const char *path, int count, char **sets) {
     wom_config_t *config = NULL;
     wom_error_t error = {0};
     wom_scenario_t scenario;
-    if (wom_config_alloc(&config) != WOM_OK || wom_config_read_file(config, path, &error) != WOM_OK) {
+    if (wom_config_alloc(&config) != WOM_OK ||
+        wom_config_read_file(config, path, &error) != WOM_OK) {
         fprintf(stderr, "ceiling: %s: %s\n", path, error.message);
         exit(78);
     }

@@ -93,8 +93,8 @@ static text_t make_text(uint64_t seed, uint32_t lines, ids_t ids, uint32_t bad) 
 /* ---------------------------------------------------------------------------
  * Reading */
 
-static wom_status read_parts(const text_t *text, size_t block_bytes, int parts,
-                             wom_graph_t **graph, wom_error_t *error) {
+static wom_status read_parts(const text_t *text, size_t block_bytes, int parts, wom_graph_t **graph,
+                             wom_error_t *error) {
     FILE *stream = fmemopen(text->bytes, text->length, "r");
     assert_non_null(stream);
     wom_error_clear(error);
