@@ -35,9 +35,9 @@ awk -F, 'NR == 1 { print $0 ",speedup"; next }
         if (t[i] > 1 && one != "") s = sprintf("%.2f", one / wall[name[i] "," t[i]])
         print rows[i] "," s } }' "$tmp" >"$csv"
 # The Markdown table: the columns a reader compares first.
-awk -F, 'NR == 1 { print "| workload | agents | edges | steps | reps x points | threads | graph s | run s | output s | wall s | CPU s | agent-steps/s | messages/s | activations/s | peak MB | B/edge | B/agent | BFS nodes/s | ratio to BFS | read MB/s | ceiling s | ratio to ceiling | speed-up |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
-    { printf "| %s | %s | %s | %s | %s x %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24 }' \
+awk -F, 'NR == 1 { print "| workload | agents | edges | steps | reps x points | threads | graph s | run s | output s | wall s | CPU s | agent-steps/s | messages/s | activations/s | peak MB | B/edge | B/agent | BFS nodes/s | ratio to BFS | read MB/s | scan MB/s | ceiling s | ratio to ceiling | speed-up |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; next }
+    { printf "| %s | %s | %s | %s | %s x %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25 }' \
     "$csv" >"$out/bench.md"
 cat "$out/bench.md"
