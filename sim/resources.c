@@ -43,7 +43,7 @@ static uint64_t read_limit(const char *path) {
     if (stream != NULL) {
         fclose(stream);
     }
-    char *end;
+    char *end = line;
     unsigned long long bytes =
         got && line[0] >= '0' && line[0] <= '9' ? strtoull(line, &end, 10) : ULLONG_MAX;
     return bytes != ULLONG_MAX && (*end == '\n' || *end == '\0') ? (uint64_t)bytes : UINT64_MAX;
