@@ -116,10 +116,6 @@ bool cli_parse_bytes(const char *text, uint64_t *bytes);
 wom_status cli_single_point(const wom_config_t *config, const char *path, wom_scenario_t *scenario,
                             wom_error_t *error);
 
-/* Memory the machine has available now (MemAvailable), in bytes; 0 if
- * unknown, which means no limit. */
-uint64_t cli_available_memory(void);
-
 /* The threads a command uses without -t: OMP_NUM_THREADS, or every core. */
 int cli_default_threads(void);
 

@@ -170,22 +170,6 @@ bool cli_parse_bytes(const char *text, uint64_t *bytes) {
     return true;
 }
 
-/* MemAvailable counts reclaimable page cache too, unlike free pages. */
-uint64_t cli_available_memory(void) {
-    FILE *meminfo = fopen("/proc/meminfo", "r");
-    unsigned long long kib = 0;
-    char line[256];
-    while (meminfo != NULL && fgets(line, sizeof line, meminfo) != NULL) {
-        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
-            break;
-        }
-    }
-    if (meminfo != NULL) {
-        fclose(meminfo);
-    }
-    return (uint64_t)kib * 1024;
-}
-
 wom_status cli_single_point(const wom_config_t *config, const char *path, wom_scenario_t *scenario,
                             wom_error_t *error) {
     size_t points = wom_config_points(config);

@@ -66,8 +66,9 @@ static const cli_option_t fit_options[] = {
     {FIT_BOOTSTRAP, '\0', "bootstrap", "B",
      "refits of the parametric bootstrap that makes the 95% intervals (default 20; 0: none)"},
     {FIT_MAX_MEM, '\0', "max-mem", "SIZE",
-     "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
-     "limit)"},
+     "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now, within the "
+     "cgroup's limit; "
+     "0: no limit)"},
     {FIT_OUTPUT, 'o', "output", "DIR", "output folder (default out/fit/<DATA or SCENARIO name>)"},
     {FIT_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
     {FIT_QUIET, 'q', "quiet", NULL,
@@ -224,7 +225,7 @@ static int check_form(const cli_fit_options_t *options, int argc, char **argv, i
 
 static int parse_fit_options(int argc, char **argv, cli_fit_options_t *options) {
     *options = (cli_fit_options_t){.threads = cli_default_threads(),
-                                   .max_bytes = cli_available_memory(),
+                                   .max_bytes = wom_resources_available_memory(),
                                    .max_evaluations = DEFAULT_MAX_EVALUATIONS,
                                    .tolerance = DEFAULT_TOLERANCE,
                                    .bootstrap = DEFAULT_BOOTSTRAP,

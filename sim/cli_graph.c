@@ -31,8 +31,9 @@ static const cli_option_t graph_options[] = {
     {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
     {GRAPH_WRITE, '\0', "write", "FILE", "export the network as a SNAP edge list"},
     {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
-     "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
-     "limit)"},
+     "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now, within the "
+     "cgroup's limit; "
+     "0: no limit)"},
 };
 
 /* The format named `name`, or -1. */
@@ -90,7 +91,7 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
 }
 
 static int parse_graph_options(int argc, char **argv, graph_options_t *options) {
-    *options = (graph_options_t){.max_bytes = cli_available_memory()};
+    *options = (graph_options_t){.max_bytes = wom_resources_available_memory()};
     int operands = 0;
     int code =
         cli_parse_options(&cli_graph_command, argc, argv, take_graph_option, options, &operands);

@@ -25,8 +25,9 @@ enum { MERGE_MAX_MEM, MERGE_NO_PLOT, MERGE_QUIET };
 
 static const cli_option_t merge_options[] = {
     {MERGE_MAX_MEM, '\0', "max-mem", "SIZE",
-     "refuse a batch estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "
-     "limit)"},
+     "refuse a batch estimated above SIZE (e.g. 8G; default: the memory available now, within the "
+     "cgroup's limit; "
+     "0: no limit)"},
     {MERGE_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
     {MERGE_QUIET, 'q', "quiet", NULL, "print nothing but errors"},
 };
@@ -46,7 +47,7 @@ static int take_merge_option(void *context, const cli_option_use_t *use) {
 }
 
 static int parse_merge_options(int argc, char **argv, merge_options_t *options) {
-    *options = (merge_options_t){.max_bytes = cli_available_memory(), .plot = true};
+    *options = (merge_options_t){.max_bytes = wom_resources_available_memory(), .plot = true};
     int operands = 0;
     int code =
         cli_parse_options(&cli_merge_command, argc, argv, take_merge_option, options, &operands);

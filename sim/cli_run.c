@@ -97,8 +97,9 @@ enum {
          "a "                                                                                      \
          "SLURM job array: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)"},                          \
         {RUN_MAX_MEM, '\0', "max-mem", "SIZE",                                                     \
-         "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now; 0: no "    \
-         "limit)"},                                                                                \
+         "refuse runs estimated above SIZE (e.g. 8G; default: the memory available now, within "   \
+         "the cgroup's limit; "                                                                    \
+         "0: no limit)"},                                                                          \
         {RUN_RESUME, '\0', "resume", NULL,                                                         \
          "continue a killed or stopped batch in its folder: keep its finished tasks, run the "     \
          "rest "                                                                                   \
@@ -282,7 +283,7 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
 
 int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
     *options = (cli_run_options_t){.threads = cli_default_threads(),
-                                   .max_bytes = cli_available_memory(),
+                                   .max_bytes = wom_resources_available_memory(),
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,
                                    .plot = true};

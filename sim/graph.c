@@ -240,6 +240,29 @@ static void format_bytes(double bytes, char text[32]) {
     snprintf(text, 32, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
 }
 
+/* The refusal of a network whose estimate `need` exceeds `max_bytes`; for a
+ * file, named with the bound its estimate rests on, counted before reading. */
+static wom_status refuse_over_limit(const wom_scenario_t *scenario, uint64_t need,
+                                    uint64_t max_bytes, wom_error_t *error) {
+    char need_text[32], limit_text[32];
+    format_bytes((double)need, need_text);
+    format_bytes((double)max_bytes, limit_text);
+    if (scenario->network.model != WOM_NET_FILE) {
+        return wom_error_set(error, WOM_ETOOBIG, NULL, 0,
+                             "the network needs about %s, more than the limit of %s (--max-mem)",
+                             need_text, limit_text);
+    }
+    double edges;
+    wom_graph_estimate_file(scenario->network.file, scenario->network.format, &edges);
+    const char *bound = scenario->network.format == WOM_FORMAT_SNAP
+                            ? "data lines, an edge each at most"
+                            : "edges at most, one per 24 bytes of the file";
+    return wom_error_set(error, WOM_ETOOBIG, scenario->network.file, 0,
+                         "the network needs about %s (%.0f %s, counted before reading), more "
+                         "than the limit of %s (--max-mem)",
+                         need_text, edges, bound, limit_text);
+}
+
 static wom_status read_network_file(const wom_scenario_t *scenario, wom_graph_t **graph,
                                     wom_error_t *error) {
     const char *path = scenario->network.file;
@@ -294,12 +317,7 @@ wom_status wom_graph_build_draw(const wom_scenario_t *scenario, uint32_t draw, u
     }
     uint64_t need = wom_graph_estimate_bytes(scenario);
     if (max_bytes != 0 && need > max_bytes) {
-        char need_text[32], limit_text[32];
-        format_bytes((double)need, need_text);
-        format_bytes((double)max_bytes, limit_text);
-        return wom_error_set(error, WOM_ETOOBIG, NULL, 0,
-                             "the network needs about %s, more than the limit of %s (--max-mem)",
-                             need_text, limit_text);
+        return refuse_over_limit(scenario, need, max_bytes, error);
     }
     if (scenario->network.model == WOM_NET_FILE) {
         return read_network_file(scenario, graph, error);

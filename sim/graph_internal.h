@@ -102,6 +102,16 @@ wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool direct
                                      wom_error_t *error);
 
 /* ---------------------------------------------------------------------------
+ * The memory estimate (graph_estimate.c) */
+
+/* wom_graph_estimate_bytes of network file `path` of `format`, before it is
+ * read, and in *edges the bound on its edges it rests on: a SNAP file's
+ * data lines, a GraphML or GML file's size over the fewest bytes an edge
+ * takes. 0 (and no edges) when the file cannot be measured: missing, a
+ * pipe, a read error (the reader reports them). */
+double wom_graph_estimate_file(const char *path, int format, double *edges);
+
+/* ---------------------------------------------------------------------------
  * The generators (graph_generate.c) */
 
 /* Generates draw `draw` (the task word of the generators' stream keys) of

@@ -17,6 +17,7 @@
 #include "womsim/model.h"
 #include "womsim/output.h"
 #include "womsim/report.h"
+#include "womsim/resources.h"
 #include "womsim/sensitivity.h"
 #include "womsim/stats.h"
 #include "womsim/status.h"

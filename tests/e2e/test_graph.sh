@@ -38,6 +38,29 @@ test_graph_refuses_sweeps_and_misplaced_options() {
     expect_exit 69 "--max-mem" "$WOMSIM" graph --edges e.txt --max-mem 10
 }
 
+# --max-mem is checked before an edge list is read, on its data lines
+# counted first, which a long leading comment does not hide: the refusal's
+# peak memory (GNU time's maximum resident set) stays within 4 MiB of a
+# one-line file's refusal, where reading the file holds its 12 MB edge
+# array (1.5 million edges of 8 bytes), as the same file read with no
+# limit shows. Skipped without GNU time.
+test_graph_max_mem_refused_before_reading() {
+    [ -x /usr/bin/time ] || skip "no /usr/bin/time"
+    { printf '# '; head -c 60000 /dev/zero | tr '\0' c; printf '\n'; yes '1 2' | head -n 1500000; } >big.txt
+    printf '1 2\n' >one.txt
+    peak() { /usr/bin/time -f %M -o peak.txt "$@" >/dev/null 2>err.txt; tail -n 1 peak.txt; }
+    one=$(peak "$WOMSIM" graph --edges one.txt --max-mem 10)
+    grep -q 'data lines' err.txt || fail "one line not refused: $(cat err.txt)"
+    refused=$(peak "$WOMSIM" graph --edges big.txt --max-mem 10M)
+    grep -q '^womsim: big.txt: the network needs about .* (1500000 data lines, an edge each at most, counted before reading), more than the limit of 10.0 MiB (--max-mem)$' err.txt ||
+        fail "big.txt not refused as expected: $(cat err.txt)"
+    read_whole=$(peak "$WOMSIM" graph --edges big.txt)
+    [ "$read_whole" -gt $((one + 12000)) ] ||
+        fail "reading big.txt peaked at $read_whole KiB, not 12 MB over $one KiB: the check cannot tell"
+    [ "$refused" -lt $((one + 4096)) ] ||
+        fail "the refusal peaked at $refused KiB, more than 4 MiB over $one KiB: the file was read"
+}
+
 # --edges reads GraphML and GML by their extension, or any file by
 # --format; the statistics equal those of the same network in a scenario
 # (network.format).

@@ -1,6 +1,8 @@
 # test_resume.sh: stopping and resuming batches end to end: SIGKILL at
 # many moments leaves only whole files (and temporary ones), and --resume
 # gives the files of an uninterrupted run with no temporary file left;
+# SIGKILL and SIGTERM at random moments of a plotted run, while it draws
+# too, leave a complete folder or one a resume completes to those bytes;
 # SIGINT exits 75, keeps the finished tasks and says how to resume; a resume or a run against a folder of another scenario
 # is refused naming both hashes; progress lines at 10% steps (none with -q
 # or CI set) and a bar on a terminal; the same bytes for --parallel tasks,
@@ -71,17 +73,21 @@ killed_at() {
     whole_after_kill "$2" whole "$1"
 }
 
-# whole_after_kill DIR WHOLE FRACTION: what a killed batch left in DIR.
-# Every file under a final name holds the bytes of that file in WHOLE (the
-# uninterrupted run: outputs do not depend on how the tasks ran, so a
+# whole_after_kill DIR WHOLE FRACTION [STATUS]: what a killed batch left in
+# DIR. Every file under a final name holds the bytes of that file in WHOLE
+# (the uninterrupted run: outputs do not depend on how the tasks ran, so a
 # truncated or half-written file differs); a manifest.json is a finished
-# run's, every file it lists matching its SHA-256; any other file is a
-# temporary NAME.tmp.XXXXXX of one of the final names.
+# run's (or one that records STATUS), every file it lists matching its
+# SHA-256; any other file is a temporary NAME.tmp.XXXXXX of one of the
+# final names.
 whole_after_kill() {
     (cd "$1" && find . -type f | sed 's|^\./||') >"$1.files"
     while read -r file; do
         case "$file" in
-        manifest.json) manifest_verifies "$1" || fail "kill at $3: $1/manifest.json does not verify" ;;
+        manifest.json)
+            manifest_verifies "$1" || manifest_verifies "$1" "${4:-0}" ||
+                fail "kill at $3: $1/manifest.json does not verify"
+            ;;
         *.tmp.*)
             if ! echo "${file##*.tmp.}" | grep -qx '[A-Za-z0-9]\{6\}' || [ ! -e "$2/${file%.tmp.*}" ]; then
                 fail "kill at $3: $1/$file is no temporary file of the run"
@@ -92,10 +98,10 @@ whole_after_kill() {
     done <"$1.files"
 }
 
-# manifest_verifies DIR: DIR/manifest.json records exit 0 and the SHA-256
-# of every file it lists.
+# manifest_verifies DIR [STATUS]: DIR/manifest.json records exit STATUS
+# (0 unless given) and the SHA-256 of every file it lists.
 manifest_verifies() {
-    grep -q '"exit_status": 0,' "$1/manifest.json" || return 1
+    grep -q "\"exit_status\": ${2:-0}," "$1/manifest.json" 2>/dev/null || return 1
     sed -n '/"files": {/,$ s/^ *"\([^"]*\)": "\([0-9a-f]\{64\}\)",\{0,1\}$/\2  \1/p' \
         "$1/manifest.json" >"$1.sums"
     sums="$PWD/$1.sums"
@@ -271,6 +277,82 @@ test_killed_batch_after_a_finished_one_is_kept() {
         fail "resume of the killed batch failed: $(cat err.txt)"
     "$WOMSIM" run resume.ini -o fresh -q --no-plot -s 386 || fail "fresh run failed"
     identical out fresh
+}
+
+# complete DIR: a finished run's folder: its manifest records exit 0 and
+# lists every other file with its SHA-256 (all verify), and no temporary
+# file is left.
+complete() {
+    manifest_verifies "$1" || return 1
+    find "$1" -name '*.tmp.*' | grep -q . && return 1
+    (cd "$1" && find . -type f ! -name manifest.json | sed 's|^\./||' | sort) >"$1.found"
+    sed 's/^[0-9a-f]*  //' "$1.sums" | sort | cmp -s - "$1.found"
+}
+
+# stopped_at SIGNAL FRACTION DIR: starts the plotted batch in DIR in a
+# session of its own, sends SIGNAL to womsim after FRACTION of the
+# uninterrupted run's time, waits for it and for every process of its
+# session (gnuplot) to end, and sets $code to womsim's exit status.
+stopped_at() {
+    setsid "$WOMSIM" run plotted.ini -o "$3" -q 2>"$3.err" &
+    pid=$!
+    sleep "$(at "$2")"
+    kill -"$1" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    code=$?
+    for _ in $(seq 100); do
+        [ -z "$(ps -o pid= -s "$pid")" ] && return 0
+        sleep 0.05
+    done
+    fail "$1 at $2: a process of womsim's session outlived it: $(ps -o pid=,args= -s "$pid")"
+}
+
+# Stops at moments spread over the whole run, pictures included (which
+# take most of it: 0.9 s of 1.1 s on an idle machine), by SIGKILL and
+# SIGTERM in turn, at fractions of the uninterrupted run's time from a
+# fixed sequence (an LCG seeded with 2026; the moments follow the
+# machine's load, the sequence does not; seen: kills among the tasks, while
+# the outputs are written and while gnuplot draws, stops before and
+# between pictures). After each stop the folder is either complete (its
+# manifest lists every file, each with its SHA-256, and no temporary file
+# is left) with the uninterrupted run's files byte for byte, or it holds
+# whole files and temporary ones only (a stopped run's manifest records
+# exit 75 and the files it lists) and --resume completes it to those
+# bytes. SIGTERM exits 0 (it came after the end: the folder must be
+# complete), 75, or 143 (before the handler was installed). No process of
+# womsim's session (gnuplot) outlives it. About 17 s on 2 busy cores.
+test_resume_after_stops_at_random_moments_while_plotting_is_byte_identical() {
+    command -v gnuplot >/dev/null 2>&1 || skip "gnuplot is not installed"
+    [ "$(ps -o sid= -p $$ | tr -d ' ')" != "$$" ] || skip "the shell leads its session: setsid would fork"
+    printf '[simulation]\nsteps = 100\nreplications = 3\nseed = 77\n' >plotted.ini
+    printf '[network]\nmodel = watts-strogatz\nnodes = 3000\nmean_degree = 6\n' >>plotted.ini
+    printf '[service]\nquality = 0.7, 0.9\n' >>plotted.ini
+    start=$(now)
+    "$WOMSIM" run plotted.ini -o whole -q 2>err.txt || fail "uninterrupted run failed: $(cat err.txt)"
+    awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }' >took.txt
+    complete whole || fail "the uninterrupted run's folder is not complete"
+    lcg=2026
+    stops=0
+    for signal in KILL TERM KILL TERM KILL TERM KILL TERM; do
+        next_fraction 0 1.05
+        stops=$((stops + 1))
+        dir="stop-$stops"
+        stopped_at "$signal" "$fraction" "$dir"
+        case "$signal $code" in
+        "KILL 137" | "TERM 0" | "TERM 75" | "TERM 143") ;;
+        *) fail "$signal at $fraction: exit $code: $(cat "$dir.err")" ;;
+        esac
+        if [ -d "$dir" ] && complete "$dir"; then
+            identical whole "$dir"
+            continue
+        fi
+        [ "$code" -ne 0 ] || fail "TERM at $fraction: exit 0 but the folder is not complete"
+        [ -d "$dir" ] && whole_after_kill "$dir" whole "$signal $fraction" 75
+        "$WOMSIM" run plotted.ini -o "$dir" -q --resume 2>err.txt ||
+            fail "resume after $signal at $fraction failed: $(cat err.txt)"
+        complete "$dir" || fail "after $signal at $fraction and a resume: $dir is not complete"
+        identical whole "$dir"
+    done
 }
 
 # A gnuplot that asks womsim to stop (SIGTERM to its parent) while it
