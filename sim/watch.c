@@ -111,7 +111,8 @@ static wom_status close_day(wom_watch_t *watch, wom_model_trace_t *trace, uint32
         return wom_error_set(error, WOM_ETOOBIG, "", 0,
                              "the trace reached its limit of %llu messages on day %u of %u "
                              "(%llu messages by then); no trace.csv was written: raise "
-                             "--trace-limit or watch a smaller or shorter run",
+                             "--trace-limit (the tasks are kept: add --resume) or watch a "
+                             "smaller or shorter run",
                              (unsigned long long)trace->capacity, day, watch->steps,
                              (unsigned long long)trace->count);
     }
