@@ -78,18 +78,29 @@ static void record_message(wom_model_trace_t *trace, const wom_model_message_t *
     }
 }
 
+/* Records the messages of one tell to close ties: neighbours[i] for i <
+ * count, or neighbours[picked[i]] when `picked` is not NULL. Out of line
+ * and tested once per tell, so that a run without a trace pays one
+ * predicted branch per tell and nothing per message. */
+__attribute__((noinline, cold)) static void record_tell(const step_context_t *context,
+                                                        uint32_t teller, int valence,
+                                                        uint32_t weight, wom_message_kind kind,
+                                                        const uint32_t *neighbours,
+                                                        const uint32_t *picked, uint32_t count) {
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t hearer = neighbours[picked != NULL ? picked[i] : i];
+        record_message(context->trace, &(wom_model_message_t){teller, hearer, weight,
+                                                              (uint8_t)valence, (uint8_t)kind});
+    }
+}
+
 /* Sends a message: its inbox cell is prefetched now and written
  * WOM_KIND_WOM_PENDING messages later (or at the end of the thread's run), so
  * that the cache miss of a random hearer overlaps other work instead of
  * stalling the step. The inbox is read only in the next step and its sums
  * do not depend on order, so the delay changes nothing. */
-static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight,
-                    uint32_t teller, wom_message_kind kind) {
+static void deliver(const step_context_t *context, int valence, uint32_t hearer, uint32_t weight) {
     wom_kind_wom_worker_t *worker = context->worker;
-    if (context->trace != NULL) {
-        record_message(context->trace, &(wom_model_message_t){teller, hearer, weight,
-                                                              (uint8_t)valence, (uint8_t)kind});
-    }
     __builtin_prefetch(&context->write->count[valence][hearer], 1);
     if (weight != 1) {
         __builtin_prefetch(&context->write->extra[hearer], 1);
@@ -158,7 +169,12 @@ static void tell_weak_ties(const step_context_t *context, uint32_t agent, int va
                            wom_rng_stream_t *stream) {
     for (uint32_t i = 0; i < count; i++) {
         uint32_t hearer = wom_rng_stream_below(stream, context->model->agents - 1);
-        deliver(context, valence, hearer + (hearer >= agent), weight, agent, kind);
+        hearer += hearer >= agent;
+        deliver(context, valence, hearer, weight);
+        if (__builtin_expect(context->trace != NULL, 0)) {
+            record_message(context->trace, &(wom_model_message_t){agent, hearer, weight,
+                                                                  (uint8_t)valence, (uint8_t)kind});
+        }
     }
     context->counts[WOM_M_TOLD_WEAK] += count;
 }
@@ -179,7 +195,10 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
     if (count == degree) {
         for (uint32_t i = 0; i < count; i++) {
-            deliver(context, valence, neighbours[i], weight, agent, kind);
+            deliver(context, valence, neighbours[i], weight);
+        }
+        if (__builtin_expect(context->trace != NULL, 0)) {
+            record_tell(context, agent, valence, weight, kind, neighbours, NULL, count);
         }
         return count + weak;
     }
@@ -195,7 +214,10 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
     }
     for (uint32_t n = 0; n < count; n++) {
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
-        deliver(context, valence, neighbours[picked[n]], weight, agent, kind);
+        deliver(context, valence, neighbours[picked[n]], weight);
+    }
+    if (__builtin_expect(context->trace != NULL, 0)) {
+        record_tell(context, agent, valence, weight, kind, neighbours, picked, count);
     }
     return count + weak;
 }

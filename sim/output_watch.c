@@ -11,11 +11,10 @@
 #include "womsim/output.h"
 
 const char *wom_output_message_kind(int kind) {
-    static const char *const names[WOM_MESSAGE_KINDS] = {
-        [WOM_MESSAGE_EXPERIENCE] = "experience",
-        [WOM_MESSAGE_RECOVERY] = "recovery",
-        [WOM_MESSAGE_HEARSAY] = "hearsay",
-        [WOM_MESSAGE_ADVICE] = "advice"};
+    static const char *const names[WOM_MESSAGE_KINDS] = {[WOM_MESSAGE_EXPERIENCE] = "experience",
+                                                         [WOM_MESSAGE_RECOVERY] = "recovery",
+                                                         [WOM_MESSAGE_HEARSAY] = "hearsay",
+                                                         [WOM_MESSAGE_ADVICE] = "advice"};
     return names[kind];
 }
 
@@ -96,15 +95,15 @@ static void json_reach(wom_text_t *text, const wom_watch_reach_t *r) {
         wom_text_printf(text,
                         ", \"furthest\": {\"teller\": %u, \"day\": %u, \"reached_directly\": "
                         "%llu, \"reached_through_hearsay\": %llu}",
-                        r->furthest_teller, r->furthest_day,
-                        (unsigned long long)r->furthest_direct,
+                        r->furthest_teller, r->furthest_day, (unsigned long long)r->furthest_direct,
                         (unsigned long long)r->furthest_hearsay);
     }
     wom_text_printf(text, "}");
 }
 
 void wom_output_watch_json(wom_text_t *text, const wom_watch_t *w) {
-    wom_text_printf(text, ",\n  \"watch\": {\n    \"run_id\": %u,\n    \"replication\": 1", w->run_id);
+    wom_text_printf(text, ",\n  \"watch\": {\n    \"run_id\": %u,\n    \"replication\": 1",
+                    w->run_id);
     if (w->table_rows > 0) {
         wom_text_printf(text, ",\n    \"agent_days\": [");
         for (size_t d = 0; d < w->options.day_count; d++) {

@@ -117,8 +117,7 @@ static wom_status close_day(wom_watch_t *watch, wom_model_trace_t *trace, uint32
                              (unsigned long long)trace->count);
     }
     uint64_t first = watch->message_count;
-    qsort(trace->messages + first, trace->count - first, sizeof *trace->messages,
-          compare_messages);
+    qsort(trace->messages + first, trace->count - first, sizeof *trace->messages, compare_messages);
     for (uint64_t m = first; m < trace->count; m++) {
         watch->message_day[m] = day;
     }
@@ -171,8 +170,8 @@ static void step_run(wom_model_t *model, const wom_graph_t *graph, wom_watch_t *
     watch->table_rows = next * (size_t)watch->agents;
 }
 
-wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options,
-                         wom_watch_t *watch, wom_error_t *error) {
+wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options, wom_watch_t *watch,
+                         wom_error_t *error) {
     *watch = (wom_watch_t){.options = *options, .traced = options->trace};
     const wom_scenario_t *scenario = &batch->first;
     wom_status status = wom_batch_graph(batch, scenario, error);
@@ -188,8 +187,8 @@ wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options,
     wom_metrics_row_t *rows = malloc(((size_t)watch->steps + 1) * sizeof *rows);
     status = rows == NULL ? wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory")
                           : allocate(watch, &trace, error);
-    if (status == WOM_OK && wom_model_alloc(scenario, graph, batch->options.threads, &model) !=
-                                WOM_OK) {
+    if (status == WOM_OK &&
+        wom_model_alloc(scenario, graph, batch->options.threads, &model) != WOM_OK) {
         status = wom_error_set(error, WOM_ENOMEM, "", 0, "cannot set up the watched run's agents");
     }
     if (status == WOM_OK) {

@@ -153,7 +153,8 @@ static uint64_t shared_retellings(const follow_t *f, uint32_t *heard) {
         }
         for (uint64_t m = f->day_start[day]; m < f->day_start[day + 1]; m++) {
             const wom_model_message_t *h = &w->messages[m];
-            shared += h->kind == WOM_MESSAGE_HEARSAY && heard[2 * (size_t)h->teller + h->valence] > 1;
+            shared +=
+                h->kind == WOM_MESSAGE_HEARSAY && heard[2 * (size_t)h->teller + h->valence] > 1;
         }
         for (uint64_t m = f->day_start[day - 1]; m < f->day_start[day]; m++) {
             heard[2 * (size_t)w->messages[m].hearer + w->messages[m].valence] = 0;

@@ -33,8 +33,8 @@
 #define WOM_WATCH_MAX_DAYS 64
 
 typedef struct {
-    bool trace;           /* record every message */
-    uint64_t trace_limit; /* refuse a run that sends more messages (> 0) */
+    bool trace;                        /* record every message */
+    uint64_t trace_limit;              /* refuse a run that sends more messages (> 0) */
     uint32_t days[WOM_WATCH_MAX_DAYS]; /* --agents: ascending, distinct */
     size_t day_count;                  /* 0: no agents table */
 } wom_watch_options_t;
@@ -84,8 +84,8 @@ wom_status wom_watch_check(const wom_batch_t *batch, const wom_watch_options_t *
  * when it sends more than options->trace_limit messages, naming the day
  * and the limit), the agents on the days asked and each story's reach. Its
  * rows must equal its task file's (WOM_EDATA otherwise). */
-wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options,
-                         wom_watch_t *watch, wom_error_t *error);
+wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options, wom_watch_t *watch,
+                         wom_error_t *error);
 
 void wom_watch_destroy(wom_watch_t *watch); /* accepts a zeroed watch */
 
