@@ -36,6 +36,19 @@ wom_status wom_watch_check(const wom_batch_t *batch, const wom_watch_options_t *
                              "without --shard",
                              what);
     }
+    /* the trace's part of the memory, known before the network is: refused
+     * before anything runs */
+    double trace_bytes = options->trace ? (double)options->trace_limit *
+                                              (sizeof(wom_model_message_t) + sizeof(uint32_t))
+                                        : 0;
+    uint64_t max_bytes = batch->options.max_bytes;
+    if (max_bytes != 0 && trace_bytes > (double)max_bytes) {
+        return wom_error_set(error, WOM_ETOOBIG, "", 0,
+                             "a trace of up to %llu messages needs %.1f MiB, more than the limit "
+                             "of %.1f MiB (--max-mem); lower --trace-limit",
+                             (unsigned long long)options->trace_limit, trace_bytes / 1048576.0,
+                             max_bytes / 1048576.0);
+    }
     uint32_t steps = (uint32_t)batch->first.simulation.steps;
     for (size_t d = 0; d < options->day_count; d++) {
         if (options->days[d] > steps) {
@@ -85,9 +98,22 @@ static void snapshot(const wom_model_t *model, const wom_graph_t *graph, uint32_
 
 /* Room for the trace and the agents: the trace's at most the limit
  * (pages a shorter trace never touches cost nothing). */
-static wom_status allocate(wom_watch_t *watch, wom_model_trace_t *trace, wom_error_t *error) {
+static wom_status allocate(wom_watch_t *watch, wom_model_trace_t *trace, uint64_t max_bytes,
+                           wom_error_t *error) {
     const wom_watch_options_t *o = &watch->options;
     size_t rows = o->day_count * (size_t)watch->agents;
+    double bytes =
+        (o->trace ? (double)o->trace_limit * (sizeof *trace->messages + sizeof *watch->message_day)
+                  : 0) +
+        (double)rows * sizeof *watch->table;
+    if (max_bytes != 0 && bytes > (double)max_bytes) {
+        return wom_error_set(error, WOM_ETOOBIG, "", 0,
+                             "watching the run needs up to %.1f MiB (the trace at its limit of "
+                             "%llu messages and %zu agent rows), more than the limit of %.1f "
+                             "MiB (--max-mem); lower --trace-limit or ask fewer --agents days",
+                             bytes / 1048576.0, (unsigned long long)(o->trace ? o->trace_limit : 0),
+                             rows, max_bytes / 1048576.0);
+    }
     if (o->trace) {
         trace->capacity = o->trace_limit;
         trace->messages = malloc(o->trace_limit * sizeof *trace->messages);
@@ -186,7 +212,7 @@ wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options,
     wom_model_t *model = NULL;
     wom_metrics_row_t *rows = malloc(((size_t)watch->steps + 1) * sizeof *rows);
     status = rows == NULL ? wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory")
-                          : allocate(watch, &trace, error);
+                          : allocate(watch, &trace, batch->options.max_bytes, error);
     if (status == WOM_OK &&
         wom_model_alloc(scenario, graph, batch->options.threads, &model) != WOM_OK) {
         status = wom_error_set(error, WOM_ENOMEM, "", 0, "cannot set up the watched run's agents");
