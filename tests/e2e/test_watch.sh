@@ -27,8 +27,8 @@ forward_prob = 0.2
 INI
 }
 
-# column FILE NAME: the 1-based number of column NAME in FILE's header.
-column() {
+# watch_column FILE NAME: the 1-based number of column NAME in FILE's header.
+watch_column() {
     head -n 1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1
 }
 
@@ -37,8 +37,8 @@ test_watch_trace_adds_up_to_the_messages() {
     "$WOMSIM" run town.ini -o out -q --no-plot -t 1 --trace || fail "run failed"
     [ "$(head -n 1 out/trace.csv)" = "day,teller,hearer,valence,kind,weight" ] ||
         fail "trace.csv header: $(head -n 1 out/trace.csv)"
-    pos=$(column out/timeseries.csv msgs_pos_mean)
-    neg=$(column out/timeseries.csv msgs_neg_mean)
+    pos=$(watch_column out/timeseries.csv msgs_pos_mean)
+    neg=$(watch_column out/timeseries.csv msgs_neg_mean)
     awk -F, -v pos="$pos" -v neg="$neg" '
         FNR == 1 { next }
         FILENAME ~ /trace/ { n[$1 "," $4]++; kinds[$5] = 1; next }
@@ -59,7 +59,7 @@ test_watch_agents_add_up_to_the_states() {
     [ "$(cut -d, -f1 out/agents.csv | sort -u | tr '\n' ' ')" = "0 30 7 day " ] ||
         fail "days of agents.csv: $(cut -d, -f1 out/agents.csv | sort -u | tr '\n' ' ')"
     for state in unaware prospects customers lost; do
-        col=$(column out/timeseries.csv "${state}_mean")
+        col=$(watch_column out/timeseries.csv "${state}_mean")
         name=$(echo "$state" | sed 's/s$//')
         for day in 0 7 30; do
             want=$(awk -F, -v d="$day" -v c="$col" 'FNR > 1 && $1 == d { print $c }' out/timeseries.csv)

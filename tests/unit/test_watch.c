@@ -51,7 +51,7 @@ static void direct_and_hearsay_counted_once_each(void **state) {
     add(&t, 1, 0, 2, BAD, WOM_MESSAGE_EXPERIENCE);
     add(&t, 2, 1, 0, BAD, WOM_MESSAGE_HEARSAY); /* back to the teller: not counted */
     add(&t, 2, 1, 3, BAD, WOM_MESSAGE_HEARSAY);
-    add(&t, 2, 2, 3, BAD, WOM_MESSAGE_HEARSAY); /* 3 again: once */
+    add(&t, 2, 2, 3, BAD, WOM_MESSAGE_HEARSAY);  /* 3 again: once */
     add(&t, 2, 2, 4, GOOD, WOM_MESSAGE_HEARSAY); /* the other valence: not this story */
     add(&t, 3, 3, 5, BAD, WOM_MESSAGE_HEARSAY);
     assert_int_equal(wom_watch_reach(&t.watch), WOM_OK);
