@@ -135,7 +135,8 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered);
  * (else the page says why there is none: --no-plot unless `plot`, or no
  * gnuplot). Says where it is unless `quiet`. Returns a sysexits code. */
 int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
-                     const char *scenario_path, bool plot, bool rendered, bool quiet);
+                     const wom_watch_t *watch, const char *scenario_path, bool plot, bool rendered,
+                     bool quiet);
 
 /* What a manifest records besides the batch itself. */
 typedef struct {
@@ -187,6 +188,7 @@ typedef struct {
     char points[64];               /* --design METHOD:N or -n: design.points */
     char metrics[WOM_MAX_PATH];    /* every --metric: one design.metrics override */
     bool dump;                     /* check --dump */
+    wom_watch_options_t watch;     /* --trace, --trace-limit, --agents */
 } cli_run_options_t;
 
 /* Parses `womsim run`'s or `womsim sensitivity`'s arguments (argv[0] the
@@ -205,11 +207,15 @@ void cli_scenario_name(const char *path, char *name, size_t size);
  * tasks into `dir` and, unless it is one shard of several or it was
  * stopped, writes the outputs, every point's final summaries going to
  * `results` (incomplete when a stop came while writing). `control` may be
- * NULL (no progress, no stop). The caller frees *config and destroys
- * *batch and *results (zeroed before), whatever the outcome. */
+ * NULL (no progress, no stop). When options->watch asks for a trace or
+ * agents, the batch's first task is watched into *watch (watch.h) before
+ * the outputs are written, and its files written with them. The caller
+ * frees *config and destroys *batch, *results and *watch (zeroed before),
+ * whatever the outcome. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
-                        wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
+                        wom_batch_t *batch, wom_aggregate_t *results, wom_watch_t *watch,
+                        wom_error_t *error);
 
 /* The options of `womsim fit`: a Bass fit (--bass) or a scenario's fit to
  * an observed series (SCENARIO --data --free). */

@@ -565,7 +565,7 @@ int cli_merge(int argc, char **argv) {
         code = cli_render_batch(&batch, options.quiet, &rendered);
     }
     if (code == EX_OK) {
-        code = cli_write_report(&batch, &results, shard.scenario_file, options.plot, rendered,
+        code = cli_write_report(&batch, &results, NULL, shard.scenario_file, options.plot, rendered,
                                 options.quiet);
     }
     if (initialised) { /* the folder exists: say what this merge made of it */

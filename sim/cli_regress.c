@@ -256,9 +256,11 @@ static int rerun(const regress_options_t *o, const reference_t *r, const char *s
     wom_output_files_t all = {0};
     wom_error_t error = {0};
     wom_batch_control_t control = {false, run.parallel, cli_stop_flag(), NULL, NULL};
+    wom_watch_t watch = {0}; /* a reference run watches nothing */
     wom_status status =
-        cli_simulate(&run, name, job->scratch, &control, &config, &batch, &results, &error);
+        cli_simulate(&run, name, job->scratch, &control, &config, &batch, &results, &watch, &error);
     wom_aggregate_destroy(&results);
+    wom_watch_destroy(&watch);
     if (status == WOM_OK && *cli_stop_flag() != 0) { /* the caller says so */
         wom_batch_destroy(&batch);
         wom_config_free(config);

@@ -22,7 +22,8 @@ static const char *missing_plot(bool plot, bool rendered, const char *svg) {
 }
 
 int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
-                     const char *scenario_path, bool plot, bool rendered, bool quiet) {
+                     const wom_watch_t *watch, const char *scenario_path, bool plot, bool rendered,
+                     bool quiet) {
     const char *dir = batch->options.dir;
     bool analysed = wom_output_has_sensitivity(batch);
     const char *svg_name = analysed                 ? "sensitivity.svg"
@@ -34,8 +35,9 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
     char *indices = analysed ? wom_file_read_text(path) : NULL;
     char *scenario_text = wom_file_read_text(scenario_path);
-    wom_report_t report = {
-        batch, results, scenario_text, svg, svg_name, missing_plot(plot, rendered, svg), indices};
+    wom_report_t report = {batch,   results,  scenario_text,
+                           svg,     svg_name, missing_plot(plot, rendered, svg),
+                           indices, watch};
     wom_text_t page;
     wom_text_init(&page);
     wom_report_html(&page, &report);

@@ -78,7 +78,10 @@ enum {
     RUN_METRIC,
     RUN_METHOD,
     RUN_POINTS,
-    RUN_DUMP
+    RUN_DUMP,
+    RUN_TRACE,
+    RUN_TRACE_LIMIT,
+    RUN_AGENTS
 };
 
 /* The options `womsim run` and `womsim sensitivity` share. */
@@ -125,7 +128,18 @@ enum {
             "saltelli:N (N base samples), or grid (design.method, design.points)"                  \
     }
 
-static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION};
+/* Watching one run (watch.h): run and check only. */
+#define WATCH_OPTIONS                                                                              \
+    {RUN_TRACE, '\0', "trace", NULL,                                                               \
+     "write trace.csv: who told whom, a row per message of replication 1 (wom kind, one point)"},  \
+        {RUN_TRACE_LIMIT, '\0', "trace-limit", "N",                                                \
+         "refuse a trace of more than N messages (default 1000000)"},                              \
+    {                                                                                              \
+        RUN_AGENTS, '\0', "agents", "DAYS",                                                        \
+            "write agents.csv: every agent of replication 1 on the days listed, e.g. 0,7,30"       \
+    }
+
+static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION, WATCH_OPTIONS};
 
 /* check takes run's options, so that `womsim check` can be put before any
  * run's arguments; those that do not change the plan are accepted and
@@ -134,6 +148,7 @@ static const cli_option_t check_options[] = {
     {RUN_DUMP, '\0', "dump", NULL, "print the canonical scenario instead of the summary line"},
     SHARED_OPTIONS,
     DESIGN_OPTION,
+    WATCH_OPTIONS,
 };
 
 static const cli_option_t sensitivity_options[] = {
@@ -235,9 +250,66 @@ static int take_metric(cli_run_options_t *options, const cli_option_use_t *use) 
     return EX_OK;
 }
 
+static int take_trace_limit(cli_run_options_t *options, const cli_option_use_t *use) {
+    if (!cli_parse_count(use->value, 1, UINT64_C(1) << 40, &options->watch.trace_limit)) {
+        return cli_usage_error("%s expects a message count from 1 to %llu, not '%s'", use->typed,
+                               (unsigned long long)(UINT64_C(1) << 40), use->value);
+    }
+    return EX_OK;
+}
+
+static int compare_days(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* --agents DAYS: a comma-separated list of days, kept ascending; a day
+ * listed twice is one table. */
+static int take_agents(cli_run_options_t *options, const cli_option_use_t *use) {
+    wom_watch_options_t *w = &options->watch;
+    const char *at = use->value;
+    char day[32];
+    w->day_count = 0;
+    for (;;) {
+        size_t length = strcspn(at, ",");
+        uint64_t value = 0;
+        if (w->day_count == WOM_WATCH_MAX_DAYS || length == 0 || length >= sizeof day) {
+            return cli_usage_error("%s expects up to %d days separated by commas, such as "
+                                   "0,7,30,90,365, not '%s'",
+                                   use->typed, WOM_WATCH_MAX_DAYS, use->value);
+        }
+        snprintf(day, sizeof day, "%.*s", (int)length, at);
+        if (!cli_parse_count(day, 0, UINT32_MAX, &value)) {
+            return cli_usage_error("%s: '%s' is not a day (a whole number from 0) in '%s'",
+                                   use->typed, day, use->value);
+        }
+        w->days[w->day_count++] = (uint32_t)value;
+        if (at[length] == '\0') {
+            break;
+        }
+        at += length + 1;
+    }
+    qsort(w->days, w->day_count, sizeof w->days[0], compare_days);
+    size_t kept = 1;
+    for (size_t d = 1; d < w->day_count; d++) {
+        if (w->days[d] != w->days[kept - 1]) {
+            w->days[kept++] = w->days[d];
+        }
+    }
+    w->day_count = kept;
+    return EX_OK;
+}
+
 static int take_run_option(void *context, const cli_option_use_t *use) {
     cli_run_options_t *options = context;
     switch (use->option->id) {
+    case RUN_TRACE:
+        options->watch.trace = true;
+        return EX_OK;
+    case RUN_TRACE_LIMIT:
+        return take_trace_limit(options, use);
+    case RUN_AGENTS:
+        return take_agents(options, use);
     case RUN_DESIGN:
         return take_design(options, use);
     case RUN_METHOD:
@@ -286,7 +358,8 @@ int cli_parse_run_options(int argc, char **argv, cli_run_options_t *options) {
                                    .max_bytes = wom_resources_available_memory(),
                                    .max_tasks = DEFAULT_MAX_TASKS,
                                    .shards = 1,
-                                   .plot = true};
+                                   .plot = true,
+                                   .watch.trace_limit = WOM_WATCH_TRACE_LIMIT};
     bool sensitivity = argc > 1 && strcmp(argv[1], cli_sensitivity_command.name) == 0;
     bool check = argc > 1 && strcmp(argv[1], cli_check_command.name) == 0;
     const cli_command_t *command = sensitivity ? &cli_sensitivity_command
@@ -676,7 +749,9 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
  * shard of several or it was stopped, aggregates them. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
-                        wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error) {
+                        wom_batch_t *batch, wom_aggregate_t *results, wom_watch_t *watch,
+                        wom_error_t *error) {
+    bool watching = options->watch.trace || options->watch.day_count > 0;
 #ifdef _OPENMP
     /* -t also bounds the parallel regions that take the default team
      * (graph generation), not only the batch's */
@@ -693,6 +768,7 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
                                              options->max_bytes};
         status = wom_batch_init(batch, *config, &batch_options, error);
         status = status == WOM_OK ? wom_output_check_sensitivity(batch, error) : status;
+        status = status == WOM_OK ? wom_watch_check(batch, &options->watch, error) : status;
     }
     if (status == WOM_OK && options->resume) {
         status = check_manifest(batch, error);
@@ -700,10 +776,18 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
     if (status == WOM_OK) {
         status = wom_batch_run_with(batch, control, error);
     }
-    if (status == WOM_OK && !batch->stopped && options->shards == 1) {
+    bool whole = status == WOM_OK && !batch->stopped && options->shards == 1;
+    if (whole && watching) {
+        status = wom_watch_run(batch, &options->watch, watch, error);
+    }
+    if (whole && status == WOM_OK) {
         status = wom_aggregate_init(results, batch);
-        status = status == WOM_OK ? wom_output_write_batch(batch, results, error)
+        status = status == WOM_OK ? wom_output_write_batch_watched(batch, watching ? watch : NULL,
+                                                                   results, error)
                                   : wom_error_set(error, status, "", 0, "out of memory");
+    }
+    if (whole && status == WOM_OK && wom_aggregate_complete(results)) {
+        status = wom_output_write_watch(dir, watching ? watch : NULL, error);
     }
     return status;
 }
@@ -729,9 +813,10 @@ int cli_run(int argc, char **argv) {
     wom_config_t *config = NULL;
     wom_batch_t batch = {0};
     wom_aggregate_t results = {0};
+    wom_watch_t watch = {0};
     wom_error_t error = {0};
     wom_status status =
-        cli_simulate(&options, name, dir, &control, &config, &batch, &results, &error);
+        cli_simulate(&options, name, dir, &control, &config, &batch, &results, &watch, &error);
     end_progress(&progress);
     if (batch.tasks_damaged > 0 && !options.quiet) {
         fprintf(stderr, "womsim: %u damaged task file%s run again; the first: %s: %s\n",
@@ -751,8 +836,8 @@ int cli_run(int argc, char **argv) {
         stopped = *cli_stop_flag() != 0 && !rendered;
     }
     if (aggregated && !stopped && code == EX_OK) {
-        code = cli_write_report(&batch, &results, options.scenario_path, options.plot, rendered,
-                                options.quiet);
+        code = cli_write_report(&batch, &results, watch.traced ? &watch : NULL,
+                                options.scenario_path, options.plot, rendered, options.quiet);
     }
     if (stopped) {
         code = report_stop(&batch, unwritten, argc, argv);
@@ -765,6 +850,7 @@ int cli_run(int argc, char **argv) {
         code = cli_write_manifest(&batch, &manifest, code);
     }
     wom_aggregate_destroy(&results);
+    wom_watch_destroy(&watch);
     wom_batch_destroy(&batch);
     wom_config_free(config);
     return code;

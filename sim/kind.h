@@ -21,11 +21,12 @@ struct wom_model {
     const wom_scenario_t *scenario; /* borrowed, must outlive the model */
     const wom_graph_t *graph;       /* borrowed, must outlive the model */
     const struct wom_kind *kind;
-    uint32_t agents;      /* the graph's nodes */
-    uint32_t stream_task; /* the task word of the run's stream keys (wom_model_reset) */
-    uint32_t step;        /* steps completed; 0 after a reset */
-    int threads;          /* > 1: a step splits the agents over this many threads */
-    void *state;          /* the kind's own state */
+    uint32_t agents;          /* the graph's nodes */
+    uint32_t stream_task;     /* the task word of the run's stream keys (wom_model_reset) */
+    uint32_t step;            /* steps completed; 0 after a reset */
+    int threads;              /* > 1: a step splits the agents over this many threads */
+    void *state;              /* the kind's own state */
+    wom_model_trace_t *trace; /* borrowed: where steps record their messages; NULL: nowhere */
 };
 
 /* One model kind. A row handed to reset or step is zeroed: the kind sets

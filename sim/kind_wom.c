@@ -424,6 +424,22 @@ static void columns(const wom_scenario_t *scenario, wom_metrics_layout_t *layout
     }
 }
 
+_Static_assert((int)WOM_MODEL_UNAWARE == (int)WOM_UNAWARE && (int)WOM_MODEL_LOST == (int)WOM_LOST,
+               "the public states are the kind's");
+
+bool wom_kind_wom_agent(const wom_model_t *model, uint32_t agent, wom_model_agent_t *out) {
+    const wom_kind_wom_t *wom = wom_kind_wom_of(model);
+    uint8_t flags = wom->flags[agent];
+    *out = (wom_model_agent_t){.state = wom->state[agent],
+                               .attitude = wom->attitude[agent],
+                               .purchases = wom->purchases[agent],
+                               .loyal = (flags & WOM_LOYAL) != 0,
+                               .intermediary = (flags & WOM_INTERMEDIARY) != 0,
+                               .heard_good = (flags & WOM_HEARD_POS) != 0,
+                               .heard_bad = (flags & WOM_HEARD_NEG) != 0};
+    return true;
+}
+
 const wom_kind_t wom_kind_wom = {.name = "wom",
                                  .estimate_bytes = estimate_bytes,
                                  .check = NULL,

@@ -183,6 +183,9 @@ void wom_kind_wom_business_close_day(const wom_model_t *model, int64_t *counts);
  * who know the business to `counts` (nothing off an SBM). */
 void wom_kind_wom_count_segments(const wom_model_t *model, int64_t *counts);
 
+/* Agent `agent` as the public view has it (kind_wom.c); true. */
+bool wom_kind_wom_agent(const wom_model_t *model, uint32_t agent, wom_model_agent_t *out);
+
 /* The step kernel (kind_wom_step.c). */
 void wom_kind_wom_step(wom_model_t *model, wom_metrics_row_t *row);
 

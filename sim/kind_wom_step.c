@@ -34,6 +34,7 @@ typedef struct {
     const wom_kind_wom_inbox_t *write; /* heard next step */
     bool shared;                       /* inbox writes must be atomic */
     int64_t *counts;
+    wom_model_trace_t *trace; /* where messages are recorded (wom_model_set_trace), or NULL */
 } step_context_t;
 
 static wom_rng_key_t key_of(const step_context_t *context, uint32_t agent, uint32_t site) {
@@ -61,6 +62,35 @@ static void write_message(const step_context_t *context, const wom_kind_wom_mess
         *total += extra;
     } else {
         *total += extra;
+    }
+}
+
+/* Records a message in the caller's trace: its slot taken atomically, as
+ * threads share the trace; stored while there is room, counted always
+ * (the caller sorts each step's messages, so their order here does not
+ * matter). */
+static void record_message(wom_model_trace_t *trace, const wom_model_message_t *message) {
+    uint64_t slot;
+#pragma omp atomic capture
+    slot = trace->count++;
+    if (slot < trace->capacity) {
+        trace->messages[slot] = *message;
+    }
+}
+
+/* Records the messages of one tell to close ties: neighbours[i] for i <
+ * count, or neighbours[picked[i]] when `picked` is not NULL. Out of line
+ * and tested once per tell, so that a run without a trace pays one
+ * predicted branch per tell and nothing per message. */
+__attribute__((noinline, cold)) static void record_tell(const step_context_t *context,
+                                                        uint32_t teller, int valence,
+                                                        uint32_t weight, wom_message_kind kind,
+                                                        const uint32_t *neighbours,
+                                                        const uint32_t *picked, uint32_t count) {
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t hearer = neighbours[picked != NULL ? picked[i] : i];
+        record_message(context->trace, &(wom_model_message_t){teller, hearer, weight,
+                                                              (uint8_t)valence, (uint8_t)kind});
     }
 }
 
@@ -135,10 +165,16 @@ static uint32_t weak_ties(const step_context_t *context, uint32_t wanted,
  * uniformly from everyone else (one word: a draw among the others, moved
  * past the teller). */
 static void tell_weak_ties(const step_context_t *context, uint32_t agent, int valence,
-                           uint32_t count, uint32_t weight, wom_rng_stream_t *stream) {
+                           uint32_t count, uint32_t weight, wom_message_kind kind,
+                           wom_rng_stream_t *stream) {
     for (uint32_t i = 0; i < count; i++) {
         uint32_t hearer = wom_rng_stream_below(stream, context->model->agents - 1);
-        deliver(context, valence, hearer + (hearer >= agent), weight);
+        hearer += hearer >= agent;
+        deliver(context, valence, hearer, weight);
+        if (__builtin_expect(context->trace != NULL, 0)) {
+            record_message(context->trace, &(wom_model_message_t){agent, hearer, weight,
+                                                                  (uint8_t)valence, (uint8_t)kind});
+        }
     }
     context->counts[WOM_M_TOLD_WEAK] += count;
 }
@@ -148,18 +184,21 @@ static void tell_weak_ties(const step_context_t *context, uint32_t agent, int va
  * sampling: O(K) draws from `stream`, and the worker's marks answer
  * "already picked?" in O(1). Returns the number told. */
 static uint32_t tell(const step_context_t *context, uint32_t agent, int valence, uint32_t wanted,
-                     uint32_t weight, wom_rng_stream_t *stream) {
+                     uint32_t weight, wom_message_kind kind, wom_rng_stream_t *stream) {
     const wom_graph_t *graph = context->model->graph;
     uint32_t weak = weak_ties(context, wanted, stream);
     uint32_t close = wanted - weak, degree = wom_graph_degree(graph, agent);
     uint32_t count = close < degree ? close : degree;
     context->counts[valence == WOM_POSITIVE ? WOM_M_TELLS_CAPPED_POS : WOM_M_TELLS_CAPPED_NEG] +=
         close - count;
-    tell_weak_ties(context, agent, valence, weak, weight, stream);
+    tell_weak_ties(context, agent, valence, weak, weight, kind, stream);
     const uint32_t *neighbours = graph->targets + graph->offsets[agent];
     if (count == degree) {
         for (uint32_t i = 0; i < count; i++) {
             deliver(context, valence, neighbours[i], weight);
+        }
+        if (__builtin_expect(context->trace != NULL, 0)) {
+            record_tell(context, agent, valence, weight, kind, neighbours, NULL, count);
         }
         return count + weak;
     }
@@ -176,6 +215,9 @@ static uint32_t tell(const step_context_t *context, uint32_t agent, int valence,
     for (uint32_t n = 0; n < count; n++) {
         marked[picked[n]] = 0; /* leave the marks clear for the next tell */
         deliver(context, valence, neighbours[picked[n]], weight);
+    }
+    if (__builtin_expect(context->trace != NULL, 0)) {
+        record_tell(context, agent, valence, weight, kind, neighbours, picked, count);
     }
     return count + weak;
 }
@@ -195,15 +237,15 @@ static const telling_t EXPERIENCE = {WOM_SITE_TELL_COUNT, WOM_SITE_TELL_PICK};
 static const telling_t ADVICE = {WOM_SITE_ADVICE_COUNT, WOM_SITE_ADVICE_PICK};
 
 /* An episode told: K ~ D(mean) people from the agent's streams of `how`;
- * the messages counted as sent with valence `valence`. */
+ * the messages counted as sent with valence `valence`, of kind `kind`. */
 static uint32_t tell_episode(const step_context_t *context, uint32_t agent, int valence,
-                             double mean, telling_t how) {
+                             double mean, telling_t how, wom_message_kind kind) {
     gsl_rng *rng = context->worker->rng;
     wom_rng_reset_gsl(rng, key_of(context, agent, how.count_site));
     uint32_t wanted = draw_tell_count(context->model->scenario, rng, mean);
     wom_rng_stream_t stream;
     wom_rng_stream_init(&stream, key_of(context, agent, how.pick_site));
-    uint32_t told = tell(context, agent, valence, wanted, weight_of(context, agent), &stream);
+    uint32_t told = tell(context, agent, valence, wanted, weight_of(context, agent), kind, &stream);
     context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
     return told;
 }
@@ -269,8 +311,8 @@ static void forward(const step_context_t *context, uint32_t agent, const uint32_
         }
         for (unsigned int m = 0; m < passed; m++) {
             uint32_t wanted = draw_tell_count(s, rng, s->wom.forward_tell_mean);
-            uint32_t told =
-                tell(context, agent, valence, wanted, weight_of(context, agent), &picks);
+            uint32_t told = tell(context, agent, valence, wanted, weight_of(context, agent),
+                                 WOM_MESSAGE_HEARSAY, &picks);
             context->counts[WOM_M_FORWARDED] += told;
             context->counts[valence == WOM_POSITIVE ? WOM_M_MSGS_POS : WOM_M_MSGS_NEG] += told;
         }
@@ -419,7 +461,8 @@ static void satisfied(const step_context_t *context, uint32_t agent, bool first,
     if (first || promoted || decide(decisions) < t->routine) {
         counts[WOM_M_SATISFIED_TOLD]++;
         counts[WOM_M_TOLD_BY_SATISFIED] +=
-            tell_episode(context, agent, WOM_POSITIVE, s->wom.satisfied_tell_mean, EXPERIENCE);
+            tell_episode(context, agent, WOM_POSITIVE, s->wom.satisfied_tell_mean, EXPERIENCE,
+                         WOM_MESSAGE_EXPERIENCE);
     }
     if (decide(decisions) < t->review[WOM_POSITIVE]) {
         post_review(context, WOM_POSITIVE);
@@ -442,8 +485,8 @@ static void failed(const step_context_t *context, uint32_t agent, int mode, deci
         int64_t bonus =
             s->recovery.paradox ? s->recovery.attitude_bonus : s->model.experience_weight;
         *attitude = move_attitude(*attitude, bonus * WOM_ATTITUDE_UNIT, s->model.attitude_cap);
-        counts[WOM_M_TOLD_BY_RECOVERED] +=
-            tell_episode(context, agent, WOM_POSITIVE, s->recovery.tell_mean, EXPERIENCE);
+        counts[WOM_M_TOLD_BY_RECOVERED] += tell_episode(
+            context, agent, WOM_POSITIVE, s->recovery.tell_mean, EXPERIENCE, WOM_MESSAGE_RECOVERY);
     } else {
         counts[WOM_M_DISSATISFIED]++;
         *attitude = move_attitude(*attitude, -s->model.experience_weight * WOM_ATTITUDE_UNIT,
@@ -451,7 +494,7 @@ static void failed(const step_context_t *context, uint32_t agent, int mode, deci
         double mean = s->wom.dissatisfied_tell_mean *
                       (severity == WOM_SEVERITY_MAJOR ? s->wom.major_tell_factor : 1);
         counts[WOM_M_TOLD_BY_DISSATISFIED] +=
-            tell_episode(context, agent, WOM_NEGATIVE, mean, EXPERIENCE);
+            tell_episode(context, agent, WOM_NEGATIVE, mean, EXPERIENCE, WOM_MESSAGE_EXPERIENCE);
         if (decide(decisions) < t->review[WOM_NEGATIVE]) {
             post_review(context, WOM_NEGATIVE);
         }
@@ -588,8 +631,9 @@ static void advise(const step_context_t *context, uint32_t agent, uint8_t state,
         return;
     }
     int valence = points > 0 ? WOM_POSITIVE : WOM_NEGATIVE;
-    context->counts[WOM_M_TOLD_BY_ADVICE] += tell_episode(
-        context, agent, valence, context->model->scenario->population.advice_tell_mean, ADVICE);
+    context->counts[WOM_M_TOLD_BY_ADVICE] +=
+        tell_episode(context, agent, valence, context->model->scenario->population.advice_tell_mean,
+                     ADVICE, WOM_MESSAGE_ADVICE);
 }
 
 /* One agent's whole step, phases 0-6, when it is not quiet; returns its
@@ -724,7 +768,8 @@ void wom_kind_wom_step(wom_model_t *model, wom_metrics_row_t *row) {
 #ifdef _OPENMP
         thread = omp_get_thread_num();
 #endif
-        step_context_t context = {model, wom, &wom->workers[thread], read, write, shared, counts};
+        step_context_t context = {model,  wom,    &wom->workers[thread], read, write,
+                                  shared, counts, model->trace};
         /* contiguous runs of batches, so that a thread can look ahead
          * within one; taken on demand, as agents' steps vary in cost */
 #pragma omp for schedule(dynamic, 1)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kind.h"
+#include "kind_wom.h"
 
 static const wom_kind_t *kind_of(const wom_scenario_t *scenario) {
     switch (scenario->model.kind) {
@@ -86,4 +87,12 @@ void wom_model_step(wom_model_t *model, wom_metrics_row_t *row) {
     model->step++;
     memset(row, 0, sizeof *row);
     model->kind->step(model, row);
+}
+
+void wom_model_set_trace(wom_model_t *model, wom_model_trace_t *trace) {
+    model->trace = trace;
+}
+
+bool wom_model_agent(const wom_model_t *model, uint32_t agent, wom_model_agent_t *out) {
+    return model->kind == &wom_kind_wom && wom_kind_wom_agent(model, agent, out);
 }

@@ -429,6 +429,9 @@ static void summary_json(wom_text_t *text, const wom_output_run_t *run) {
     } else {
         summary_classic(text, run);
     }
+    if (run->watch != NULL) {
+        wom_output_watch_json(text, run->watch);
+    }
     wom_text_printf(text, "\n}\n");
 }
 

@@ -432,14 +432,15 @@ static wom_status append_runs(const wom_batch_t *batch, sweep_files_t *f,
 /* The files of one point from its task files; its final summaries to
  * `results`. */
 static wom_status write_point(wom_batch_t *batch, sweep_files_t *f, uint32_t point,
-                              wom_aggregate_t *results, wom_error_t *error) {
+                              const wom_watch_t *watch, wom_aggregate_t *results,
+                              wom_error_t *error) {
     wom_aggregate_point_t aggregated;
     char dir[WOM_MAX_PATH];
     wom_status status = wom_aggregate_point(batch, point, &aggregated, error);
     if (status == WOM_OK && !wom_batch_point_dir(batch, point, dir, sizeof dir)) {
         status = wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
     }
-    wom_output_run_t run = {batch->options.name, batch->hash, &aggregated};
+    wom_output_run_t run = {batch->options.name, batch->hash, &aggregated, watch};
     if (status == WOM_OK) {
         status = wom_output_write_run(dir, &run, error);
     }
@@ -513,6 +514,11 @@ static wom_status write_scenario(const wom_batch_t *batch, wom_error_t *error) {
 
 wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results,
                                   wom_error_t *error) {
+    return wom_output_write_batch_watched(batch, NULL, results, error);
+}
+
+wom_status wom_output_write_batch_watched(wom_batch_t *batch, const wom_watch_t *watch,
+                                          wom_aggregate_t *results, wom_error_t *error) {
     sweep_files_t f = {0};
     wom_status status = sweep_files_init(batch, &f);
     if (status != WOM_OK) {
@@ -523,7 +529,7 @@ wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results,
     bool stopped = false;
     for (uint32_t p = 0; status == WOM_OK && p < batch->plan.points && !stopped; p++) {
         stopped = stopping(batch); /* runs.csv is then abandoned, as a kill would */
-        status = stopped ? WOM_OK : write_point(batch, &f, p, results, error);
+        status = stopped ? WOM_OK : write_point(batch, &f, p, watch, results, error);
     }
     if (status == WOM_OK && !stopped) {
         status = wom_file_stream_commit(&f.runs, status, error);

@@ -59,9 +59,9 @@ static wom_status add_file(wom_output_files_t *files, const char *dir, const cha
 
 static wom_status add_run_files(wom_output_files_t *files, const wom_batch_t *batch,
                                 const char *prefix, bool pictures) {
-    static const char *const names[] = {"timeseries.csv", "summary.json", "timeseries.dat",
-                                        "timeseries.gp",  "analytic.dat", "timeseries.png",
-                                        "timeseries.svg"};
+    static const char *const names[] = {"timeseries.csv", "summary.json",   "timeseries.dat",
+                                        "timeseries.gp",  "analytic.dat",   "trace.csv",
+                                        "agents.csv",     "timeseries.png", "timeseries.svg"};
     size_t count = sizeof names / sizeof names[0] - (pictures ? 0 : 2);
     wom_status status = WOM_OK;
     for (size_t i = 0; status == WOM_OK && i < count; i++) {

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rng.h"
@@ -657,6 +658,64 @@ static void sensitivity(wom_text_t *text, const wom_report_t *report) {
     wom_text_printf(text, "</table></div>\n<p>The exact numbers are in sensitivity.csv.</p>\n");
 }
 
+/* ---- a watched run's stories -------------------------------------------- */
+
+static void number_cell(wom_text_t *text, double value) {
+    char number[32];
+    snprintf(number, sizeof number, "%.1f", value);
+    wom_text_printf(text, "<td>%s</td>", number);
+}
+
+/* "One dissatisfied customer reached N people within 30 days": the story
+ * of each kind that travelled furthest, then every kind's distribution. */
+static void stories(wom_text_t *text, const wom_watch_t *watch) {
+    static const char *const who[WOM_WATCH_STORIES] = {
+        [WOM_WATCH_BAD] = "dissatisfied customer",
+        [WOM_WATCH_GOOD] = "satisfied customer",
+        [WOM_WATCH_RECOVERED] = "customer whose complaint was put right"};
+    static const char *const rows[WOM_WATCH_STORIES] = {[WOM_WATCH_BAD] = "bad experiences",
+                                                        [WOM_WATCH_GOOD] = "good experiences",
+                                                        [WOM_WATCH_RECOVERED] = "recoveries"};
+    wom_text_printf(text,
+                    "<h2>How far the word spread</h2>\n<p>Replication 1, followed message "
+                    "by message (trace.csv, %llu messages).</p>\n<ul>\n",
+                    (unsigned long long)watch->message_count);
+    for (int c = 0; c < WOM_WATCH_STORIES; c++) {
+        const wom_watch_reach_t *r = &watch->reach[c];
+        if (r->stories > 0) {
+            wom_text_printf(text,
+                            "<li>One %s (agent %u, day %u) reached %llu people within %d days: "
+                            "%llu directly and %llu through hearsay.</li>\n",
+                            who[c], r->furthest_teller, r->furthest_day,
+                            (unsigned long long)r->max_reached, WOM_WATCH_REACH_DAYS,
+                            (unsigned long long)r->furthest_direct,
+                            (unsigned long long)r->furthest_hearsay);
+        }
+    }
+    wom_text_printf(text, "</ul>\n<div class=\"scroll\"><table>\n<tr><th>story</th><th>told</th>"
+                          "<th>people reached, mean</th><th>directly</th><th>through "
+                          "hearsay</th><th>median</th><th>90th percentile</th><th>most</th>"
+                          "<th>deepest retelling</th></tr>\n");
+    for (int c = 0; c < WOM_WATCH_STORIES; c++) {
+        const wom_watch_reach_t *r = &watch->reach[c];
+        wom_text_printf(text, "<tr><td>%s</td><td>%llu</td>", rows[c],
+                        (unsigned long long)r->stories);
+        number_cell(text, r->mean_reached);
+        number_cell(text, r->mean_direct);
+        number_cell(text, r->mean_hearsay);
+        wom_text_printf(text, "<td>%llu</td><td>%llu</td><td>%llu</td><td>%u</td></tr>\n",
+                        (unsigned long long)r->median_reached, (unsigned long long)r->p90_reached,
+                        (unsigned long long)r->max_reached, r->deepest);
+    }
+    wom_text_printf(text,
+                    "</table></div>\n<p>A story is one telling of one experience; the people "
+                    "it reached are counted once each, within %d days. A retelling is credited "
+                    "to the story its teller heard the day before; %llu retellings came from "
+                    "someone who had heard two or more stories of the same kind that day and "
+                    "are credited to each.</p>\n",
+                    WOM_WATCH_REACH_DAYS, (unsigned long long)watch->hearsay_shared);
+}
+
 void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     const wom_batch_t *batch = report->batch;
     head(text, batch);
@@ -668,6 +727,9 @@ void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     }
     if (report->results != NULL) {
         key_results(text, batch, report->results);
+    }
+    if (report->watch != NULL && report->watch->traced) {
+        stories(text, report->watch);
     }
     parameters(text, batch->config);
     footer(text, batch);

@@ -9,6 +9,7 @@
 #ifndef WOMSIM_MODEL_H
 #define WOMSIM_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "womsim/config.h"
@@ -51,5 +52,63 @@ void wom_model_reset(wom_model_t *model, uint32_t stream_task, wom_metrics_row_t
 
 /* Advances one step and records its metrics into `row`. */
 void wom_model_step(wom_model_t *model, wom_metrics_row_t *row);
+
+/* ---- watching one run (the wom kind; watch.h) ----------------------------
+ * What a message of the wom kind tells (docs/model.md): a customer's own
+ * experience (good or bad), a recovered complaint, hearsay passed on, an
+ * intermediary's advice. Reviews go to the business's page, not to a
+ * person, and are not messages. */
+typedef enum {
+    WOM_MESSAGE_EXPERIENCE,
+    WOM_MESSAGE_RECOVERY,
+    WOM_MESSAGE_HEARSAY,
+    WOM_MESSAGE_ADVICE,
+    WOM_MESSAGE_KINDS
+} wom_message_kind;
+
+/* One message sent in a step: heard by `hearer` the step after. */
+typedef struct {
+    uint32_t teller, hearer;
+    uint32_t weight; /* 1, or population.intermediary_weight for an intermediary's word */
+    uint8_t valence; /* 0 good, 1 bad */
+    uint8_t kind;    /* wom_message_kind */
+} wom_model_message_t;
+
+/* A caller's buffer the steps record every message into: a step appends
+ * at `count` (counting past `capacity` without storing, so that the caller
+ * sees that it was too small); the order within a step depends on the
+ * threads, so the caller sorts each step's messages (watch.c). */
+typedef struct {
+    wom_model_message_t *messages;
+    uint64_t capacity;
+    uint64_t count;
+} wom_model_trace_t;
+
+/* Records every message of the following steps into `trace` (borrowed;
+ * NULL: no recording, the default, which costs the step one test per
+ * message). Only the wom kind sends messages: other kinds record none. */
+void wom_model_set_trace(wom_model_t *model, wom_model_trace_t *trace);
+
+/* States of a wom agent, in the order of the metrics from unaware. */
+typedef enum {
+    WOM_MODEL_UNAWARE,
+    WOM_MODEL_PROSPECT,
+    WOM_MODEL_CUSTOMER,
+    WOM_MODEL_LOST
+} wom_model_agent_state;
+
+/* One wom agent as it is now. */
+typedef struct {
+    uint8_t state;              /* wom_model_agent_state */
+    int16_t attitude;           /* in 1/64 of a point (decisions read whole points, toward 0) */
+    uint32_t purchases;         /* encounters so far */
+    bool loyal;                 /* member of the loyalty programme */
+    bool intermediary;          /* an adviser whose word weighs more */
+    bool heard_good, heard_bad; /* has ever heard good / bad news */
+} wom_model_agent_t;
+
+/* Agent `agent` (< the graph's nodes) of a wom model into *out; false for
+ * the other kinds, which have no such agents. */
+bool wom_model_agent(const wom_model_t *model, uint32_t agent, wom_model_agent_t *out);
 
 #endif

@@ -27,12 +27,14 @@
 #include "womsim/stats.h"
 #include "womsim/status.h"
 #include "womsim/text.h"
+#include "womsim/watch.h"
 
 /* Everything the files of one point are made from. */
 typedef struct {
     const char *scenario_name;          /* e.g. "baseline" */
     const char *scenario_hash;          /* 64 hex digits */
     const wom_aggregate_point_t *point; /* its results */
+    const wom_watch_t *watch;           /* its watched run (summary.json's "watch"), or NULL */
 } wom_output_run_t;
 
 /* Writes timeseries.csv, summary.json, timeseries.dat and timeseries.gp;
@@ -61,6 +63,21 @@ wom_status wom_output_render_script(const char *dir, const char *script, wom_err
  * written as they were. */
 wom_status wom_output_write_batch(wom_batch_t *batch, wom_aggregate_t *results, wom_error_t *error);
 
+/* wom_output_write_batch, with summary.json telling how far the watched
+ * run's stories travelled (`watch`: its one point's, or NULL). */
+wom_status wom_output_write_batch_watched(wom_batch_t *batch, const wom_watch_t *watch,
+                                          wom_aggregate_t *results, wom_error_t *error);
+/* The watched run's files in `dir`: trace.csv (day, teller, hearer,
+ * valence, kind, weight: a row per message, sorted by day, teller, kind,
+ * hearer) when traced, agents.csv (a row per agent per day asked) when
+ * agents were asked; a file of the two not asked for is removed, so that
+ * the folder holds no other run's. */
+wom_status wom_output_write_watch(const char *dir, const wom_watch_t *watch, wom_error_t *error);
+/* Appends summary.json's "watch" member (with its leading comma). */
+void wom_output_watch_json(wom_text_t *text, const wom_watch_t *watch);
+/* The names of a message's kind and a story class, as the files write them. */
+const char *wom_output_message_kind(int kind);
+const char *wom_output_story_name(int story);
 /* Whether the batch's design is analysed (morris or saltelli), so that it
  * writes sensitivity.csv, .dat and .gp. */
 bool wom_output_has_sensitivity(const wom_batch_t *batch);

@@ -14,6 +14,7 @@
 #include "womsim/aggregate.h"
 #include "womsim/batch.h"
 #include "womsim/text.h"
+#include "womsim/watch.h"
 
 /* What a report is made of. */
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
     const char *no_plot;       /* when svg is NULL: why, e.g. "the run was made with --no-plot" */
     const char *sensitivity;   /* sensitivity.csv's text under a morris or saltelli design,
                                   shown as a table; else NULL */
+    const wom_watch_t *watch;  /* a watched run with a trace: how far its stories went, or NULL */
 } wom_report_t;
 
 /* Appends the whole page. A plot that wom_report_svg_safe refuses is not

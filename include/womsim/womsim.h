@@ -22,6 +22,7 @@
 #include "womsim/stats.h"
 #include "womsim/status.h"
 #include "womsim/text.h"
+#include "womsim/watch.h"
 #include "womsim/version.h"
 
 #endif
