@@ -338,8 +338,12 @@ void wom_calibrate_destroy(wom_calibrate_t *cal) {
 
 wom_status wom_calibrate_batch(wom_calibrate_t *cal, const wom_calibrate_options_t *options,
                                wom_batch_t *batch, bool *stopped, wom_error_t *error) {
-    wom_batch_options_t batch_options = {options->work_dir, options->name,     0, 1, UINT64_MAX,
-                                         options->threads,  options->max_bytes};
+    wom_batch_options_t batch_options = {.dir = options->work_dir,
+                                         .name = options->name,
+                                         .shards = 1,
+                                         .max_tasks = UINT64_MAX,
+                                         .threads = options->threads,
+                                         .max_bytes = options->max_bytes};
     wom_batch_control_t control = {false, options->parallel, options->stop, NULL, NULL};
     *stopped = false;
     wom_status status = wom_batch_init(batch, cal->config, &batch_options, error);

@@ -79,6 +79,15 @@ const cli_command_t *cli_find_command(const cli_command_t *const commands[], siz
  * after naming the option typed. */
 int cli_take_size(const cli_option_use_t *use, uint64_t *bytes);
 
+/* --record final|every:N into *record and *every; EX_OK, or EX_USAGE after
+ * naming the option typed. */
+int cli_take_record(const cli_option_use_t *use, wom_batch_record_t *record, uint32_t *every);
+
+/* --record's entry in an option table. */
+#define CLI_RECORD_HELP                                                                            \
+    "which days runs.csv keeps: final (the last) or every:N (days 0, N, 2N, ... and the "          \
+    "last); default every day, a sampled design's last day"
+
 /* ---- what the commands share (cli_common.c) ------------------------------ */
 
 #define CLI_MAX_OVERRIDES 256
@@ -182,6 +191,8 @@ typedef struct {
     bool quiet;
     bool resume;                   /* --resume: keep the finished tasks in the folder */
     wom_batch_parallel_t parallel; /* --parallel */
+    wom_batch_record_t record;     /* --record */
+    uint32_t record_every;         /* --record every:N */
     char replications[64];         /* "-r N" as an override */
     char seed[64];                 /* "-s SEED" as an override */
     char method[64];               /* --design or --method: design.method as an override */

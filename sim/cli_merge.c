@@ -17,11 +17,13 @@
 typedef struct {
     const char *dir;
     uint64_t max_bytes;
+    wom_batch_record_t record; /* --record */
+    uint32_t record_every;
     bool plot;
     bool quiet;
 } merge_options_t;
 
-enum { MERGE_MAX_MEM, MERGE_NO_PLOT, MERGE_QUIET };
+enum { MERGE_MAX_MEM, MERGE_NO_PLOT, MERGE_RECORD, MERGE_QUIET };
 
 static const cli_option_t merge_options[] = {
     {MERGE_MAX_MEM, '\0', "max-mem", "SIZE",
@@ -29,6 +31,7 @@ static const cli_option_t merge_options[] = {
      "cgroup's limit; "
      "0: no limit)"},
     {MERGE_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},
+    {MERGE_RECORD, '\0', "record", "WHICH", CLI_RECORD_HELP},
     {MERGE_QUIET, 'q', "quiet", NULL, "print nothing but errors"},
 };
 
@@ -40,6 +43,8 @@ static int take_merge_option(void *context, const cli_option_use_t *use) {
     case MERGE_NO_PLOT:
         options->plot = false;
         return EX_OK;
+    case MERGE_RECORD:
+        return cli_take_record(use, &options->record, &options->record_every);
     default: /* MERGE_QUIET */
         options->quiet = true;
         return EX_OK;
@@ -534,8 +539,14 @@ int cli_merge(int argc, char **argv) {
     wom_batch_t batch = {0};
     wom_aggregate_t results = {0};
     wom_error_t error = {0};
-    wom_batch_options_t batch_options = {options.dir, shard.scenario,   0, 1, UINT32_MAX,
-                                         1,           options.max_bytes};
+    wom_batch_options_t batch_options = {.dir = options.dir,
+                                         .name = shard.scenario,
+                                         .shards = 1,
+                                         .max_tasks = UINT32_MAX,
+                                         .threads = 1,
+                                         .max_bytes = options.max_bytes,
+                                         .record = options.record,
+                                         .record_every = options.record_every};
     wom_status status = load_config(&shard, &overrides, &config, &error);
     if (status == WOM_OK) {
         status = wom_batch_init(&batch, config, &batch_options, &error);

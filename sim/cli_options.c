@@ -307,6 +307,22 @@ int cli_parse_options(const cli_command_t *command, int argc, char **argv,
 
 /* ---- values several commands share --------------------------------------- */
 
+int cli_take_record(const cli_option_use_t *use, wom_batch_record_t *record, uint32_t *every) {
+    uint64_t days = 0;
+    if (strcmp(use->value, "final") == 0) {
+        *record = WOM_BATCH_RECORD_FINAL;
+        return EX_OK;
+    }
+    if (strncmp(use->value, "every:", 6) == 0 &&
+        cli_parse_count(use->value + 6, 1, UINT32_MAX, &days)) {
+        *record = WOM_BATCH_RECORD_EVERY;
+        *every = (uint32_t)days;
+        return EX_OK;
+    }
+    return cli_usage_error("%s expects final or every:N (N days, at least 1), not '%s'", use->typed,
+                           use->value);
+}
+
 int cli_take_size(const cli_option_use_t *use, uint64_t *bytes) {
     if (!cli_parse_bytes(use->value, bytes)) {
         return cli_usage_error("%s expects a size such as 512M or 8G, not '%s'", use->typed,

@@ -73,6 +73,7 @@ enum {
     RUN_RESUME,
     RUN_PARALLEL,
     RUN_NO_PLOT,
+    RUN_RECORD,
     RUN_QUIET,
     RUN_DESIGN,
     RUN_METRIC,
@@ -112,6 +113,7 @@ enum {
          "over "                                                                                   \
          "the threads)"},                                                                          \
         {RUN_NO_PLOT, '\0', "no-plot", NULL, "do not run gnuplot"},                                \
+        {RUN_RECORD, '\0', "record", "WHICH", CLI_RECORD_HELP},                                    \
         {RUN_QUIET, 'q', "quiet", NULL,                                                            \
          "print nothing but errors (progress goes to stderr unless -q or the environment sets "    \
          "CI)"},                                                                                   \
@@ -344,6 +346,8 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
     case RUN_NO_PLOT:
         options->plot = false;
         return EX_OK;
+    case RUN_RECORD:
+        return cli_take_record(use, &options->record, &options->record_every);
     case RUN_DUMP:
         options->dump = true;
         return EX_OK;
@@ -765,7 +769,9 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
                                              options->shards,
                                              options->max_tasks,
                                              options->threads,
-                                             options->max_bytes};
+                                             options->max_bytes,
+                                             options->record,
+                                             options->record_every};
         status = wom_batch_init(batch, *config, &batch_options, error);
         status = status == WOM_OK ? wom_output_check_sensitivity(batch, error) : status;
         status = status == WOM_OK ? wom_watch_check(batch, &options->watch, error) : status;

@@ -141,7 +141,8 @@ static size_t split_csv(span_t line, span_t *fields) {
 /* A column's metric: its name without the statistic suffix; *spread tells
  * an sd or a CI bound from a mean. */
 static size_t metric_length(span_t column, bool *spread) {
-    static const char *const suffixes[] = {"_mean", "_ci95_lo", "_ci95_hi", "_sd", "_lo", "_hi"};
+    static const char *const suffixes[] = {"_mean",      "_ci95_lo",   "_ci95_hi",
+                                           "_band95_lo", "_band95_hi", "_sd"};
     *spread = false;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         size_t n = strlen(suffixes[i]);

@@ -25,7 +25,7 @@
 #include "rng.h"
 #include "womsim/version.h"
 
-static const char *const stat_names[4] = {"mean", "sd", "lo", "hi"};
+static const char *const stat_names[4] = {"mean", "sd", "ci95_lo", "ci95_hi"};
 
 /* A classic kind's theory beside the simulation; NULL for the wom kind. */
 static const wom_analytic_t *analytic_of(const wom_output_run_t *run) {

@@ -21,6 +21,8 @@ typedef struct {
     size_t keys;               /* swept keys, 0 for a single point */
     const char *const *names;  /* their full names, sweep order */
     const char *const *values; /* their values at `point` */
+    uint32_t every;            /* runs.csv keeps days 0, every, 2 x every, ... and the last;
+                                  0: the last only */
 } wom_output_point_t;
 
 /* What sweep.csv, sweep.dat and sweep.gp are made from: every point's
@@ -55,12 +57,18 @@ static void csv_field(wom_text_t *text, const char *value) {
     wom_text_printf(text, "\"");
 }
 
+/* A swept key's column: `key:` and its full name, so that a key ending in
+ * `_mean` (wom.satisfied_tell_mean) never reads as a metric. Keys are the
+ * parameter table's names (letters, digits, '_' and '.'): never quoted. */
+static void key_columns(wom_text_t *text, size_t keys, const char *const *names) {
+    for (size_t k = 0; k < keys; k++) {
+        wom_text_printf(text, ",key:%s", names[k]);
+    }
+}
+
 static void runs_header(wom_text_t *text, const wom_output_point_t *point) {
     wom_text_printf(text, "scenario,point,replication,run_id,seed");
-    for (size_t k = 0; k < point->keys; k++) {
-        wom_text_printf(text, ",");
-        csv_field(text, point->names[k]);
-    }
+    key_columns(text, point->keys, point->names);
     wom_text_printf(text, ",step,metric,value\n");
 }
 
@@ -88,12 +96,9 @@ static void runs_rows(wom_text_t *text, const wom_output_run_t *run,
         wom_text_printf(&prefix, ",");
     }
     text->failed |= prefix.failed;
-    /* a sampled design's points are many and read together: its runs.csv
-     * keeps each task's last day, the values behind sweep.csv's means
-     * (every day of a point is in its timeseries.csv) */
-    bool last_only = run->point->scenario.design.method != WOM_DESIGN_GRID;
-    for (size_t t = last_only ? steps - 1 : 0; t < steps && !text->failed; t++) {
-        for (size_t column = 0; column < columns; column++) {
+    for (size_t t = 0; t < steps && !text->failed; t++) {
+        bool kept = t == steps - 1 || (point->every > 0 && t % point->every == 0);
+        for (size_t column = 0; kept && column < columns; column++) {
             wom_text_printf(text, "%s%zu,%s,", prefix.data, t, run->point->layout.name[column]);
             wom_text_number(text, values[column * steps + t]);
             wom_text_printf(text, "\n");
@@ -127,11 +132,8 @@ static void sweep_stats(wom_text_t *text, const wom_stats_summary_t *s) {
 
 static void sweep_csv(wom_text_t *text, const wom_output_sweep_t *sweep) {
     int columns = sweep->layout->count;
-    wom_text_printf(text, "point");
-    for (size_t k = 0; k < sweep->keys; k++) {
-        wom_text_printf(text, ",");
-        csv_field(text, sweep->names[k]);
-    }
+    wom_text_printf(text, "point,replications");
+    key_columns(text, sweep->keys, sweep->names);
     for (int column = 0; column < columns; column++) {
         sweep_stat_names(text, sweep->layout->name[column]);
     }
@@ -147,7 +149,7 @@ static void sweep_csv(wom_text_t *text, const wom_output_sweep_t *sweep) {
     }
     wom_text_printf(text, "\n");
     for (uint32_t p = 0; p < sweep->points; p++) {
-        wom_text_printf(text, "%u", p);
+        wom_text_printf(text, "%u,%u", p, sweep->replications);
         for (size_t k = 0; k < sweep->keys; k++) {
             wom_text_printf(text, ",");
             csv_field(text, sweep_value(sweep, p, k));
@@ -410,14 +412,29 @@ static void sweep_files_destroy(sweep_files_t *f) {
     free(f->values);
 }
 
-/* The point's runs.csv rows, one replication's text at a time. */
+/* The days runs.csv keeps of each task: --record, and by default every
+ * day, but a sampled design's last day only: its points are many and read
+ * together, and the last day holds the values behind sweep.csv's means
+ * (every day of a point is in its timeseries.csv). */
+static uint32_t recorded_every(const wom_batch_t *batch, const wom_output_run_t *run) {
+    switch (batch->options.record) {
+    case WOM_BATCH_RECORD_FINAL:
+        return 0;
+    case WOM_BATCH_RECORD_EVERY:
+        return batch->options.record_every;
+    default:
+        return run->point->scenario.design.method == WOM_DESIGN_GRID ? 1 : 0;
+    }
+}
+
 /* Appends a point's rows to runs.csv; a failed write (a full disk) ends
  * the file there, its temporary removed and the error naming runs.csv and
  * the system's reason. */
 static wom_status append_runs(const wom_batch_t *batch, sweep_files_t *f,
                               const wom_output_run_t *run, wom_error_t *error) {
     uint32_t point = run->point->point;
-    wom_output_point_t at = {point, batch->keys, f->names, &f->values[(size_t)point * batch->keys]};
+    wom_output_point_t at = {point, batch->keys, f->names, &f->values[(size_t)point * batch->keys],
+                             recorded_every(batch, run)};
     wom_status status = WOM_OK;
     for (uint32_t r = 0; status == WOM_OK && r < run->point->table.replications; r++) {
         wom_text_t text;
@@ -486,7 +503,7 @@ static wom_status open_runs(const wom_batch_t *batch, sweep_files_t *f, wom_erro
     if (status == WOM_OK) {
         wom_text_t header;
         wom_text_init(&header);
-        wom_output_point_t names = {0, batch->keys, f->names, NULL};
+        wom_output_point_t names = {.keys = batch->keys, .names = f->names};
         runs_header(&header, &names);
         status = wom_file_stream_text(&f->runs, &header);
         wom_text_destroy(&header);

@@ -143,7 +143,8 @@ static void fit_csv(wom_text_t *text, const wom_output_calibration_t *fit) {
     wom_text_printf(text, "day");
     for (size_t m = 0; m < cal->metrics; m++) {
         const char *name = cal->name[m];
-        wom_text_printf(text, ",%s_observed,%s_fitted,%s_lo,%s_hi", name, name, name, name);
+        wom_text_printf(text, ",%s_observed,%s_fitted,%s_band95_lo,%s_band95_hi", name, name, name,
+                        name);
     }
     wom_text_printf(text, "\n");
     for (size_t t = 0, d = 0; t <= cal->steps; t++) {

@@ -132,8 +132,9 @@ static wom_status analyse(const wom_batch_t *batch, const wom_config_design_t *d
 }
 
 static void csv_header(wom_text_t *text, bool morris) {
-    wom_text_printf(text, morris ? "key,metric,mu_star,mu_star_lo,mu_star_hi,mu,sigma\n"
-                                 : "key,metric,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n");
+    wom_text_printf(text, morris
+                              ? "key,metric,mu_star,mu_star_ci95_lo,mu_star_ci95_hi,mu,sigma\n"
+                              : "key,metric,S1,S1_ci95_lo,S1_ci95_hi,ST,ST_ci95_lo,ST_ci95_hi\n");
 }
 
 static void numbers(wom_text_t *text, char separator, const double *values, size_t count) {

@@ -118,6 +118,13 @@ wom_status wom_batch_read_task(const char *dir, const wom_batch_task_t *expected
 
 /* ---- a batch ------------------------------------------------------------ */
 
+/* Which days of each task runs.csv keeps (--record). */
+typedef enum {
+    WOM_BATCH_RECORD_AUTO = 0, /* every day; under a sampled design the last day only */
+    WOM_BATCH_RECORD_FINAL,    /* the last day only */
+    WOM_BATCH_RECORD_EVERY     /* days 0, N, 2N, ... and the last day (record_every = N) */
+} wom_batch_record_t;
+
 typedef struct {
     const char *dir;    /* result folder */
     const char *name;   /* scenario name, e.g. "baseline" */
@@ -126,6 +133,8 @@ typedef struct {
     uint64_t max_tasks; /* refuse batches with more tasks */
     int threads;        /* >= 1 */
     uint64_t max_bytes; /* memory limit (--max-mem), 0 = none */
+    wom_batch_record_t record;
+    uint32_t record_every; /* WOM_BATCH_RECORD_EVERY's N, >= 1 */
 } wom_batch_options_t;
 
 /* How the tasks of consecutive points on one network share the threads.

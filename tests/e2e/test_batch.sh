@@ -50,16 +50,16 @@ test_batch_sweep_writes_every_output() {
     done
     [ "$(wc -l <out/sweep.csv)" -eq 7 ] || fail "sweep.csv should have 6 rows + header"
     head -n 1 out/sweep.csv |
-        grep -q '^point,network.nodes,service.quality,unaware_mean,unaware_sd,unaware_ci95_lo,' ||
+        grep -q '^point,replications,key:network.nodes,key:service.quality,unaware_mean,unaware_sd,unaware_ci95_lo,' ||
         fail "bad sweep.csv header: $(head -c 120 out/sweep.csv)"
     # Keys in file order, the last fastest: point 4 is nodes 500, quality 0.85.
-    grep -q '^4,500,0.85,' out/sweep.csv || fail "point 4 is not (500, 0.85)"
+    grep -q '^4,4,500,0.85,' out/sweep.csv || fail "point 4 is not (500, 0.85) with 4 replications"
     # One row per task, step and metric: 24 x 31 x metrics, plus the header.
     metrics=$(head -n 1 out/points/0/timeseries.csv | awk -F, '{ print (NF - 1) / 4 }')
     [ "$(wc -l <out/runs.csv)" -eq $((24 * 31 * metrics + 1)) ] ||
         fail "runs.csv has $(wc -l <out/runs.csv) lines, expected $((24 * 31 * metrics + 1))"
     head -n 1 out/runs.csv |
-        grep -qx 'scenario,point,replication,run_id,seed,network.nodes,service.quality,step,metric,value' ||
+        grep -qx 'scenario,point,replication,run_id,seed,key:network.nodes,key:service.quality,step,metric,value' ||
         fail "bad runs.csv header: $(head -n 1 out/runs.csv)"
     grep -q '^sweep,5,3,23,385,500,0.93,30,customers,[0-9]' out/runs.csv ||
         fail "runs.csv lacks the last task's final customers"
@@ -78,6 +78,35 @@ test_batch_runs_csv_agrees_with_sweep_csv() {
     from_sweep=$(awk -F, -v c="$column" '$1 == 3 { print $c }' out/sweep.csv)
     awk -v a="$from_runs" -v b="$from_sweep" 'BEGIN { exit !((a - b)^2 <= (1e-5 * b)^2) }' ||
         fail "point 3: runs.csv mean $from_runs, sweep.csv mean $from_sweep"
+}
+
+# --record thins runs.csv only: every:7 over 30 days keeps days 0, 7, 14,
+# 21, 28 and 30, final day 30 alone; sweep.csv and the points' files are
+# those of a run keeping every day; shards merged with --record every:7
+# give the unsharded run's runs.csv.
+test_batch_record_thins_runs_csv_only() {
+    sweep_scenario
+    "$WOMSIM" run sweep.ini -o all -q --no-plot || fail "run failed"
+    "$WOMSIM" run sweep.ini -o weekly -q --no-plot --record every:7 || fail "every:7 failed"
+    "$WOMSIM" run sweep.ini -o last -q --no-plot --record final || fail "final failed"
+    steps=$(awk -F, 'NR > 1 { print $8 }' weekly/runs.csv | sort -un | tr '\n' ' ')
+    [ "$steps" = "0 7 14 21 28 30 " ] || fail "every:7 kept days '$steps'"
+    steps=$(awk -F, 'NR > 1 { print $8 }' last/runs.csv | sort -un | tr '\n' ' ')
+    [ "$steps" = "30 " ] || fail "final kept days '$steps'"
+    metrics=$(head -n 1 all/points/0/timeseries.csv | awk -F, '{ print (NF - 1) / 4 }')
+    [ "$(wc -l <weekly/runs.csv)" -eq $((24 * 6 * metrics + 1)) ] ||
+        fail "every:7 runs.csv has $(wc -l <weekly/runs.csv) lines"
+    awk -F, 'NR == 1 || $8 % 7 == 0 || $8 == 30' all/runs.csv |
+        cmp -s - weekly/runs.csv || fail "every:7 rows are not the full run's rows of those days"
+    for file in sweep.csv points/3/timeseries.csv points/3/summary.json; do
+        cmp -s "all/$file" "weekly/$file" || fail "$file differs with --record every:7"
+        cmp -s "all/$file" "last/$file" || fail "$file differs with --record final"
+    done
+    for i in 0 1; do
+        "$WOMSIM" run sweep.ini -o split -q --no-plot --shard "$i/2" || fail "shard $i/2 failed"
+    done
+    "$WOMSIM" merge split -q --no-plot --record every:7 || fail "merge --record every:7 failed"
+    cmp -s weekly/runs.csv split/runs.csv || fail "merged every:7 runs.csv differs"
 }
 
 test_batch_sweep_via_set_equals_sweep_option() {

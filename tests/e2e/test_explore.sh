@@ -50,7 +50,7 @@ test_explore_lhs_design_rows_inside_ranges() {
 test_explore_morris_writes_indices_chart_and_report() {
     explore_scenario
     morris -o out -q 2>err.txt || fail "sensitivity failed: $(cat err.txt)"
-    head -1 out/sensitivity.csv | grep -qx 'key,metric,mu_star,mu_star_lo,mu_star_hi,mu,sigma' ||
+    head -1 out/sensitivity.csv | grep -qx 'key,metric,mu_star,mu_star_ci95_lo,mu_star_ci95_hi,mu,sigma' ||
         fail "sensitivity.csv header: $(head -1 out/sensitivity.csv)"
     [ "$(tail -n +2 out/sensitivity.csv | wc -l)" -eq 6 ] || fail "expected 3 keys x 2 metrics"
     [ "$(tail -n +2 out/sweep.csv | wc -l)" -eq 16 ] || fail "4 trajectories of 4 points"
@@ -73,7 +73,7 @@ test_explore_sobol_writes_indices() {
     "$WOMSIM" sensitivity explore.ini --vary service.quality=0.6:0.95 \
         --vary economics.price=5:15 --method sobol -n 4 --metric customers -r 1 -o out -q \
         --no-plot 2>err.txt || fail "sensitivity failed: $(cat err.txt)"
-    head -1 out/sensitivity.csv | grep -qx 'key,metric,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi' ||
+    head -1 out/sensitivity.csv | grep -qx 'key,metric,S1,S1_ci95_lo,S1_ci95_hi,ST,ST_ci95_lo,ST_ci95_hi' ||
         fail "sensitivity.csv header: $(head -1 out/sensitivity.csv)"
     [ "$(tail -n +2 out/sweep.csv | wc -l)" -eq 16 ] || fail "4 base samples of 4 points"
     grep -q '^economics.price,customers,0,0,0,0,0,0$' out/sensitivity.csv ||

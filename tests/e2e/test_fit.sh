@@ -273,7 +273,7 @@ test_fit_scenario_files_agree() {
     observe_shop 0.8 observed.csv
     "$WOMSIM" fit shop.ini --data observed.csv --free service.quality=0.6:0.95 --bootstrap 2 \
         --tolerance 0.02 -o out -q 2>err.txt || fail "fit failed: $(cat err.txt)"
-    head -n 1 out/fit.csv | grep -qx 'day,customers_observed,customers_fitted,customers_lo,customers_hi,reputation_observed,reputation_fitted,reputation_lo,reputation_hi' ||
+    head -n 1 out/fit.csv | grep -qx 'day,customers_observed,customers_fitted,customers_band95_lo,customers_band95_hi,reputation_observed,reputation_fitted,reputation_band95_lo,reputation_band95_hi' ||
         fail "fit.csv header: $(head -n 1 out/fit.csv)"
     [ "$(wc -l <out/fit.csv)" -eq 62 ] || fail "fit.csv should have a row per day 0..60"
     awk -F, 'NR > 1 && $2 != "" { print $1 "," $2 "," $6 }' out/fit.csv >shown.txt

@@ -25,7 +25,7 @@ test_run_writes_every_output() {
         [ -s "out/$file" ] || fail "missing out/$file"
     done
     [ "$(wc -l <out/timeseries.csv)" -eq 62 ] || fail "timeseries.csv should have 61 rows + header"
-    head -n 1 out/timeseries.csv | grep -q '^step,unaware_mean,unaware_sd,unaware_lo,unaware_hi,' ||
+    head -n 1 out/timeseries.csv | grep -q '^step,unaware_mean,unaware_sd,unaware_ci95_lo,unaware_ci95_hi,' ||
         fail "bad CSV header"
     for key in scenario seed replications steps agents edges told_per_satisfied \
         told_per_dissatisfied; do

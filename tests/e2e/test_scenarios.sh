@@ -179,7 +179,7 @@ test_scenario_poor_service_loses_customers() {
     claim_below out customers 1 0 "quality 0.7 does not end below 0.9"
     claim_metrics_below out 2 msgs_pos_total msgs_neg_total "at 0.6 bad news does not outnumber good"
     rep=$(sweep_value out 2 reputation_ci95_hi)
-    day0=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reputation_lo") c = i; next }
+    day0=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reputation_ci95_lo") c = i; next }
         $1 == 0 { print $c }' out/points/2/timeseries.csv)
     awk -v r="$rep" -v d="$day0" 'BEGIN { exit !(r < 10 && d > 20) }' ||
         fail "at 0.6 the reputation does not fall from above +20 (day 0's low end $day0) to below +10 (hi $rep)"

@@ -314,7 +314,12 @@ static void set_all(wom_config_t *config, const char *const *assignments) {
 }
 
 static wom_batch_options_t options_for(const char *dir, uint32_t shard, uint32_t shards) {
-    return (wom_batch_options_t){dir, "tiny", shard, shards, 100000, 2, 0};
+    return (wom_batch_options_t){.dir = dir,
+                                 .name = "tiny",
+                                 .shard = shard,
+                                 .shards = shards,
+                                 .max_tasks = 100000,
+                                 .threads = 2};
 }
 
 /* Keys in the order they were first set (not table order), the last

@@ -419,7 +419,8 @@ static void means_by_hand(const fixture_t *f, const char *dir, double *means) {
     assert_int_equal(wom_config_set(config, "wom.satisfied_tell_mean=6.25", NULL), WOM_OK);
     assert_int_equal(wom_config_set(config, "simulation.common_random_numbers=true", NULL), WOM_OK);
     wom_batch_t batch;
-    wom_batch_options_t options = {dir, "by-hand", 0, 1, 1000, 2, 0};
+    wom_batch_options_t options = {
+        .dir = dir, .name = "by-hand", .shards = 1, .max_tasks = 1000, .threads = 2};
     wom_error_t error = {0};
     assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
     assert_int_equal(wom_batch_run(&batch, &error), WOM_OK);

@@ -309,7 +309,7 @@ static void write_run_writes_the_four_files(void **state) {
     char *path = join(dir, "timeseries.csv");
     char *csv = read_all(path, NULL);
     free(path);
-    const char *prefix = "step,unaware_mean,unaware_sd,unaware_lo,unaware_hi";
+    const char *prefix = "step,unaware_mean,unaware_sd,unaware_ci95_lo,unaware_ci95_hi";
     assert_int_equal(strncmp(csv, prefix, strlen(prefix)), 0);
     int lines = 0;
     const char *line[8] = {NULL};

@@ -114,7 +114,8 @@ static void aggregated(run_t *run, const char *const *assignments) {
         assert_int_equal(wom_config_set(*config, *a, &error), WOM_OK);
     }
     *dir = make_temp_dir_for("report");
-    wom_batch_options_t options = {*dir, "tiny", 0, 1, 1000, 2, 0};
+    wom_batch_options_t options = {
+        .dir = *dir, .name = "tiny", .shards = 1, .max_tasks = 1000, .threads = 2};
     assert_int_equal(wom_batch_init(batch, *config, &options, &error), WOM_OK);
     assert_int_equal(wom_batch_run(batch, &error), WOM_OK);
     assert_int_equal(wom_aggregate_init(&run->results, batch), WOM_OK);
