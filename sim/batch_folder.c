@@ -79,10 +79,10 @@ static bool task_file_id(const char *name, bool temporary, uint32_t *run_id) {
 static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
     char path[WOM_MAX_PATH];
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
-        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
     }
     if (unlink(path) != 0 && errno != ENOENT) {
-        return wom_error_set(error, WOM_EIO, path, 0,
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0,
                              "cannot remove this temporary file a killed run left: %s",
                              strerror(errno));
     }
@@ -191,10 +191,10 @@ static wom_status remove_listed(const char *dir, const char *name, size_t length
                                 wom_error_t *error) {
     char path[WOM_MAX_PATH];
     if (snprintf(path, sizeof path, "%s/%.*s", dir, (int)length, name) >= (int)sizeof path) {
-        return wom_error_set(error, WOM_EIO, dir, 0, "path is too long");
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
     }
     if (unlink(path) != 0 && errno != ENOENT) {
-        return wom_error_set(error, WOM_EIO, path, 0,
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0,
                              "cannot remove this file of the run the folder held: %s",
                              strerror(errno));
     }
@@ -254,13 +254,13 @@ static wom_status remove_stale_manifest(const wom_batch_t *batch, wom_error_t *e
     if (plan->shards > 1) {
         snprintf(name, sizeof name, "%u-of-%u.json", plan->shard, plan->shards);
         if (snprintf(dir, sizeof dir, "%s/shards", batch->options.dir) >= (int)sizeof dir) {
-            return wom_error_set(error, WOM_EIO, batch->options.dir, 0, "path is too long");
+            return wom_error_set(error, WOM_ECANTCREAT, batch->options.dir, 0, "path is too long");
         }
     }
     char path[2 * WOM_MAX_PATH];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
-        return wom_error_set(error, WOM_EIO, path, 0, "cannot remove the old manifest: %s",
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove the old manifest: %s",
                              strerror(errno));
     }
     return WOM_OK;

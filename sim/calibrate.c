@@ -364,8 +364,8 @@ wom_status wom_calibrate_batch_end(wom_batch_t *batch, wom_status status, wom_er
         char path[WOM_MAX_PATH];
         if (wom_batch_task_path(batch->options.dir, run_id, path, sizeof path) &&
             unlink(path) != 0 && errno != ENOENT && status == WOM_OK) {
-            status = wom_error_set(error, WOM_EIO, path, 0, "cannot remove this task file: %s",
-                                   strerror(errno));
+            status = wom_error_set(error, WOM_ECANTCREAT, path, 0,
+                                   "cannot remove this task file: %s", strerror(errno));
         }
     }
     wom_batch_destroy(batch);

@@ -38,9 +38,9 @@ static void print_general_help(FILE *stream) {
           "Exit codes (sysexits): 0 done, 64 usage, 65 bad data file (or a folder of\n"
           "another scenario, or a reference run that differs), 66 missing input, 69 memory\n"
           "limit, 70 internal error (a bug: please report it), 71 out of memory or a\n"
-          "system call failed, 73 cannot create output, 74 I/O error, 75 stopped by\n"
-          "SIGINT/SIGTERM (continue with --resume) or the output folder in use by another\n"
-          "womsim (try again later), 78 bad scenario.\n",
+          "system call failed, 73 cannot create output (a read-only folder, say), 74 I/O\n"
+          "error, 75 stopped by SIGINT/SIGTERM (continue with --resume) or the output\n"
+          "folder in use by another womsim (try again later), 78 bad scenario.\n",
           stream);
 }
 

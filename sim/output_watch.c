@@ -59,7 +59,8 @@ static wom_status write_or_remove(const char *dir, const char *name, bool wanted
     if (!wanted) {
         snprintf(path, sizeof path, "%s/%s", dir, name);
         if (unlink(path) != 0 && errno != ENOENT) {
-            return wom_error_set(error, WOM_EIO, path, 0, "cannot remove: %s", strerror(errno));
+            return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove: %s",
+                                 strerror(errno));
         }
         return WOM_OK;
     }

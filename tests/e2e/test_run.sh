@@ -170,6 +170,37 @@ test_output_path_is_a_file() {
     expect_exit 73 "afile" "$WOMSIM" run small.ini -o afile -q --no-plot
 }
 
+# A folder the user may not write to exits 73 (cannot create output), as
+# the README says, both a new folder under a read-only one and a read-only
+# folder holding another run's files (which a run would have to remove).
+# Root writes anywhere, so as root the runs drop to user nobody (setpriv)
+# from a copy of the binary in a folder nobody may enter.
+test_read_only_folder_exits_73() {
+    small_scenario
+    as_user=""
+    if [ "$(id -u)" -eq 0 ]; then
+        command -v setpriv >/dev/null || skip "root without setpriv cannot test permissions"
+        as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    fi
+    place=$(mktemp -d "${TMPDIR:-/tmp}/womsim-ro.XXXXXX")
+    trap 'chmod -R u+w "$place"; rm -rf "$place"' EXIT
+    chmod 755 "$place"
+    cp "$WOMSIM" small.ini "$place/"
+    mkdir "$place/locked" "$place/held"
+    [ -n "$as_user" ] && chown 65534 "$place/held"
+    $as_user "$place/womsim" run "$place/small.ini" -o "$place/held" -q --no-plot -r 1 ||
+        fail "the first run into held failed"
+    chmod 555 "$place/locked" "$place/held"
+    $as_user "$place/womsim" run "$place/small.ini" -o "$place/locked/new" -q --no-plot \
+        -r 1 2>err.txt
+    code=$?
+    [ "$code" -eq 73 ] || fail "a folder under a read-only one: exit $code: $(cat err.txt)"
+    $as_user "$place/womsim" run "$place/small.ini" -o "$place/held" -q --no-plot -r 2 2>err.txt
+    code=$?
+    [ "$code" -eq 73 ] || fail "a read-only folder of another run: exit $code: $(cat err.txt)"
+    grep -q 'Permission denied' err.txt || fail "the message does not say why: $(cat err.txt)"
+}
+
 test_usage_errors() {
     expect_exit 64 "run expects one scenario file" "$WOMSIM" run
     expect_exit 64 "-t expects a thread count" "$WOMSIM" run x.ini -t 0
