@@ -173,29 +173,15 @@ bool wom_batch_point_dir(const wom_batch_t *batch, uint32_t point, char *path, s
 
 /* ---- running ------------------------------------------------------------ */
 
-/* The graph depends on the network keys and the seed only. Both scenarios
- * come from wom_config_scenario, which zeroes them first, so their bytes
- * (padding and the tail of network.file included) compare. */
-static bool same_network(const wom_scenario_t *a, const wom_scenario_t *b) {
-    return a->simulation.seed == b->simulation.seed &&
-           memcmp(&a->network, &b->network, sizeof a->network) == 0;
-}
-
-static double wall_seconds(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
-}
-
 wom_status wom_batch_graph(wom_batch_t *batch, const wom_scenario_t *scenario, wom_error_t *error) {
-    if (batch->graph != NULL && same_network(&batch->graph_of, scenario)) {
+    if (batch->graph != NULL && wom_batch_same_network(&batch->graph_of, scenario)) {
         return WOM_OK;
     }
     wom_graph_free(batch->graph);
     batch->graph = NULL;
-    double start = wall_seconds();
+    double start = wom_batch_wall_seconds();
     wom_status status = wom_graph_build(scenario, batch->options.max_bytes, &batch->graph, error);
-    batch->graph_seconds += wall_seconds() - start;
+    batch->graph_seconds += wom_batch_wall_seconds() - start;
     if (status == WOM_OK) {
         memcpy(&batch->graph_of, scenario, sizeof *scenario);
         status = wom_model_check(scenario, batch->graph, error);
@@ -293,7 +279,7 @@ static wom_status next_group(const run_t *run, uint32_t first, group_t *group, w
     for (; status == WOM_OK && p < batch->plan.points; p++) {
         if (p > first) {
             status = wom_config_scenario(batch->config, p, &scenario, error);
-            if (status != WOM_OK || !same_network(&group->scenario, &scenario)) {
+            if (status != WOM_OK || !wom_batch_same_network(&group->scenario, &scenario)) {
                 break;
             }
         }
@@ -417,10 +403,10 @@ static wom_status runner_graph(runner_t *r, uint32_t draw, wom_error_t *error) {
     if (draw != 0 && (r->own == NULL || r->own_draw != draw)) {
         runner_use(r, NULL);
         wom_graph_free(r->own);
-        double start = wall_seconds();
+        double start = wom_batch_wall_seconds();
         wom_status status = wom_graph_build_draw(&r->group->scenario, draw,
                                                  batch->options.max_bytes, &r->own, error);
-        double seconds = wall_seconds() - start;
+        double seconds = wom_batch_wall_seconds() - start;
 #pragma omp atomic update
         batch->graph_seconds += seconds;
         if (status == WOM_OK) {

@@ -1,14 +1,32 @@
 /* batch_internal.h (private): what the files of the batch module share:
  * batch.c runs the tasks, batch_tasks.c reads and writes task files,
- * batch_folder.c makes the result folder ready.
+ * batch_folder.c makes the result folder ready, batch_estimate.c times a
+ * short calibration.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_BATCH_INTERNAL_H
 #define WOMSIM_BATCH_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 
 #include "womsim/batch.h"
+
+/* The graph depends on the network keys and the seed only. Both scenarios
+ * come from wom_config_scenario, which zeroes them first, so their bytes
+ * (padding and the tail of network.file included) compare. */
+static inline bool wom_batch_same_network(const wom_scenario_t *a, const wom_scenario_t *b) {
+    return a->simulation.seed == b->simulation.seed &&
+           memcmp(&a->network, &b->network, sizeof a->network) == 0;
+}
+
+/* Seconds on the monotonic clock. */
+static inline double wom_batch_wall_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
 
 /* Whether task `run_id`'s bit is set in `done` (a bit per task; NULL: no
  * task is done). */

@@ -199,6 +199,7 @@ typedef struct {
     char points[64];               /* --design METHOD:N or -n: design.points */
     char metrics[WOM_MAX_PATH];    /* every --metric: one design.metrics override */
     bool dump;                     /* check --dump */
+    bool estimate;                 /* check --estimate */
     wom_watch_options_t watch;     /* --trace, --trace-limit, --agents */
 } cli_run_options_t;
 

@@ -80,6 +80,7 @@ enum {
     RUN_METHOD,
     RUN_POINTS,
     RUN_DUMP,
+    RUN_ESTIMATE,
     RUN_TRACE,
     RUN_TRACE_LIMIT,
     RUN_AGENTS
@@ -148,6 +149,9 @@ static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION, WATCH_
  * ignored. */
 static const cli_option_t check_options[] = {
     {RUN_DUMP, '\0', "dump", NULL, "print the canonical scenario instead of the summary line"},
+    {RUN_ESTIMATE, '\0', "estimate", NULL,
+     "also estimate the run time: build point 0's network and time its first task's days for "
+     "up to a second on one thread, then scale to the batch's networks, days and threads"},
     SHARED_OPTIONS,
     DESIGN_OPTION,
     WATCH_OPTIONS,
@@ -350,6 +354,9 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
         return cli_take_record(use, &options->record, &options->record_every);
     case RUN_DUMP:
         options->dump = true;
+        return EX_OK;
+    case RUN_ESTIMATE:
+        options->estimate = true;
         return EX_OK;
     default: /* RUN_QUIET */
         options->quiet = true;
@@ -763,15 +770,15 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
 #endif
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
     if (status == WOM_OK) {
-        wom_batch_options_t batch_options = {dir,
-                                             name,
-                                             options->shard,
-                                             options->shards,
-                                             options->max_tasks,
-                                             options->threads,
-                                             options->max_bytes,
-                                             options->record,
-                                             options->record_every};
+        wom_batch_options_t batch_options = {.dir = dir,
+                                             .name = name,
+                                             .shard = options->shard,
+                                             .shards = options->shards,
+                                             .max_tasks = options->max_tasks,
+                                             .threads = options->threads,
+                                             .max_bytes = options->max_bytes,
+                                             .record = options->record,
+                                             .record_every = options->record_every};
         status = wom_batch_init(batch, *config, &batch_options, error);
         status = status == WOM_OK ? wom_output_check_sensitivity(batch, error) : status;
         status = status == WOM_OK ? wom_watch_check(batch, &options->watch, error) : status;
@@ -903,6 +910,54 @@ static int check_report(const char *path, const wom_config_t *config, uint32_t r
     return EX_OK;
 }
 
+/* "12.3 s", "4.5 min" or "2.1 h". */
+static void print_duration(double seconds) {
+    if (seconds < 120) {
+        printf("%.3g s", seconds);
+    } else if (seconds < 7200) {
+        printf("%.3g min", seconds / 60);
+    } else {
+        printf("%.3g h", seconds / 3600);
+    }
+}
+
+/* check --estimate: a short calibration scaled to the batch. */
+static int check_estimate(const cli_run_options_t *options, const wom_config_t *config) {
+    char name[WOM_MAX_PATH], dir[WOM_MAX_PATH];
+    cli_scenario_name(options->scenario_path, name, sizeof name);
+    cli_run_folder(options, dir, sizeof dir);
+#ifdef _OPENMP
+    omp_set_num_threads(options->threads); /* the generators' threads, as a run's */
+#endif
+    wom_batch_options_t batch_options = {.dir = dir,
+                                         .name = name,
+                                         .shard = options->shard,
+                                         .shards = options->shards,
+                                         .max_tasks = options->max_tasks,
+                                         .threads = options->threads,
+                                         .max_bytes = options->max_bytes};
+    wom_batch_t batch;
+    wom_batch_estimate_t estimate;
+    wom_error_t error = {0};
+    wom_status status = wom_batch_init(&batch, config, &batch_options, &error);
+    status = status == WOM_OK ? wom_batch_estimate(&batch, 1.0, &estimate, &error) : status;
+    int64_t batch_first_steps = batch.first.simulation.steps;
+    wom_batch_destroy(&batch);
+    if (status != WOM_OK) {
+        return cli_fail(status, &error);
+    }
+    printf("estimate: about ");
+    print_duration(estimate.total_seconds);
+    bool all = estimate.days_timed == (uint32_t)batch_first_steps;
+    printf(" at %d thread%s, simulating only: %.0f network%s of %.3g s, %.0f task-days of %.3g "
+           "ms (%s%u day%s of point 0's first task timed on one thread%s)\n",
+           options->threads, plural((uint64_t)options->threads), estimate.networks,
+           plural((uint64_t)estimate.networks), estimate.graph_seconds, estimate.days,
+           1e3 * estimate.day_seconds, all ? "all " : "the first ", estimate.days_timed,
+           plural(estimate.days_timed), all ? "" : "; later days may cost more");
+    return EX_OK;
+}
+
 static int cli_check(int argc, char **argv) {
     cli_run_options_t options;
     int code = cli_parse_run_options(argc, argv, &options);
@@ -919,6 +974,9 @@ static int cli_check(int argc, char **argv) {
     code = status == WOM_OK
                ? check_report(options.scenario_path, config, replications, options.dump)
                : cli_fail(status, &error);
+    if (code == EX_OK && options.estimate && !options.dump) {
+        code = check_estimate(&options, config);
+    }
     wom_config_free(config);
     return code;
 }

@@ -258,6 +258,24 @@ wom_status wom_batch_run(wom_batch_t *batch, wom_error_t *error);
  * Aggregation reports this draw's size (summary.json's edges). */
 wom_status wom_batch_graph(wom_batch_t *batch, const wom_scenario_t *scenario, wom_error_t *error);
 
+/* A batch's run time estimated from a short calibration. */
+typedef struct {
+    double networks;      /* networks the batch builds */
+    double tasks;         /* this shard's tasks */
+    double days;          /* days of all of them */
+    double graph_seconds; /* building point 0's network once */
+    uint32_t days_timed;  /* days of point 0's first task run on one thread */
+    double day_seconds;   /* their mean */
+    double total_seconds; /* networks and days at options.threads */
+} wom_batch_estimate_t;
+
+/* Builds point 0's network (batch->graph, as wom_batch_graph, so the
+ * memory limit applies) and runs its first task on one thread for up to
+ * `budget_seconds` or its last day, then scales both times to the batch.
+ * Writes nothing. */
+wom_status wom_batch_estimate(wom_batch_t *batch, double budget_seconds,
+                              wom_batch_estimate_t *estimate, wom_error_t *error);
+
 /* How many task files of the batch are missing (not there at all); the
  * first missing run id in *first. */
 uint32_t wom_batch_missing(const wom_batch_t *batch, uint32_t *first);

@@ -173,3 +173,22 @@ test_cli_check_takes_run_options() {
     grep -q "ok, 1 point x 1 replication = 1 task," one.txt || fail "plurals: $(cat one.txt)"
     [ ! -e out ] || fail "check made its output folder"
 }
+
+# check --estimate times point 0 and scales it to the batch: the work it
+# counts (networks, task-days) follows the plan: one network shared by
+# the points, or one drawn per replication. Timings vary, so only the
+# counts and the form are checked. Nothing is written.
+test_cli_check_estimate_counts_the_work() {
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 4 --sweep service.quality=0.7,0.9 \
+        --set simulation.steps=40 -o out >plain.txt || fail "check failed"
+    grep -q estimate plain.txt && fail "an estimate without --estimate: $(cat plain.txt)"
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 4 --sweep service.quality=0.7,0.9 \
+        --set simulation.steps=40 -o out -t 1 --estimate >shared.txt || fail "--estimate failed"
+    grep -q "^estimate: about [0-9.e+-]* \(s\|min\|h\) at 1 thread, simulating only: 1 network of .*, 320 task-days of .*(all 40 days of point 0's first task" shared.txt ||
+        fail "bad estimate: $(cat shared.txt)"
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 4 --set simulation.steps=40 \
+        --set network.per_replication=true -t 1 --estimate >drawn.txt || fail "--estimate failed"
+    grep -q ": 4 networks of .*, 160 task-days" drawn.txt || fail "bad estimate: $(cat drawn.txt)"
+    expect_exit 69 "--max-mem" "$WOMSIM" check "$ROOT/configs/baseline.ini" --estimate --max-mem 1K
+    [ ! -e out ] || fail "check --estimate made its output folder"
+}
