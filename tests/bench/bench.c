@@ -1,6 +1,6 @@
 /* bench.c: one benchmark workload, measured in this process.
  *
- *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W7, see workloads[] below)
+ *   bench WORKLOAD THREADS   (WORKLOAD: W1 .. W7, W8-*, see workloads[] below)
  *
  * prints one CSV row (the header with `bench --header`). The workload runs
  * on the path `womsim run --no-plot` takes: a batch of the library
@@ -81,6 +81,33 @@ static const workload_t workloads[] = {
      NULL,
      {"model.kind=ic", "network.model=file", "network.file=" W7_FILE, "ic.p=0.2", "ic.seeds=1",
       "simulation.replications=20", "simulation.steps=100", NULL}},
+    /* W8: each generator alone at a million nodes (its graph_s column; a
+     * single day simulated so that the row is a batch like the others). */
+    {"W8-er",
+     "generate: Erdos-Renyi, 1M nodes, mean degree 10",
+     NULL,
+     {"network.model=erdos-renyi", "network.nodes=1000000", "network.mean_degree=10",
+      "simulation.replications=1", "simulation.steps=1", NULL}},
+    {"W8-ws",
+     "generate: Watts-Strogatz, 1M nodes, mean degree 10, rewire 0.1",
+     NULL,
+     {"network.model=watts-strogatz", "network.nodes=1000000", "network.mean_degree=10",
+      "simulation.replications=1", "simulation.steps=1", NULL}},
+    {"W8-ba",
+     "generate: Barabasi-Albert, 1M nodes, m = 5",
+     NULL,
+     {"network.model=barabasi-albert", "network.nodes=1000000", "network.m=5",
+      "simulation.replications=1", "simulation.steps=1", NULL}},
+    {"W8-cm",
+     "generate: configuration model, 1M nodes, power law 2.5, min degree 2",
+     NULL,
+     {"network.model=configuration", "network.nodes=1000000", "simulation.replications=1",
+      "simulation.steps=1", NULL}},
+    {"W8-sbm",
+     "generate: SBM, 4 blocks of 250,000, mean degree about 10",
+     NULL,
+     {"network.model=sbm", "network.blocks=250000,250000,250000,250000", "network.p_in=3.6e-5",
+      "network.p_out=1.3e-6", "simulation.replications=1", "simulation.steps=1", NULL}},
 };
 
 static double clock_seconds(clockid_t clock) {
@@ -410,7 +437,7 @@ int main(int argc, char **argv) {
     const workload_t *workload = argc == 3 ? find_workload(argv[1]) : NULL;
     int threads = argc == 3 ? atoi(argv[2]) : 0;
     if (workload == NULL || threads < 1) {
-        fprintf(stderr, "usage: bench --header | bench W1..W7 THREADS\n");
+        fprintf(stderr, "usage: bench --header | bench W1..W7|W8-GENERATOR THREADS\n");
         return 64;
     }
     bool file = strcmp(workload->name, "W7") == 0;

@@ -4,7 +4,7 @@
 # into one table printed and written to out/bench/bench.csv and bench.md.
 # The speed-up column is the 1-thread wall time over the row's (blank
 # without a 1-thread row). BENCH_WORKLOADS picks the workloads (default W1
-# W2 W3 W4 W6 W7; `make bench-large` runs W5). W7 runs the ceiling program
+# W2 W3 W4 W6 W7 and the generators W8-*; `make bench-large` runs W5). W7 runs the ceiling program
 # ($CEILING, default build/ceiling) too.
 # Threads wait for each other asleep (OMP_WAIT_POLICY=passive) unless the
 # caller says otherwise: on a shared machine a spinning thread takes the
@@ -13,7 +13,7 @@
 set -eu
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 bench=${BENCH:-build/bench}
-workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4 W6 W7}
+workloads=${BENCH_WORKLOADS:-W1 W2 W3 W4 W6 W7 W8-er W8-ws W8-ba W8-cm W8-sbm}
 threads=${BENCH_THREADS:-1 2}
 out=${BENCH_OUT:-out/bench}
 mkdir -p "$out"
