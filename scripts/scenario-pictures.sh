@@ -52,7 +52,7 @@ column_of() {
 # (customers_block0..2 of sweep.csv, mean and 95% CI) against quality.
 draw_cultures() {
     csv=$1/sweep.csv
-    x=$(column_of "$csv" service.quality)
+    x=$(column_of "$csv" key:service.quality)
     set --  "$1" "$2" \
         "$(column_of "$csv" customers_block0_mean)" \
         "$(column_of "$csv" customers_block1_mean)" \
@@ -78,7 +78,7 @@ EOF
 # point_of DIR LEARNING COMPLAIN: the point of sweep.csv with these values.
 point_of() {
     awk -F, -v l="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
-        $k["recovery.learning"] == l && $k["recovery.complain_rate"] == c { print $1 }' "$1/sweep.csv"
+        $k["key:recovery.learning"] == l && $k["key:recovery.complain_rate"] == c { print $1 }' "$1/sweep.csv"
 }
 
 # draw_learning DIR PNG: each failure mode's failures per 1,000 orders over

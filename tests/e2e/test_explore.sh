@@ -32,10 +32,12 @@ test_explore_lhs_design_rows_inside_ranges() {
     "$WOMSIM" run explore.ini --sweep service.quality=0.6:0.95 --sweep adoption.winback=0:0.01 \
         --design lhs:12 -o out -q --no-plot 2>err.txt || fail "run failed: $(cat err.txt)"
     [ "$(tail -n +2 out/sweep.csv | wc -l)" -eq 12 ] || fail "sweep.csv should have 12 rows"
-    awk -F, 'NR > 1 && ($2 < 0.6 || $2 > 0.95 || $3 < 0 || $3 > 0.01) { bad = 1 }
+    head -n 1 out/sweep.csv | grep -q '^point,replications,key:service.quality,key:adoption.winback,' ||
+        fail "sweep.csv header: $(head -c 80 out/sweep.csv)"
+    awk -F, 'NR > 1 && ($3 < 0.6 || $3 > 0.95 || $4 < 0 || $4 > 0.01) { bad = 1 }
         END { exit bad }' out/sweep.csv || fail "a sampled value lies outside its range"
     # one value in each twelfth of the quality range
-    strata=$(awk -F, 'NR > 1 { s = int(($2 - 0.6) / 0.35 * 12); if (s > 11) s = 11; print s }' \
+    strata=$(awk -F, 'NR > 1 { s = int(($3 - 0.6) / 0.35 * 12); if (s > 11) s = 11; print s }' \
         out/sweep.csv | sort -u | wc -l)
     [ "$strata" -eq 12 ] || fail "the Latin hypercube covers $strata of 12 strata"
     [ -e out/sensitivity.csv ] && fail "an LHS design has no sensitivity analysis"
