@@ -1,12 +1,13 @@
 /* graph_generate.c: the network models, generated from the run seed:
- * Watts-Strogatz, Barabasi-Albert and configuration here, Erdos-Renyi and
- * SBM in graph_pairs.c, all drawn from keyed Philox streams, so a node's
+ * Watts-Strogatz and configuration here, Barabasi-Albert in graph_ba.c,
+ * Erdos-Renyi and SBM in graph_pairs.c, all drawn from keyed Philox streams, so a node's
  * edges depend on the seed, the draw (the task word of the keys: 0, or a
  * replication's own network) and the node alone; ring, complete and karate
  * are igraph's constructors, which draw nothing. No igraph generator that
  * draws, and igraph's RNG is never touched.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs:
  * Erdos-Renyi and SBM over the run's threads, writing the CSR directly;
+ * Barabasi-Albert's nodes over the threads into an edge array;
  * Watts-Strogatz's nodes and the configuration model's degrees over the
  * threads into an edge array, the configuration model's stubs matched on
  * one thread.
@@ -18,118 +19,6 @@
 #include "graph_internal.h"
 #include "memory.h"
 #include "rng.h"
-
-/* The key of node v's stream at `site` in draw `draw` of the network. */
-static wom_rng_key_t node_key(const wom_scenario_t *scenario, uint32_t draw, uint32_t v,
-                              uint32_t site) {
-    return (wom_rng_key_t){scenario->simulation.seed, draw, 0, v, site};
-}
-
-/* A uniform index below `bound` (< 2^53) from 53 random bits. */
-static uint64_t uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
-    uint64_t index = (uint64_t)((wom_rng_stream_unit(stream) - 0x1p-53) * (double)bound);
-    return index < bound ? index : bound - 1;
-}
-
-/* ---------------------------------------------------------------------------
- * Barabasi-Albert */
-
-/* Edges added before node v: node u adds min(u, m). */
-static uint64_t edges_before(uint64_t v, uint64_t m) {
-    return v <= m + 1 ? v * (v - 1) / 2 : m * (m + 1) / 2 + (v - m - 1) * m;
-}
-
-/* Nodes whose first tokens are drawn ahead, and tokens drawn per node: a
- * token names an edge end, a random read of the edge array, so drawing a
- * node's first tokens this many nodes early lets those reads be prefetched
- * (the draws themselves are unchanged: a node's tokens come out of its
- * stream in the same order, the first few simply earlier). */
-enum { BA_AHEAD = 8, BA_TOKENS_AHEAD = 8 };
-
-typedef struct {
-    wom_rng_stream_t stream; /* the node's stream after the tokens drawn ahead */
-    uint64_t bound;          /* tokens are uniform below it: its edge ends + its node tokens */
-    uint64_t token[BA_TOKENS_AHEAD];
-    uint32_t drawn, used;
-} ba_tokens_t;
-
-/* Node v's first tokens (v > m), each edge end's slot prefetched. */
-static void ba_draw_ahead(ba_tokens_t *tokens, const wom_scenario_t *scenario, uint32_t draw,
-                          uint32_t v, const uint32_t *pairs) {
-    const uint32_t m = (uint32_t)scenario->network.m;
-    const bool directed = scenario->network.directed;
-    uint64_t ends = (directed ? 1 : 2) * edges_before(v, m);
-    wom_rng_stream_init(&tokens->stream, node_key(scenario, draw, v, WOM_SITE_GRAPH));
-    tokens->bound = ends + v;
-    tokens->drawn = m < BA_TOKENS_AHEAD ? m : BA_TOKENS_AHEAD;
-    tokens->used = 0;
-    for (uint32_t k = 0; k < tokens->drawn; k++) {
-        uint64_t token = uniform_below(&tokens->stream, tokens->bound);
-        tokens->token[k] = token;
-        if (token < ends) {
-            __builtin_prefetch(&pairs[directed ? 2 * token + 1 : token]);
-        }
-    }
-}
-
-static uint64_t ba_next_token(ba_tokens_t *tokens) {
-    return tokens->used < tokens->drawn ? tokens->token[tokens->used++]
-                                        : uniform_below(&tokens->stream, tokens->bound);
-}
-
-/* Barabasi-Albert: node v joins min(v, m) distinct earlier nodes, each
- * chosen with probability proportional to its degree + 1 (undirected) or
- * in-degree + 1 (directed), igraph's rule with zero appeal 1. The edge
- * array doubles as the list of edge ends (Batagelj & Brandes 2005): a
- * uniform pick among the ends and one extra token per node has exactly
- * those probabilities; a node picked twice by the same v is drawn again. */
-static wom_status generate_barabasi_albert(const wom_scenario_t *scenario, uint32_t draw,
-                                           wom_graph_t **out) {
-    const uint32_t nodes = (uint32_t)scenario->network.nodes;
-    const uint32_t m = (uint32_t)scenario->network.m;
-    const bool directed = scenario->network.directed;
-    uint64_t edges_max = edges_before(nodes > 0 ? nodes : 1, m);
-    edge_list_t edges = {wom_memory_alloc(edges_max * 2 * sizeof(uint32_t)), 0, edges_max};
-    uint8_t *picked = calloc(nodes > 0 ? nodes : 1, 1);
-    wom_status status = edges.pairs != NULL && picked != NULL ? WOM_OK : WOM_ENOMEM;
-    ba_tokens_t ahead[BA_AHEAD];
-    for (uint64_t u = (uint64_t)m + 1; status == WOM_OK && u < nodes && u < m + 1 + BA_AHEAD; u++) {
-        ba_draw_ahead(&ahead[u % BA_AHEAD], scenario, draw, (uint32_t)u, edges.pairs);
-    }
-    for (uint32_t v = 1; status == WOM_OK && v < nodes; v++) {
-        uint64_t first = edges.count;
-        /* ends: both ends of every edge, or only the targets (at odd indices) */
-        uint64_t ends = directed ? first : 2 * first;
-        ba_tokens_t *tokens = &ahead[v % BA_AHEAD];
-        for (uint32_t k = 0; k < (v < m ? v : m); k++) {
-            uint32_t target = k; /* v <= m: every earlier node */
-            while (v > m) {
-                uint64_t token = ba_next_token(tokens);
-                target = token >= ends ? (uint32_t)(token - ends)
-                                       : edges.pairs[directed ? 2 * token + 1 : token];
-                if (!picked[target]) {
-                    break;
-                }
-            }
-            picked[target] = 1;
-            edges.pairs[2 * edges.count] = v;
-            edges.pairs[2 * edges.count + 1] = target;
-            edges.count++;
-        }
-        for (uint64_t e = first; e < edges.count; e++) {
-            picked[edges.pairs[2 * e + 1]] = 0;
-        }
-        if (v > m && (uint64_t)v + BA_AHEAD < nodes) {
-            ba_draw_ahead(&ahead[v % BA_AHEAD], scenario, draw, v + BA_AHEAD, edges.pairs);
-        }
-    }
-    free(picked);
-    if (status == WOM_OK) {
-        status = wom_graph_build_csr(nodes, directed, &edges, out);
-    }
-    free(edges.pairs);
-    return status;
-}
 
 /* ---------------------------------------------------------------------------
  * Watts-Strogatz */
@@ -177,8 +66,8 @@ static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, uint32
     }
 #pragma omp parallel for schedule(static)
     for (uint32_t v = 0; v < nodes; v++) {
-        ws_node_edges(node_key(scenario, draw, v, WOM_SITE_GRAPH), nodes, (uint32_t)k, rewire,
-                      edges.pairs + 2 * k * v);
+        ws_node_edges(wom_graph_node_key(scenario, draw, v, WOM_SITE_GRAPH), nodes, (uint32_t)k,
+                      rewire, edges.pairs + 2 * k * v);
     }
     wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
     free(edges.pairs);
@@ -193,7 +82,7 @@ static wom_status generate_watts_strogatz(const wom_scenario_t *scenario, uint32
  * node's keyed stream (inversion), capped at n - 1. */
 static uint32_t power_law_degree(const wom_scenario_t *scenario, uint32_t draw, uint32_t v) {
     wom_rng_stream_t stream;
-    wom_rng_stream_init(&stream, node_key(scenario, draw, v, WOM_SITE_GRAPH));
+    wom_rng_stream_init(&stream, wom_graph_node_key(scenario, draw, v, WOM_SITE_GRAPH));
     double x = (double)scenario->network.min_degree *
                pow(wom_rng_stream_unit(&stream), -1.0 / (scenario->network.exponent - 1.0));
     double cap = (double)(scenario->network.nodes - 1);
@@ -227,7 +116,7 @@ static void match_stubs(uint32_t *stubs, uint64_t count, wom_rng_key_t key) {
     wom_rng_stream_t stream;
     wom_rng_stream_init(&stream, key);
     for (uint64_t i = 0; i + 1 < count; i += 2) {
-        uint64_t j = i + 1 + uniform_below(&stream, count - i - 1);
+        uint64_t j = i + 1 + wom_graph_uniform_below(&stream, count - i - 1);
         uint32_t partner = stubs[j];
         stubs[j] = stubs[i + 1];
         stubs[i + 1] = partner;
@@ -265,7 +154,7 @@ static wom_status generate_configuration(const wom_scenario_t *scenario, uint32_
     if (edges.pairs == NULL) {
         return WOM_ENOMEM;
     }
-    match_stubs(edges.pairs, stubs, node_key(scenario, draw, 0, WOM_SITE_GRAPH_MATCH));
+    match_stubs(edges.pairs, stubs, wom_graph_node_key(scenario, draw, 0, WOM_SITE_GRAPH_MATCH));
     wom_status status = wom_graph_build_csr(nodes, false, &edges, out);
     free(edges.pairs);
     return status;
@@ -299,7 +188,7 @@ static wom_status generate_own(const wom_scenario_t *scenario, uint32_t draw, wo
     case WOM_NET_WATTS_STROGATZ:
         return generate_watts_strogatz(scenario, draw, graph);
     case WOM_NET_BARABASI_ALBERT:
-        return generate_barabasi_albert(scenario, draw, graph);
+        return wom_graph_generate_barabasi_albert(scenario, draw, graph);
     case WOM_NET_CONFIGURATION:
         return generate_configuration(scenario, draw, graph);
     default: /* WOM_NET_ERDOS_RENYI, WOM_NET_SBM */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rng.h"
 #include "womsim/config.h"
 #include "womsim/graph.h"
 #include "womsim/status.h"
@@ -114,12 +115,39 @@ double wom_graph_estimate_file(const char *path, int format, double *edges);
 /* ---------------------------------------------------------------------------
  * The generators (graph_generate.c) */
 
+/* The key of node v's stream at `site` in draw `draw` of the network. */
+static inline wom_rng_key_t wom_graph_node_key(const wom_scenario_t *scenario, uint32_t draw,
+                                               uint32_t v, uint32_t site) {
+    return (wom_rng_key_t){scenario->simulation.seed, draw, 0, v, site};
+}
+
+/* A uniform index below `bound` (< 2^53) from 53 random bits. */
+static inline uint64_t wom_graph_uniform_below(wom_rng_stream_t *stream, uint64_t bound) {
+    uint64_t index = (uint64_t)((wom_rng_stream_unit(stream) - 0x1p-53) * (double)bound);
+    return index < bound ? index : bound - 1;
+}
+
 /* Generates draw `draw` (the task word of the generators' stream keys) of
  * the graph of scenario->network.model (any but WOM_NET_FILE), its
  * settings already checked. Ring, complete and karate draw nothing and
  * ignore `draw`. */
 wom_status wom_graph_generate(const wom_scenario_t *scenario, uint32_t draw, wom_graph_t **graph,
                               wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
+ * Barabasi-Albert (graph_ba.c) */
+
+/* Draw `draw` of scenario->network's Barabasi-Albert graph, over the
+ * threads; the same graph for any number of them. The only failure is
+ * memory. */
+wom_status wom_graph_generate_barabasi_albert(const wom_scenario_t *scenario, uint32_t draw,
+                                              wom_graph_t **out);
+
+/* The same in chunks of `chunk_nodes` consecutive nodes handed to the
+ * threads (the default 4096; a test makes them small so that threads often
+ * work out each other's edges): the same graph for any chunk size. */
+wom_status wom_graph_generate_ba_chunks(const wom_scenario_t *scenario, uint32_t draw,
+                                        uint32_t chunk_nodes, wom_graph_t **out);
 
 /* ---------------------------------------------------------------------------
  * Independent pairs: Erdos-Renyi and SBM (graph_pairs.c) */

@@ -275,6 +275,69 @@ static void test_barabasi_albert_directed(void **state) {
     wom_graph_free(graph);
 }
 
+/* The definition, one node after another (Batagelj & Brandes with
+ * rejection): node v's tokens from its stream, uniform below its ends so
+ * far plus v; a token below the ends names an edge end (directed: a
+ * target), above them node token - ends; a node v already joined is drawn
+ * again. The generator shares the nodes out over threads and works out
+ * unknown ends out of order; it must give exactly this graph. */
+static wom_graph_t *barabasi_albert_one_by_one(const wom_scenario_t *scenario) {
+    const uint32_t nodes = (uint32_t)scenario->network.nodes, m = (uint32_t)scenario->network.m;
+    const bool directed = scenario->network.directed;
+    edge_list_t edges = {malloc((size_t)nodes * m * 2 * sizeof(uint32_t)), 0, (uint64_t)nodes * m};
+    assert_non_null(edges.pairs);
+    for (uint32_t v = 1; v < nodes; v++) {
+        uint64_t first = edges.count, ends = directed ? first : 2 * first;
+        wom_rng_stream_t stream;
+        wom_rng_stream_init(&stream, wom_graph_node_key(scenario, 0, v, WOM_SITE_GRAPH));
+        for (uint32_t k = 0; k < (v < m ? v : m); k++) {
+            uint32_t target = k;
+            for (bool again = v > m; again;) {
+                uint64_t token = wom_graph_uniform_below(&stream, ends + v);
+                target = token >= ends ? (uint32_t)(token - ends)
+                                       : edges.pairs[directed ? 2 * token + 1 : token];
+                again = false;
+                for (uint64_t e = first; e < edges.count; e++) {
+                    again = again || edges.pairs[2 * e + 1] == target;
+                }
+            }
+            edges.pairs[2 * edges.count] = v;
+            edges.pairs[2 * edges.count + 1] = target;
+            edges.count++;
+        }
+    }
+    wom_graph_t *graph = NULL;
+    assert_int_equal(wom_graph_build_csr(nodes, directed, &edges, &graph), WOM_OK);
+    free(edges.pairs);
+    return graph;
+}
+
+/* 9,000 nodes: three chunks of nodes for the threads, and many with
+ * chunks of 7 nodes on 8 threads, where a thread's tokens often name edges
+ * no thread has worked out yet, which it then works out itself (nested
+ * several deep). Each is the definition's graph. */
+static void test_barabasi_albert_is_the_definition_for_any_threads(void **state) {
+    (void)state;
+    const int threads_before = omp_get_max_threads();
+    for (int directed = 0; directed < 2; directed++) {
+        wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+        scenario.network.nodes = 9000;
+        scenario.network.m = directed ? 4 : 3;
+        scenario.network.directed = directed;
+        wom_graph_t *defined = barabasi_albert_one_by_one(&scenario);
+        wom_graph_t *generated = build(&scenario);
+        assert_true(graphs_equal(defined, generated));
+        wom_graph_free(generated);
+        omp_set_num_threads(8);
+        assert_int_equal(wom_graph_generate_ba_chunks(&scenario, 0, 7, &generated), WOM_OK);
+        assert_true(graphs_equal(defined, generated));
+        omp_set_num_threads(threads_before);
+        wom_graph_free(defined);
+        wom_graph_free(generated);
+        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8}, 3);
+    }
+}
+
 static wom_scenario_t ws_scenario(uint32_t nodes, uint32_t k, double rewire) {
     wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
     scenario.network.nodes = nodes;
@@ -1257,6 +1320,7 @@ int main(void) {
         cmocka_unit_test(test_erdos_renyi_same_for_any_threads),
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
+        cmocka_unit_test(test_barabasi_albert_is_the_definition_for_any_threads),
         cmocka_unit_test(test_barabasi_albert_directed),
         cmocka_unit_test(test_watts_strogatz_lattice),
         cmocka_unit_test(test_watts_strogatz_rewired),
