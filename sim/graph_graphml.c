@@ -31,8 +31,8 @@ static int write_escaped(FILE *stream, const char *text) {
             written = fputs("&quot;", stream);
             break;
         default: /* a tab or line end as a reference: a reader would read it as a space */
-            written = (unsigned char)*text < 0x20 ? fprintf(stream, "&#%d;", *text)
-                                                  : putc(*text, stream);
+            written =
+                (unsigned char)*text < 0x20 ? fprintf(stream, "&#%d;", *text) : putc(*text, stream);
         }
         if (written < 0) {
             return -1;
