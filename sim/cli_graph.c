@@ -1,5 +1,6 @@
 /* cli_graph.c: `womsim graph`: build a scenario's network or read an edge
- * list, print its statistics, optionally export it.
+ * list, print its statistics, optionally export it (--write: the writer
+ * chosen by the file's extension, GraphML or a SNAP edge list).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
