@@ -1,5 +1,6 @@
 /* cli_graph.c: `womsim graph`: build a scenario's network or read an edge
- * list, print its statistics, optionally export it.
+ * list, print its statistics, optionally export it (--write: the writer
+ * chosen by the file's extension, GraphML or a SNAP edge list).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,10 @@ static const cli_option_t graph_options[] = {
     {GRAPH_FORMAT, '\0', "format", "FORMAT",
      "with --edges: snap, graphml or gml (default: by the extension, else snap)"},
     {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
-    {GRAPH_WRITE, '\0', "write", "FILE", "export the network as a SNAP edge list"},
+    {GRAPH_WRITE, '\0', "write", "FILE",
+     "export the network: GraphML for FILE.graphml (or .xml), else a SNAP edge list; nodes keep "
+     "the ids of the file read (a SNAP edge list numbers them 0..n-1 and lists their ids in its "
+     "header when they are not all non-negative integers)"},
     {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
      "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now, within the "
      "cgroup's limit; "
@@ -51,17 +55,22 @@ static int format_named(const char *name) {
     return -1;
 }
 
-/* --edges FILE's format: --format's, else GraphML for .graphml (or .xml),
- * GML for .gml, any case, else a SNAP edge list. */
-static wom_graph_format edges_format(const graph_options_t *options) {
-    if (options->format != NULL) {
-        return (wom_graph_format)format_named(options->format);
-    }
-    const char *dot = strrchr(options->edges_path, '.');
+/* The format of file `path` by its extension: GraphML for .graphml (or
+ * .xml), GML for .gml, any case, else a SNAP edge list. */
+static wom_graph_format extension_format(const char *path) {
+    const char *dot = strrchr(path, '.');
     if (dot != NULL && (strcasecmp(dot, ".graphml") == 0 || strcasecmp(dot, ".xml") == 0)) {
         return WOM_FORMAT_GRAPHML;
     }
     return dot != NULL && strcasecmp(dot, ".gml") == 0 ? WOM_FORMAT_GML : WOM_FORMAT_SNAP;
+}
+
+/* --edges FILE's format: --format's, else by its extension. */
+static wom_graph_format edges_format(const graph_options_t *options) {
+    if (options->format != NULL) {
+        return (wom_graph_format)format_named(options->format);
+    }
+    return extension_format(options->edges_path);
 }
 
 static int take_graph_option(void *context, const cli_option_use_t *use) {
@@ -83,6 +92,11 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
         options->directed = true;
         return EX_OK;
     case GRAPH_WRITE:
+        if (extension_format(use->value) == WOM_FORMAT_GML) {
+            return cli_usage_error("%s: '%s': womsim writes no GML; name the file .graphml for "
+                                   "GraphML, or anything else for a SNAP edge list",
+                                   use->typed, use->value);
+        }
         options->write_path = use->value;
         return EX_OK;
     default: /* GRAPH_MAX_MEM */
@@ -167,6 +181,16 @@ static wom_status write_snap(FILE *stream, const void *graph) {
     return wom_graph_write_snap(graph, stream);
 }
 
+static wom_status write_graphml(FILE *stream, const void *graph) {
+    return wom_graph_write_graphml(graph, stream);
+}
+
+/* --write FILE's writer, by FILE's extension as --edges reads it (a .gml
+ * name is refused with the options). */
+static wom_file_writer_fn writer_for(const char *path) {
+    return extension_format(path) == WOM_FORMAT_GRAPHML ? write_graphml : write_snap;
+}
+
 static int cli_graph(int argc, char **argv) {
     graph_options_t options;
     int code = parse_graph_options(argc, argv, &options);
@@ -181,7 +205,8 @@ static int cli_graph(int argc, char **argv) {
         status = wom_graph_stats(graph, &stats);
     }
     if (status == WOM_OK && options.write_path) {
-        status = wom_file_write_with(options.write_path, write_snap, graph, &error);
+        status =
+            wom_file_write_with(options.write_path, writer_for(options.write_path), graph, &error);
     }
     if (status == WOM_OK) {
         print_stats(graph, &stats);
@@ -194,7 +219,7 @@ const cli_command_t cli_graph_command = {
     "graph",
     "SCENARIO [options]\n--edges FILE [options]",
     "Build a scenario's network, or read an edge list, and print its statistics; --write "
-    "exports it as a SNAP edge list.",
+    "exports it as a SNAP edge list or GraphML.",
     graph_options,
     CLI_COUNT(graph_options),
     cli_graph};

@@ -1,6 +1,6 @@
 /* graph.c: the social graph's CSR (graph.h): its life (allocation, size,
- * freeing) and the builder every edge array goes through (an edge array ->
- * counting sort by source -> sorted rows without loops or duplicates); and
+ * freeing), its nodes' names (those of the file read) and the builder every edge array goes through
+ * (an edge array -> counting sort by source -> sorted rows without loops or duplicates); and
  * wom_graph_build (of draw 0, or wom_graph_build_draw of any draw), which
  * checks the network's settings and the memory estimate, then hands over to a generator
  * (graph_generate.c) or a file reader (graph_snap.c, graph_igraph.c). What the graph files share is
@@ -11,6 +11,7 @@
 #include "womsim/graph.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,13 +29,27 @@ void wom_graph_free(wom_graph_t *graph) {
     free(graph->offsets);
     free(graph->targets);
     free(graph->segment);
+    wom_graph_free_names(graph);
     free(graph);
 }
 
+void wom_graph_free_names(wom_graph_t *graph) {
+    free(graph->original_ids);
+    free(graph->name_text);
+    free(graph->name_starts);
+    graph->original_ids = NULL;
+    graph->name_text = NULL;
+    graph->name_starts = NULL;
+}
+
 uint64_t wom_graph_bytes(const wom_graph_t *graph) {
-    return ((uint64_t)graph->nodes + 1) * sizeof *graph->offsets +
-           graph->arcs * sizeof *graph->targets +
-           (graph->segment != NULL ? (uint64_t)graph->nodes * sizeof *graph->segment : 0);
+    uint64_t nodes = graph->nodes;
+    return (nodes + 1) * sizeof *graph->offsets + graph->arcs * sizeof *graph->targets +
+           (graph->segment != NULL ? nodes * sizeof *graph->segment : 0) +
+           (graph->original_ids != NULL ? nodes * sizeof *graph->original_ids : 0) +
+           (graph->name_text != NULL
+                ? graph->name_starts[nodes] + (nodes + 1) * sizeof *graph->name_starts
+                : 0);
 }
 
 /* A graph with `nodes` empty rows and no segments. */
@@ -173,6 +188,37 @@ wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t 
     }
     *out = graph;
     return WOM_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * The nodes' names */
+
+const char *wom_graph_node_name(const wom_graph_t *graph, uint32_t node, char buffer[21]) {
+    if (graph->name_text != NULL) {
+        return graph->name_text + graph->name_starts[node];
+    }
+    uint64_t id = graph->original_ids != NULL ? graph->original_ids[node] : node;
+    snprintf(buffer, 21, "%" PRIu64, id);
+    return buffer;
+}
+
+/* "0", or digits without a leading 0, at most UINT64_MAX: a name a SNAP
+ * reader reads back as itself. */
+static bool is_plain_id(const char *name) {
+    size_t length = strspn(name, "0123456789");
+    if (length == 0 || name[length] != '\0' || (name[0] == '0' && length > 1)) {
+        return false;
+    }
+    return length < 20 || (length == 20 && strcmp(name, "18446744073709551615") <= 0);
+}
+
+bool wom_graph_names_are_ids(const wom_graph_t *graph) {
+    for (uint32_t v = 0; graph->name_text != NULL && v < graph->nodes; v++) {
+        if (!is_plain_id(graph->name_text + graph->name_starts[v])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * that wom_graph_build refuses a network over --max-mem at once rather
  * than running out of memory halfway: from the model's expected number of
  * edges, or from a file before it is read: a SNAP file's data lines (one
- * pass counting them), a GraphML or GML file's size.
+ * pass counting them), a GraphML or GML file's size; the nodes' names
+ * the graph keeps from a file included.
  * Workload: once per build, a few dozen operations; a SNAP file costs one
  * pass of memchr over it (measured: 19 ms for a 2-million-edge file of
  * 26 MiB, which womsim graph takes 3.3 s to read and describe).
@@ -32,11 +33,15 @@
 #define CSR_ARC_BYTES          4.0  /* one uint32 target */
 #define CSR_NODE_BYTES         9.0  /* one uint64 offset and (SBM) one uint8 segment */
 #define IGRAPH_EDGE_BYTES                                                                          \
-    48.0                        /* igraph_t: from, to, two sorted indices, int64 each (32 B),      \
-                                   plus the int64 edge vector generators build first (16 B) */
-#define IGRAPH_NODE_BYTES 32.0  /* igraph_t: two int64 index starts, plus per-node vectors */
-#define ID_MAP_NODE_BYTES 48.0  /* SNAP id map: 12 B a slot, up to 4 slots a node */
-#define BLOCK_BYTES       65536 /* SNAP: bytes read at a time to count the data lines */
+    48.0                       /* igraph_t: from, to, two sorted indices, int64 each (32 B),       \
+                                  plus the int64 edge vector generators build first (16 B) */
+#define IGRAPH_NODE_BYTES 32.0 /* igraph_t: two int64 index starts, plus per-node vectors */
+#define ID_MAP_NODE_BYTES 48.0 /* SNAP id map: 12 B a slot, up to 4 slots a node */
+#define NODE_ID_BYTES     8.0  /* SNAP: the node's id in the file, kept by the graph */
+#define IGRAPH_NAME_BYTES                                                                          \
+    40.0                    /* GraphML, GML: igraph's id attribute, a pointer and a block a node */
+#define NAME_NODE_BYTES 8.0 /* GraphML, GML: where the node's id starts, kept by the graph */
+#define BLOCK_BYTES     65536 /* SNAP: bytes read at a time to count the data lines */
 
 static double csr_bytes(double edges, double nodes) {
     return 2.0 * edges * CSR_ARC_BYTES + (nodes + 1.0) * CSR_NODE_BYTES;
@@ -151,7 +156,8 @@ static bool count_data_lines(FILE *stream, double *lines) {
 }
 
 /* A SNAP file: at most one edge a data line, and at most one new node per
- * edge (true for any graph whose mean degree is 2 or more). */
+ * edge (true for any graph whose mean degree is 2 or more); the nodes' ids,
+ * made from the id map, are held with it and then with the CSR. */
 static double snap_file_bytes(const char *path, double *edges) {
     struct stat info; /* a pipe's bytes would be lost to the reader: count files only */
     FILE *stream = stat(path, &info) == 0 && S_ISREG(info.st_mode) ? fopen(path, "r") : NULL;
@@ -163,17 +169,23 @@ static double snap_file_bytes(const char *path, double *edges) {
     if (!counted) {
         return 0; /* the reader reports the read error */
     }
-    return peak_bytes(*edges, *edges, *edges * ID_MAP_NODE_BYTES) + *edges * PAIR_BYTES / 2;
+    return peak_bytes(*edges, *edges, *edges * ID_MAP_NODE_BYTES) + *edges * PAIR_BYTES / 2 +
+           *edges * NODE_ID_BYTES;
 }
 
 /* GraphML and GML: an edge takes at least 24 bytes of text ("edge [ source 1
  * target 2 ]", "<edge source="1" target="2"/>") and a node at least 12; both
  * bounds are used at once, which errs high. igraph's GML reader also holds
- * its whole parse tree, taken as four times the file size. */
+ * its whole parse tree, taken as four times the file size, and igraph its
+ * nodes' ids; the graph keeps a copy of the ids (no longer than the file)
+ * from then on. */
 static double igraph_file_bytes(double size, double *edges) {
     *edges = size / IGRAPH_FILE_EDGE_BYTES;
     double nodes = size / 12;
-    return peak_bytes(*edges, nodes, igraph_bytes(*edges, nodes) + 4 * size);
+    double names = size + nodes * NAME_NODE_BYTES;
+    return peak_bytes(*edges, nodes,
+                      igraph_bytes(*edges, nodes) + 4 * size + nodes * IGRAPH_NAME_BYTES + size) +
+           names;
 }
 
 double wom_graph_estimate_file(const char *path, int format, double *edges) {

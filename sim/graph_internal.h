@@ -38,6 +38,9 @@ bool wom_graph_alloc_targets(wom_graph_t *graph);
 wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t *edges,
                                wom_graph_t **out);
 
+/* Frees the nodes' names of `graph` (and sets them to NULL). */
+void wom_graph_free_names(wom_graph_t *graph);
+
 /* qsort/bsearch comparison of two uint32 node ids, ascending. */
 int wom_graph_compare_u32(const void *a, const void *b);
 

@@ -8,7 +8,9 @@
  * indexed by id while ids are dense enough (at most 8 slots per node seen,
  * or below 2^20), else a hash map of its own. The edge array goes to the
  * CSR builder (wom_graph_build_csr), the reader's only tie to the rest of
- * the graph module.
+ * the graph module, and the map, turned inside out, to the graph as its
+ * nodes' ids in the file (8 bytes a node). The writer writes those ids back
+ * (or numbers and a list of names, for names that are not integers).
  * Workload: once at set-up, files of up to some 1e9 lines: the scan runs
  * over the threads at hundreds of MB/s each; the map and the CSR build run
  * on one thread. The writer prints a line an edge.
@@ -212,6 +214,28 @@ static wom_status node_index_beyond(node_ids_t *ids, uint64_t id, uint32_t *inde
     return id_map_index(&ids->hash, id, index);
 }
 
+/* The ids in order of their indices (ids[i] is index i's id): the map
+ * turned inside out, so that the graph keeps its nodes' ids at 8 bytes a
+ * node; NULL when memory is short. */
+static uint64_t *node_ids_invert(const node_ids_t *ids) {
+    uint64_t *original =
+        malloc((node_ids_count(ids) > 0 ? node_ids_count(ids) : 1) * sizeof *original);
+    if (original == NULL) {
+        return NULL;
+    }
+    for (uint64_t id = 0; id < ids->dense_size; id++) {
+        if (ids->dense[id] != ID_EMPTY) {
+            original[ids->dense[id]] = id;
+        }
+    }
+    for (uint64_t slot = 0; ids->hash.keys != NULL && slot < ids->hash.capacity; slot++) {
+        if (ids->hash.values[slot] != ID_EMPTY) {
+            original[ids->hash.values[slot]] = ids->hash.keys[slot];
+        }
+    }
+    return original;
+}
+
 /* ---------------------------------------------------------------------------
  * The SNAP reader */
 
@@ -401,6 +425,7 @@ wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool direct
     *graph = NULL;
     block_bytes = block_bytes < WOM_GRAPH_MAX_LINE + 2 ? WOM_GRAPH_MAX_LINE + 2 : block_bytes;
     snap_reader_t reader = {.name = name, .parts = parts > 0 ? parts : 1};
+    uint64_t *original_ids = NULL; /* node v's id in the file, for the graph */
     char *buffer = malloc(block_bytes + 1);
     wom_status status = WOM_ENOMEM;
     if (buffer == NULL || !alloc_pieces(&reader)) {
@@ -418,12 +443,19 @@ wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool direct
         goto cleanup;
     }
     uint64_t nodes = node_ids_count(&reader.ids);
+    original_ids = node_ids_invert(&reader.ids);
     node_ids_free(&reader.ids);
-    status = wom_graph_build_csr((uint32_t)nodes, directed, &reader.edges, graph);
+    status = original_ids != NULL
+                 ? wom_graph_build_csr((uint32_t)nodes, directed, &reader.edges, graph)
+                 : WOM_ENOMEM;
     if (status != WOM_OK) {
         wom_error_set(error, status, name, 0, "no memory for the network's adjacency");
+        goto cleanup;
     }
+    (*graph)->original_ids = original_ids;
+    original_ids = NULL;
 cleanup:
+    free(original_ids);
     free(buffer);
     free_pieces(&reader);
     node_ids_free(&reader.ids);
@@ -464,20 +496,74 @@ wom_status wom_graph_read_snap(const char *path, bool directed, wom_graph_t **gr
 /* ---------------------------------------------------------------------------
  * The SNAP writer */
 
+/* A name in a '#' line: a control byte as \xNN (a line end would end the
+ * comment) and a backslash as \\, so that the line reads back unambiguously. */
+static int write_comment_name(FILE *stream, const char *name) {
+    for (const unsigned char *c = (const unsigned char *)name; *c != '\0'; c++) {
+        int written = *c < 0x20 || *c == 0x7f ? fprintf(stream, "\\x%02x", *c)
+                      : *c == '\\'            ? fputs("\\\\", stream)
+                                              : putc(*c, stream);
+        if (written < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The header's last lines: how the node numbers relate to the file read,
+ * and when they are numbers of ours, each one's name in that file. */
+static wom_status write_node_ids(const wom_graph_t *graph, bool keep_names, FILE *stream) {
+    if (keep_names) {
+        return fputs("# node ids: those of the network file read (a generated network's: "
+                     "0..n-1)\n",
+                     stream) < 0
+                   ? WOM_EIO
+                   : WOM_OK;
+    }
+    if (fputs("# node ids: 0..n-1 in the order of the network file read, whose ids are not all "
+              "non-negative integers; \"# node NUMBER: ID\" lines give each one's id there\n",
+              stream) < 0) {
+        return WOM_EIO;
+    }
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        if (fprintf(stream, "# node %" PRIu32 ": ", v) < 0 ||
+            write_comment_name(stream, graph->name_text + graph->name_starts[v]) < 0 ||
+            putc('\n', stream) < 0) {
+            return WOM_EIO;
+        }
+    }
+    return WOM_OK;
+}
+
+/* Node `node`'s id in the edge list: its name when the names are ids
+ * (`keep_names`), else its number. */
+static uint64_t snap_id(const wom_graph_t *graph, bool keep_names, uint32_t node) {
+    if (!keep_names) {
+        return node;
+    }
+    if (graph->name_text != NULL) {
+        return strtoull(graph->name_text + graph->name_starts[node], NULL, 10);
+    }
+    return graph->original_ids != NULL ? graph->original_ids[node] : node;
+}
+
 wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream) {
     uint64_t edges = graph->directed ? graph->arcs : graph->arcs / 2;
+    bool keep_names = wom_graph_names_are_ids(graph);
     if (fprintf(stream,
                 "# womsim network as a SNAP edge list: one \"from<TAB>to\" per line%s\n"
                 "# nodes: %" PRIu32 "\n# edges: %" PRIu64 "\n# directed: %s\n",
                 graph->directed ? "" : ", each undirected edge once", graph->nodes, edges,
-                graph->directed ? "true" : "false") < 0) {
+                graph->directed ? "true" : "false") < 0 ||
+        write_node_ids(graph, keep_names, stream) != WOM_OK) {
         return WOM_EIO;
     }
     for (uint32_t v = 0; v < graph->nodes; v++) {
+        uint64_t from = snap_id(graph, keep_names, v);
         for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
             uint32_t to = graph->targets[i];
-            if ((graph->directed || v < to) &&
-                fprintf(stream, "%" PRIu32 "\t%" PRIu32 "\n", v, to) < 0) {
+            if ((graph->directed || v < to) && fprintf(stream, "%" PRIu64 "\t%" PRIu64 "\n", from,
+                                                       snap_id(graph, keep_names, to)) < 0) {
                 return WOM_EIO;
             }
         }

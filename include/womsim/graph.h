@@ -7,7 +7,10 @@
  * same graph for any thread count, and nothing global changed (igraph's
  * RNG is never touched). Ring, complete and karate come from igraph's constructors,
  * which draw nothing; SNAP edge lists are read by our own reader (igraph's
- * rejects '#' comment lines); GraphML and GML go through igraph.
+ * rejects '#' comment lines); GraphML and GML go through igraph. A graph
+ * read from a file keeps its nodes' names, for writing it out as a SNAP
+ * edge list or GraphML (our own writers: igraph's GraphML writer names
+ * nodes n0, n1, ... whatever their names).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_GRAPH_H
 #define WOMSIM_GRAPH_H
@@ -32,6 +35,13 @@ typedef struct {
     uint32_t max_degree;         /* largest out-degree */
     uint64_t loops_dropped;      /* self-loops met while building */
     uint64_t duplicates_dropped; /* repeated edges met while building */
+    /* The names nodes had in the network file read, kept for writing the
+     * graph out (the simulation never reads them, and no draw copies them:
+     * a file is read once); all NULL for a generated graph, whose node v
+     * is called v. At most one of the two is set. */
+    uint64_t *original_ids; /* SNAP edge list: node v was id original_ids[v] */
+    char *name_text;        /* GraphML, GML: node v was name_text + name_starts[v], NUL-ended */
+    uint64_t *name_starts;  /* nodes + 1 entries; name_starts[nodes] is the bytes of name_text */
 } wom_graph_t;
 
 /* Degree and component statistics for `womsim graph`. */
@@ -96,13 +106,30 @@ wom_status wom_graph_read_snap_stream(FILE *stream, const char *name, bool direc
  * first, their messages. */
 wom_status wom_graph_file_sha256(const char *path, int format, char hex[65], wom_error_t *error);
 
+/* Node `node`'s name in the file the graph was read from (its SNAP id, its
+ * GraphML or GML id), or its number for a generated graph; an integer is
+ * written into `buffer`. */
+const char *wom_graph_node_name(const wom_graph_t *graph, uint32_t node, char buffer[21]);
+
+/* Whether every node's name is a non-negative integer in plain decimal
+ * (true for a generated graph or a SNAP file's ids), so that an edge list
+ * can carry the names as its ids. */
+bool wom_graph_names_are_ids(const wom_graph_t *graph);
+
 /* Writes the graph as a SNAP edge list (each undirected edge once, from <
- * to) with a '#' header. */
+ * to) with a '#' header. Nodes keep their names when
+ * wom_graph_names_are_ids; otherwise they are numbered 0..n-1 in the
+ * order of the file read, and the header lists each number's name
+ * ("# node 0: alice"). The header says which. */
 wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream);
+
+/* Writes the graph as GraphML, each node's id its name
+ * (wom_graph_node_name), each undirected edge once. */
+wom_status wom_graph_write_graphml(const wom_graph_t *graph, FILE *stream);
 
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
 
-/* Memory held by the CSR arrays, in bytes. */
+/* Memory held by the CSR arrays and the nodes' names, in bytes. */
 uint64_t wom_graph_bytes(const wom_graph_t *graph);
 
 void wom_graph_free(wom_graph_t *graph);

@@ -81,3 +81,57 @@ test_graph_formats_by_extension_and_format() {
         "$WOMSIM" graph --edges gml.txt --format xyz
     expect_exit 64 "--format goes with --edges" "$WOMSIM" graph net.ini --format gml
 }
+
+# The statistics of a graph, without what depends on how it was read
+# (loops and duplicates dropped, the names' bytes).
+shape_of() {
+    grep -v -e 'dropped' -e '^memory' "$1"
+}
+
+# A SNAP file's sparse ids (one beyond 32 bits) written as GraphML are the
+# node ids there; read back, the same network; and written again as an
+# edge list, the same ids.
+test_graph_write_graphml_keeps_ids() {
+    printf '# sparse ids\n1000 20\n20\t30000000000\n30000000000 40\n40 1000\n7 20\n20 1000\n' >sparse.txt
+    "$WOMSIM" graph --edges sparse.txt --write x.graphml >first.txt || fail "graph --write x.graphml"
+    for id in 1000 20 30000000000 40 7; do
+        grep -q "<node id=\"$id\"/>" x.graphml || fail "no node $id in x.graphml: $(cat x.graphml)"
+    done
+    [ "$(grep -c '<node ' x.graphml)" -eq 5 ] || fail "not 5 nodes: $(cat x.graphml)"
+    grep -q '<edge source="20" target="30000000000"/>' x.graphml || fail "edge 20-30000000000"
+    "$WOMSIM" graph --edges x.graphml --write y.txt >again.txt 2>err.txt ||
+        fail "reading x.graphml back: $(cat err.txt)"
+    shape_of first.txt >a.txt
+    shape_of again.txt >b.txt
+    cmp -s a.txt b.txt || fail "statistics differ: $(diff a.txt b.txt)"
+    grep -q '^# node ids: those of the network file read' y.txt || fail "y.txt header: $(cat y.txt)"
+    grep -q "^20	30000000000\$" y.txt || fail "y.txt lost the ids: $(cat y.txt)"
+}
+
+# GraphML ids that are not integers: the edge list numbers the nodes
+# 0..n-1 in the file's order and names each in its header; a GML file's
+# integer ids are kept as they are.
+test_graph_write_snap_states_the_mapping() {
+    cat >people.graphml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <graph edgedefault="undirected">
+    <node id="alice"/><node id="bob"/><node id="carol"/>
+    <edge source="bob" target="alice"/><edge source="carol" target="bob"/>
+  </graph>
+</graphml>
+XML
+    "$WOMSIM" graph --edges people.graphml --write y.txt >first.txt || fail "graph --write y.txt"
+    grep -q '^# node ids: 0\.\.n-1 in the order of the network file read' y.txt ||
+        fail "no mapping stated: $(cat y.txt)"
+    printf '# node 0: alice\n# node 1: bob\n# node 2: carol\n0\t1\n1\t2\n' >expected.txt
+    tail -n 5 y.txt | cmp -s - expected.txt || fail "mapping or edges: $(cat y.txt)"
+    "$WOMSIM" graph --edges y.txt >again.txt || fail "reading y.txt back"
+    shape_of first.txt >a.txt
+    shape_of again.txt >b.txt
+    cmp -s a.txt b.txt || fail "statistics differ: $(diff a.txt b.txt)"
+    printf 'graph [\n node [ id 900 ]\n node [ id 5 ]\n edge [ source 5 target 900 ]\n]\n' >net.gml
+    "$WOMSIM" graph --edges net.gml --write z.txt >/dev/null || fail "graph --write z.txt"
+    grep -q '^# node ids: those of the network file read' z.txt || fail "z.txt header: $(cat z.txt)"
+    grep -q "^900	5\$" z.txt || fail "z.txt lost the GML ids: $(cat z.txt)"
+}

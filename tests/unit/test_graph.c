@@ -1,7 +1,8 @@
 /* test_graph.c: unit tests of the graph module (sim/graph*.c): generators
  * against their exact or sampling-error expectations, the CSR invariants,
  * the SNAP reader on fixtures and on every error it reports, the SNAP
- * writer's round trip, GraphML/GML through igraph, the memory estimate and
+ * writer's round trip, GraphML/GML through igraph, the nodes' names kept
+ * from a file and written out (SNAP and GraphML), the memory estimate and
  * the statistics. Run from the repository root (fixtures in tests/data/).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <igraph.h>
+#include <inttypes.h>
 #include <omp.h>
 #include <math.h>
 #include <stdio.h>
@@ -1067,13 +1069,13 @@ static void test_snap_write_format(void **state) {
     assert_string_equal(text, "# womsim network as a SNAP edge list: one \"from<TAB>to\" per line, "
                               "each undirected edge once\n"
                               "# nodes: 4\n# edges: 4\n# directed: false\n"
+                              "# node ids: those of the network file read (a generated "
+                              "network's: 0..n-1)\n"
                               "0\t1\n0\t3\n1\t2\n2\t3\n");
     wom_graph_free(graph);
 }
 
-/* ---------------------------------------------------------------------------
- * GraphML and GML */
-
+/* The graph of network file `path` of `format`. */
 static wom_status build_file(const char *path, int format, bool directed, wom_graph_t **graph,
                              wom_error_t *error) {
     wom_scenario_t scenario = scenario_of(WOM_NET_FILE);
@@ -1082,6 +1084,152 @@ static wom_status build_file(const char *path, int format, bool directed, wom_gr
     scenario.network.directed = directed;
     return wom_graph_build(&scenario, 0, graph, error);
 }
+
+/* What `write` (wom_graph_write_snap or wom_graph_write_graphml) writes
+ * of `graph`, in a new string. */
+static char *written(const wom_graph_t *graph, wom_status (*write)(const wom_graph_t *, FILE *)) {
+    char *text = NULL;
+    size_t length = 0;
+    FILE *stream = open_memstream(&text, &length);
+    assert_non_null(stream);
+    assert_int_equal(write(graph, stream), WOM_OK);
+    assert_int_equal(fclose(stream), 0);
+    return text;
+}
+
+/* A SNAP file's ids, sparse and beyond 32 bits, are kept: by the graph in
+ * order of first appearance, and in the edge list written, which says so
+ * in its header. */
+static void test_snap_write_keeps_ids(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("1000 20\n20 30000000000\n30000000000 40\n", false);
+    assert_int_equal(graph->nodes, 4);
+    assert_non_null(graph->original_ids);
+    const uint64_t ids[] = {1000, 20, UINT64_C(30000000000), 40};
+    assert_memory_equal(graph->original_ids, ids, sizeof ids);
+    char buffer[21];
+    assert_string_equal(wom_graph_node_name(graph, 2, buffer), "30000000000");
+    assert_true(wom_graph_names_are_ids(graph));
+    char *text = written(graph, wom_graph_write_snap);
+    assert_non_null(strstr(text, "# node ids: those of the network file read"));
+    assert_non_null(strstr(text, "\n1000\t20\n20\t30000000000\n30000000000\t40\n"));
+    free(text);
+    /* the ids cost 8 bytes a node, counted with the CSR */
+    assert_int_equal(wom_graph_bytes(graph), 5 * 8 + 6 * 4 + 4 * 8);
+    wom_graph_free(graph);
+}
+
+/* GraphML ids that are not integers: the edge list numbers the nodes
+ * 0..n-1 in the file's order and lists each one's id, a tab (written in
+ * the file as a character reference) as \x09 and a backslash doubled. */
+static void test_snap_write_lists_names(void **state) {
+    (void)state;
+    char path[64];
+    write_temp(path, "<graphml><graph edgedefault=\"undirected\">"
+                     "<node id=\"alice\"/><node id=\"bob\"/><node id=\"c&#9;d\\e\"/>"
+                     "<edge source=\"bob\" target=\"alice\"/>"
+                     "<edge source=\"c&#9;d\\e\" target=\"bob\"/></graph></graphml>");
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, false, &graph, &error), WOM_OK);
+    unlink(path);
+    char buffer[21];
+    assert_string_equal(wom_graph_node_name(graph, 0, buffer), "alice");
+    assert_string_equal(wom_graph_node_name(graph, 2, buffer), "c\td\\e");
+    assert_false(wom_graph_names_are_ids(graph));
+    char *text = written(graph, wom_graph_write_snap);
+    assert_non_null(strstr(text, "# node ids: 0..n-1 in the order of the network file read"));
+    assert_non_null(strstr(text, "\n# node 0: alice\n# node 1: bob\n# node 2: c\\x09d\\\\e\n"
+                                 "0\t1\n1\t2\n"));
+    free(text);
+    wom_graph_free(graph);
+}
+
+/* A GraphML write, read back: the same CSR (nodes in their order) and the
+ * names as node ids, escaped where XML needs it. */
+static void assert_graphml_round_trip(const wom_graph_t *graph) {
+    char path[64];
+    write_temp(path, "");
+    FILE *stream = fopen(path, "w");
+    assert_non_null(stream);
+    assert_int_equal(wom_graph_write_graphml(graph, stream), WOM_OK);
+    assert_int_equal(fclose(stream), 0);
+    wom_graph_t *copy = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, graph->directed, &copy, &error), WOM_OK);
+    unlink(path);
+    assert_int_equal(copy->nodes, graph->nodes);
+    assert_int_equal(copy->arcs, graph->arcs);
+    assert_int_equal(copy->directed, graph->directed);
+    assert_memory_equal(copy->offsets, graph->offsets, (graph->nodes + 1) * sizeof *graph->offsets);
+    assert_memory_equal(copy->targets, graph->targets, graph->arcs * sizeof *graph->targets);
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        char a[21], b[21];
+        assert_string_equal(wom_graph_node_name(copy, v, a), wom_graph_node_name(graph, v, b));
+    }
+    wom_graph_free(copy);
+}
+
+static void test_graphml_write_round_trip(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("1000 20\n20 30000000000\n30000000000 40\n40 7\n", false);
+    assert_graphml_round_trip(graph);
+    wom_graph_free(graph);
+    graph = read_snap_text("5 3\n3 9\n9 5\n", true);
+    assert_graphml_round_trip(graph);
+    wom_graph_free(graph);
+    wom_scenario_t scenario = scenario_of(WOM_NET_KARATE);
+    graph = build(&scenario); /* no names: nodes 0..33 */
+    assert_null(graph->original_ids);
+    assert_graphml_round_trip(graph);
+    wom_graph_free(graph);
+    char path[64];
+    write_temp(path, "<graphml><graph edgedefault=\"directed\"><node id=\"a&amp;b\"/>"
+                     "<node id=\"&lt;c&gt; &quot;d&quot;\"/><node id=\"e&#10;f\"/>"
+                     "<node id=\"p&amp;#38;q\"/>"
+                     "<edge source=\"a&amp;b\" target=\"e&#10;f\"/>"
+                     "<edge source=\"e&#10;f\" target=\"&lt;c&gt; &quot;d&quot;\"/>"
+                     "</graph></graphml>");
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, true, &graph, &error), WOM_OK);
+    unlink(path);
+    /* igraph hands on an '&' as "&#38;": undone, also where an id holds "&#38;" */
+    assert_string_equal(graph->name_text, "a&b");
+    assert_string_equal(graph->name_text + graph->name_starts[1], "<c> \"d\"");
+    assert_string_equal(graph->name_text + graph->name_starts[3], "p&#38;q");
+    assert_graphml_round_trip(graph);
+    char *text = written(graph, wom_graph_write_graphml);
+    assert_non_null(strstr(text, "<node id=\"&lt;c&gt; &quot;d&quot;\"/>"));
+    assert_non_null(strstr(text, "<edge source=\"a&amp;b\" target=\"e&#10;f\"/>"));
+    free(text);
+    wom_graph_free(graph);
+}
+
+/* GML ids are numbers: kept as names, and, being integers, as the ids of
+ * the edge list written. */
+static void test_gml_ids_kept(void **state) {
+    (void)state;
+    char path[64];
+    write_temp(path, "graph [ node [ id 900 ] node [ id 5 ] node [ id 12 ]\n"
+                     "edge [ source 5 target 900 ] edge [ source 12 target 5 ] ]\n");
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_GML, false, &graph, &error), WOM_OK);
+    unlink(path);
+    char buffer[21];
+    assert_string_equal(wom_graph_node_name(graph, 0, buffer), "900");
+    assert_true(wom_graph_names_are_ids(graph));
+    char *text = written(graph, wom_graph_write_snap);
+    assert_non_null(strstr(text, "# node ids: those of the network file read"));
+    assert_non_null(strstr(text, "\n900\t5\n5\t12\n"));
+    free(text);
+    /* the names' text ("900", "5", "12", each NUL-ended) and starts */
+    assert_int_equal(wom_graph_bytes(graph), 4 * 8 + 4 * 4 + 9 + 4 * 8);
+    wom_graph_free(graph);
+}
+
+/* ---------------------------------------------------------------------------
+ * GraphML and GML */
 
 static void test_graphml(void **state) {
     (void)state;
@@ -1239,6 +1387,50 @@ static void test_estimate_file_counts_data_lines(void **state) {
     free(commented);
 }
 
+/* A file's estimate covers the graph it makes with its nodes' names, and
+ * a SNAP file's the reader's edge array too: a path over sparse ids (a new
+ * node an edge, the most a data line brings) and a GraphML path whose ids
+ * are long. */
+static void test_estimate_file_covers_names(void **state) {
+    (void)state;
+    size_t size = 200000;
+    char *text = malloc(size);
+    size_t at = 0;
+    for (uint64_t i = 0; i < 1000; i++) {
+        at += (size_t)snprintf(text + at, size - at, "%" PRIu64 " %" PRIu64 "\n",
+                               i * UINT64_C(1000000007), (i + 1) * UINT64_C(1000000007));
+    }
+    char path[64];
+    write_temp(path, text);
+    double edges;
+    double estimate = wom_graph_estimate_file(path, WOM_FORMAT_SNAP, &edges);
+    wom_graph_t *graph = read_snap_text(text, false);
+    assert_true(estimate >= (double)(wom_graph_bytes(graph) + 8 * 1000));
+    wom_graph_free(graph);
+    unlink(path);
+    at = (size_t)snprintf(text, size, "<graphml><graph edgedefault=\"undirected\">");
+    for (int i = 0; i < 1000; i++) {
+        at += (size_t)snprintf(text + at, size - at,
+                               "<node id=\"a rather long name for node %d\"/>", i);
+    }
+    for (int i = 0; i < 999; i++) {
+        at += (size_t)snprintf(text + at, size - at,
+                               "<edge source=\"a rather long name for node %d\" "
+                               "target=\"a rather long name for node %d\"/>",
+                               i, i + 1);
+    }
+    snprintf(text + at, size - at, "</graph></graphml>");
+    write_temp(path, text);
+    estimate = wom_graph_estimate_file(path, WOM_FORMAT_GRAPHML, &edges);
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_GRAPHML, false, &graph, &error), WOM_OK);
+    assert_true(wom_graph_bytes(graph) > 1000 * 30); /* the names counted */
+    assert_true(estimate >= (double)wom_graph_bytes(graph) + 8 * 999);
+    wom_graph_free(graph);
+    unlink(path);
+    free(text);
+}
+
 /* ---------------------------------------------------------------------------
  * Statistics */
 
@@ -1351,12 +1543,17 @@ int main(void) {
         cmocka_unit_test(test_snap_missing),
         cmocka_unit_test(test_snap_round_trip),
         cmocka_unit_test(test_snap_write_format),
+        cmocka_unit_test(test_snap_write_keeps_ids),
+        cmocka_unit_test(test_snap_write_lists_names),
+        cmocka_unit_test(test_graphml_write_round_trip),
+        cmocka_unit_test(test_gml_ids_kept),
         cmocka_unit_test(test_graphml),
         cmocka_unit_test(test_gml),
         cmocka_unit_test(test_igraph_file_errors),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_estimate_grows),
         cmocka_unit_test(test_estimate_file_counts_data_lines),
+        cmocka_unit_test(test_estimate_file_covers_names),
         cmocka_unit_test(test_estimate_bounds_our_generators),
         cmocka_unit_test(test_stats_karate),
         cmocka_unit_test(test_stats_two_triangles),

@@ -4,7 +4,9 @@
  * the number of pieces, threads and the block size, with blocks forced
  * small so that lines straddle blocks and pieces; on dense ids (the array
  * map), sparse ones (the hash map) and ids that move from one to the other
- * mid-file. The texts are made by a fixed-seed generator in the test.
+ * mid-file; and each node's id in the file, kept by the graph, against
+ * the ids' order of first appearance found apart from the reader. The
+ * texts are made by a fixed-seed generator in the test.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,6 +113,55 @@ static void assert_same_graph(const wom_graph_t *a, const wom_graph_t *b) {
     assert_int_equal(a->duplicates_dropped, b->duplicates_dropped);
     assert_memory_equal(a->offsets, b->offsets, ((size_t)a->nodes + 1) * sizeof *a->offsets);
     assert_memory_equal(a->targets, b->targets, a->arcs * sizeof *a->targets);
+    assert_non_null(a->original_ids);
+    assert_non_null(b->original_ids);
+    assert_memory_equal(a->original_ids, b->original_ids, a->nodes * sizeof *a->original_ids);
+}
+
+/* An id and where it first appears among the ids of a text's edges. */
+typedef struct {
+    uint64_t id, at;
+} seen_t;
+
+static int by_id_then_at(const void *a, const void *b) {
+    const seen_t *x = a, *y = b;
+    return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x->at > y->at) - (x->at < y->at);
+}
+
+static int by_at(const void *a, const void *b) {
+    const seen_t *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The graph keeps each node's id: node v's is the v-th distinct id in
+ * order of first appearance, found here apart from the reader, by sscanf
+ * on each line and sorting. */
+static void assert_ids_kept(const text_t *text, const wom_graph_t *graph) {
+    seen_t *seen = malloc(2 * text->length * sizeof *seen);
+    assert_non_null(seen);
+    size_t count = 0;
+    for (const char *line = text->bytes; line < text->bytes + text->length;) {
+        uint64_t from, to;
+        if (sscanf(line, "%" SCNu64 " %" SCNu64, &from, &to) == 2) {
+            seen[count] = (seen_t){from, count};
+            seen[count + 1] = (seen_t){to, count + 1};
+            count += 2;
+        }
+        line = strchr(line, '\n') + 1;
+    }
+    qsort(seen, count, sizeof *seen, by_id_then_at);
+    size_t distinct = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (i == 0 || seen[i].id != seen[i - 1].id) {
+            seen[distinct++] = seen[i];
+        }
+    }
+    qsort(seen, distinct, sizeof *seen, by_at);
+    assert_int_equal(graph->nodes, distinct);
+    for (size_t v = 0; v < distinct; v++) {
+        assert_int_equal(graph->original_ids[v], seen[v].id);
+    }
+    free(seen);
 }
 
 /* Blocks and pieces: one of each (the reference), a piece per thread, and
@@ -132,6 +183,7 @@ static void check_same_graph(ids_t ids) {
     wom_error_t error;
     assert_int_equal(read_parts(&text, splits[0].block_bytes, 1, &reference, &error), WOM_OK);
     assert_true(reference->nodes > 1000);
+    assert_ids_kept(&text, reference);
     for (int s = 1; s < SPLITS; s++) {
         wom_graph_t *graph = NULL;
         assert_int_equal(read_parts(&text, splits[s].block_bytes, splits[s].parts, &graph, &error),
@@ -179,6 +231,13 @@ static void test_numbering_first_appearance(void **state) {
         assert_int_equal(graph->targets[0], 1);
         assert_int_equal(graph->targets[1], 8); /* id 6 */
         assert_int_equal(graph->targets[2], 9); /* id 8 */
+        assert_int_equal(graph->original_ids[0], 7);
+        assert_int_equal(graph->original_ids[1], UINT64_C(1099511627779));
+        for (uint32_t v = 0, node = 2; v <= 1000; v++) { /* 7 came first */
+            if (v != 7) {
+                assert_int_equal(graph->original_ids[node++], v);
+            }
+        }
         wom_graph_free(graph);
     }
     free(text.bytes);
