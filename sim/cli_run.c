@@ -142,7 +142,7 @@ enum {
     {                                                                                              \
         RUN_SNAPSHOTS, '\0', "snapshots", "DAYS",                                                  \
             "draw replication 1's network on the days listed (network-DAY.png, .svg, "             \
-            "network.gif; up to 5000 agents)"                                                      \
+            "network.gif; up to 2000 agents)"                                                      \
     }
 
 static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION, WATCH_OPTIONS};

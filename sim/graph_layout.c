@@ -7,16 +7,17 @@
  * is drawn the same for any thread count.
  * Workload: once per watched run of at most WOM_WATCH_MAX_PICTURE_AGENTS
  * nodes; igraph holds a nodes x nodes distance matrix and runs 10 x nodes
- * steps of O(nodes) each (measured: 1.3 s at 2,000 nodes, 11 s at 5,000).
+ * steps of O(nodes) each (measured alone: 1.3 s at 2,000 nodes, 11 s at
+ * 5,000).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <float.h>
 #include <stdlib.h>
 
 #include "graph_internal.h"
 
-/* Kamada-Kawai's steps per node: igraph's default is 50, which takes 5.5 s
- * at 2,000 nodes (against 1.3 s) for a picture the eye cannot tell from
- * 10's. */
+/* Kamada-Kawai's steps per node: igraph's default is 50, which took 10.2
+ * s to draw configs/baseline.ini's town at 2,000 agents on 4 days
+ * (against 4.7 s) for the same picture as 10's. */
 #define STEPS_PER_NODE 10
 
 /* Scales the layout's rows into [0, 1] on both axes, keeping its aspect. */

@@ -240,9 +240,10 @@ static void network_gp(wom_text_t *text, const wom_watch_t *w, const picture_t *
         wom_text_printf(text, ", keyentry with points pt 7 ps 1.5 lc rgb '#%06X' title '%s'",
                         state_colours[s], state_titles[s]);
     }
-    wom_text_printf(text, ", keyentry with vectors lw 1.5 dt 1 lc rgb '" GOOD_COLOUR
-                          "' title 'good message', keyentry with vectors lw 1.5 dt 2 lc rgb '" BAD_COLOUR
-                          "' title 'bad message'\"\n");
+    wom_text_printf(text,
+                    ", keyentry with vectors lw 1.5 dt 1 lc rgb '" GOOD_COLOUR
+                    "' title 'good message', keyentry with vectors lw 1.5 dt 2 lc rgb '" BAD_COLOUR
+                    "' title 'bad message'\"\n");
     wom_text_printf(text, "unset border\nunset tics\nset size ratio -1\n"
                           "set xrange [-0.03:1.03]\nset yrange [-0.03:1.03]\n"
                           "set key below horizontal\n");
@@ -278,8 +279,8 @@ static bool day_picture(const char *name) {
         return false;
     }
     size_t digits = strspn(name + 8, "0123456789");
-    return digits > 0 && (strcmp(name + 8 + digits, ".png") == 0 ||
-                          strcmp(name + 8 + digits, ".svg") == 0);
+    return digits > 0 &&
+           (strcmp(name + 8 + digits, ".png") == 0 || strcmp(name + 8 + digits, ".svg") == 0);
 }
 
 static int select_day_picture(const struct dirent *entry) {

@@ -33,11 +33,12 @@
 #define WOM_WATCH_MAX_DAYS 64
 
 /* Most agents --snapshots draws. The layout (Kamada and Kawai's, see
- * graph_layout.c) holds a distance matrix of agents x agents doubles (200
- * MB at this size) and takes some 10 s; gnuplot then draws each day's
- * thousands of points and edges (docs/batch.md, "Watching one run", has
- * the times measured). */
-#define WOM_WATCH_MAX_PICTURE_AGENTS 5000
+ * graph_layout.c) holds a distance matrix of agents x agents doubles and
+ * grows as its square: configs/baseline.ini's town drawn on 4 days took
+ * 4.7 s at 2,000 agents (0.9 s without pictures) and 43 s at 5,000, whose
+ * picture is a hairball no one reads (docs/batch.md, "Watching one
+ * run"). */
+#define WOM_WATCH_MAX_PICTURE_AGENTS 2000
 
 typedef struct {
     bool trace;                                 /* record every message */
