@@ -17,7 +17,7 @@
 
 /* Kamada-Kawai's steps per node: igraph's default is 50, which took 10.2
  * s to draw configs/baseline.ini's town at 2,000 agents on 4 days
- * (against 4.7 s) for the same picture as 10's. */
+ * (against 4.6 s) for the same picture as 10's. */
 #define STEPS_PER_NODE 10
 
 /* Scales the layout's rows into [0, 1] on both axes, keeping its aspect. */

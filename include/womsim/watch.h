@@ -35,9 +35,9 @@
 /* Most agents --snapshots draws. The layout (Kamada and Kawai's, see
  * graph_layout.c) holds a distance matrix of agents x agents doubles and
  * grows as its square: configs/baseline.ini's town drawn on 4 days took
- * 4.7 s at 2,000 agents (0.9 s without pictures) and 43 s at 5,000, whose
- * picture is a hairball no one reads (docs/batch.md, "Watching one
- * run"). */
+ * 4.6 s and 104 MB at 2,000 agents (0.7 s and 25 MB without pictures),
+ * 37.6 s and 598 MB at 5,000, whose picture is a hairball no one reads (docs/batch.md, "Watching
+ * one run"). */
 #define WOM_WATCH_MAX_PICTURE_AGENTS 2000
 
 typedef struct {
