@@ -200,7 +200,7 @@ typedef struct {
     char metrics[WOM_MAX_PATH];    /* every --metric: one design.metrics override */
     bool dump;                     /* check --dump */
     bool estimate;                 /* check --estimate */
-    wom_watch_options_t watch;     /* --trace, --trace-limit, --agents */
+    wom_watch_options_t watch;     /* --trace, --trace-limit, --agents, --snapshots */
 } cli_run_options_t;
 
 /* Parses `womsim run`'s or `womsim sensitivity`'s arguments (argv[0] the
@@ -219,8 +219,8 @@ void cli_scenario_name(const char *path, char *name, size_t size);
  * tasks into `dir` and, unless it is one shard of several or it was
  * stopped, writes the outputs, every point's final summaries going to
  * `results` (incomplete when a stop came while writing). `control` may be
- * NULL (no progress, no stop). When options->watch asks for a trace or
- * agents, the batch's first task is watched into *watch (watch.h) before
+ * NULL (no progress, no stop). When options->watch asks for a trace,
+ * agents or snapshots, the batch's first task is watched into *watch (watch.h) before
  * the outputs are written, and its files written with them. The caller
  * frees *config and destroys *batch, *results and *watch (zeroed before),
  * whatever the outcome. */

@@ -1,7 +1,8 @@
 /* cli_report.c: a finished run's report.html, written after its plots and
  * before its manifest (which lists it), by `womsim run` and `womsim merge`
  * alike: reads the scenario file (its leading comment is the description)
- * and the plot's SVG, has the report module build the page and writes it
+ * the plot's SVG and a watched run's network pictures, has the report
+ * module build the page and writes it
  * atomically.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
@@ -21,6 +22,23 @@ static const char *missing_plot(bool plot, bool rendered, const char *svg) {
     return svg == NULL ? "the SVG file gnuplot drew could not be read" : NULL;
 }
 
+/* The watched run's network pictures, read when they were drawn: *count
+ * of them, or none (NULL). */
+static wom_report_picture_t *read_network(const char *dir, const wom_watch_t *watch, bool rendered,
+                                          size_t *count) {
+    size_t days =
+        watch != NULL && watch->snapshot_rows > 0 && rendered ? watch->options.snapshot_count : 0;
+    wom_report_picture_t *pictures = days > 0 ? calloc(days, sizeof *pictures) : NULL;
+    *count = pictures != NULL ? days : 0;
+    for (size_t d = 0; d < *count; d++) {
+        char path[WOM_MAX_PATH];
+        pictures[d].day = watch->options.snapshot_days[d];
+        snprintf(path, sizeof path, "%s/network-%u.png", dir, pictures[d].day);
+        pictures[d].png = (unsigned char *)wom_file_read_bytes(path, &pictures[d].size);
+    }
+    return pictures;
+}
+
 int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
                      const wom_watch_t *watch, const char *scenario_path, bool plot, bool rendered,
                      bool quiet) {
@@ -35,9 +53,11 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
     char *indices = analysed ? wom_file_read_text(path) : NULL;
     char *scenario_text = wom_file_read_text(scenario_path);
-    wom_report_t report = {batch,   results,  scenario_text,
-                           svg,     svg_name, missing_plot(plot, rendered, svg),
-                           indices, watch};
+    size_t network_count = 0;
+    wom_report_picture_t *network = read_network(dir, watch, rendered, &network_count);
+    wom_report_t report = {
+        batch,   results, scenario_text, svg,          svg_name, missing_plot(plot, rendered, svg),
+        indices, watch,   network,       network_count};
     wom_text_t page;
     wom_text_init(&page);
     wom_report_html(&page, &report);
@@ -46,6 +66,10 @@ int cli_write_report(const wom_batch_t *batch, const wom_aggregate_t *results,
     wom_text_destroy(&page);
     free(svg);
     free(indices);
+    for (size_t d = 0; d < network_count; d++) {
+        free((void *)network[d].png);
+    }
+    free(network);
     free(scenario_text);
     if (status != WOM_OK) {
         return cli_fail(status, &error);

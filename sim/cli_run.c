@@ -83,7 +83,8 @@ enum {
     RUN_ESTIMATE,
     RUN_TRACE,
     RUN_TRACE_LIMIT,
-    RUN_AGENTS
+    RUN_AGENTS,
+    RUN_SNAPSHOTS
 };
 
 /* The options `womsim run` and `womsim sensitivity` share. */
@@ -137,9 +138,12 @@ enum {
      "write trace.csv: who told whom, a row per message of replication 1 (wom kind, one point)"},  \
         {RUN_TRACE_LIMIT, '\0', "trace-limit", "N",                                                \
          "refuse a trace of more than N messages (default 1000000)"},                              \
+        {RUN_AGENTS, '\0', "agents", "DAYS",                                                       \
+         "write agents.csv: every agent of replication 1 on the days listed, e.g. 0,7,30"},        \
     {                                                                                              \
-        RUN_AGENTS, '\0', "agents", "DAYS",                                                        \
-            "write agents.csv: every agent of replication 1 on the days listed, e.g. 0,7,30"       \
+        RUN_SNAPSHOTS, '\0', "snapshots", "DAYS",                                                  \
+            "draw replication 1's network on the days listed (network-DAY.png, .svg, "             \
+            "network.gif; up to 2000 agents)"                                                      \
     }
 
 static const cli_option_t run_options[] = {SHARED_OPTIONS, DESIGN_OPTION, WATCH_OPTIONS};
@@ -269,17 +273,16 @@ static int compare_days(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* --agents DAYS: a comma-separated list of days, kept ascending; a day
- * listed twice is one table. */
-static int take_agents(cli_run_options_t *options, const cli_option_use_t *use) {
-    wom_watch_options_t *w = &options->watch;
+/* --agents or --snapshots DAYS: a comma-separated list of days, kept
+ * ascending; a day listed twice is one table or picture. */
+static int take_days(const cli_option_use_t *use, uint32_t *days, size_t *count) {
     const char *at = use->value;
     char day[32];
-    w->day_count = 0;
+    *count = 0;
     for (;;) {
         size_t length = strcspn(at, ",");
         uint64_t value = 0;
-        if (w->day_count == WOM_WATCH_MAX_DAYS || length == 0 || length >= sizeof day) {
+        if (*count == WOM_WATCH_MAX_DAYS || length == 0 || length >= sizeof day) {
             return cli_usage_error("%s expects up to %d days separated by commas, such as "
                                    "0,7,30,90,365, not '%s'",
                                    use->typed, WOM_WATCH_MAX_DAYS, use->value);
@@ -289,20 +292,20 @@ static int take_agents(cli_run_options_t *options, const cli_option_use_t *use) 
             return cli_usage_error("%s: '%s' is not a day (a whole number from 0) in '%s'",
                                    use->typed, day, use->value);
         }
-        w->days[w->day_count++] = (uint32_t)value;
+        days[(*count)++] = (uint32_t)value;
         if (at[length] == '\0') {
             break;
         }
         at += length + 1;
     }
-    qsort(w->days, w->day_count, sizeof w->days[0], compare_days);
+    qsort(days, *count, sizeof days[0], compare_days);
     size_t kept = 1;
-    for (size_t d = 1; d < w->day_count; d++) {
-        if (w->days[d] != w->days[kept - 1]) {
-            w->days[kept++] = w->days[d];
+    for (size_t d = 1; d < *count; d++) {
+        if (days[d] != days[kept - 1]) {
+            days[kept++] = days[d];
         }
     }
-    w->day_count = kept;
+    *count = kept;
     return EX_OK;
 }
 
@@ -315,7 +318,9 @@ static int take_run_option(void *context, const cli_option_use_t *use) {
     case RUN_TRACE_LIMIT:
         return take_trace_limit(options, use);
     case RUN_AGENTS:
-        return take_agents(options, use);
+        return take_days(use, options->watch.days, &options->watch.day_count);
+    case RUN_SNAPSHOTS:
+        return take_days(use, options->watch.snapshot_days, &options->watch.snapshot_count);
     case RUN_DESIGN:
         return take_design(options, use);
     case RUN_METHOD:
@@ -502,6 +507,28 @@ int cli_render_batch(const wom_batch_t *batch, bool quiet, bool *rendered) {
         printf("pictures: %s/sweep.png and %s/sweep.svg; timeseries.png and .svg in each of "
                "%s/points/*/\n",
                dir, dir, dir);
+    }
+    return EX_OK;
+}
+
+/* The watched run's network pictures (--snapshots), after the plots:
+ * *rendered stays true only when they are drawn too. */
+static int render_network(const wom_batch_t *batch, const wom_watch_t *watch, bool quiet,
+                          bool *rendered) {
+    wom_error_t error = {0};
+    wom_status status = wom_output_render_network(batch->options.dir, watch, &error);
+    *rendered = status == WOM_OK;
+    if (status != WOM_OK) {
+        return cli_fail(status, &error);
+    }
+    if (!quiet) {
+        const char *dir = batch->options.dir;
+        printf("network pictures: %s/network-DAY.png and .svg for day%s", dir,
+               watch->options.snapshot_count > 1 ? "s" : "");
+        for (size_t d = 0; d < watch->options.snapshot_count; d++) {
+            printf("%s%u", d ? ", " : " ", watch->options.snapshot_days[d]);
+        }
+        printf("; %s/network.gif\n", dir);
     }
     return EX_OK;
 }
@@ -756,13 +783,18 @@ static void report(const wom_batch_t *batch, const cli_run_options_t *options,
     }
 }
 
+/* Whether the options watch the batch's first run. */
+static bool watching(const cli_run_options_t *options) {
+    return options->watch.trace || options->watch.day_count > 0 ||
+           options->watch.snapshot_count > 0;
+}
+
 /* Loads the scenario, runs this process's tasks and, unless it is one
  * shard of several or it was stopped, aggregates them. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
                         const wom_batch_control_t *control, wom_config_t **config,
                         wom_batch_t *batch, wom_aggregate_t *results, wom_watch_t *watch,
                         wom_error_t *error) {
-    bool watching = options->watch.trace || options->watch.day_count > 0;
 #ifdef _OPENMP
     /* -t also bounds the parallel regions that take the default team
      * (graph generation), not only the batch's */
@@ -790,17 +822,17 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
         status = wom_batch_run_with(batch, control, error);
     }
     bool whole = status == WOM_OK && !batch->stopped && options->shards == 1;
-    if (whole && watching) {
+    if (whole && watching(options)) {
         status = wom_watch_run(batch, &options->watch, watch, error);
     }
     if (whole && status == WOM_OK) {
         status = wom_aggregate_init(results, batch);
-        status = status == WOM_OK ? wom_output_write_batch_watched(batch, watching ? watch : NULL,
-                                                                   results, error)
+        status = status == WOM_OK ? wom_output_write_batch_watched(
+                                        batch, watching(options) ? watch : NULL, results, error)
                                   : wom_error_set(error, status, "", 0, "out of memory");
     }
     if (whole && status == WOM_OK && wom_aggregate_complete(results)) {
-        status = wom_output_write_watch(dir, watching ? watch : NULL, error);
+        status = wom_output_write_watch(dir, watching(options) ? watch : NULL, error);
     }
     return status;
 }
@@ -848,8 +880,12 @@ int cli_run(int argc, char **argv) {
         code = *cli_stop_flag() ? EX_OK : cli_render_batch(&batch, options.quiet, &rendered);
         stopped = *cli_stop_flag() != 0 && !rendered;
     }
+    if (aggregated && !stopped && code == EX_OK && rendered && watch.snapshot_rows > 0) {
+        code = *cli_stop_flag() ? EX_OK : render_network(&batch, &watch, options.quiet, &rendered);
+        stopped = *cli_stop_flag() != 0 && !rendered;
+    }
     if (aggregated && !stopped && code == EX_OK) {
-        code = cli_write_report(&batch, &results, watch.traced ? &watch : NULL,
+        code = cli_write_report(&batch, &results, watching(&options) ? &watch : NULL,
                                 options.scenario_path, options.plot, rendered, options.quiet);
     }
     if (stopped) {

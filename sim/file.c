@@ -225,6 +225,11 @@ wom_status wom_file_open_input(const char *path, const char *open_what, const ch
 }
 
 char *wom_file_read_text(const char *path) {
+    size_t length = 0;
+    return wom_file_read_bytes(path, &length);
+}
+
+char *wom_file_read_bytes(const char *path, size_t *length) {
     FILE *stream = fopen(path, "rb");
     if (stream == NULL) {
         return NULL;
@@ -245,5 +250,6 @@ char *wom_file_read_text(const char *path) {
     if (text != NULL) {
         text[size] = '\0';
     }
+    *length = size;
     return text;
 }

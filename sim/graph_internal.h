@@ -171,4 +171,15 @@ int wom_graph_count_pair_parts(void);
 /* The nodes of an SBM: the sum of its block sizes. */
 uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
 
+/* ---------------------------------------------------------------------------
+ * The undirected view of a graph (graph_stats.c): its statistics and its
+ * layout (graph_layout.c) read each edge once */
+
+/* Whether arc from -> to stands for its undirected edge: each edge once,
+ * through its smaller end, or through the larger when only that arc exists. */
+bool wom_graph_is_view_edge(const wom_graph_t *graph, uint32_t from, uint32_t to);
+
+/* The simple undirected igraph graph with the CSR's edges. */
+igraph_error_t wom_graph_undirected_view(const wom_graph_t *graph, igraph_t *view);
+
 #endif

@@ -59,18 +59,15 @@ static bool has_arc(const wom_graph_t *graph, uint32_t from, uint32_t to) {
            NULL;
 }
 
-/* Whether arc from -> to stands for its undirected edge: each edge once,
- * through its smaller end, or through the larger when only that arc exists. */
-static bool is_view_edge(const wom_graph_t *graph, uint32_t from, uint32_t to) {
+bool wom_graph_is_view_edge(const wom_graph_t *graph, uint32_t from, uint32_t to) {
     return from < to || (graph->directed && !has_arc(graph, to, from));
 }
 
-/* The simple undirected igraph graph with the CSR's edges. */
-static igraph_error_t undirected_view(const wom_graph_t *graph, igraph_t *view) {
+igraph_error_t wom_graph_undirected_view(const wom_graph_t *graph, igraph_t *view) {
     igraph_integer_t count = 0;
     for (uint32_t v = 0; v < graph->nodes; v++) {
         for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
-            count += is_view_edge(graph, v, graph->targets[i]);
+            count += wom_graph_is_view_edge(graph, v, graph->targets[i]);
         }
     }
     igraph_vector_int_t edges;
@@ -81,7 +78,7 @@ static igraph_error_t undirected_view(const wom_graph_t *graph, igraph_t *view) 
     igraph_integer_t at = 0;
     for (uint32_t v = 0; v < graph->nodes; v++) {
         for (uint64_t i = graph->offsets[v]; i < graph->offsets[v + 1]; i++) {
-            if (is_view_edge(graph, v, graph->targets[i])) {
+            if (wom_graph_is_view_edge(graph, v, graph->targets[i])) {
                 VECTOR(edges)[at++] = v;
                 VECTOR(edges)[at++] = graph->targets[i];
             }
@@ -127,7 +124,7 @@ wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats) {
         return WOM_ENOMEM;
     }
     igraph_t view;
-    igraph_error_t code = undirected_view(graph, &view);
+    igraph_error_t code = wom_graph_undirected_view(graph, &view);
     if (code == IGRAPH_SUCCESS) {
         code = view_stats(&view, graph->nodes, stats);
         igraph_destroy(&view);

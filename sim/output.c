@@ -531,13 +531,37 @@ wom_status wom_output_render(const char *dir, wom_error_t *error) {
     return wom_output_render_script(dir, "timeseries.gp", error);
 }
 
+/* Copies what gnuplot wrote on stderr (in `log`) to stderr, but for the
+ * line its gif terminal always writes once an animation ends ("4 frames
+ * in animation sequence"), which is no news. */
+static void pass_on_messages(FILE *log) {
+    char line[1024];
+    int frames = 0;
+    rewind(log);
+    while (fgets(line, sizeof line, log) != NULL) {
+        int end = 0;
+        if (sscanf(line, "%d frames in animation sequence%n", &frames, &end) == 1 &&
+            line[end] == '\n') {
+            continue;
+        }
+        fputs(line, stderr);
+    }
+    fclose(log);
+}
+
 /* Runs `gnuplot -e ASSIGNMENTS script` in `dir`; WOM_ENOENT when gnuplot
  * is not installed. */
 static wom_status run_gnuplot(const char *dir, const char *script, const char *assignments,
                               wom_error_t *error) {
     pid_t parent = getpid();
+    FILE *log = tmpfile();
+    if (log == NULL) {
+        return wom_error_set(error, WOM_EIO, dir, 0, "cannot start gnuplot: %s", strerror(errno));
+    }
+    fflush(stderr);
     pid_t child = fork();
     if (child < 0) {
+        fclose(log);
         return wom_error_set(error, WOM_EIO, dir, 0, "cannot start gnuplot: %s", strerror(errno));
     }
     if (child == 0) {
@@ -545,7 +569,7 @@ static wom_status run_gnuplot(const char *dir, const char *script, const char *a
          * recreate temporary files a resume has cleaned): Linux's
          * parent-death signal, then a check for a parent gone already */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == parent && chdir(dir) == 0) {
+        if (getppid() == parent && chdir(dir) == 0 && dup2(fileno(log), STDERR_FILENO) >= 0) {
             execlp("gnuplot", "gnuplot", "-e", assignments, script, (char *)NULL);
         }
         _exit(127);
@@ -553,10 +577,12 @@ static wom_status run_gnuplot(const char *dir, const char *script, const char *a
     int status = 0;
     while (waitpid(child, &status, 0) < 0) {
         if (errno != EINTR) {
+            fclose(log);
             return wom_error_set(error, WOM_EIO, dir, 0, "lost track of gnuplot: %s",
                                  strerror(errno));
         }
     }
+    pass_on_messages(log);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
         return wom_error_set(error, WOM_ENOENT, dir, 0, "gnuplot is not installed");
     }
@@ -566,38 +592,57 @@ static wom_status run_gnuplot(const char *dir, const char *script, const char *a
     return WOM_OK;
 }
 
-/* gnuplot draws NAME.png and NAME.svg (NAME.gp is the script) into the
- * temporary files of two output streams, which are then committed like
- * any output: a kill while it draws (of the whole process group, say)
- * leaves temporary files, never a truncated picture under its final
- * name. */
-wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error) {
-    static const char *const formats[2] = {"png", "svg"};
-    wom_file_stream_t pictures[2] = {{.stream = NULL}, {.stream = NULL}};
-    size_t stem = strlen(script) - (strlen(script) > 3 ? 3 : 0); /* without ".gp" */
-    char path[WOM_MAX_PATH], assignments[2 * WOM_MAX_PATH];
-    wom_status status = WOM_OK;
-    int used = 0;
-    for (int i = 0; i < 2 && status == WOM_OK; i++) {
-        if (snprintf(path, sizeof path, "%s/%.*s.%s", dir, (int)stem, script, formats[i]) >=
-            (int)sizeof path) {
+/* gnuplot draws each picture into the temporary file of an output
+ * stream, which is then committed like any output: a kill while it draws
+ * (of the whole process group, say) leaves temporary files, never a
+ * truncated picture under its final name. */
+wom_status wom_output_render_pictures(const char *dir, const char *script,
+                                      const wom_output_picture_t *pictures, size_t count,
+                                      wom_error_t *error) {
+    wom_file_stream_t *streams = calloc(count, sizeof *streams);
+    char path[WOM_MAX_PATH];
+    wom_text_t assignments;
+    wom_text_init(&assignments);
+    wom_status status =
+        streams == NULL ? wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory") : WOM_OK;
+    for (size_t i = 0; i < count && status == WOM_OK; i++) {
+        if (snprintf(path, sizeof path, "%s/%s", dir, pictures[i].name) >= (int)sizeof path) {
             status = wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
         } else {
-            status = wom_file_stream_open(&pictures[i], path, error);
+            status = wom_file_stream_open(&streams[i], path, error);
         }
         if (status == WOM_OK) { /* mkstemp's names: letters and digits, safe in quotes */
-            used += snprintf(assignments + used, sizeof assignments - (size_t)used, "%s = '%s'; ",
-                             formats[i], strrchr(pictures[i].temporary, '/') + 1);
+            wom_text_printf(&assignments, "%s = '%s'; ", pictures[i].variable,
+                            strrchr(streams[i].temporary, '/') + 1);
         }
+    }
+    if (status == WOM_OK && assignments.failed) {
+        status = wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
     }
     if (status == WOM_OK) {
-        status = run_gnuplot(dir, script, assignments, error);
+        status = run_gnuplot(dir, script, assignments.data, error);
     }
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; streams != NULL && i < count; i++) {
         if (status == WOM_OK) {
-            status = wom_file_stream_commit(&pictures[i], status, error);
+            status = wom_file_stream_commit(&streams[i], status, error);
         }
-        wom_file_stream_abandon(&pictures[i]);
+        wom_file_stream_abandon(&streams[i]);
     }
+    free(streams);
+    wom_text_destroy(&assignments);
     return status;
+}
+
+/* NAME.png and NAME.svg (NAME.gp is the script), named in the script by
+ * png and svg. */
+wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error) {
+    size_t stem = strlen(script) - (strlen(script) > 3 ? 3 : 0); /* without ".gp" */
+    wom_output_picture_t pictures[2] = {{.variable = "png"}, {.variable = "svg"}};
+    for (int i = 0; i < 2; i++) {
+        if (snprintf(pictures[i].name, sizeof pictures[i].name, "%.*s.%s", (int)stem, script,
+                     pictures[i].variable) >= (int)sizeof pictures[i].name) {
+            return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+        }
+    }
+    return wom_output_render_pictures(dir, script, pictures, 2, error);
 }

@@ -57,17 +57,34 @@ static wom_status add_file(wom_output_files_t *files, const char *dir, const cha
                                                        : wom_output_files_add(files, dir, name);
 }
 
+/* A watched run's network-DAY.png and .svg (only a single point is
+ * watched: they are in the batch's folder). */
+static wom_status add_day_pictures(wom_output_files_t *files, const wom_batch_t *batch) {
+    char **names = NULL;
+    size_t count = 0;
+    wom_status status = wom_output_network_pictures(batch->options.dir, &names, &count);
+    for (size_t i = 0; i < count; i++) {
+        status =
+            status == WOM_OK ? wom_output_files_add(files, batch->options.dir, names[i]) : status;
+        free(names[i]);
+    }
+    free(names);
+    return status;
+}
+
 static wom_status add_run_files(wom_output_files_t *files, const wom_batch_t *batch,
                                 const char *prefix, bool pictures) {
     static const char *const names[] = {"timeseries.csv", "summary.json",   "timeseries.dat",
                                         "timeseries.gp",  "analytic.dat",   "trace.csv",
-                                        "agents.csv",     "timeseries.png", "timeseries.svg"};
-    size_t count = sizeof names / sizeof names[0] - (pictures ? 0 : 2);
+                                        "agents.csv",     "network.dat",    "network.gp",
+                                        "timeseries.png", "timeseries.svg", "network.gif"};
+    size_t count = sizeof names / sizeof names[0] - (pictures ? 0 : 3);
     wom_status status = WOM_OK;
     for (size_t i = 0; status == WOM_OK && i < count; i++) {
         status = add_file(files, batch->options.dir, "%s%s", prefix, names[i]);
     }
-    return status;
+    return status == WOM_OK && pictures && prefix[0] == '\0' ? add_day_pictures(files, batch)
+                                                             : status;
 }
 
 wom_status wom_output_list_files(const wom_batch_t *batch, bool aggregated, bool pictures,

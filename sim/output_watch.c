@@ -1,6 +1,7 @@
 /* output_watch.c: a watched run's files (watch.h): trace.csv, a row per
  * message, and agents.csv, a row per agent per day asked, each written
- * whole or not at all through file.c; and summary.json's "watch" member,
+ * whole or not at all through file.c, and network.dat and .gp
+ * (output_network.c); and summary.json's "watch" member,
  * how far the stories travelled. Workload: up to --trace-limit rows.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
@@ -76,8 +77,9 @@ wom_status wom_output_write_watch(const char *dir, const wom_watch_t *watch, wom
     bool traced = watch != NULL && watch->traced;
     bool tabled = watch != NULL && watch->table_rows > 0;
     wom_status status = write_or_remove(dir, "trace.csv", traced, trace_csv, watch, error);
-    return status == WOM_OK ? write_or_remove(dir, "agents.csv", tabled, agents_csv, watch, error)
-                            : status;
+    status = status == WOM_OK ? write_or_remove(dir, "agents.csv", tabled, agents_csv, watch, error)
+                              : status;
+    return status == WOM_OK ? wom_output_write_network(dir, watch, error) : status;
 }
 
 static void json_reach(wom_text_t *text, const wom_watch_reach_t *r) {
@@ -109,6 +111,13 @@ void wom_output_watch_json(wom_text_t *text, const wom_watch_t *w) {
         wom_text_printf(text, ",\n    \"agent_days\": [");
         for (size_t d = 0; d < w->options.day_count; d++) {
             wom_text_printf(text, "%s%u", d ? ", " : "", w->options.days[d]);
+        }
+        wom_text_printf(text, "]");
+    }
+    if (w->snapshot_rows > 0) {
+        wom_text_printf(text, ",\n    \"snapshot_days\": [");
+        for (size_t d = 0; d < w->options.snapshot_count; d++) {
+            wom_text_printf(text, "%s%u", d ? ", " : "", w->options.snapshot_days[d]);
         }
         wom_text_printf(text, "]");
     }

@@ -208,6 +208,7 @@ static const char style[] =
     ".meaning{color:#555;font-size:.9em}.scroll{overflow-x:auto}\n"
     "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}\n"
     "figure{margin:1rem 0}figure svg{width:100%;height:auto;display:block}\n"
+    "figure img{max-width:100%;height:auto;display:block}\n"
     "details{margin:1rem 0}summary{cursor:pointer;font-weight:600}\n";
 
 static const char *kind_name(int kind) {
@@ -658,6 +659,50 @@ static void sensitivity(wom_text_t *text, const wom_report_t *report) {
     wom_text_printf(text, "</table></div>\n<p>The exact numbers are in sensitivity.csv.</p>\n");
 }
 
+/* ---- a watched run's network ------------------------------------------- */
+
+/* `size` bytes as base64 (RFC 4648), for a data: URL: written here
+ * because none of the project's libraries encodes it. */
+static void base64(wom_text_t *text, const unsigned char *bytes, size_t size) {
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char quad[5] = {0};
+    for (size_t i = 0; i < size; i += 3) {
+        uint32_t word = (uint32_t)bytes[i] << 16 |
+                        (i + 1 < size ? (uint32_t)bytes[i + 1] << 8 : 0) |
+                        (i + 2 < size ? bytes[i + 2] : 0);
+        for (int k = 0; k < 4; k++) {
+            quad[k] = digits[(word >> (18 - 6 * k)) & 63];
+        }
+        quad[3] = i + 2 < size ? quad[3] : '=';
+        quad[2] = i + 1 < size ? quad[2] : '=';
+        wom_text_append(text, quad, 4);
+    }
+}
+
+static void network(wom_text_t *text, const wom_report_t *report) {
+    wom_text_printf(text,
+                    "<h2>The network, day by day</h2>\n<p>Replication 1's network on the days "
+                    "drawn (--snapshots): each point is a person, coloured by state (grey "
+                    "unaware, green prospect, blue customer, vermillion lost), paler the worse "
+                    "their opinion; grey lines are ties; arrows are the messages heard that day, "
+                    "told the day before: solid good, dashed bad. network.gif shows the days "
+                    "one after another.</p>\n");
+    for (size_t i = 0; i < report->network_count; i++) {
+        const wom_report_picture_t *p = &report->network[i];
+        if (p->png == NULL) {
+            wom_text_printf(text, "<p class=\"note\">network-%u.png could not be read.</p>\n",
+                            p->day);
+            continue;
+        }
+        wom_text_printf(text,
+                        "<figure>\n<img alt=\"the network on day %u\" src=\"data:image/png;base64,",
+                        p->day);
+        base64(text, p->png, p->size);
+        wom_text_printf(text, "\">\n<figcaption>Day %u (network-%u.png)</figcaption>\n</figure>\n",
+                        p->day, p->day);
+    }
+}
+
 /* ---- a watched run's stories -------------------------------------------- */
 
 static void number_cell(wom_text_t *text, double value) {
@@ -727,6 +772,9 @@ void wom_report_html(wom_text_t *text, const wom_report_t *report) {
     }
     if (report->results != NULL) {
         key_results(text, batch, report->results);
+    }
+    if (report->network_count > 0) {
+        network(text, report);
     }
     if (report->watch != NULL && report->watch->traced) {
         stories(text, report->watch);

@@ -1,9 +1,9 @@
 /* watch.c: watching one run of a batch (watch.h): the batch's first task
  * run again with its model recording every message into a buffer this
  * module owns (the kernel stays pure: it only stores into it), each step's
- * messages sorted into one canonical order, and the agents copied on the
- * days asked. Workload: classroom networks (tens to thousands of agents),
- * one run; the trace's memory is bounded by --trace-limit.
+ * messages sorted into one canonical order, the agents copied on the
+ * days asked, and for the pictures the layout (graph_layout.c). Workload: classroom networks (tens
+ * to thousands of agents), one run; the trace's memory is bounded by --trace-limit.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/watch.h"
 
@@ -12,10 +12,41 @@
 
 #include "womsim/graph.h"
 
-wom_status wom_watch_check(const wom_batch_t *batch, const wom_watch_options_t *options,
+/* Days asked beyond the run's last: WOM_ECONFIG naming the option. */
+static wom_status check_days(const char *option, const uint32_t *days, size_t count, uint32_t steps,
+                             wom_error_t *error) {
+    for (size_t d = 0; d < count; d++) {
+        if (days[d] > steps) {
+            return wom_error_set(error, WOM_ECONFIG, "", 0,
+                                 "%s: day %u is beyond the run's last day, %u "
+                                 "(simulation.steps)",
+                                 option, days[d], steps);
+        }
+    }
+    return WOM_OK;
+}
+
+/* --snapshots draws networks of at most WOM_WATCH_MAX_PICTURE_AGENTS
+ * agents: the network is built (the batch keeps it for its run) and
+ * counted. */
+static wom_status check_picture_size(wom_batch_t *batch, wom_error_t *error) {
+    wom_status status = wom_batch_graph(batch, &batch->first, error);
+    if (status == WOM_OK && batch->graph->nodes > WOM_WATCH_MAX_PICTURE_AGENTS) {
+        return wom_error_set(error, WOM_ECONFIG, "", 0,
+                             "--snapshots draws networks of up to %d agents, and this one has "
+                             "%u: watch a smaller network (network.nodes), or follow this one "
+                             "with --trace and --agents",
+                             WOM_WATCH_MAX_PICTURE_AGENTS, batch->graph->nodes);
+    }
+    return status;
+}
+
+wom_status wom_watch_check(wom_batch_t *batch, const wom_watch_options_t *options,
                            wom_error_t *error) {
-    const char *what = options->trace ? "--trace" : "--agents";
-    if (!options->trace && options->day_count == 0) {
+    const char *what = options->trace           ? "--trace"
+                       : options->day_count > 0 ? "--agents"
+                                                : "--snapshots";
+    if (!options->trace && options->day_count == 0 && options->snapshot_count == 0) {
         return WOM_OK;
     }
     if (batch->first.model.kind != WOM_KIND_WOM) {
@@ -50,15 +81,13 @@ wom_status wom_watch_check(const wom_batch_t *batch, const wom_watch_options_t *
                              max_bytes / 1048576.0);
     }
     uint32_t steps = (uint32_t)batch->first.simulation.steps;
-    for (size_t d = 0; d < options->day_count; d++) {
-        if (options->days[d] > steps) {
-            return wom_error_set(error, WOM_ECONFIG, "", 0,
-                                 "--agents: day %u is beyond the run's last day, %u "
-                                 "(simulation.steps)",
-                                 options->days[d], steps);
-        }
+    wom_status status = check_days("--agents", options->days, options->day_count, steps, error);
+    if (status == WOM_OK) {
+        status = check_days("--snapshots", options->snapshot_days, options->snapshot_count, steps,
+                            error);
     }
-    return WOM_OK;
+    return status == WOM_OK && options->snapshot_count > 0 ? check_picture_size(batch, error)
+                                                           : status;
 }
 
 void wom_watch_destroy(wom_watch_t *watch) {
@@ -66,6 +95,9 @@ void wom_watch_destroy(wom_watch_t *watch) {
         free(watch->messages);
         free(watch->message_day);
         free(watch->table);
+        free(watch->snapshots);
+        free(watch->layout);
+        free(watch->edges);
         *watch = (wom_watch_t){0};
     }
 }
@@ -96,41 +128,64 @@ static void snapshot(const wom_model_t *model, const wom_graph_t *graph, uint32_
     }
 }
 
-/* Room for the trace and the agents: the trace's at most the limit
- * (pages a shorter trace never touches cost nothing). */
+/* Whether the run records messages: for the trace, or for the pictures
+ * (only the eves of the days drawn are kept). */
+static bool recording(const wom_watch_options_t *o) {
+    return o->trace || o->snapshot_count > 0;
+}
+
+/* Room for the trace, the agents and the pictures: the trace's at most
+ * the limit (pages a shorter trace never touches cost nothing). */
 static wom_status allocate(wom_watch_t *watch, wom_model_trace_t *trace, uint64_t max_bytes,
                            wom_error_t *error) {
     const wom_watch_options_t *o = &watch->options;
     size_t rows = o->day_count * (size_t)watch->agents;
-    double bytes =
-        (o->trace ? (double)o->trace_limit * (sizeof *trace->messages + sizeof *watch->message_day)
-                  : 0) +
-        (double)rows * sizeof *watch->table;
+    size_t drawn = o->snapshot_count * (size_t)watch->agents;
+    double bytes = (recording(o) ? (double)o->trace_limit *
+                                       (sizeof *trace->messages + sizeof *watch->message_day)
+                                 : 0) +
+                   (double)(rows + drawn) * sizeof *watch->table;
     if (max_bytes != 0 && bytes > (double)max_bytes) {
         return wom_error_set(error, WOM_ETOOBIG, "", 0,
                              "watching the run needs up to %.1f MiB (the trace at its limit of "
                              "%llu messages and %zu agent rows), more than the limit of %.1f "
-                             "MiB (--max-mem); lower --trace-limit or ask fewer --agents days",
-                             bytes / 1048576.0, (unsigned long long)(o->trace ? o->trace_limit : 0),
-                             rows, max_bytes / 1048576.0);
+                             "MiB (--max-mem); lower --trace-limit or ask fewer days",
+                             bytes / 1048576.0,
+                             (unsigned long long)(recording(o) ? o->trace_limit : 0), rows + drawn,
+                             max_bytes / 1048576.0);
     }
-    if (o->trace) {
+    if (recording(o)) {
         trace->capacity = o->trace_limit;
         trace->messages = malloc(o->trace_limit * sizeof *trace->messages);
         watch->message_day = malloc(o->trace_limit * sizeof *watch->message_day);
     }
     watch->table = rows > 0 ? malloc(rows * sizeof *watch->table) : NULL;
-    if ((o->trace && (trace->messages == NULL || watch->message_day == NULL)) ||
-        (rows > 0 && watch->table == NULL)) {
+    watch->snapshots = drawn > 0 ? malloc(drawn * sizeof *watch->snapshots) : NULL;
+    watch->layout = drawn > 0 ? malloc(2 * (size_t)watch->agents * sizeof *watch->layout) : NULL;
+    if ((recording(o) && (trace->messages == NULL || watch->message_day == NULL)) ||
+        (rows > 0 && watch->table == NULL) ||
+        (drawn > 0 && (watch->snapshots == NULL || watch->layout == NULL))) {
         return wom_error_set(error, WOM_ENOMEM, "", 0,
-                             "out of memory for the trace (--trace-limit %llu) or the agents",
+                             "out of memory for the trace (--trace-limit %llu), the agents or "
+                             "the pictures",
                              (unsigned long long)o->trace_limit);
     }
     return WOM_OK;
 }
 
+/* Whether day `day` is drawn (options->snapshot_days is ascending). */
+static bool drawn_on(const wom_watch_options_t *o, uint32_t day) {
+    for (size_t d = 0; d < o->snapshot_count && o->snapshot_days[d] <= day; d++) {
+        if (o->snapshot_days[d] == day) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Takes the messages step `day` recorded: refuses a trace past the limit,
- * sorts the day's messages and notes their day. */
+ * sorts the day's messages and notes their day; without --trace keeps
+ * them only on the eve of a day drawn. */
 static wom_status close_day(wom_watch_t *watch, wom_model_trace_t *trace, uint32_t day,
                             wom_error_t *error) {
     if (trace->count > trace->capacity) {
@@ -143,6 +198,10 @@ static wom_status close_day(wom_watch_t *watch, wom_model_trace_t *trace, uint32
                              (unsigned long long)trace->count);
     }
     uint64_t first = watch->message_count;
+    if (!watch->traced && !drawn_on(&watch->options, day + 1)) {
+        trace->count = first;
+        return WOM_OK;
+    }
     qsort(trace->messages + first, trace->count - first, sizeof *trace->messages, compare_messages);
     for (uint64_t m = first; m < trace->count; m++) {
         watch->message_day[m] = day;
@@ -179,21 +238,26 @@ static wom_status check_rows(const wom_batch_t *batch, const wom_watch_t *watch,
 static void step_run(wom_model_t *model, const wom_graph_t *graph, wom_watch_t *watch,
                      wom_model_trace_t *trace, wom_metrics_row_t *rows, wom_status *status,
                      wom_error_t *error) {
-    size_t next = 0;
+    size_t next = 0, drawn = 0;
     const wom_watch_options_t *o = &watch->options;
     for (uint32_t t = 0; *status == WOM_OK && t <= watch->steps; t++) {
         if (t > 0) {
             wom_model_step(model, &rows[t]);
         }
-        if (o->trace) {
+        if (recording(o)) {
             *status = close_day(watch, trace, t, error);
         }
         if (next < o->day_count && o->days[next] == t) {
             snapshot(model, graph, t, watch->table + next * (size_t)watch->agents);
             next++;
         }
+        if (drawn < o->snapshot_count && o->snapshot_days[drawn] == t) {
+            snapshot(model, graph, t, watch->snapshots + drawn * (size_t)watch->agents);
+            drawn++;
+        }
     }
     watch->table_rows = next * (size_t)watch->agents;
+    watch->snapshot_rows = drawn * (size_t)watch->agents;
 }
 
 wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options, wom_watch_t *watch,
@@ -219,13 +283,20 @@ wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options,
     }
     if (status == WOM_OK) {
         bool common = scenario->simulation.common_random_numbers;
-        wom_model_set_trace(model, options->trace ? &trace : NULL);
+        wom_model_set_trace(model, recording(options) ? &trace : NULL);
         wom_model_reset(model, wom_batch_stream_task(&batch->plan, watch->run_id, common),
                         &rows[0]);
         step_run(model, graph, watch, &trace, rows, &status, error);
     }
     watch->messages = trace.messages;
     status = status == WOM_OK ? check_rows(batch, watch, rows, error) : status;
+    if (status == WOM_OK && options->snapshot_count > 0) {
+        watch->attitude_cap = scenario->model.attitude_cap;
+        status = wom_graph_layout(graph, watch->layout, &watch->edges, &watch->edge_count);
+        if (status != WOM_OK) {
+            wom_error_set(error, status, "", 0, "igraph could not lay the network out to draw it");
+        }
+    }
     status = status == WOM_OK && options->trace ? wom_watch_reach(watch) : status;
     if (status == WOM_ENOMEM && error != NULL && error->message[0] == '\0') {
         wom_error_set(error, status, "", 0, "out of memory following the stories");

@@ -74,5 +74,7 @@ wom_status wom_file_read_line(FILE *stream, const char *path, long number, char 
 /* The whole of the file at `path`, NUL-terminated and malloc'd; NULL when
  * it cannot be opened or memory runs out (errno says which). */
 char *wom_file_read_text(const char *path);
+/* The same for any bytes (a picture): its size in *length. */
+char *wom_file_read_bytes(const char *path, size_t *length);
 
 #endif

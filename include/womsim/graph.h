@@ -129,6 +129,16 @@ wom_status wom_graph_write_graphml(const wom_graph_t *graph, FILE *stream);
 
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
 
+/* Where each node is drawn (graph_layout.c, for `womsim run
+ * --snapshots`): Kamada and Kawai's force-directed layout of the
+ * undirected view by igraph, started from igraph's circle and scaled into
+ * [0, 1] (xy: x and y of each node in turn, 2 x nodes doubles), and the
+ * view's edges as pairs (malloc'ed into *edges, *edge_count pairs).
+ * Deterministic: neither igraph's circle nor its Kamada-Kawai draws a
+ * random number. WOM_ENOMEM, or WOM_EINVAL for igraph's other failures. */
+wom_status wom_graph_layout(const wom_graph_t *graph, double *xy, uint32_t **edges,
+                            uint64_t *edge_count);
+
 /* Memory held by the CSR arrays and the nodes' names, in bytes. */
 uint64_t wom_graph_bytes(const wom_graph_t *graph);
 

@@ -52,6 +52,20 @@ wom_status wom_output_render(const char *dir, wom_error_t *error);
  * well, and removed otherwise. */
 wom_status wom_output_render_script(const char *dir, const char *script, wom_error_t *error);
 
+/* A picture gnuplot draws: its file name, and the script's variable that
+ * names its output (`set output VARIABLE`), which womsim sets to a
+ * temporary file's name with gnuplot -e. */
+typedef struct {
+    char name[64];
+    char variable[64];
+} wom_output_picture_t;
+
+/* Runs gnuplot on SCRIPT in `dir`, drawing `count` pictures atomically as
+ * wom_output_render_script does. */
+wom_status wom_output_render_pictures(const char *dir, const char *script,
+                                      const wom_output_picture_t *pictures, size_t count,
+                                      wom_error_t *error);
+
 /* Reads every point's results from the task files (wom_aggregate_point,
  * one point's rows at a time) and writes the outputs: runs.csv; for one
  * point timeseries.csv, summary.json, timeseries.dat, timeseries.gp (and
@@ -70,9 +84,23 @@ wom_status wom_output_write_batch_watched(wom_batch_t *batch, const wom_watch_t 
 /* The watched run's files in `dir`: trace.csv (day, teller, hearer,
  * valence, kind, weight: a row per message, sorted by day, teller, kind,
  * hearer) when traced, agents.csv (a row per agent per day asked) when
- * agents were asked; a file of the two not asked for is removed, so that
+ * agents were asked, network.dat and network.gp when snapshots were
+ * (wom_output_write_network); a file not asked for is removed, so that
  * the folder holds no other run's. */
 wom_status wom_output_write_watch(const char *dir, const wom_watch_t *watch, wom_error_t *error);
+/* The network pictures of a watched run with --snapshots
+ * (output_network.c): writes network.dat (the edges, each day's agents
+ * and the messages heard that day) and network.gp, which draws
+ * network-DAY.png and .svg per day and network.gif over the days; removes
+ * the pictures of any earlier run (and network.dat and .gp when `watch`
+ * is NULL or drew nothing). */
+wom_status wom_output_write_network(const char *dir, const wom_watch_t *watch, wom_error_t *error);
+/* Runs gnuplot on network.gp: the pictures, atomically as every output.
+ * WOM_ENOENT when gnuplot is not installed. */
+wom_status wom_output_render_network(const char *dir, const wom_watch_t *watch, wom_error_t *error);
+/* The names of the day pictures in `dir` (network-DAY.png and .svg), in
+ * alphabetical order, malloc'ed (each name and the array). */
+wom_status wom_output_network_pictures(const char *dir, char ***names, size_t *count);
 /* Appends summary.json's "watch" member (with its leading comma). */
 void wom_output_watch_json(wom_text_t *text, const wom_watch_t *watch);
 /* The names of a message's kind and a story class, as the files write them. */

@@ -1,6 +1,7 @@
 /* report.h: report.html, the page a run writes for people (students
  * first): what the scenario is about (the leading comment of its file),
  * the key results with 95% confidence intervals, the plot inlined as SVG,
+ * a watched run's network pictures (PNG inlined as data: URLs),
  * a sensitivity analysis's indices,
  * and every parameter with its meaning. One self-contained file: inline
  * style, no script, nothing loaded from elsewhere. Pure string building;
@@ -16,6 +17,13 @@
 #include "womsim/text.h"
 #include "womsim/watch.h"
 
+/* A picture of the watched run's network on one day (--snapshots). */
+typedef struct {
+    uint32_t day;
+    const unsigned char *png; /* network-DAY.png's bytes, or NULL when it could not be read */
+    size_t size;
+} wom_report_picture_t;
+
 /* What a report is made of. */
 typedef struct {
     const wom_batch_t *batch;       /* config, plan, sweep */
@@ -26,7 +34,9 @@ typedef struct {
     const char *no_plot;       /* when svg is NULL: why, e.g. "the run was made with --no-plot" */
     const char *sensitivity;   /* sensitivity.csv's text under a morris or saltelli design,
                                   shown as a table; else NULL */
-    const wom_watch_t *watch;  /* a watched run with a trace: how far its stories went, or NULL */
+    const wom_watch_t *watch;  /* a watched run: how far its stories went (with a trace), or NULL */
+    const wom_report_picture_t *network; /* its pictures, day by day (none: NULL) */
+    size_t network_count;
 } wom_report_t;
 
 /* Appends the whole page. A plot that wom_report_svg_safe refuses is not

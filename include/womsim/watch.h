@@ -29,14 +29,24 @@
 /* Days a story's reach is counted over, from the day it is first told. */
 #define WOM_WATCH_REACH_DAYS 30
 
-/* Most days --agents takes. */
+/* Most days --agents and --snapshots take. */
 #define WOM_WATCH_MAX_DAYS 64
 
+/* Most agents --snapshots draws. The layout (Kamada and Kawai's, see
+ * graph_layout.c) holds a distance matrix of agents x agents doubles and
+ * grows as its square: configs/baseline.ini's town drawn on 4 days took
+ * 4.6 s and 104 MB at 2,000 agents (0.7 s and 25 MB without pictures),
+ * 37.6 s and 598 MB at 5,000, whose picture is a hairball no one reads (docs/batch.md, "Watching
+ * one run"). */
+#define WOM_WATCH_MAX_PICTURE_AGENTS 2000
+
 typedef struct {
-    bool trace;                        /* record every message */
-    uint64_t trace_limit;              /* refuse a run that sends more messages (> 0) */
-    uint32_t days[WOM_WATCH_MAX_DAYS]; /* --agents: ascending, distinct */
-    size_t day_count;                  /* 0: no agents table */
+    bool trace;                                 /* record every message */
+    uint64_t trace_limit;                       /* refuse a run that sends more messages (> 0) */
+    uint32_t days[WOM_WATCH_MAX_DAYS];          /* --agents: ascending, distinct */
+    size_t day_count;                           /* 0: no agents table */
+    uint32_t snapshot_days[WOM_WATCH_MAX_DAYS]; /* --snapshots: ascending, distinct */
+    size_t snapshot_count;                      /* 0: no network pictures */
 } wom_watch_options_t;
 
 /* One agent on one day. */
@@ -71,18 +81,32 @@ typedef struct {
     wom_watch_reach_t reach[WOM_WATCH_STORIES];
     wom_watch_agent_t *table; /* day_count x agents, day by day, agent by agent */
     size_t table_rows;
+    /* --snapshots: the agents on each day drawn (snapshot_count x agents,
+     * as table), where each agent is drawn (x, y in [0, 1], agent by
+     * agent), the network's edges (pairs u < v) and attitude's cap; the
+     * messages then hold (at least) those of each drawn day's eve */
+    wom_watch_agent_t *snapshots;
+    size_t snapshot_rows;
+    double *layout;
+    uint32_t *edges;
+    uint64_t edge_count;
+    int64_t attitude_cap;
     wom_watch_options_t options;
 } wom_watch_t;
 
 /* Checks that `batch` can be watched as `options` ask, before it runs:
- * the wom kind, one point, one shard, agent days within the run.
- * WOM_ECONFIG with a message naming the option otherwise. */
-wom_status wom_watch_check(const wom_batch_t *batch, const wom_watch_options_t *options,
+ * the wom kind, one point, one shard, agent and snapshot days within the
+ * run, and for --snapshots a network of at most
+ * WOM_WATCH_MAX_PICTURE_AGENTS agents (the network is built for that: the
+ * batch keeps it). WOM_ECONFIG with a message naming the option
+ * otherwise. */
+wom_status wom_watch_check(wom_batch_t *batch, const wom_watch_options_t *options,
                            wom_error_t *error);
 
 /* Runs the batch's first task again, watching it: the trace (WOM_ETOOBIG
  * when it sends more than options->trace_limit messages, naming the day
- * and the limit), the agents on the days asked and each story's reach. Its
+ * and the limit), the agents on the days asked, each story's reach, and
+ * for --snapshots the agents and messages to draw and the layout. Its
  * rows must equal its task file's (WOM_EDATA otherwise). */
 wom_status wom_watch_run(wom_batch_t *batch, const wom_watch_options_t *options, wom_watch_t *watch,
                          wom_error_t *error);

@@ -113,3 +113,82 @@ test_watch_report_in_a_browser() {
     problems=$(browser_check report.html)
     [ -z "$problems" ] || fail "$problems"
 }
+
+# ---- network pictures (--snapshots) ------------------------------------------
+
+# The karate club drawn on days 0, 7 and 30, at 1 and 2 threads: the
+# pictures exist, are not blank (a day-7 PNG is larger than the PNG of a
+# blank 800 x 860 page, and its SVG marks every member and draws the
+# dashed arrow of a bad message), every file is the same bytes
+# at 1 and 2 threads, the manifest lists them with their SHA-256.
+test_watch_snapshots_drawn_the_same_for_any_thread_count() {
+    command -v gnuplot >/dev/null 2>&1 || skip "gnuplot is not installed"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o one -q -t 1 --snapshots 30,0,7 || fail "1 thread"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o two -q -t 2 --parallel agents --snapshots 0,7,30 ||
+        fail "2 threads"
+    gnuplot -e "set terminal pngcairo size 800,860; set output 'blank.png'; unset border; unset tics; plot [0:1][0:1] NaN notitle" 2>/dev/null
+    for file in network.dat network.gp network-0.png network-0.svg network-7.png network-7.svg \
+        network-30.png network-30.svg network.gif summary.json; do
+        [ -s "one/$file" ] || fail "$file missing"
+        cmp -s "one/$file" "two/$file" || fail "$file differs between 1 and 2 threads"
+        sum=$(sha256sum "one/$file" | cut -d' ' -f1)
+        grep -A2 "\"$file\"" one/manifest.json | grep -q "$sum" ||
+            fail "manifest.json does not list $file with its SHA-256"
+    done
+    [ "$(wc -c <one/network-7.png)" -gt $((2 * $(wc -c <blank.png))) ] ||
+        fail "network-7.png ($(wc -c <one/network-7.png) bytes) is not above twice a blank picture's"
+    grep -q "stroke-dasharray" one/network-7.svg || fail "network-7.svg has no dashed (bad) arrow"
+    [ "$(grep -c "<use" one/network-7.svg)" -ge 68 ] ||
+        fail "network-7.svg does not mark the 34 members (a filled and an outlined point each)"
+    [ "$(head -c 6 one/network.gif)" = "GIF89a" ] || fail "network.gif is not a GIF"
+    [ "$(grep -c '^# day .* agents' one/network.dat)" -eq 3 ] || fail "network.dat's days"
+    grep -q '"snapshot_days": \[0, 7, 30\]' one/summary.json || fail "summary.json's snapshot days"
+}
+
+# The messages drawn on day 7 are the trace's messages of day 6.
+test_watch_snapshot_arrows_are_the_trace() {
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --no-plot --trace --snapshots 7 ||
+        fail "run failed"
+    got=$(awk '/^# messages heard on day 7/ { on = 1; next } /^#/ { on = 0 } on && NF { print $6 "," $7 "," ($5 ? "bad" : "good") "," $8 }' out/network.dat | sort)
+    want=$(awk -F, '$1 == 6 { print $2 "," $3 "," $4 "," $5 }' out/trace.csv | sort)
+    [ -n "$want" ] || fail "no messages on day 6 to compare"
+    [ "$got" = "$want" ] || fail "day 7's arrows are not the trace's day 6"
+}
+
+# --no-plot: the data and script, no pictures; a later run without
+# --snapshots removes them all, and one with other days the old days'.
+test_watch_snapshots_no_plot_and_removed() {
+    command -v gnuplot >/dev/null 2>&1 || skip "gnuplot is not installed"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --snapshots 0,5 || fail "run failed"
+    [ -s out/network-5.png ] || fail "no picture drawn"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --snapshots 7 || fail "second run failed"
+    [ ! -e out/network-5.png ] && [ ! -e out/network-0.svg ] || fail "the first run's days were left"
+    [ -s out/network-7.svg ] || fail "day 7 not drawn"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --no-plot --snapshots 3 || fail "no-plot run"
+    [ -s out/network.dat ] && [ -s out/network.gp ] || fail "--no-plot wrote no data or script"
+    ! ls out | grep -q 'network-\|network.gif' || fail "--no-plot left pictures: $(ls out)"
+    ! grep -q 'network-\|network.gif' out/manifest.json || fail "manifest lists pictures not there"
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --no-plot || fail "run without snapshots"
+    ! ls out | grep -q '^network' || fail "network files left: $(ls out)"
+    ! grep -q '"network' out/manifest.json || fail "manifest lists network files"
+}
+
+# A network above the limit is refused before anything runs.
+test_watch_snapshots_refused_above_the_limit() {
+    watch_scenario
+    expect_exit 78 "--snapshots draws networks of up to 2000 agents, and this one has 10000" \
+        "$WOMSIM" run town.ini -o out -q --snapshots 0,7
+    [ ! -e out/tasks ] || fail "the batch ran"
+}
+
+# The karate report with the pictures loads in a headless browser, and
+# shows them.
+test_watch_snapshots_report_in_a_browser() {
+    need_chromium
+    "$WOMSIM" run "$ROOT/configs/karate.ini" -o out -q --trace --snapshots 0,7,30 || fail "run failed"
+    [ "$(grep -c 'src="data:image/png;base64,' out/report.html)" -eq 3 ] ||
+        fail "report.html does not show the 3 pictures"
+    cp out/report.html report.html
+    problems=$(browser_check report.html)
+    [ -z "$problems" ] || fail "$problems"
+}

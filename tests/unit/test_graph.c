@@ -2,8 +2,9 @@
  * against their exact or sampling-error expectations, the CSR invariants,
  * the SNAP reader on fixtures and on every error it reports, the SNAP
  * writer's round trip, GraphML/GML through igraph, the nodes' names kept
- * from a file and written out (SNAP and GraphML), the memory estimate and
- * the statistics. Run from the repository root (fixtures in tests/data/).
+ * from a file and written out (SNAP and GraphML), the memory estimate,
+ * the statistics and the layout of the pictures. Run from the repository
+ * root (fixtures in tests/data/).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1502,6 +1503,69 @@ static void test_free_null(void **state) {
     wom_graph_free(NULL);
 }
 
+/* ---------------------------------------------------------------------------
+ * The layout of the pictures (graph_layout.c) */
+
+/* The karate club's layout: inside the unit square, filling it along one
+ * axis; each edge once (u < v, an edge of the graph); the same bytes with
+ * igraph's generator seeded otherwise (it draws nothing from it); and
+ * friends drawn closer than the average pair (what a force-directed
+ * layout is for: their mean distance is 0.46 of the pairs' here, about 1
+ * for a layout blind to the edges; 0.75 leaves room for igraph's
+ * versions). */
+static void test_layout_karate(void **state) {
+    (void)state;
+    wom_scenario_t scenario = scenario_of(WOM_NET_KARATE);
+    wom_graph_t *graph = build(&scenario);
+    double xy[68], again[68];
+    uint32_t *edges = NULL, *edges_again = NULL;
+    uint64_t count = 0, count_again = 0;
+    igraph_rng_seed(igraph_rng_default(), 1);
+    assert_int_equal(wom_graph_layout(graph, xy, &edges, &count), WOM_OK);
+    igraph_rng_seed(igraph_rng_default(), 99);
+    assert_int_equal(wom_graph_layout(graph, again, &edges_again, &count_again), WOM_OK);
+    assert_memory_equal(xy, again, sizeof xy);
+    assert_int_equal(count, 78);
+    assert_int_equal(count_again, 78);
+    assert_memory_equal(edges, edges_again, 2 * 78 * sizeof *edges);
+    double low = 1, high = 0, friends = 0, pairs = 0;
+    for (int i = 0; i < 68; i++) {
+        assert_true(xy[i] >= 0 && xy[i] <= 1);
+        low = xy[i] < low ? xy[i] : low;
+        high = xy[i] > high ? xy[i] : high;
+    }
+    assert_float_equal(low, 0, 1e-12);
+    assert_float_equal(high, 1, 1e-12);
+    for (uint64_t e = 0; e < count; e++) {
+        uint32_t u = edges[2 * e], v = edges[2 * e + 1];
+        assert_true(u < v);
+        assert_true(has_arc(graph, u, v));
+        friends += hypot(xy[2 * u] - xy[2 * v], xy[2 * u + 1] - xy[2 * v + 1]) / 78;
+    }
+    for (uint32_t u = 0; u < 34; u++) {
+        for (uint32_t v = u + 1; v < 34; v++) {
+            pairs += hypot(xy[2 * u] - xy[2 * v], xy[2 * u + 1] - xy[2 * v + 1]) / (34 * 33 / 2);
+        }
+    }
+    assert_true(friends < 0.75 * pairs);
+    free(edges);
+    free(edges_again);
+    wom_graph_free(graph);
+}
+
+/* A directed graph's mutual arcs are one line; a lone arc is one too. */
+static void test_layout_directed(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("1 2\n2 1\n3 2\n", true);
+    double xy[6];
+    uint32_t *edges = NULL;
+    uint64_t count = 0;
+    assert_int_equal(wom_graph_layout(graph, xy, &edges, &count), WOM_OK);
+    assert_int_equal(count, 2);
+    free(edges);
+    wom_graph_free(graph);
+}
+
 int main(void) {
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
@@ -1559,6 +1623,8 @@ int main(void) {
         cmocka_unit_test(test_stats_two_triangles),
         cmocka_unit_test(test_stats_quartiles),
         cmocka_unit_test(test_stats_directed),
+        cmocka_unit_test(test_layout_karate),
+        cmocka_unit_test(test_layout_directed),
         cmocka_unit_test(test_free_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

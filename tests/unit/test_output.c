@@ -297,7 +297,7 @@ static void write_run_writes_the_four_files(void **state) {
     assert_int_equal(wom_stats_series(&point.table, &point.layout, &point.series, &point.totals),
                      WOM_OK);
     const char *hash = "3f8a2c61d09e4b7755c1e0a9b2d4f6183c5e7a9b0d2f4e6a8c1b3d5f7e9a0c2b";
-    wom_output_run_t run = {"tiny-run-0385", hash, &point};
+    wom_output_run_t run = {"tiny-run-0385", hash, &point, NULL};
 
     char *root = make_temp_dir();
     char *dir = join(root, "out/nested");
@@ -406,8 +406,8 @@ static void reference_manifest_has_no_varying_fields(void **state) {
     const char *const files[] = {"timeseries.csv"};
     const char *const command[] = {"womsim", "run"};
     wom_output_manifest_t m = {
-        command, 2, "shop", "/abs/shop.ini", NULL,   0, "ab12", 385, 8, "0/1",
-        1,       3, 3,      "now",           "then", 0, files,  1};
+        command, 2, "shop", "/abs/shop.ini", NULL,   0, "ab12", 385, 8,    "0/1",
+        1,       3, 3,      "now",           "then", 0, files,  1,   NULL, NULL};
     assert_int_equal(wom_output_write_reference_manifest(dir, "manifest.json", &m, NULL), WOM_OK);
     char *path = join(dir, "manifest.json");
     size_t length = 0;

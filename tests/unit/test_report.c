@@ -143,8 +143,11 @@ static void page_of_a_run(void **state) {
     (void)state;
     run_t run;
     aggregated(&run, tiny);
-    wom_report_t report = {&run.batch,   &run.results,     "; A club & its shop.\n[simulation]\n",
-                           gnuplot_like, "timeseries.svg", NULL};
+    wom_report_t report = {.batch = &run.batch,
+                           .results = &run.results,
+                           .scenario_text = "; A club & its shop.\n[simulation]\n",
+                           .svg = gnuplot_like,
+                           .svg_name = "timeseries.svg"};
     char *page = page_of(&report);
     assert_true(strncmp(page, "<!DOCTYPE html>\n", 16) == 0);
     expect_in(page, "<title>womsim: tiny</title>", true);
@@ -186,8 +189,11 @@ static void page_without_plot_or_description(void **state) {
     (void)state;
     run_t run;
     aggregated(&run, tiny);
-    wom_report_t report = {&run.batch, &run.results,     "[simulation]\n",
-                           NULL,       "timeseries.svg", "the run was made with --no-plot"};
+    wom_report_t report = {.batch = &run.batch,
+                           .results = &run.results,
+                           .scenario_text = "[simulation]\n",
+                           .svg_name = "timeseries.svg",
+                           .no_plot = "the run was made with --no-plot"};
     char *page = page_of(&report);
     expect_in(page, "No plots: the run was made with --no-plot.", true);
     expect_in(page, "<svg", false);
@@ -208,7 +214,8 @@ static void page_of_a_sweep(void **state) {
                                  "ic.p=0.1, 0.3",        NULL};
     aggregated(&run, sweep);
     assert_non_null(run.results.shares);
-    wom_report_t report = {&run.batch, &run.results, NULL, gnuplot_like, "sweep.svg", NULL};
+    wom_report_t report = {
+        .batch = &run.batch, .results = &run.results, .svg = gnuplot_like, .svg_name = "sweep.svg"};
     char *page = page_of(&report);
     expect_in(page,
               "A womsim batch of the independent cascade (a classic model): 2 parameter "
@@ -246,6 +253,35 @@ static void every_metric_has_a_meaning(void **state) {
     assert_string_equal(wom_metrics_meaning(WOM_M_IDS), "");
 }
 
+/* The network pictures are inlined as base64 data: URLs (RFC 4648's
+ * examples: "Man" is TWFu, "Ma" TWE=, "M" TQ==), a picture not read is
+ * said so, and there is no section without pictures. */
+static void page_with_network_pictures(void **state) {
+    (void)state;
+    run_t run;
+    aggregated(&run, tiny);
+    const unsigned char bytes[] = "Man";
+    wom_report_picture_t pictures[4] = {
+        {0, bytes, 3}, {7, bytes, 2}, {30, bytes, 1}, {90, NULL, 0}};
+    wom_report_t report = {.batch = &run.batch,
+                           .results = &run.results,
+                           .scenario_text = "[simulation]\n",
+                           .svg_name = "timeseries.svg",
+                           .no_plot = "the run was made with --no-plot"};
+    char *page = page_of(&report);
+    expect_in(page, "The network, day by day", false);
+    free(page);
+    report.network = pictures;
+    report.network_count = 4;
+    page = page_of(&report);
+    expect_in(page, "The network, day by day", true);
+    expect_in(page, "alt=\"the network on day 0\" src=\"data:image/png;base64,TWFu\"", true);
+    expect_in(page, "alt=\"the network on day 7\" src=\"data:image/png;base64,TWE=\"", true);
+    expect_in(page, "alt=\"the network on day 30\" src=\"data:image/png;base64,TQ==\"", true);
+    expect_in(page, "network-90.png could not be read.", true);
+    release(&run, page);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(description_is_the_leading_comment),
@@ -253,6 +289,7 @@ int main(void) {
         cmocka_unit_test(page_of_a_run),
         cmocka_unit_test(page_without_plot_or_description),
         cmocka_unit_test(page_of_a_sweep),
+        cmocka_unit_test(page_with_network_pictures),
         cmocka_unit_test(every_metric_has_a_meaning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
