@@ -24,12 +24,14 @@ enum { GRAPH_SET, GRAPH_EDGES, GRAPH_FORMAT, GRAPH_DIRECTED, GRAPH_WRITE, GRAPH_
 static const cli_option_t graph_options[] = {
     {GRAPH_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
     {GRAPH_EDGES, '\0', "edges", "FILE",
-     "read a network file instead of a scenario's network: a SNAP edge list, or GraphML or GML "
-     "by its extension (.graphml, .gml) or --format"},
+     "read a network file instead of a scenario's network: a SNAP edge list, or GraphML, GML, "
+     "GAP's serialized graph or Matrix Market by its extension (.graphml, .gml, .sg, .mtx) or "
+     "--format"},
     {GRAPH_FORMAT, '\0', "format", "FORMAT",
-     "with --edges: snap, graphml or gml (default: by the extension, else snap)"},
+     "with --edges: snap, graphml, gml, sg or mtx (default: by the extension, else snap)"},
     {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
-    {GRAPH_WRITE, '\0', "write", "FILE", "export the network as a SNAP edge list"},
+    {GRAPH_WRITE, '\0', "write", "FILE",
+     "export the network: GAP's serialized graph for FILE.sg, else a SNAP edge list"},
     {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
      "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now, within the "
      "cgroup's limit; "
@@ -41,8 +43,11 @@ static int format_named(const char *name) {
     static const struct {
         const char *name;
         wom_graph_format format;
-    } formats[] = {
-        {"snap", WOM_FORMAT_SNAP}, {"graphml", WOM_FORMAT_GRAPHML}, {"gml", WOM_FORMAT_GML}};
+    } formats[] = {{"snap", WOM_FORMAT_SNAP},
+                   {"graphml", WOM_FORMAT_GRAPHML},
+                   {"gml", WOM_FORMAT_GML},
+                   {"sg", WOM_FORMAT_SG},
+                   {"mtx", WOM_FORMAT_MTX}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         if (strcmp(name, formats[i].name) == 0) {
             return (int)formats[i].format;
@@ -51,17 +56,33 @@ static int format_named(const char *name) {
     return -1;
 }
 
+/* True when `path` ends in `extension` (with its dot), any case. */
+static bool has_extension(const char *path, const char *extension) {
+    const char *dot = strrchr(path, '.');
+    return dot != NULL && strcasecmp(dot, extension) == 0;
+}
+
 /* --edges FILE's format: --format's, else GraphML for .graphml (or .xml),
- * GML for .gml, any case, else a SNAP edge list. */
+ * GML for .gml, GAP's serialized graph for .sg, Matrix Market for .mtx,
+ * any case, else a SNAP edge list. */
 static wom_graph_format edges_format(const graph_options_t *options) {
+    static const struct {
+        const char *extension;
+        wom_graph_format format;
+    } extensions[] = {{".graphml", WOM_FORMAT_GRAPHML},
+                      {".xml", WOM_FORMAT_GRAPHML},
+                      {".gml", WOM_FORMAT_GML},
+                      {".sg", WOM_FORMAT_SG},
+                      {".mtx", WOM_FORMAT_MTX}};
     if (options->format != NULL) {
         return (wom_graph_format)format_named(options->format);
     }
-    const char *dot = strrchr(options->edges_path, '.');
-    if (dot != NULL && (strcasecmp(dot, ".graphml") == 0 || strcasecmp(dot, ".xml") == 0)) {
-        return WOM_FORMAT_GRAPHML;
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++) {
+        if (has_extension(options->edges_path, extensions[i].extension)) {
+            return extensions[i].format;
+        }
     }
-    return dot != NULL && strcasecmp(dot, ".gml") == 0 ? WOM_FORMAT_GML : WOM_FORMAT_SNAP;
+    return WOM_FORMAT_SNAP;
 }
 
 static int take_graph_option(void *context, const cli_option_use_t *use) {
@@ -74,8 +95,9 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
         return EX_OK;
     case GRAPH_FORMAT:
         if (format_named(use->value) < 0) {
-            return cli_usage_error("%s: '%s' is not a network format (snap, graphml or gml)",
-                                   use->typed, use->value);
+            return cli_usage_error(
+                "%s: '%s' is not a network format (snap, graphml, gml, sg or mtx)", use->typed,
+                use->value);
         }
         options->format = use->value;
         return EX_OK;
@@ -167,6 +189,25 @@ static wom_status write_snap(FILE *stream, const void *graph) {
     return wom_graph_write_snap(graph, stream);
 }
 
+static wom_status write_sg(FILE *stream, const void *graph) {
+    return wom_graph_write_sg(graph, stream);
+}
+
+/* --write FILE: the writer its extension names (.sg: GAP's serialized
+ * graph), else a SNAP edge list. */
+static wom_status write_graph(const char *path, const wom_graph_t *graph, wom_error_t *error) {
+    if (!has_extension(path, ".sg")) {
+        return wom_file_write_with(path, write_snap, graph, error);
+    }
+    if (graph->nodes > WOM_GRAPH_SG_MAX_NODES) {
+        return wom_error_set(error, WOM_EINVAL, path, 0,
+                             "the network's %u nodes are more than a serialized graph's int32 ids "
+                             "number (%d)",
+                             graph->nodes, WOM_GRAPH_SG_MAX_NODES);
+    }
+    return wom_file_write_with(path, write_sg, graph, error);
+}
+
 static int cli_graph(int argc, char **argv) {
     graph_options_t options;
     int code = parse_graph_options(argc, argv, &options);
@@ -181,7 +222,7 @@ static int cli_graph(int argc, char **argv) {
         status = wom_graph_stats(graph, &stats);
     }
     if (status == WOM_OK && options.write_path) {
-        status = wom_file_write_with(options.write_path, write_snap, graph, &error);
+        status = write_graph(options.write_path, graph, &error);
     }
     if (status == WOM_OK) {
         print_stats(graph, &stats);
@@ -194,7 +235,7 @@ const cli_command_t cli_graph_command = {
     "graph",
     "SCENARIO [options]\n--edges FILE [options]",
     "Build a scenario's network, or read an edge list, and print its statistics; --write "
-    "exports it as a SNAP edge list.",
+    "exports it as a SNAP edge list, or as GAP's serialized graph (FILE.sg).",
     graph_options,
     CLI_COUNT(graph_options),
     cli_graph};
