@@ -71,8 +71,8 @@ static wom_status next_line(FILE *stream, const char *path, bool comments, char 
                             bool *more, wom_error_t *error) {
     for (;;) {
         header->lines++;
-        wom_status status = wom_file_read_line(stream, path, header->lines, line,
-                                               WOM_GRAPH_MAX_LINE, more, error);
+        wom_status status =
+            wom_file_read_line(stream, path, header->lines, line, WOM_GRAPH_MAX_LINE, more, error);
         if (status != WOM_OK || !*more) {
             return status;
         }
@@ -195,12 +195,12 @@ wom_status wom_graph_read_mtx_header(FILE *stream, const char *path, wom_mtx_hea
  * The entries */
 
 /* Row or column `text` of an entry, 1 to `nodes`, as a node id from 0. */
-static wom_status parse_index(const char *text, const char *which, uint32_t nodes,
-                              const char *path, long line, uint32_t *node, wom_error_t *error) {
+static wom_status parse_index(const char *text, const char *which, uint32_t nodes, const char *path,
+                              long line, uint32_t *node, wom_error_t *error) {
     uint64_t value;
     if (!parse_count(text, UINT64_MAX, &value)) {
-        return wom_error_set(error, WOM_EDATA, path, line,
-                             "%s '%s' is not a whole number from 1", which, text);
+        return wom_error_set(error, WOM_EDATA, path, line, "%s '%s' is not a whole number from 1",
+                             which, text);
     }
     if (value < 1 || value > nodes) {
         return wom_error_set(error, WOM_EDATA, path, line,
@@ -245,9 +245,11 @@ static wom_status read_entry(char *fields[MTX_MAX_FIELDS], int count,
                              "expected %s, found %s%d fields", expected == 3 ? "I J VALUE" : "I J",
                              count == MTX_MAX_FIELDS ? "at least " : "", count);
     }
-    wom_status status = parse_index(fields[0], "row", header->nodes, path, header->lines, row, error);
+    wom_status status =
+        parse_index(fields[0], "row", header->nodes, path, header->lines, row, error);
     if (status == WOM_OK) {
-        status = parse_index(fields[1], "column", header->nodes, path, header->lines, column, error);
+        status =
+            parse_index(fields[1], "column", header->nodes, path, header->lines, column, error);
     }
     if (status == WOM_OK && header->has_values) {
         char *end;

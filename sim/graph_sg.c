@@ -140,9 +140,8 @@ wom_status wom_graph_read_sg_header(const uint8_t *bytes, uint64_t size, const c
                             : 0;
     if (expected != size) {
         return wom_error_set(error, WOM_EDATA, path, 0,
-                             "is %" PRIu64 " bytes, but its header (%s, %" PRId64
-                             " nodes, %" PRId64 " arcs) needs %" PRIu64
-                             " (truncated, or not a GAP serialized graph)",
+                             "is %" PRIu64 " bytes, but its header (%s, %" PRId64 " nodes, %" PRId64
+                             " arcs) needs %" PRIu64 " (truncated, or not a GAP serialized graph)",
                              size, bytes[0] ? "directed" : "undirected", nodes, arcs, expected);
     }
     *header = (wom_sg_header_t){bytes[0] == 1, (uint32_t)nodes, (uint64_t)arcs};
@@ -164,12 +163,11 @@ static wom_status take_offsets(const uint8_t *at, const wom_sg_header_t *header,
     }
     for (uint32_t v = 0; v < header->nodes; v++) {
         if (offsets[v + 1] < offsets[v] || offsets[v + 1] > header->arcs) {
-            return wom_error_set(error, WOM_EDATA, path, 0,
-                                 "the %s-offset of node %" PRIu32 " is %" PRId64
-                                 ", outside %" PRIu64 "..%" PRIu64
-                                 " (the offsets must rise to the %" PRIu64 " arcs)",
-                                 which, v + 1, (int64_t)offsets[v + 1], offsets[v], header->arcs,
-                                 header->arcs);
+            return wom_error_set(
+                error, WOM_EDATA, path, 0,
+                "the %s-offset of node %" PRIu32 " is %" PRId64 ", outside %" PRIu64 "..%" PRIu64
+                " (the offsets must rise to the %" PRIu64 " arcs)",
+                which, v + 1, (int64_t)offsets[v + 1], offsets[v], header->arcs, header->arcs);
         }
     }
     if (offsets[header->nodes] != header->arcs) {
@@ -257,8 +255,8 @@ static wom_status take_csr(const sg_bytes_t *file, const wom_sg_header_t *header
         status = take_offsets(at, header, "out", graph->offsets, path, error);
     }
     if (status == WOM_OK) {
-        status = take_targets(at + index_bytes, header, "out", graph->offsets, graph->targets,
-                              path, error);
+        status = take_targets(at + index_bytes, header, "out", graph->offsets, graph->targets, path,
+                              error);
     }
     if (status == WOM_OK && !header->directed) {
         status = check_transpose(graph, graph->offsets, graph->targets, path, error);
@@ -266,11 +264,11 @@ static wom_status take_csr(const sg_bytes_t *file, const wom_sg_header_t *header
         wom_graph_t *in = wom_graph_alloc(header->nodes, true);
         in = in != NULL && (in->arcs = header->arcs, wom_graph_alloc_targets(in)) ? in : NULL;
         const uint8_t *in_at = at + index_bytes + 4 * header->arcs;
-        status = in == NULL ? WOM_ENOMEM
-                            : take_offsets(in_at, header, "in", in->offsets, path, error);
+        status =
+            in == NULL ? WOM_ENOMEM : take_offsets(in_at, header, "in", in->offsets, path, error);
         if (status == WOM_OK) {
-            status = take_targets(in_at + index_bytes, header, "in", in->offsets, in->targets,
-                                  path, error);
+            status = take_targets(in_at + index_bytes, header, "in", in->offsets, in->targets, path,
+                                  error);
         }
         if (status == WOM_OK) {
             status = check_transpose(graph, in->offsets, in->targets, path, error);
@@ -300,12 +298,11 @@ wom_status wom_graph_read_sg(const char *path, bool directed, wom_graph_t **grap
     wom_sg_header_t header;
     status = wom_graph_read_sg_header(file.bytes, file.size, path, &header, error);
     if (status == WOM_OK && header.directed != directed) {
-        status = wom_error_set(error, WOM_EDATA, path, 0,
-                               "holds a%s graph, but the network is%s directed (%s)",
-                               header.directed ? " directed" : "n undirected",
-                               directed ? "" : " not",
-                               header.directed ? "set network.directed = true, or --directed"
-                                               : "set network.directed = false, or drop --directed");
+        status = wom_error_set(
+            error, WOM_EDATA, path, 0, "holds a%s graph, but the network is%s directed (%s)",
+            header.directed ? " directed" : "n undirected", directed ? "" : " not",
+            header.directed ? "set network.directed = true, or --directed"
+                            : "set network.directed = false, or drop --directed");
     }
     if (status == WOM_OK) {
         status = take_csr(&file, &header, path, graph, error);
