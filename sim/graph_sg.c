@@ -226,7 +226,8 @@ static wom_status take_targets(const uint8_t *at, const wom_sg_header_t *header,
     return bad ? name_unsound_row(header, which, offsets, targets, path, error) : WOM_OK;
 }
 
-/* splitmix64's finalizer: a 64-bit key mixed into 64 random-looking bits. */
+/* SplitMix64's finalizer (Steele, Lea & Flood 2014): a 64-bit key mixed
+ * into 64 random-looking bits. */
 static uint64_t mix(uint64_t x) {
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
