@@ -478,7 +478,8 @@ int main(int argc, char **argv) {
         die("graph", &error);
     }
     double bfs = bfs_rate(graph);
-    file_figures_t figures = file ? file_figures(workload, threads) : (file_figures_t){0, 0, 0};
+    file_figures_t figures =
+        file ? file_figures(workload, threads) : (file_figures_t){0, 0, 0, 0, 0};
     double graph_bytes = (double)wom_graph_bytes(graph);
     double edges = graph->directed ? (double)graph->arcs : (double)graph->arcs / 2;
     /* Per edge: the CSR's targets; per agent: the rest of the graph (row
