@@ -310,48 +310,74 @@ static wom_status check_transpose(const wom_graph_t *graph, const uint64_t *in_o
     return name_missing_arc(graph, in_offsets, in_targets, path, error);
 }
 
-/* The graph of the mapped file, every field checked. */
+/* A graph of `nodes` rows (offsets 0) and room for `arcs` targets; NULL
+ * when memory is short. */
+static wom_graph_t *alloc_rows(uint32_t nodes, uint64_t arcs, bool directed) {
+    wom_graph_t *graph = wom_graph_alloc(nodes, directed);
+    if (graph == NULL) {
+        return NULL;
+    }
+    graph->arcs = arcs;
+    if (!wom_graph_alloc_targets(graph)) {
+        wom_graph_free(graph);
+        return NULL;
+    }
+    return graph;
+}
+
+/* The bytes of one CSR of the file: its offsets, then its neighbours. */
+static uint64_t rows_bytes(const wom_sg_header_t *header) {
+    return ((uint64_t)header->nodes + 1) * sizeof(int64_t) + header->arcs * sizeof(int32_t);
+}
+
+/* The CSR at `at` (offsets, then neighbours) into `rows`, checked. */
+static wom_status take_rows(const uint8_t *at, const wom_sg_header_t *header, const char *which,
+                            wom_graph_t *rows, const char *path, wom_error_t *error) {
+    wom_status status = take_offsets(at, header, which, rows->offsets, path, error);
+    if (status != WOM_OK) {
+        return status;
+    }
+    return take_targets(at + ((size_t)header->nodes + 1) * sizeof(int64_t), header, which,
+                        rows->offsets, rows->targets, path, error);
+}
+
+/* A directed file's in-rows at `at`, checked as rows and as the transpose
+ * of the graph's out-rows, then let go: womsim keeps out-rows only. */
+static wom_status check_in_rows(const uint8_t *at, const wom_sg_header_t *header,
+                                const wom_graph_t *graph, const char *path, wom_error_t *error) {
+    wom_graph_t *in = alloc_rows(header->nodes, header->arcs, true);
+    if (in == NULL) {
+        return WOM_ENOMEM;
+    }
+    wom_status status = take_rows(at, header, "in", in, path, error);
+    if (status == WOM_OK) {
+        status = check_transpose(graph, in->offsets, in->targets, path, error);
+    }
+    wom_graph_free(in);
+    return status;
+}
+
+/* The graph of the file's bytes, every field checked. */
 static wom_status take_csr(const sg_bytes_t *file, const wom_sg_header_t *header, const char *path,
                            wom_graph_t **out, wom_error_t *error) {
-    const size_t index_bytes = ((size_t)header->nodes + 1) * sizeof(int64_t);
     const uint8_t *at = file->bytes + SG_HEADER_BYTES;
-    wom_graph_t *graph = wom_graph_alloc(header->nodes, header->directed);
+    wom_graph_t *graph = alloc_rows(header->nodes, header->arcs, header->directed);
     if (graph == NULL) {
         return WOM_ENOMEM;
     }
-    graph->arcs = header->arcs;
-    wom_status status = wom_graph_alloc_targets(graph) ? WOM_OK : WOM_ENOMEM;
+    wom_status status = take_rows(at, header, "out", graph, path, error);
     if (status == WOM_OK) {
-        status = take_offsets(at, header, "out", graph->offsets, path, error);
-    }
-    if (status == WOM_OK) {
-        status = take_targets(at + index_bytes, header, "out", graph->offsets, graph->targets, path,
-                              error);
-    }
-    if (status == WOM_OK && !header->directed) {
-        status = check_transpose(graph, graph->offsets, graph->targets, path, error);
-    } else if (status == WOM_OK) {
-        wom_graph_t *in = wom_graph_alloc(header->nodes, true);
-        in = in != NULL && (in->arcs = header->arcs, wom_graph_alloc_targets(in)) ? in : NULL;
-        const uint8_t *in_at = at + index_bytes + 4 * header->arcs;
-        status =
-            in == NULL ? WOM_ENOMEM : take_offsets(in_at, header, "in", in->offsets, path, error);
-        if (status == WOM_OK) {
-            status = take_targets(in_at + index_bytes, header, "in", in->offsets, in->targets, path,
-                                  error);
-        }
-        if (status == WOM_OK) {
-            status = check_transpose(graph, in->offsets, in->targets, path, error);
-        }
-        wom_graph_free(in);
-    }
-    for (uint32_t v = 0; v < graph->nodes && status == WOM_OK; v++) {
-        uint32_t degree = wom_graph_degree(graph, v);
-        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
+        status = header->directed
+                     ? check_in_rows(at + rows_bytes(header), header, graph, path, error)
+                     : check_transpose(graph, graph->offsets, graph->targets, path, error);
     }
     if (status != WOM_OK) {
         wom_graph_free(graph);
         return status;
+    }
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        uint32_t degree = wom_graph_degree(graph, v);
+        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
     }
     *out = graph;
     return WOM_OK;
@@ -387,13 +413,8 @@ wom_status wom_graph_read_sg(const char *path, bool directed, wom_graph_t **grap
 /* The in-CSR of a directed graph (its transpose), rows ascending: arcs
  * placed in order of their source. */
 static wom_graph_t *transpose(const wom_graph_t *graph) {
-    wom_graph_t *in = wom_graph_alloc(graph->nodes, true);
+    wom_graph_t *in = alloc_rows(graph->nodes, graph->arcs, true);
     if (in == NULL) {
-        return NULL;
-    }
-    in->arcs = graph->arcs;
-    if (!wom_graph_alloc_targets(in)) {
-        wom_graph_free(in);
         return NULL;
     }
     for (uint64_t i = 0; i < graph->arcs; i++) {
