@@ -1,10 +1,11 @@
 /* graph_sg.c: the GAP benchmark suite's serialized CSR (`.sg`), read and
- * written, so that a network converted once loads at memory speed in every
- * run and shard, and files interoperate with GAP's own tools. The layout is
- * GAP's (github.com/sbeamer/gapbs, src/reader.h ReadSerializedGraph and
- * src/writer.h WriteSerializedGraph, as of GAP 1.5 in its default build:
- * SGOffset int64_t, SGID and NodeID int32_t), unpadded, in the host's byte
- * order as GAP writes it:
+ * written, so that a network converted once loads without parsing in
+ * every run and shard, and files interoperate with GAP's own tools. The
+ * layout is GAP's (github.com/sbeamer/gapbs: src/reader.h
+ * ReadSerializedGraph, read at its commit 575e590a, and src/writer.h
+ * WriteSerializedGraph; the default build's types: SGOffset int64_t, SGID
+ * and NodeID int32_t; the unweighted .sg, not .wsg), unpadded, in the
+ * host's byte order as GAP writes it:
  *   bool directed (1 byte), int64 num_edges, int64 num_nodes,
  *   int64 out-offsets[num_nodes + 1], int32 out-neighbours[num_edges],
  *   and when directed: int64 in-offsets[num_nodes + 1], int32
