@@ -203,7 +203,7 @@ bad-inputs: $(WOMSIM)
 # fuzz`, and with replay.c (a plain main, the normal compiler) for `make
 # test`, which replays the seed corpora and the crash reproducers kept in
 # tests/fuzz/crashes/, so a crash found once fails the tests until fixed.
-FUZZ_HARNESSES := scenario sweep edges
+FUZZ_HARNESSES := scenario sweep edges graph_files
 FUZZ_SECONDS   ?= 60
 CLANG          ?= clang-14
 FUZZ_BUILD     := build-fuzz

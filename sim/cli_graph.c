@@ -1,6 +1,7 @@
 /* cli_graph.c: `womsim graph`: build a scenario's network or read an edge
  * list, print its statistics, optionally export it (--write: the writer
- * chosen by the file's extension, GraphML or a SNAP edge list).
+ * chosen by the file's extension: GraphML, GAP's serialized graph or a
+ * SNAP edge list).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
@@ -25,15 +26,17 @@ enum { GRAPH_SET, GRAPH_EDGES, GRAPH_FORMAT, GRAPH_DIRECTED, GRAPH_WRITE, GRAPH_
 static const cli_option_t graph_options[] = {
     {GRAPH_SET, '\0', "set", "KEY=VALUE", "override a scenario key (repeatable)"},
     {GRAPH_EDGES, '\0', "edges", "FILE",
-     "read a network file instead of a scenario's network: a SNAP edge list, or GraphML or GML "
-     "by its extension (.graphml, .gml) or --format"},
+     "read a network file instead of a scenario's network: a SNAP edge list, or GraphML, GML, "
+     "GAP's serialized graph or Matrix Market by its extension (.graphml, .gml, .sg, .mtx) or "
+     "--format"},
     {GRAPH_FORMAT, '\0', "format", "FORMAT",
-     "with --edges: snap, graphml or gml (default: by the extension, else snap)"},
+     "with --edges: snap, graphml, gml, sg or mtx (default: by the extension, else snap)"},
     {GRAPH_DIRECTED, '\0', "directed", NULL, "with --edges: the edges are directed"},
     {GRAPH_WRITE, '\0', "write", "FILE",
-     "export the network: GraphML for FILE.graphml (or .xml), else a SNAP edge list; nodes keep "
-     "the ids of the file read (a SNAP edge list numbers them 0..n-1 and lists their ids in its "
-     "header when they are not all non-negative integers)"},
+     "export the network: GraphML for FILE.graphml (or .xml), GAP's serialized graph for "
+     "FILE.sg, else a SNAP edge list; nodes keep the ids of the file read (a SNAP edge list "
+     "numbers them 0..n-1 and lists their ids in its header when they are not all non-negative "
+     "integers)"},
     {GRAPH_MAX_MEM, '\0', "max-mem", "SIZE",
      "refuse networks estimated above SIZE (e.g. 8G; default: the memory available now, within the "
      "cgroup's limit; "
@@ -45,8 +48,11 @@ static int format_named(const char *name) {
     static const struct {
         const char *name;
         wom_graph_format format;
-    } formats[] = {
-        {"snap", WOM_FORMAT_SNAP}, {"graphml", WOM_FORMAT_GRAPHML}, {"gml", WOM_FORMAT_GML}};
+    } formats[] = {{"snap", WOM_FORMAT_SNAP},
+                   {"graphml", WOM_FORMAT_GRAPHML},
+                   {"gml", WOM_FORMAT_GML},
+                   {"sg", WOM_FORMAT_SG},
+                   {"mtx", WOM_FORMAT_MTX}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         if (strcmp(name, formats[i].name) == 0) {
             return (int)formats[i].format;
@@ -55,14 +61,25 @@ static int format_named(const char *name) {
     return -1;
 }
 
-/* The format of file `path` by its extension: GraphML for .graphml (or
- * .xml), GML for .gml, any case, else a SNAP edge list. */
+/* The format of file `path` by its extension, any case: GraphML for
+ * .graphml (or .xml), GML for .gml, GAP's serialized graph for .sg, Matrix
+ * Market for .mtx, else a SNAP edge list. */
 static wom_graph_format extension_format(const char *path) {
+    static const struct {
+        const char *extension;
+        wom_graph_format format;
+    } extensions[] = {{".graphml", WOM_FORMAT_GRAPHML},
+                      {".xml", WOM_FORMAT_GRAPHML},
+                      {".gml", WOM_FORMAT_GML},
+                      {".sg", WOM_FORMAT_SG},
+                      {".mtx", WOM_FORMAT_MTX}};
     const char *dot = strrchr(path, '.');
-    if (dot != NULL && (strcasecmp(dot, ".graphml") == 0 || strcasecmp(dot, ".xml") == 0)) {
-        return WOM_FORMAT_GRAPHML;
+    for (size_t i = 0; dot != NULL && i < sizeof extensions / sizeof extensions[0]; i++) {
+        if (strcasecmp(dot, extensions[i].extension) == 0) {
+            return extensions[i].format;
+        }
     }
-    return dot != NULL && strcasecmp(dot, ".gml") == 0 ? WOM_FORMAT_GML : WOM_FORMAT_SNAP;
+    return WOM_FORMAT_SNAP;
 }
 
 /* --edges FILE's format: --format's, else by its extension. */
@@ -83,8 +100,9 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
         return EX_OK;
     case GRAPH_FORMAT:
         if (format_named(use->value) < 0) {
-            return cli_usage_error("%s: '%s' is not a network format (snap, graphml or gml)",
-                                   use->typed, use->value);
+            return cli_usage_error(
+                "%s: '%s' is not a network format (snap, graphml, gml, sg or mtx)", use->typed,
+                use->value);
         }
         options->format = use->value;
         return EX_OK;
@@ -92,9 +110,11 @@ static int take_graph_option(void *context, const cli_option_use_t *use) {
         options->directed = true;
         return EX_OK;
     case GRAPH_WRITE:
-        if (extension_format(use->value) == WOM_FORMAT_GML) {
-            return cli_usage_error("%s: '%s': womsim writes no GML; name the file .graphml for "
-                                   "GraphML, or anything else for a SNAP edge list",
+        if (extension_format(use->value) == WOM_FORMAT_GML ||
+            extension_format(use->value) == WOM_FORMAT_MTX) {
+            return cli_usage_error("%s: '%s': womsim writes neither GML nor Matrix Market; name "
+                                   "the file .graphml for GraphML, .sg for GAP's serialized "
+                                   "graph, or anything else for a SNAP edge list",
                                    use->typed, use->value);
         }
         options->write_path = use->value;
@@ -185,10 +205,28 @@ static wom_status write_graphml(FILE *stream, const void *graph) {
     return wom_graph_write_graphml(graph, stream);
 }
 
-/* --write FILE's writer, by FILE's extension as --edges reads it (a .gml
- * name is refused with the options). */
-static wom_file_writer_fn writer_for(const char *path) {
-    return extension_format(path) == WOM_FORMAT_GRAPHML ? write_graphml : write_snap;
+static wom_status write_sg(FILE *stream, const void *graph) {
+    return wom_graph_write_sg(graph, stream);
+}
+
+/* --write FILE: the writer its extension names, as --edges reads it
+ * (GraphML, GAP's serialized graph), else a SNAP edge list (a .gml or
+ * .mtx name is refused with the options). */
+static wom_status write_graph(const char *path, const wom_graph_t *graph, wom_error_t *error) {
+    switch (extension_format(path)) {
+    case WOM_FORMAT_GRAPHML:
+        return wom_file_write_with(path, write_graphml, graph, error);
+    case WOM_FORMAT_SG:
+        if (graph->nodes > WOM_GRAPH_SG_MAX_NODES) {
+            return wom_error_set(error, WOM_EINVAL, path, 0,
+                                 "the network's %u nodes are more than a serialized graph's int32 "
+                                 "ids number (%d)",
+                                 graph->nodes, WOM_GRAPH_SG_MAX_NODES);
+        }
+        return wom_file_write_with(path, write_sg, graph, error);
+    default:
+        return wom_file_write_with(path, write_snap, graph, error);
+    }
 }
 
 static int cli_graph(int argc, char **argv) {
@@ -205,8 +243,7 @@ static int cli_graph(int argc, char **argv) {
         status = wom_graph_stats(graph, &stats);
     }
     if (status == WOM_OK && options.write_path) {
-        status =
-            wom_file_write_with(options.write_path, writer_for(options.write_path), graph, &error);
+        status = write_graph(options.write_path, graph, &error);
     }
     if (status == WOM_OK) {
         print_stats(graph, &stats);
@@ -219,7 +256,7 @@ const cli_command_t cli_graph_command = {
     "graph",
     "SCENARIO [options]\n--edges FILE [options]",
     "Build a scenario's network, or read an edge list, and print its statistics; --write "
-    "exports it as a SNAP edge list or GraphML.",
+    "exports it as a SNAP edge list, GraphML or GAP's serialized graph (FILE.sg).",
     graph_options,
     CLI_COUNT(graph_options),
     cli_graph};

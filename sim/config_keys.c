@@ -119,7 +119,7 @@ const wom_key_t wom_config_table[] = {
              "sbm: edge probability between blocks", "chosen"),
     KEY_TEXT("network.file", network.file, "", WOM_UNIT_PATH,
              "file: the graph file, relative to the scenario file's folder", "none"),
-    KEY_CHOICE("network.format", network.format, "snap", "snap|graphml|gml",
+    KEY_CHOICE("network.format", network.format, "snap", "snap|graphml|gml|sg|mtx",
                "file: format of network.file", "chosen: the commonest public format"),
     KEY_BOOL("network.directed", network.directed, "false",
              "arcs point from teller to hearer (false: ties are mutual)", "chosen"),

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "config_internal.h"
 #include "womsim/text.h"
@@ -116,6 +118,29 @@ static bool file_given(const wom_scenario_t *s, char *why, size_t size) {
     }
     snprintf(why, size, "network.model = file needs network.file (the graph file)");
     return false;
+}
+
+/* A file named .sg or .mtx read as an edge list would fail on its first
+ * line: the format is asked for rather than guessed, so that the scenario
+ * (and its dump) says how its file is read. */
+static bool format_fits_extension(const wom_scenario_t *s, char *why, size_t size) {
+    static const struct {
+        const char *extension, *what, *format;
+    } formats[] = {{".sg", "GAP's serialized graph", "sg"}, {".mtx", "Matrix Market", "mtx"}};
+    const char *dot = strrchr(s->network.file, '.');
+    if (s->network.model != WOM_NET_FILE || s->network.format != WOM_FORMAT_SNAP || dot == NULL) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcasecmp(dot, formats[i].extension) == 0) {
+            snprintf(why, size,
+                     "network.file ends in %s (%s), but network.format is snap: set "
+                     "network.format = %s",
+                     formats[i].extension, formats[i].what, formats[i].format);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool min_degree_below_nodes(const wom_scenario_t *s, char *why, size_t size) {
@@ -238,6 +263,7 @@ static const struct {
     {links_below_nodes, {"network.m", "network.nodes", "network.model"}},
     {blocks_given, {"network.blocks", "network.model", NULL}},
     {file_given, {"network.file", "network.model", NULL}},
+    {format_fits_extension, {"network.format", "network.file", "network.model", NULL}},
     {network_can_vary, {"network.per_replication", "network.model", NULL}},
     {min_degree_below_nodes, {"network.min_degree", "network.nodes", "network.model"}},
     {initial_shares, {"population.initial_customers", "population.initial_aware", NULL}},

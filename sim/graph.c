@@ -3,9 +3,9 @@
  * (an edge array -> counting sort by source -> sorted rows without loops or duplicates); and
  * wom_graph_build (of draw 0, or wom_graph_build_draw of any draw), which
  * checks the network's settings and the memory estimate, then hands over to a generator
- * (graph_generate.c) or a file reader (graph_snap.c, graph_igraph.c). What the graph files share is
- * in graph_internal.h. Workload: runs once at set-up, single-threaded, for graphs up to some 1e9
- * arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
+ * (graph_generate.c) or a file reader (graph_snap.c, graph_igraph.c, graph_sg.c, graph_mtx.c). What
+ * the graph files share is in graph_internal.h. Workload: runs once at set-up, single-threaded, for
+ * graphs up to some 1e9 arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
  * the CSR itself.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/graph.h"
@@ -300,9 +300,12 @@ static wom_status refuse_over_limit(const wom_scenario_t *scenario, uint64_t nee
     }
     double edges;
     wom_graph_estimate_file(scenario->network.file, scenario->network.format, &edges);
-    const char *bound = scenario->network.format == WOM_FORMAT_SNAP
-                            ? "data lines, an edge each at most"
-                            : "edges at most, one per 24 bytes of the file";
+    static const char *const bounds[] = {"data lines, an edge each at most",
+                                         "edges at most, one per 24 bytes of the file",
+                                         "edges at most, one per 24 bytes of the file",
+                                         "arcs, from its header", "entries, from its size line"};
+    int format = scenario->network.format;
+    const char *bound = bounds[format >= WOM_FORMAT_SNAP && format <= WOM_FORMAT_MTX ? format : 0];
     return wom_error_set(error, WOM_ETOOBIG, scenario->network.file, 0,
                          "the network needs about %s (%.0f %s, counted before reading), more "
                          "than the limit of %s (--max-mem)",
@@ -319,6 +322,10 @@ static wom_status read_network_file(const wom_scenario_t *scenario, wom_graph_t 
     case WOM_FORMAT_GML:
         return wom_graph_read_igraph_file(path, scenario->network.format,
                                           scenario->network.directed, graph, error);
+    case WOM_FORMAT_SG:
+        return wom_graph_read_sg(path, scenario->network.directed, graph, error);
+    case WOM_FORMAT_MTX:
+        return wom_graph_read_mtx(path, scenario->network.directed, graph, error);
     default:
         return wom_error_set(error, WOM_EINVAL, path, 0, "unknown network format %d",
                              scenario->network.format);

@@ -70,7 +70,8 @@ static ba_frame_t ba_frame(const ba_graph_t *ba, uint32_t v) {
                         .node = v,
                         .count = v < ba->m ? v : ba->m};
     frame.bound = frame.ends + v;
-    wom_rng_stream_init(&frame.stream, wom_graph_node_key(ba->scenario, ba->draw, v, WOM_SITE_GRAPH));
+    wom_rng_stream_init(&frame.stream,
+                        wom_graph_node_key(ba->scenario, ba->draw, v, WOM_SITE_GRAPH));
     return frame;
 }
 
@@ -213,8 +214,7 @@ wom_status wom_graph_generate_ba_chunks(const wom_scenario_t *scenario, uint32_t
     const uint32_t nodes = (uint32_t)scenario->network.nodes;
     const uint32_t m = (uint32_t)scenario->network.m;
     uint64_t edges_max = edges_before(nodes > 0 ? nodes : 1, m);
-    edge_list_t edges = {wom_memory_alloc(edges_max * 2 * sizeof(uint32_t)), edges_max,
-                         edges_max};
+    edge_list_t edges = {wom_memory_alloc(edges_max * 2 * sizeof(uint32_t)), edges_max, edges_max};
     if (edges.pairs == NULL) {
         return WOM_ENOMEM;
     }
@@ -231,9 +231,9 @@ wom_status wom_graph_generate_ba_chunks(const wom_scenario_t *scenario, uint32_t
 #pragma omp for schedule(dynamic, 1)
         for (uint64_t chunk = 0; chunk < chunks; chunk++) {
             uint64_t start = first + size * chunk, end = start + size;
-            short_of_memory = short_of_memory ||
-                              !resolve_nodes(&ba, (uint32_t)start,
-                                             (uint32_t)(end < nodes ? end : nodes), &stack);
+            short_of_memory =
+                short_of_memory ||
+                !resolve_nodes(&ba, (uint32_t)start, (uint32_t)(end < nodes ? end : nodes), &stack);
         }
         free(stack.frames);
     }

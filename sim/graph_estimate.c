@@ -3,8 +3,9 @@
  * that wom_graph_build refuses a network over --max-mem at once rather
  * than running out of memory halfway: from the model's expected number of
  * edges, or from a file before it is read: a SNAP file's data lines (one
- * pass counting them), a GraphML or GML file's size; the nodes' names
- * the graph keeps from a file included.
+ * pass counting them), a GraphML or GML file's size, a .sg file's header
+ * (exact), a Matrix Market file's size line; the nodes' names the graph
+ * keeps from a file included.
  * Workload: once per build, a few dozen operations; a SNAP file costs one
  * pass of memchr over it (measured: 19 ms for a 2-million-edge file of
  * 26 MiB, which womsim graph takes 3.3 s to read and describe).
@@ -42,6 +43,7 @@
     40.0                    /* GraphML, GML: igraph's id attribute, a pointer and a block a node */
 #define NAME_NODE_BYTES 8.0 /* GraphML, GML: where the node's id starts, kept by the graph */
 #define BLOCK_BYTES     65536 /* SNAP: bytes read at a time to count the data lines */
+#define SG_HEADER_BYTES 17    /* .sg: bool directed, int64 arcs, int64 nodes */
 
 static double csr_bytes(double edges, double nodes) {
     return 2.0 * edges * CSR_ARC_BYTES + (nodes + 1.0) * CSR_NODE_BYTES;
@@ -188,16 +190,63 @@ static double igraph_file_bytes(double size, double *edges) {
            names;
 }
 
+/* A .sg file, exactly from its header: the CSR, and while it is checked a
+ * cursor per node and, when directed, the in-CSR. 0 when the header is
+ * wrong (the reader reports it). */
+static double sg_file_bytes(const char *path, double size, double *edges) {
+    FILE *stream = fopen(path, "rb");
+    if (stream == NULL) {
+        return 0;
+    }
+    uint8_t bytes[SG_HEADER_BYTES];
+    size_t got = fread(bytes, 1, sizeof bytes, stream);
+    fclose(stream);
+    wom_sg_header_t header;
+    wom_error_t ignored;
+    if (wom_graph_read_sg_header(bytes, got < sizeof bytes ? got : (uint64_t)size, path, &header,
+                                 &ignored) != WOM_OK) {
+        return 0;
+    }
+    *edges = (double)header.arcs;
+    double csr = (double)header.arcs * CSR_ARC_BYTES + (header.nodes + 1.0) * 8;
+    return (header.directed ? 2 : 1) * csr + (header.nodes + 1.0) * 8;
+}
+
+/* A Matrix Market file, from its size line: the edge array (two arcs an
+ * entry if symmetric, as when read directed), then the CSR. 0 when the
+ * header is wrong (the reader reports it). */
+static double mtx_file_bytes(const char *path, double *edges) {
+    FILE *stream = fopen(path, "r");
+    if (stream == NULL) {
+        return 0;
+    }
+    wom_mtx_header_t header;
+    wom_error_t ignored;
+    wom_status status = wom_graph_read_mtx_header(stream, path, &header, &ignored);
+    fclose(stream);
+    if (status != WOM_OK) {
+        return 0;
+    }
+    *edges = (double)header.entries;
+    return peak_bytes(*edges, header.nodes, 0) + (header.symmetric ? *edges * PAIR_BYTES : 0);
+}
+
 double wom_graph_estimate_file(const char *path, int format, double *edges) {
     struct stat info;
     *edges = 0;
     if (stat(path, &info) != 0) {
         return 0; /* wom_graph_build reports the missing file */
     }
-    if (format == WOM_FORMAT_SNAP) {
+    switch (format) {
+    case WOM_FORMAT_SNAP:
         return snap_file_bytes(path, edges);
+    case WOM_FORMAT_SG: /* a pipe's bytes would be lost to the reader: files only */
+        return S_ISREG(info.st_mode) ? sg_file_bytes(path, (double)info.st_size, edges) : 0;
+    case WOM_FORMAT_MTX:
+        return S_ISREG(info.st_mode) ? mtx_file_bytes(path, edges) : 0;
+    default:
+        return igraph_file_bytes((double)info.st_size, edges);
     }
-    return igraph_file_bytes((double)info.st_size, edges);
 }
 
 uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {

@@ -16,9 +16,11 @@
 
 wom_status wom_graph_open_file(const char *path, int format, bool pipes, FILE **stream,
                                wom_error_t *error) {
-    static const char *const what[] = {"edge list", "GraphML file", "GML file"};
-    static const char *const noun[] = {"an edge list", "a GraphML file", "a GML file"};
-    int f = format >= WOM_FORMAT_SNAP && format <= WOM_FORMAT_GML ? format : WOM_FORMAT_SNAP;
+    static const char *const what[] = {"edge list", "GraphML file", "GML file", "serialized graph",
+                                       "Matrix Market file"};
+    static const char *const noun[] = {"an edge list", "a GraphML file", "a GML file",
+                                       "a serialized graph (.sg)", "a Matrix Market file"};
+    int f = format >= WOM_FORMAT_SNAP && format <= WOM_FORMAT_MTX ? format : WOM_FORMAT_SNAP;
     char open_what[32];
     snprintf(open_what, sizeof open_what, "the %s", what[f]);
     return wom_file_open_input(path, open_what, noun[f], pipes, stream, error);

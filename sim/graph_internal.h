@@ -106,12 +106,59 @@ wom_status wom_graph_read_snap_parts(FILE *stream, const char *name, bool direct
                                      wom_error_t *error);
 
 /* ---------------------------------------------------------------------------
+ * GAP serialized graphs (graph_sg.c) */
+
+/* What a .sg file's header says, checked against the file's size. */
+typedef struct {
+    bool directed;
+    uint32_t nodes;
+    uint64_t arcs; /* neighbours stored in the out-CSR (and as many in the in-CSR) */
+} wom_sg_header_t;
+
+/* Reads and checks the header of the `size` bytes of a .sg file at
+ * `bytes` (at least its first 17 bytes when `size` says more): a directed
+ * byte of 0 or 1, 1 to 2^31 - 1 nodes, and the file's size exactly what the
+ * header's arrays take. Errors (WOM_EDATA) name `path`. */
+wom_status wom_graph_read_sg_header(const uint8_t *bytes, uint64_t size, const char *path,
+                                    wom_sg_header_t *header, wom_error_t *error);
+
+/* Reads the .sg file `path` (a regular file, mapped, or a pipe, read
+ * whole), every field checked; its directedness must be `directed`. */
+wom_status wom_graph_read_sg(const char *path, bool directed, wom_graph_t **graph,
+                             wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
+ * Matrix Market files (graph_mtx.c) */
+
+/* What a Matrix Market file's banner and size line say. */
+typedef struct {
+    bool symmetric;   /* else general */
+    bool has_values;  /* integer or real (ignored), else pattern */
+    uint32_t nodes;   /* rows, equal to the columns */
+    uint64_t entries; /* the size line's count of entries */
+    long lines;       /* lines read up to and including the size line */
+} wom_mtx_header_t;
+
+/* Reads the banner, comments and size line of a Matrix Market file from
+ * `stream`; errors (WOM_EDATA) name `path` and the line. */
+wom_status wom_graph_read_mtx_header(FILE *stream, const char *path, wom_mtx_header_t *header,
+                                     wom_error_t *error);
+
+/* Reads the Matrix Market coordinate file `path`: entry (i, j) is the arc
+ * from node i - 1 to node j - 1 (both arcs when the matrix is symmetric and
+ * the network directed), values ignored, self-loops and repeats dropped and
+ * counted as in an edge list. */
+wom_status wom_graph_read_mtx(const char *path, bool directed, wom_graph_t **graph,
+                              wom_error_t *error);
+
+/* ---------------------------------------------------------------------------
  * The memory estimate (graph_estimate.c) */
 
 /* wom_graph_estimate_bytes of network file `path` of `format`, before it is
  * read, and in *edges the bound on its edges it rests on: a SNAP file's
  * data lines, a GraphML or GML file's size over the fewest bytes an edge
- * takes. 0 (and no edges) when the file cannot be measured: missing, a
+ * takes, a .sg file's arcs in its header, a Matrix Market file's entries
+ * in its size line. 0 (and no edges) when the file cannot be measured: missing, a
  * pipe, a read error (the reader reports them). */
 double wom_graph_estimate_file(const char *path, int format, double *edges);
 

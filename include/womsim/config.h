@@ -36,7 +36,14 @@ typedef enum {
     WOM_NET_FILE
 } wom_network_model;
 
-typedef enum { WOM_FORMAT_SNAP, WOM_FORMAT_GRAPHML, WOM_FORMAT_GML } wom_graph_format;
+/* Network file formats; new ones are appended, so that the others keep their numbers. */
+typedef enum {
+    WOM_FORMAT_SNAP,
+    WOM_FORMAT_GRAPHML,
+    WOM_FORMAT_GML,
+    WOM_FORMAT_SG, /* the GAP benchmark suite's serialized CSR */
+    WOM_FORMAT_MTX /* Matrix Market coordinate */
+} wom_graph_format;
 typedef enum { WOM_KIND_WOM, WOM_KIND_IC, WOM_KIND_SIR, WOM_KIND_BASS } wom_model_kind;
 typedef enum { WOM_SEVERITY_MINOR, WOM_SEVERITY_MAJOR } wom_severity;
 typedef enum { WOM_APPLIES_ALL, WOM_APPLIES_NEW, WOM_APPLIES_RETURNING } wom_applies_to;

@@ -7,10 +7,12 @@
  * same graph for any thread count, and nothing global changed (igraph's
  * RNG is never touched). Ring, complete and karate come from igraph's constructors,
  * which draw nothing; SNAP edge lists are read by our own reader (igraph's
- * rejects '#' comment lines); GraphML and GML go through igraph. A graph
- * read from a file keeps its nodes' names, for writing it out as a SNAP
- * edge list or GraphML (our own writers: igraph's GraphML writer names
- * nodes n0, n1, ... whatever their names).
+ * rejects '#' comment lines); GraphML and GML go through igraph; GAP's
+ * serialized CSR (.sg) and Matrix Market (.mtx) are read by our own
+ * readers (graph_sg.c, graph_mtx.c). A graph read from a file keeps its
+ * nodes' names, for writing it out as a SNAP edge list or GraphML (our
+ * own writers: igraph's GraphML writer names nodes n0, n1, ... whatever
+ * their names).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef WOMSIM_GRAPH_H
 #define WOMSIM_GRAPH_H
@@ -126,6 +128,14 @@ wom_status wom_graph_write_snap(const wom_graph_t *graph, FILE *stream);
 /* Writes the graph as GraphML, each node's id its name
  * (wom_graph_node_name), each undirected edge once. */
 wom_status wom_graph_write_graphml(const wom_graph_t *graph, FILE *stream);
+
+#define WOM_GRAPH_SG_MAX_NODES 2147483647 /* GAP's node ids are int32 */
+
+/* Writes the graph in the GAP benchmark suite's serialized CSR (.sg,
+ * sim/graph_sg.c says which layout): the rows as they are, and a directed
+ * graph's in-rows after them. A graph of more than WOM_GRAPH_SG_MAX_NODES
+ * nodes is WOM_EINVAL (the caller checks first, for its message). */
+wom_status wom_graph_write_sg(const wom_graph_t *graph, FILE *stream);
 
 wom_status wom_graph_stats(const wom_graph_t *graph, wom_graph_stats_t *stats);
 

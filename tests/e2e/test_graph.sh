@@ -135,3 +135,82 @@ XML
     grep -q '^# node ids: those of the network file read' z.txt || fail "z.txt header: $(cat z.txt)"
     grep -q "^900	5\$" z.txt || fail "z.txt lost the GML ids: $(cat z.txt)"
 }
+
+# A SNAP file written as GAP's serialized graph (.sg) and read back is the
+# same graph: the same nodes in the same numbering, the same rows in the
+# same order (its SNAP export is byte-identical to the original's), the
+# same statistics, undirected and directed; a run on the .sg gives the
+# same timeseries.csv as the run on the edge list, and its manifest names
+# the .sg file's SHA-256.
+test_graph_sg_round_trip_same_results() {
+    awk 'BEGIN { for (i = 0; i < 400; i++) for (k = 1; k <= 3; k++)
+        print (i * 7919) % 1000003, ((i * 31 + k * 977) % 400) * 7919 % 1000003 }' >net.txt
+    for directed in "" --directed; do
+        "$WOMSIM" graph --edges net.txt $directed --write direct.txt >stats.txt 2>err.txt ||
+            fail "net.txt $directed: $(cat err.txt)"
+        "$WOMSIM" graph --edges net.txt $directed --write net.sg >/dev/null 2>err.txt ||
+            fail "--write net.sg $directed: $(cat err.txt)"
+        "$WOMSIM" graph --edges net.sg $directed --write back.txt >sg-stats.txt 2>err.txt ||
+            fail "--edges net.sg $directed: $(cat err.txt)"
+        cmp -s direct.txt back.txt || fail "$directed: the .sg's export differs from the edge list's"
+        grep -v dropped stats.txt >a.txt
+        grep -v dropped sg-stats.txt >b.txt
+        cmp -s a.txt b.txt || fail "$directed: statistics differ: $(diff a.txt b.txt)"
+    done
+    "$WOMSIM" graph --edges net.txt --write net.sg >/dev/null
+    for file in net.txt net.sg; do
+        format=${file#net.}
+        [ "$format" = txt ] && format=snap
+        printf '[simulation]\nsteps = 30\nreplications = 3\n[network]\nmodel = file\nfile = %s\nformat = %s\n' \
+            "$file" "$format" >"$format.ini"
+        "$WOMSIM" run "$format.ini" -o "out-$format" -q --no-plot 2>err.txt ||
+            fail "run on $file: $(cat err.txt)"
+    done
+    cmp -s out-snap/timeseries.csv out-sg/timeseries.csv ||
+        fail "timeseries.csv differs between the edge list and its .sg"
+    sum=$(sha256sum net.sg | cut -d ' ' -f 1)
+    grep -q "\"network_sha256\": \"$sum\"" out-sg/manifest.json ||
+        fail "the manifest does not name net.sg's SHA-256 $sum"
+}
+
+# The bytes of GAP's layout, written out by hand for the path 0 - 1 - 2:
+# bool directed, int64 arcs, int64 nodes, int64 offsets, int32 neighbours
+# (little-endian), and for the directed path the in-offsets and
+# in-neighbours after them.
+test_graph_sg_layout_is_gaps() {
+    printf '0 1\n1 2\n' >path.txt
+    "$WOMSIM" graph --edges path.txt --write path.sg >/dev/null || fail "--write path.sg"
+    { printf '\000'; printf '\004\0\0\0\0\0\0\0' ; printf '\003\0\0\0\0\0\0\0'
+      for offset in 0 1 3 4; do printf "\\$(printf %03o "$offset")\\0\\0\\0\\0\\0\\0\\0"; done
+      for id in 1 0 2 1; do printf "\\$(printf %03o "$id")\\0\\0\\0"; done; } >expected.sg
+    cmp -s path.sg expected.sg || fail "undirected layout: $(od -A d -t x1 path.sg | head -5)"
+    "$WOMSIM" graph --edges path.txt --directed --write directed.sg >/dev/null || fail "directed"
+    { printf '\001'; printf '\002\0\0\0\0\0\0\0' ; printf '\003\0\0\0\0\0\0\0'
+      for offset in 0 1 2 2; do printf "\\$(printf %03o "$offset")\\0\\0\\0\\0\\0\\0\\0"; done
+      for id in 1 2; do printf "\\$(printf %03o "$id")\\0\\0\\0"; done
+      for offset in 0 0 1 2; do printf "\\$(printf %03o "$offset")\\0\\0\\0\\0\\0\\0\\0"; done
+      for id in 0 1; do printf "\\$(printf %03o "$id")\\0\\0\\0"; done; } >expected.sg
+    cmp -s directed.sg expected.sg || fail "directed layout: $(od -A d -t x1 directed.sg | head -5)"
+}
+
+# A Matrix Market file is the network its entries say, numbered as they
+# are (less one): a symmetric pattern matrix and a general real one of the
+# same edges export as the same edge list, by extension, by --format and
+# in a scenario.
+test_graph_mtx_reads_its_entries() {
+    printf '%%%%MatrixMarket matrix coordinate pattern symmetric\n%% a comment\n5 5 4\n2 1\n3 2\n5 3\n3 1\n' >sym.mtx
+    printf '%%%%MatrixMarket matrix coordinate real general\n5 5 5\n1 2 0.5\n2 3 1\n3 5 -2\n1 3 7\n3 1 7\n' >gen.txt
+    "$WOMSIM" graph --edges sym.mtx --write sym.txt >sym-stats.txt 2>err.txt || fail "sym.mtx: $(cat err.txt)"
+    "$WOMSIM" graph --edges gen.txt --format mtx --write gen-out.txt >/dev/null 2>err.txt ||
+        fail "--format mtx: $(cat err.txt)"
+    cmp -s sym.txt gen-out.txt || fail "symmetric and general differ: $(diff sym.txt gen-out.txt)"
+    grep -q '^nodes *5$' sym-stats.txt || fail "node 4 (isolated) lost: $(cat sym-stats.txt)"
+    grep -q '^edges *4 ' sym-stats.txt || fail "edges: $(cat sym-stats.txt)"
+    grep -qx '0	1' sym.txt && grep -qx '2	4' sym.txt || fail "numbering: $(cat sym.txt)"
+    printf '[network]\nmodel = file\nfile = sym.mtx\nformat = mtx\n' >mtx.ini
+    "$WOMSIM" graph mtx.ini >scenario-stats.txt 2>err.txt || fail "scenario: $(cat err.txt)"
+    cmp -s sym-stats.txt scenario-stats.txt || fail "the scenario's statistics differ"
+    printf '[network]\nmodel = file\nfile = sym.mtx\n' >guess.ini
+    expect_exit 78 "network.file ends in .mtx (Matrix Market), but network.format is snap" \
+        "$WOMSIM" graph guess.ini
+}

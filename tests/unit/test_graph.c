@@ -1295,6 +1295,214 @@ static void test_igraph_file_errors(void **state) {
 /* ---------------------------------------------------------------------------
  * Memory estimate */
 
+/* ---------------------------------------------------------------------------
+ * GAP serialized graphs (.sg) and Matrix Market (.mtx) */
+
+/* `graph` written as .sg to a temporary file, whose path is returned. */
+static void write_sg_temp(const wom_graph_t *graph, char path[64]) {
+    write_temp(path, "");
+    FILE *stream = fopen(path, "wb");
+    assert_non_null(stream);
+    assert_int_equal(wom_graph_write_sg(graph, stream), WOM_OK);
+    assert_int_equal(fclose(stream), 0);
+}
+
+static void assert_same_graph(const wom_graph_t *a, const wom_graph_t *b) {
+    assert_int_equal(a->nodes, b->nodes);
+    assert_int_equal(a->arcs, b->arcs);
+    assert_int_equal(a->directed, b->directed);
+    assert_int_equal(a->max_degree, b->max_degree);
+    assert_memory_equal(a->offsets, b->offsets, (a->nodes + 1) * sizeof *a->offsets);
+    assert_memory_equal(a->targets, b->targets, a->arcs * sizeof *a->targets);
+}
+
+/* Written and read back, a graph is the same CSR, row for row, undirected
+ * and directed (whose in-rows the reader checks against the out-rows). */
+static void test_sg_round_trip(void **state) {
+    (void)state;
+    for (int directed = 0; directed <= 1; directed++) {
+        wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
+        scenario.network.m = 3;
+        scenario.network.directed = directed;
+        wom_graph_t *graph = build(&scenario), *copy = NULL;
+        char path[64];
+        write_sg_temp(graph, path);
+        wom_error_t error;
+        assert_int_equal(build_file(path, WOM_FORMAT_SG, directed, &copy, &error), WOM_OK);
+        check_csr(copy);
+        assert_same_graph(graph, copy);
+        /* the estimate is exact: the CSR, a cursor per node, a directed
+         * graph's in-CSR */
+        double edges;
+        double estimate = wom_graph_estimate_file(path, WOM_FORMAT_SG, &edges);
+        assert_float_equal(edges, (double)graph->arcs, 0);
+        assert_float_equal(
+            estimate,
+            (double)(wom_graph_bytes(graph) * (directed ? 2 : 1)) + 8.0 * (graph->nodes + 1), 0);
+        unlink(path);
+        wom_graph_free(graph);
+        wom_graph_free(copy);
+    }
+}
+
+/* Bytes of a small undirected .sg (the path 0 - 1 - 2) changed one at a
+ * time: each change is refused with WOM_EDATA, naming what is wrong. */
+static void assert_sg_refused(const uint8_t *bytes, size_t size, const char *words) {
+    char path[64];
+    write_temp(path, "");
+    FILE *stream = fopen(path, "wb");
+    assert_int_equal(fwrite(bytes, 1, size, stream), size);
+    fclose(stream);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_SG, false, &graph, &error), WOM_EDATA);
+    assert_null(graph);
+    if (strstr(error.message, words) == NULL) {
+        fail_msg("'%s' does not say '%s'", error.message, words);
+    }
+    unlink(path);
+}
+
+static void test_sg_errors(void **state) {
+    (void)state;
+    wom_graph_t *path_graph = read_snap_text("0 1\n1 2\n", false);
+    char path[64];
+    write_sg_temp(path_graph, path);
+    wom_graph_free(path_graph);
+    uint8_t good[65], bytes[65];
+    FILE *stream = fopen(path, "rb");
+    assert_int_equal(fread(good, 1, sizeof good, stream), sizeof good);
+    fclose(stream);
+    unlink(path);
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    memcpy(bytes, good, sizeof bytes);
+    assert_sg_refused(bytes, 16, "shorter than the 17-byte header");
+    assert_sg_refused(bytes, 64, "is 64 bytes, but its header");
+    bytes[0] = 2;
+    assert_sg_refused(bytes, sizeof bytes, "not 0 or 1");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[9] = 0; /* no nodes */
+    assert_sg_refused(bytes, sizeof bytes, "node count 0");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[17] = 1; /* offsets[0] */
+    assert_sg_refused(bytes, sizeof bytes, "start at 1");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[33] = 0; /* offsets[2] = 0 < offsets[1] */
+    assert_sg_refused(bytes, sizeof bytes, "out-offset of node 2 is 0");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[41] = 3; /* offsets[3] = 3, not the 4 arcs */
+    assert_sg_refused(bytes, sizeof bytes, "end at 3");
+    memcpy(bytes, good, sizeof bytes);
+    memset(bytes + 49, 0xff, 4); /* a neighbour of -1 */
+    assert_sg_refused(bytes, sizeof bytes, "is -1, not a node id");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[53] = 2; /* node 1's row 2, 2 */
+    assert_sg_refused(bytes, sizeof bytes, "not in ascending order");
+    memcpy(bytes, good, sizeof bytes);
+    bytes[61] = 0; /* node 2's row says 0: 1 -> 2 has no reverse */
+    assert_sg_refused(bytes, sizeof bytes, "has no reverse");
+    /* the good bytes are read; as directed they are refused */
+    write_temp(path, "");
+    stream = fopen(path, "wb");
+    assert_int_equal(fwrite(good, 1, sizeof good, stream), sizeof good);
+    fclose(stream);
+    assert_int_equal(build_file(path, WOM_FORMAT_SG, false, &graph, &error), WOM_OK);
+    wom_graph_free(graph);
+    assert_int_equal(build_file(path, WOM_FORMAT_SG, true, &graph, &error), WOM_EDATA);
+    assert_non_null(strstr(error.message, "holds an undirected graph"));
+    unlink(path);
+}
+
+/* A directed .sg whose in-rows are not the out-rows' transpose. */
+static void test_sg_in_rows_checked(void **state) {
+    (void)state;
+    wom_graph_t *graph = read_snap_text("0 1\n1 2\n", true), *copy = NULL;
+    char path[64];
+    write_sg_temp(graph, path);
+    wom_graph_free(graph);
+    /* header 17, out-offsets 32, out-neighbours 8, in-offsets 32: the first
+     * in-neighbour (node 1's, 0) at byte 89 */
+    FILE *stream = fopen(path, "r+b");
+    assert_int_equal(fseek(stream, 89, SEEK_SET), 0);
+    fputc(2, stream);
+    fclose(stream);
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_SG, true, &copy, &error), WOM_EDATA);
+    assert_non_null(strstr(error.message, "0 -> 1 is missing from the in-neighbours"));
+    unlink(path);
+}
+
+/* A symmetric pattern matrix: entries are edges between their nodes less
+ * one, isolated nodes kept, the diagonal dropped as a self-loop; directed,
+ * each entry off the diagonal gives both arcs. The size line's entries are
+ * the estimate's. */
+static void test_mtx(void **state) {
+    (void)state;
+    char path[64];
+    write_temp(path, "%%MatrixMarket matrix coordinate pattern symmetric\n"
+                     "% a comment\n"
+                     "%\n"
+                     "5 5 4\n"
+                     "2 1\n"
+                     "3 3\n"
+                     "4 1\n"
+                     "4 2\n");
+    wom_graph_t *graph = NULL;
+    wom_error_t error;
+    assert_int_equal(build_file(path, WOM_FORMAT_MTX, false, &graph, &error), WOM_OK);
+    check_csr(graph);
+    assert_int_equal(graph->nodes, 5);
+    assert_int_equal(edge_count(graph), 3);
+    assert_int_equal(graph->loops_dropped, 1);
+    assert_row(graph, 0, (const uint32_t[]){1, 3}, 2);
+    assert_int_equal(wom_graph_degree(graph, 4), 0);
+    wom_graph_free(graph);
+    assert_int_equal(build_file(path, WOM_FORMAT_MTX, true, &graph, &error), WOM_OK);
+    assert_int_equal(graph->arcs, 6);
+    assert_row(graph, 3, (const uint32_t[]){0, 1}, 2);
+    wom_graph_free(graph);
+    double edges;
+    assert_true(wom_graph_estimate_file(path, WOM_FORMAT_MTX, &edges) > 0);
+    assert_float_equal(edges, 4, 0);
+    unlink(path);
+}
+
+/* Each malformed Matrix Market file is refused at its line. */
+static void test_mtx_errors(void **state) {
+    (void)state;
+    static const struct {
+        const char *text, *words;
+    } cases[] = {
+        {"", "the file is empty"},
+        {"%%MatrixMarket matrix coordinate complex general\n2 2 1\n1 2 1 0\n", ":1: "},
+        {"%%MatrixMarket matrix coordinate pattern hermitian\n2 2 1\n1 2\n",
+         "general or symmetric"},
+        {"%%MatrixMarket matrix coordinate pattern general\n", "ends before its size line"},
+        {"%%MatrixMarket matrix coordinate pattern general\n2 2\n", "the size line"},
+        {"%%MatrixMarket matrix coordinate pattern general\n2 2 5\n", "do not fit"},
+        {"%%MatrixMarket matrix coordinate pattern symmetric\n2 2 4\n", "do not fit"},
+        {"%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 x\n", "column 'x'"},
+        {"%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 2 3\n", "found 3 fields"},
+        {"%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 2 nan\n", "not a finite"},
+        {"%%MatrixMarket matrix coordinate pattern general\n2 2 1\n% late\n", "row '%'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[64];
+        write_temp(path, cases[i].text);
+        wom_graph_t *graph = NULL;
+        wom_error_t error;
+        assert_int_equal(build_file(path, WOM_FORMAT_MTX, false, &graph, &error), WOM_EDATA);
+        assert_null(graph);
+        char said[2200];
+        snprintf(said, sizeof said, "%s:%ld: %s", error.file, error.line, error.message);
+        if (strstr(said, cases[i].words) == NULL) {
+            fail_msg("case %zu: '%s' does not say '%s'", i, said, cases[i].words);
+        }
+        unlink(path);
+    }
+}
+
 static void test_too_big(void **state) {
     (void)state;
     wom_scenario_t scenario = er_scenario(false);
@@ -1614,6 +1822,11 @@ int main(void) {
         cmocka_unit_test(test_graphml),
         cmocka_unit_test(test_gml),
         cmocka_unit_test(test_igraph_file_errors),
+        cmocka_unit_test(test_sg_round_trip),
+        cmocka_unit_test(test_sg_errors),
+        cmocka_unit_test(test_sg_in_rows_checked),
+        cmocka_unit_test(test_mtx),
+        cmocka_unit_test(test_mtx_errors),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_estimate_grows),
         cmocka_unit_test(test_estimate_file_counts_data_lines),
