@@ -453,7 +453,8 @@ static int no_gnuplot(const wom_batch_t *batch) {
     if (batch->plan.points == 1) {
         fprintf(stderr,
                 "womsim: gnuplot is not installed, so no pictures were drawn; install it "
-                "(scripts/install-deps.sh) and run: cd %s && gnuplot timeseries.gp\n",
+                "(scripts/install-deps.sh) and run: cd %s && gnuplot timeseries.gp (and "
+                "gnuplot network.gp, if the run drew --snapshots)\n",
                 dir);
     } else {
         fprintf(stderr,
