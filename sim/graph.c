@@ -1,12 +1,11 @@
 /* graph.c: the social graph's CSR (graph.h): its life (allocation, size,
- * freeing), its nodes' names (those of the file read) and the builder every edge array goes through
- * (an edge array -> counting sort by source -> sorted rows without loops or duplicates); and
+ * freeing) and its nodes' names (those of the file read); and
  * wom_graph_build (of draw 0, or wom_graph_build_draw of any draw), which
  * checks the network's settings and the memory estimate, then hands over to a generator
- * (graph_generate.c) or a file reader (graph_snap.c, graph_igraph.c, graph_sg.c, graph_mtx.c). What
- * the graph files share is in graph_internal.h. Workload: runs once at set-up, single-threaded, for
- * graphs up to some 1e9 arcs, so the builder sorts in place and keeps only 8 bytes per edge besides
- * the CSR itself.
+ * (graph_generate.c, graph_ba.c, graph_pairs.c) or a file reader (graph_snap.c, graph_igraph.c,
+ * graph_sg.c, graph_mtx.c). The builder every edge array goes through is graph_csr.c. What the
+ * graph files share is in graph_internal.h. Workload: runs once at set-up, for graphs up to some
+ * 1e9 arcs.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/graph.h"
 
@@ -66,128 +65,6 @@ wom_graph_t *wom_graph_alloc(uint32_t nodes, bool directed) {
         return NULL;
     }
     return graph;
-}
-
-/* Counts each row's arcs into offsets[v + 1] (self-loops skipped and
- * counted), then turns the counts into row starts. */
-static void csr_count(wom_graph_t *graph, const edge_list_t *edges) {
-    uint64_t *offsets = graph->offsets;
-    for (uint64_t e = 0; e < edges->count; e++) {
-        uint32_t from = edges->pairs[2 * e], to = edges->pairs[2 * e + 1];
-        if (from == to) {
-            graph->loops_dropped++;
-            continue;
-        }
-        offsets[from + 1]++;
-        if (!graph->directed) {
-            offsets[to + 1]++;
-        }
-    }
-    for (uint32_t v = 0; v < graph->nodes; v++) {
-        offsets[v + 1] += offsets[v];
-    }
-    graph->arcs = offsets[graph->nodes];
-}
-
-/* Places every arc in its row, using offsets[v] as row v's write cursor;
- * afterwards offsets[v] is the end of row v, so one shift restores starts. */
-static void csr_fill(wom_graph_t *graph, const edge_list_t *edges) {
-    uint64_t *cursor = graph->offsets;
-    for (uint64_t e = 0; e < edges->count; e++) {
-        uint32_t from = edges->pairs[2 * e], to = edges->pairs[2 * e + 1];
-        if (from == to) {
-            continue;
-        }
-        graph->targets[cursor[from]++] = to;
-        if (!graph->directed) {
-            graph->targets[cursor[to]++] = from;
-        }
-    }
-    memmove(graph->offsets + 1, graph->offsets, (size_t)graph->nodes * sizeof *graph->offsets);
-    graph->offsets[0] = 0;
-}
-
-int wom_graph_compare_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Rows up to this long are sorted by insertion: most rows are short, and
- * qsort's call per comparison costs more than the few moves. */
-enum { INSERTION_SORT_UP_TO = 32 };
-
-static void sort_row(uint32_t *row, uint64_t length) {
-    if (length > INSERTION_SORT_UP_TO) {
-        qsort(row, length, sizeof *row, wom_graph_compare_u32);
-        return;
-    }
-    for (uint64_t i = 1; i < length; i++) {
-        uint32_t value = row[i];
-        uint64_t j = i;
-        for (; j > 0 && row[j - 1] > value; j--) {
-            row[j] = row[j - 1];
-        }
-        row[j] = value;
-    }
-}
-
-/* Sorts each row and removes repeated targets, compacting the rows in place.
- * An undirected duplicate shows in both of its rows: it is counted once, in
- * the row of its smaller end. */
-static void csr_sort_dedupe(wom_graph_t *graph) {
-    uint32_t *targets = graph->targets;
-    uint64_t write = 0, begin = 0;
-    for (uint32_t v = 0; v < graph->nodes; v++) {
-        uint64_t end = graph->offsets[v + 1];
-        sort_row(targets + begin, end - begin);
-        for (uint64_t i = begin; i < end; i++) {
-            if (i > begin && targets[i] == targets[i - 1]) {
-                graph->duplicates_dropped += graph->directed || v < targets[i];
-                continue;
-            }
-            targets[write++] = targets[i];
-        }
-        graph->offsets[v + 1] = write;
-        uint64_t degree = write - graph->offsets[v];
-        if (degree > graph->max_degree) {
-            graph->max_degree = (uint32_t)degree;
-        }
-        begin = end;
-    }
-    graph->arcs = write;
-}
-
-/* The CSR's targets for graph->arcs arcs; false when memory is short (or
- * the size would not fit in a size_t). */
-bool wom_graph_alloc_targets(wom_graph_t *graph) {
-    graph->targets = graph->arcs <= SIZE_MAX / sizeof *graph->targets
-                         ? wom_memory_alloc(graph->arcs * sizeof *graph->targets)
-                         : NULL;
-    return graph->targets != NULL;
-}
-
-/* Builds the CSR of `edges` over `nodes` nodes. The only failure is memory. */
-wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t *edges,
-                               wom_graph_t **out) {
-    wom_graph_t *graph = wom_graph_alloc(nodes, directed);
-    if (graph == NULL) {
-        return WOM_ENOMEM;
-    }
-    csr_count(graph, edges);
-    if (!wom_graph_alloc_targets(graph)) {
-        wom_graph_free(graph);
-        return WOM_ENOMEM;
-    }
-    csr_fill(graph, edges);
-    csr_sort_dedupe(graph);
-    /* Shrinking cannot fail in practice; if it does, the larger block stays. */
-    uint32_t *shrunk =
-        realloc(graph->targets, (graph->arcs > 0 ? graph->arcs : 1) * sizeof *graph->targets);
-    if (shrunk != NULL) {
-        graph->targets = shrunk;
-    }
-    *out = graph;
-    return WOM_OK;
 }
 
 /* ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@
 #include "womsim/status.h"
 
 /* ---------------------------------------------------------------------------
- * The edge array and the CSR builder (graph.c) */
+ * The edge array and the CSR builder (graph.c, graph_csr.c) */
 
 /* Edge i joins pairs[2i] and pairs[2i+1] (from, to), both < the node count. */
 typedef struct {
@@ -33,8 +33,9 @@ wom_graph_t *wom_graph_alloc(uint32_t nodes, bool directed);
 bool wom_graph_alloc_targets(wom_graph_t *graph);
 
 /* Builds the CSR of `edges` over `nodes` nodes: self-loops and duplicates
- * dropped and counted, rows sorted. `edges` is left as it was. The only
- * failure is memory (WOM_ENOMEM, no error detail set). */
+ * dropped and counted, rows sorted; over the threads, the same CSR for any
+ * number of them. `edges` is left as it was. The only failure is memory
+ * (WOM_ENOMEM, no error detail set). */
 wom_status wom_graph_build_csr(uint32_t nodes, bool directed, const edge_list_t *edges,
                                wom_graph_t **out);
 

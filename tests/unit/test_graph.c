@@ -341,6 +341,56 @@ static void test_barabasi_albert_is_the_definition_for_any_threads(void **state)
     }
 }
 
+/* The builder over any number of threads (its parts: rows of consecutive
+ * nodes, more parts than nodes too) against a matrix of the pairs: random
+ * edges among 50 nodes, a tenth of them loops and many repeated, the
+ * repeats dropped across part boundaries. Every row is the set of the
+ * matrix's neighbours, ascending; the loops and repeats counted. */
+static void test_csr_builder_same_for_any_threads(void **state) {
+    (void)state;
+    enum { NODES = 50, EDGES = 600 };
+    const int threads_before = omp_get_max_threads();
+    uint32_t pairs[2 * EDGES];
+    wom_rng_stream_t stream;
+    wom_rng_stream_init(&stream, (wom_rng_key_t){.seed = 11});
+    for (int directed = 0; directed < 2; directed++) {
+        bool joined[NODES][NODES] = {{false}};
+        uint64_t loops = 0, repeats = 0;
+        for (int e = 0; e < EDGES; e++) {
+            uint32_t from = wom_rng_stream_index(&stream, NODES);
+            uint32_t to = e % 10 == 0 ? from : wom_rng_stream_index(&stream, NODES);
+            pairs[2 * e] = from;
+            pairs[2 * e + 1] = to;
+            bool seen = joined[from][to] || (!directed && joined[to][from]);
+            loops += from == to;
+            repeats += from != to && seen;
+            joined[from][to] = from != to;
+            joined[to][from] = joined[to][from] || (!directed && from != to);
+        }
+        edge_list_t edges = {pairs, EDGES, EDGES};
+        for (int threads = 1; threads <= 64; threads *= 4) {
+            omp_set_num_threads(threads);
+            wom_graph_t *graph = NULL;
+            assert_int_equal(wom_graph_build_csr(NODES, directed, &edges, &graph), WOM_OK);
+            check_csr(graph);
+            assert_int_equal(graph->loops_dropped, loops);
+            assert_int_equal(graph->duplicates_dropped, repeats);
+            for (uint32_t v = 0; v < NODES; v++) {
+                uint64_t at = graph->offsets[v];
+                for (uint32_t w = 0; w < NODES; w++) {
+                    if (joined[v][w]) {
+                        assert_true(at < graph->offsets[v + 1]);
+                        assert_int_equal(graph->targets[at++], w);
+                    }
+                }
+                assert_int_equal(at, graph->offsets[v + 1]);
+            }
+            wom_graph_free(graph);
+        }
+    }
+    omp_set_num_threads(threads_before);
+}
+
 static wom_scenario_t ws_scenario(uint32_t nodes, uint32_t k, double rewire) {
     wom_scenario_t scenario = scenario_of(WOM_NET_WATTS_STROGATZ);
     scenario.network.nodes = nodes;
@@ -1785,6 +1835,7 @@ int main(void) {
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
         cmocka_unit_test(test_barabasi_albert_is_the_definition_for_any_threads),
+        cmocka_unit_test(test_csr_builder_same_for_any_threads),
         cmocka_unit_test(test_barabasi_albert_directed),
         cmocka_unit_test(test_watts_strogatz_lattice),
         cmocka_unit_test(test_watts_strogatz_rewired),
