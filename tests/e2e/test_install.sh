@@ -59,3 +59,16 @@ test_install_completion_completes() {
     touch shop.ini notes.txt
     [ "$(complete_words womsim run sh)" = shop.ini ] || fail "run sh: $(complete_words womsim run sh)"
 }
+
+# No file of the project holds a merge's conflict markers (a line that
+# starts <<<<<<<, ======= alone, or >>>>>>>): a README merged by hand once
+# shipped with them. The files are git's (a clone) or, without git, the tree.
+test_no_file_holds_conflict_markers() {
+    if command -v git >/dev/null 2>&1 && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+        git -C "$ROOT" ls-files -z >files.txt
+    else
+        (cd "$ROOT" && find . -path ./build -prune -o -path ./out -prune -o -type f -print0) >files.txt
+    fi
+    (cd "$ROOT" && xargs -0 grep -lE '^(<<<<<<< |=======$|>>>>>>> )' <"$OLDPWD/files.txt") >marked.txt
+    [ ! -s marked.txt ] || fail "conflict markers in: $(tr '\n' ' ' <marked.txt)"
+}
