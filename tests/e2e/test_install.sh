@@ -1,7 +1,8 @@
 # test_install.sh: `make install` gives a complete womsim (scenarios found
 # by name from any folder, the references rerun, the manual page, bash
 # completion, the docs) and `make uninstall` takes all of it away; the
-# manual page says what --help says; the completion script completes.
+# manual page says what --help says; the completion script completes; no
+# shipped file holds a merge's conflict markers.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 test_install_runs_by_name_from_anywhere() {
