@@ -8,32 +8,39 @@
 #include "batch_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "womsim/model.h"
 
-/* The networks the batch builds: one per run of consecutive points on the
- * same network (as batch.c groups them), times the replications when each
- * replication draws its own. Also the days of all of this shard's tasks. */
+/* The networks this shard builds: one per run of consecutive points on
+ * the same network (as batch.c groups them) with a task of the shard, or,
+ * when each replication draws its own, one per replication with a task of
+ * the shard in the run (`built`: a flag per replication). Also the
+ * shard's tasks and their days. */
 static wom_status count_work(const wom_batch_t *batch, wom_batch_estimate_t *estimate,
-                             wom_error_t *error) {
+                             uint8_t *built, wom_error_t *error) {
     const wom_batch_plan_t *plan = &batch->plan;
     wom_scenario_t previous, scenario;
-    estimate->networks = 0;
-    estimate->tasks = 0;
-    estimate->days = 0;
+    *estimate = (wom_batch_estimate_t){0};
     for (uint32_t point = 0; point < plan->points; point++) {
         wom_status status = wom_config_scenario(batch->config, point, &scenario, error);
         if (status != WOM_OK) {
             return status;
         }
         if (point == 0 || !wom_batch_same_network(&previous, &scenario)) {
-            bool own = scenario.network.per_replication && plan->replications > 1;
-            estimate->networks += own ? plan->replications : 1;
+            memset(built, 0, plan->replications);
         }
+        bool own = scenario.network.per_replication && plan->replications > 1;
         for (uint32_t r = 0; r < plan->replications; r++) {
-            bool mine = wom_batch_mine(plan, wom_batch_run_id(plan, point, r));
-            estimate->tasks += mine ? 1 : 0;
-            estimate->days += mine ? (double)scenario.simulation.steps : 0;
+            if (!wom_batch_mine(plan, wom_batch_run_id(plan, point, r))) {
+                continue;
+            }
+            uint32_t draw = own ? r : 0;
+            estimate->networks += built[draw] ? 0 : 1;
+            built[draw] = 1;
+            estimate->tasks += 1;
+            estimate->days += (double)scenario.simulation.steps;
         }
         previous = scenario;
     }
@@ -85,7 +92,10 @@ static double scaled(const wom_batch_estimate_t *estimate, int threads) {
 wom_status wom_batch_estimate(wom_batch_t *batch, double budget_seconds,
                               wom_batch_estimate_t *estimate, wom_error_t *error) {
     double built = batch->graph_seconds;
-    wom_status status = count_work(batch, estimate, error);
+    uint8_t *drawn = malloc(batch->plan.replications);
+    wom_status status = drawn != NULL ? count_work(batch, estimate, drawn, error)
+                                      : wom_error_set(error, WOM_ENOMEM, "", 0, "out of memory");
+    free(drawn);
     status = status == WOM_OK ? wom_batch_graph(batch, &batch->first, error) : status;
     if (status != WOM_OK) {
         return status;

@@ -211,12 +211,19 @@ static wom_status parse_index(const char *text, const char *which, uint32_t node
     return WOM_OK;
 }
 
-/* Room for `more` edges after the array's count, doubling. */
-static bool reserve_edges(edge_list_t *edges, uint64_t more) {
-    if (edges->count + more <= edges->capacity) {
+/* Room for `more` edges after the array's count, doubling but never past
+ * `expected`, the edges the size line announces (what the memory estimate
+ * counted), unless more are needed: a file that says its size is read
+ * into an array of that size. The size line is not trusted beyond that
+ * (a file may end early), so the array grows as entries come. */
+static bool reserve_edges(edge_list_t *edges, uint64_t more, uint64_t expected) {
+    uint64_t needed = edges->count + more;
+    if (needed <= edges->capacity) {
         return true;
     }
     uint64_t capacity = edges->capacity > 0 ? 2 * edges->capacity : 1 << 16;
+    capacity = capacity < expected ? capacity : expected;
+    capacity = capacity > needed ? capacity : needed;
     uint32_t *grown = capacity <= SIZE_MAX / (2 * sizeof *edges->pairs)
                           ? realloc(edges->pairs, capacity * 2 * sizeof *edges->pairs)
                           : NULL;
@@ -294,7 +301,8 @@ static wom_status read_entries(FILE *stream, const char *path, bool directed,
         }
         uint32_t row, column;
         status = read_entry(fields, count, header, path, &row, &column, error);
-        if (status == WOM_OK && !reserve_edges(edges, 2)) {
+        if (status == WOM_OK &&
+            !reserve_edges(edges, both_arcs ? 2 : 1, header->entries * (both_arcs ? 2 : 1))) {
             status = WOM_ENOMEM;
         }
         if (status == WOM_OK) {

@@ -145,12 +145,15 @@ static uint64_t node_ids_count(const node_ids_t *ids) {
     return ids->hash.keys != NULL ? ids->hash.count : ids->count;
 }
 
-/* The array made large enough for `id`: false when memory is short. */
+/* The array made large enough for `id`: doubled, but never past 8 slots
+ * a node (or DENSE_ALWAYS) beyond what `id` needs, so that it stays within
+ * the 32 bytes a node the memory estimate counts; false when memory is
+ * short. */
 static bool dense_grow(node_ids_t *ids, uint64_t id) {
-    uint64_t size = ids->dense_size ? ids->dense_size : 1024;
-    while (size <= id) {
-        size *= 2;
-    }
+    uint64_t size = ids->dense_size ? 2 * ids->dense_size : 1024;
+    uint64_t most = 8 * (ids->count + 1) > DENSE_ALWAYS ? 8 * (ids->count + 1) : DENSE_ALWAYS;
+    size = size < most ? size : most;
+    size = size > id ? size : id + 1;
     uint32_t *dense = realloc(ids->dense, size * sizeof *dense);
     if (dense == NULL) {
         return false;
@@ -251,11 +254,13 @@ typedef struct {
     edge_list_t edges;
 } snap_reader_t;
 
-/* Room for `more` edges beyond those held, doubling; false when memory is short. */
+/* Room for `more` edges beyond those held, growing by half, so that the
+ * array ends within the 12 bytes an edge the memory estimate counts;
+ * false when memory is short. */
 static bool edges_reserve(edge_list_t *edges, uint64_t more) {
     uint64_t capacity = edges->capacity ? edges->capacity : 1024;
     while (capacity < edges->count + more) {
-        capacity *= 2;
+        capacity += capacity / 2;
     }
     if (capacity == edges->capacity) {
         return true;

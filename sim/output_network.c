@@ -312,9 +312,11 @@ wom_status wom_output_network_pictures(const char *dir, char ***names, size_t *c
 /* Removes dir/name when it is there. */
 static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
     char path[WOM_MAX_PATH];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+    }
     if (unlink(path) != 0 && errno != ENOENT) {
-        return wom_error_set(error, WOM_EIO, path, 0, "cannot remove: %s", strerror(errno));
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove: %s", strerror(errno));
     }
     return WOM_OK;
 }

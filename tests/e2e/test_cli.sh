@@ -189,6 +189,12 @@ test_cli_check_estimate_counts_the_work() {
     "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 4 --set simulation.steps=40 \
         --set network.per_replication=true -t 1 --estimate >drawn.txt || fail "--estimate failed"
     grep -q ": 4 networks of .*, 160 task-days" drawn.txt || fail "bad estimate: $(cat drawn.txt)"
+    # shard 1 of 3 of 2 points x 4: run ids 1, 4 and 7, replications 1, 0
+    # and 3 of one network drawn per replication: 3 draws, 3 tasks
+    "$WOMSIM" check "$ROOT/configs/baseline.ini" -r 4 --sweep service.quality=0.7,0.9 \
+        --set simulation.steps=40 --set network.per_replication=true -t 1 --shard 1/3 \
+        --estimate >shard.txt || fail "--estimate --shard failed"
+    grep -q ": 3 networks of .*, 120 task-days" shard.txt || fail "bad estimate: $(cat shard.txt)"
     expect_exit 69 "--max-mem" "$WOMSIM" check "$ROOT/configs/baseline.ini" --estimate --max-mem 1K
     [ ! -e out ] || fail "check --estimate made its output folder"
 }
