@@ -10,8 +10,10 @@
 # a range of the nodes; successes on others' nodes go through buckets,
 # handed over at barriers, in several rounds), and the sweep with a
 # network per replication (each thread builds its replication's network)
-# and common random numbers, as whole tasks and split; each must exit 0
-# without a report, give the same bytes, and the tool must have loaded.
+# and common random numbers, as whole tasks and split; then the graph
+# generators and the edge-list reader that split their work over the
+# threads; each must exit 0 without a report, give the same bytes, and the
+# tool must have loaded.
 # Ends with one "tsan: N passed, N failed" line.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -58,5 +60,37 @@ cmp -s "$WORK/agents/runs.csv" "$WORK/tasks/runs.csv" ||
     { failures=$((failures + 1)); echo "FAIL agents and tasks: runs.csv differs"; }
 cmp -s "$WORK/own-networks/runs.csv" "$WORK/own-networks-agents/runs.csv" ||
     { failures=$((failures + 1)); echo "FAIL own networks, agents and tasks: runs.csv differs"; }
+# graph_race_free NAME ARGS...: runs `womsim graph` on 2 threads: the
+# generators and readers that split their work over the threads (the
+# Barabasi-Albert chunks working out each other's edges, the CSR builder's
+# parts, the SNAP reader's pieces), each exporting the same bytes as on
+# one thread.
+graph_race_free() {
+    name=$1
+    shift
+    OMP_NUM_THREADS=1 "$WOMSIM" graph "$@" --write "$WORK/$name-1.txt" >/dev/null 2>&1
+    OMP_NUM_THREADS=2 OMP_TOOL_VERBOSE_INIT="$WORK/$name.tool" "$WOMSIM" graph "$@" \
+        --write "$WORK/$name-2.txt" >/dev/null 2>"$WORK/$name.err"
+    got=$?
+    if [ "$got" -eq 0 ] && [ ! -s "$WORK/$name.err" ] &&
+        grep -q 'Tool was started' "$WORK/$name.tool" &&
+        cmp -s "$WORK/$name-1.txt" "$WORK/$name-2.txt"; then
+        passes=$((passes + 1))
+        echo "PASS $name"
+    else
+        failures=$((failures + 1))
+        echo "FAIL $name (exit $got)"
+        sed 's/^/    /' "$WORK/$name.err"
+    fi
+}
+
+graph_race_free barabasi-albert "$ROOT/tests/data/sanitize.ini" --set wom.forward_prob=0.02 \
+    --set network.model=barabasi-albert --set network.nodes=20000 --set network.m=3
+graph_race_free watts-strogatz "$ROOT/tests/data/sanitize.ini" --set wom.forward_prob=0.02 \
+    --set network.nodes=20000 --set network.rewire=0.5
+awk 'BEGIN { for (i = 0; i < 60000; i++) print (i * 7919) % 20011, (i * 104729) % 20011 }' \
+    >"$WORK/edges.txt"
+graph_race_free edge-list --edges "$WORK/edges.txt"
+
 echo "tsan: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
