@@ -790,6 +790,20 @@ static bool watching(const cli_run_options_t *options) {
            options->watch.snapshot_count > 0;
 }
 
+/* The batch a run's command line asks for, into folder `dir`. */
+static wom_batch_options_t batch_options_of(const cli_run_options_t *options, const char *dir,
+                                            const char *name) {
+    return (wom_batch_options_t){.dir = dir,
+                                 .name = name,
+                                 .shard = options->shard,
+                                 .shards = options->shards,
+                                 .max_tasks = options->max_tasks,
+                                 .threads = options->threads,
+                                 .max_bytes = options->max_bytes,
+                                 .record = options->record,
+                                 .record_every = options->record_every};
+}
+
 /* Loads the scenario, runs this process's tasks and, unless it is one
  * shard of several or it was stopped, aggregates them. */
 wom_status cli_simulate(const cli_run_options_t *options, const char *name, const char *dir,
@@ -803,15 +817,7 @@ wom_status cli_simulate(const cli_run_options_t *options, const char *name, cons
 #endif
     wom_status status = cli_load_config(options->scenario_path, &options->overrides, config, error);
     if (status == WOM_OK) {
-        wom_batch_options_t batch_options = {.dir = dir,
-                                             .name = name,
-                                             .shard = options->shard,
-                                             .shards = options->shards,
-                                             .max_tasks = options->max_tasks,
-                                             .threads = options->threads,
-                                             .max_bytes = options->max_bytes,
-                                             .record = options->record,
-                                             .record_every = options->record_every};
+        wom_batch_options_t batch_options = batch_options_of(options, dir, name);
         status = wom_batch_init(batch, *config, &batch_options, error);
         status = status == WOM_OK ? wom_output_check_sensitivity(batch, error) : status;
         status = status == WOM_OK ? wom_watch_check(batch, &options->watch, error) : status;
@@ -966,13 +972,7 @@ static int check_estimate(const cli_run_options_t *options, const wom_config_t *
 #ifdef _OPENMP
     omp_set_num_threads(options->threads); /* the generators' threads, as a run's */
 #endif
-    wom_batch_options_t batch_options = {.dir = dir,
-                                         .name = name,
-                                         .shard = options->shard,
-                                         .shards = options->shards,
-                                         .max_tasks = options->max_tasks,
-                                         .threads = options->threads,
-                                         .max_bytes = options->max_bytes};
+    wom_batch_options_t batch_options = batch_options_of(options, dir, name);
     wom_batch_t batch;
     wom_batch_estimate_t estimate;
     wom_error_t error = {0};

@@ -121,6 +121,17 @@ wom_status wom_file_write_with(const char *path, wom_file_writer_fn writer, cons
     return wom_file_stream_commit(&out, writer(out.stream, context), error);
 }
 
+wom_status wom_file_remove(const char *dir, const char *name, wom_error_t *error) {
+    char path[WOM_MAX_PATH];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
+    }
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove: %s", strerror(errno));
+    }
+    return WOM_OK;
+}
+
 wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
                                wom_error_t *error) {
     char path[WOM_MAX_PATH];

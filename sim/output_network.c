@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "womsim/version.h"
 
@@ -309,18 +308,6 @@ wom_status wom_output_network_pictures(const char *dir, char ***names, size_t *c
     return status;
 }
 
-/* Removes dir/name when it is there. */
-static wom_status remove_file(const char *dir, const char *name, wom_error_t *error) {
-    char path[WOM_MAX_PATH];
-    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
-        return wom_error_set(error, WOM_ECANTCREAT, dir, 0, "path is too long");
-    }
-    if (unlink(path) != 0 && errno != ENOENT) {
-        return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove: %s", strerror(errno));
-    }
-    return WOM_OK;
-}
-
 /* Removes every picture a run drew: this run's are drawn again. */
 static wom_status remove_pictures(const char *dir, wom_error_t *error) {
     char **names = NULL;
@@ -330,19 +317,19 @@ static wom_status remove_pictures(const char *dir, wom_error_t *error) {
         wom_error_set(error, status, dir, 0, "cannot list the folder's network pictures");
     }
     for (size_t i = 0; i < count; i++) {
-        status = status == WOM_OK ? remove_file(dir, names[i], error) : status;
+        status = status == WOM_OK ? wom_file_remove(dir, names[i], error) : status;
         free(names[i]);
     }
     free(names);
-    return status == WOM_OK ? remove_file(dir, "network.gif", error) : status;
+    return status == WOM_OK ? wom_file_remove(dir, "network.gif", error) : status;
 }
 
 wom_status wom_output_write_network(const char *dir, const wom_watch_t *watch, wom_error_t *error) {
     wom_status status = remove_pictures(dir, error);
     bool drawn = watch != NULL && watch->snapshot_rows > 0;
     if (!drawn) {
-        status = status == WOM_OK ? remove_file(dir, "network.dat", error) : status;
-        return status == WOM_OK ? remove_file(dir, "network.gp", error) : status;
+        status = status == WOM_OK ? wom_file_remove(dir, "network.dat", error) : status;
+        return status == WOM_OK ? wom_file_remove(dir, "network.gp", error) : status;
     }
     picture_t *pictures = malloc(watch->options.snapshot_count * sizeof *pictures);
     if (pictures == NULL) {

@@ -4,10 +4,8 @@
  * (output_network.c); and summary.json's "watch" member,
  * how far the stories travelled. Workload: up to --trace-limit rows.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "womsim/output.h"
 
@@ -56,14 +54,8 @@ static void agents_csv(wom_text_t *text, const wom_watch_t *w) {
 static wom_status write_or_remove(const char *dir, const char *name, bool wanted,
                                   void (*build)(wom_text_t *, const wom_watch_t *),
                                   const wom_watch_t *w, wom_error_t *error) {
-    char path[WOM_MAX_PATH];
     if (!wanted) {
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        if (unlink(path) != 0 && errno != ENOENT) {
-            return wom_error_set(error, WOM_ECANTCREAT, path, 0, "cannot remove: %s",
-                                 strerror(errno));
-        }
-        return WOM_OK;
+        return wom_file_remove(dir, name, error);
     }
     wom_text_t text;
     wom_text_init(&text);

@@ -48,6 +48,10 @@ wom_status wom_file_stream_commit(wom_file_stream_t *out, wom_status status, wom
 /* Closes and removes the temporary file; nothing when not open. */
 void wom_file_stream_abandon(wom_file_stream_t *out);
 
+/* Removes dir/name, an output another run left, when it is there
+ * (WOM_ECANTCREAT, naming it, when it cannot be removed). */
+wom_status wom_file_remove(const char *dir, const char *name, wom_error_t *error);
+
 /* Writes `text` to dir/name atomically. */
 wom_status wom_file_write_text(const char *dir, const char *name, const wom_text_t *text,
                                wom_error_t *error);

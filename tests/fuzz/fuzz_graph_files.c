@@ -14,37 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_csr.h"
 #include "graph_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool has_arc(const wom_graph_t *graph, uint32_t from, uint32_t to) {
-    for (uint64_t i = graph->offsets[from]; i < graph->offsets[from + 1]; i++) {
-        if (graph->targets[i] == to) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void check_csr(const wom_graph_t *graph) {
-    if (graph->offsets[0] != 0 || graph->offsets[graph->nodes] != graph->arcs) {
-        abort();
-    }
-    for (uint32_t v = 0; v < graph->nodes; v++) {
-        uint64_t begin = graph->offsets[v], end = graph->offsets[v + 1];
-        if (end < begin || end - begin > graph->max_degree) {
-            abort();
-        }
-        for (uint64_t i = begin; i < end; i++) {
-            uint32_t to = graph->targets[i];
-            if (to >= graph->nodes || to == v || (i > begin && to <= graph->targets[i - 1]) ||
-                (!graph->directed && !has_arc(graph, to, v))) {
-                abort();
-            }
-        }
-    }
-}
 
 /* The .sg written from `graph` is `data` itself. */
 static void check_rewrite(const wom_graph_t *graph, const uint8_t *data, size_t size) {

@@ -174,6 +174,18 @@ static const struct {
 
 enum { SPLITS = sizeof splits / sizeof *splits };
 
+/* Every split refuses `text` at `line` with `message`. */
+static void refused_at_every_split(const text_t *text, long line, const char *message) {
+    for (int s = 0; s < SPLITS; s++) {
+        wom_graph_t *graph = NULL;
+        wom_error_t error;
+        assert_int_equal(read_parts(text, splits[s].block_bytes, splits[s].parts, &graph, &error),
+                         WOM_EDATA);
+        assert_int_equal(error.line, line);
+        assert_string_equal(error.message, message);
+    }
+}
+
 /* Every split reads the same graph as one piece in one block, and the
  * nodes are the distinct ids (counted here from the edges read). */
 static void check_same_graph(ids_t ids) {
@@ -299,23 +311,9 @@ static void test_long_line_and_nul_across_blocks(void **state) {
         append(&text, "%0100d", 0);
     }
     append(&text, "\n");
-    for (int s = 0; s < SPLITS; s++) {
-        wom_graph_t *graph = NULL;
-        wom_error_t error;
-        assert_int_equal(read_parts(&text, splits[s].block_bytes, splits[s].parts, &graph, &error),
-                         WOM_EDATA);
-        assert_int_equal(error.line, 9001);
-        assert_string_equal(error.message, "line is longer than 65536 characters");
-    }
+    refused_at_every_split(&text, 9001, "line is longer than 65536 characters");
     text.bytes[before + 5] = '\0';
-    for (int s = 0; s < SPLITS; s++) {
-        wom_graph_t *graph = NULL;
-        wom_error_t error;
-        assert_int_equal(read_parts(&text, splits[s].block_bytes, splits[s].parts, &graph, &error),
-                         WOM_EDATA);
-        assert_int_equal(error.line, 9001);
-        assert_string_equal(error.message, "line contains a NUL byte (is this a text file?)");
-    }
+    refused_at_every_split(&text, 9001, "line contains a NUL byte (is this a text file?)");
     free(text.bytes);
 }
 
