@@ -262,9 +262,9 @@ uint64_t wom_graph_estimate_bytes(const wom_scenario_t *scenario) {
         double edges = expected_edges(scenario, nodes);
         switch (scenario->network.model) {
         case WOM_NET_ERDOS_RENYI:
-        case WOM_NET_SBM: /* the CSR and, undirected, a count per node and part */
+        case WOM_NET_SBM: /* the CSR and, undirected, two counts per node */
             bytes = csr_bytes(pairs_edges_bound(edges), nodes) +
-                    (scenario->network.directed ? 0 : 4.0 * wom_graph_count_pair_parts() * nodes);
+                    (scenario->network.directed ? 0 : 8.0 * nodes);
             break;
         case WOM_NET_BARABASI_ALBERT: /* the edge array, the CSR, one mark a node */
             bytes = peak_bytes(edges, nodes, 0) + nodes;

@@ -213,9 +213,6 @@ wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t dra
  * nodes). */
 double wom_graph_compute_er_probability(const wom_scenario_t *scenario);
 
-/* The parts (threads) an Erdos-Renyi graph or an SBM is generated in. */
-int wom_graph_count_pair_parts(void);
-
 /* The nodes of an SBM: the sum of its block sizes. */
 uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario);
 

@@ -5,12 +5,14 @@
  * block, p_out between blocks; a node's block is its segment). Drawn from
  * keyed Philox streams, node v's candidates from the stream (seed, draw,
  * step 0, v, WOM_SITE_GRAPH), so a node's edges depend on the seed, the
- * draw and the node alone; generated in parts of rows over the threads, writing the CSR
- * directly: the same graph for any number of threads.
+ * draw and the node alone; generated over the threads in parts of rows
+ * (each node's own neighbours) and of columns (the arcs that mirror them),
+ * writing the CSR directly: the same graph for any number of threads.
  * Workload: once at set-up, for up to some 1e7 nodes and 1e9 arcs.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -33,23 +35,8 @@ uint64_t wom_graph_count_sbm_nodes(const wom_scenario_t *scenario) {
     return nodes;
 }
 
-/* Threads that generate a graph at most: undirected, each keeps a count
- * per node while it runs (4 bytes a node), so with this many the build's
- * peak stays below the memory of the graph and model that follow it. */
-enum { PAIR_PARTS_MAX = 8 };
-
-/* The parts a graph is generated in: one per thread. */
-int wom_graph_count_pair_parts(void) {
-#ifdef _OPENMP
-    int threads = omp_get_max_threads();
-    return threads < 1 ? 1 : threads > PAIR_PARTS_MAX ? PAIR_PARTS_MAX : threads;
-#else
-    return 1;
-#endif
-}
-
 /* A model of independent pairs: block b holds nodes start[b] ..
- * start[b + 1] - 1; the rows are split into parts at first_row[]. */
+ * start[b + 1] - 1. */
 typedef struct {
     uint64_t seed;
     uint32_t draw; /* the task word of the streams: which draw of the network */
@@ -59,8 +46,6 @@ typedef struct {
     uint32_t start[WOM_MAX_BLOCKS + 1];
     double p_in, p_out;       /* within a block, between blocks */
     double rate_in, rate_out; /* -log(1 - p_in), -log(1 - p_out) */
-    int parts;
-    uint32_t first_row[PAIR_PARTS_MAX + 1];
 } pair_model_t;
 
 /* Erdos-Renyi: one block, p = mean_degree / (n - 1); an SBM: its blocks. */
@@ -178,8 +163,8 @@ static inline bool pair_row_next(pair_row_t *row, uint32_t *neighbour) {
     return false;
 }
 
-/* Neighbours a row handles at a time: generated first, so that their
- * counts or cursors, random reads, are all fetched together. */
+/* Neighbours a row draws at a time, into a batch (counted) or straight
+ * into its place in the targets (written). */
 enum { PAIR_BATCH = 32 };
 
 /* The row's next neighbours, up to PAIR_BATCH, into `batch`; returns how
@@ -195,11 +180,14 @@ static uint32_t pair_row_batch(pair_row_t *row, uint32_t batch[PAIR_BATCH]) {
 /* ---------------------------------------------------------------------------
  * Parts */
 
-/* The expected cost of rows start[b] .. start[b] + rows - 1 of block b: a
- * row's set-up, taken as one edge's worth, plus its expected own edges
- * (undirected: p_out for each node of the earlier blocks, p_in for each
- * earlier node of its own). */
-static double pair_block_cost(const pair_model_t *model, int b, double rows) {
+/* The expected cost of cells start[b] .. start[b] + count - 1 of block b
+ * (rows or columns), one kind of step's. */
+typedef double pair_cost_fn(const pair_model_t *model, int b, double count);
+
+/* Drawing rows: a row's set-up, taken as one edge's worth, plus its
+ * expected own edges (undirected: p_out for each node of the earlier
+ * blocks, p_in for each earlier node of its own). */
+static double pair_block_draw_cost(const pair_model_t *model, int b, double rows) {
     double first = model->start[b], size = (double)model->start[b + 1] - first;
     if (model->directed) {
         return rows * (1 + model->p_in * (size - 1) + model->p_out * (model->nodes - size));
@@ -207,46 +195,53 @@ static double pair_block_cost(const pair_model_t *model, int b, double rows) {
     return rows * (1 + model->p_out * first) + model->p_in * rows * (rows - 1) / 2;
 }
 
-/* The expected cost of rows 0 .. end - 1. */
-static double pair_rows_cost(const pair_model_t *model, uint32_t end) {
-    double cost = 0;
-    for (int b = 0; b < model->blocks && model->start[b] < end; b++) {
-        uint32_t stop = model->start[b + 1] < end ? model->start[b + 1] : end;
-        cost += pair_block_cost(model, b, stop - model->start[b]);
-    }
-    return cost;
+/* Transposing columns (undirected): a column's set-up plus its expected
+ * higher neighbours (p_in for each later node of its block, p_out for each
+ * node of the later blocks). */
+static double pair_block_transpose_cost(const pair_model_t *model, int b, double columns) {
+    double size = (double)model->start[b + 1] - model->start[b];
+    double later_blocks = (double)model->nodes - model->start[b + 1];
+    return columns * (1 + model->p_out * later_blocks) +
+           model->p_in * (columns * (size - 1) - columns * (columns - 1) / 2);
 }
 
-/* Splits the rows into `parts` parts of about equal expected cost: part i
- * is rows first_row[i] .. first_row[i + 1] - 1. */
-static void pair_split(pair_model_t *model, int parts) {
-    const double total = pair_rows_cost(model, model->nodes);
-    model->parts = parts;
-    model->first_row[0] = 0;
-    model->first_row[parts] = model->nodes;
+/* The expected cost of cells 0 .. end - 1. */
+static double pair_prefix_cost(const pair_model_t *model, pair_cost_fn *cost, uint32_t end) {
+    double total = 0;
+    for (int b = 0; b < model->blocks && model->start[b] < end; b++) {
+        uint32_t stop = model->start[b + 1] < end ? model->start[b + 1] : end;
+        total += cost(model, b, stop - model->start[b]);
+    }
+    return total;
+}
+
+/* Splits the cells (rows or columns) into `parts` parts of about equal
+ * expected cost: part i is cells first[i] .. first[i + 1] - 1. */
+static void pair_split(const pair_model_t *model, pair_cost_fn *cost, int parts, uint32_t *first) {
+    const double total = pair_prefix_cost(model, cost, model->nodes);
+    first[0] = 0;
+    first[parts] = model->nodes;
     for (int part = 1; part < parts; part++) {
         double share = total * part / parts;
-        uint32_t low = model->first_row[part - 1], high = model->nodes;
-        while (low < high) { /* the first row whose rows before it cost share or more */
+        uint32_t low = first[part - 1], high = model->nodes;
+        while (low < high) { /* the first cell whose cells before it cost share or more */
             uint32_t middle = low + (high - low) / 2;
-            if (pair_rows_cost(model, middle) < share) {
+            if (pair_prefix_cost(model, cost, middle) < share) {
                 low = middle + 1;
             } else {
                 high = middle;
             }
         }
-        model->first_row[part] = low;
+        first[part] = low;
     }
 }
 
 /* ---------------------------------------------------------------------------
- * The two passes */
+ * Rows: each node's own neighbours, drawn twice */
 
-/* Pass 1 of one part: row v's own neighbours counted into offsets[v + 1];
- * undirected, the part's rows that name each node w below them counted
- * into higher[w] (the part's own counts: no other part writes them). */
-static void pair_count(const pair_model_t *model, uint32_t first, uint32_t end, uint64_t *offsets,
-                       uint32_t *higher) {
+/* Row v's own neighbours counted into offsets[v + 1], rows first .. end - 1. */
+static void pair_count_rows(const pair_model_t *model, uint32_t first, uint32_t end,
+                            uint64_t *offsets) {
     pair_row_t row;
     uint32_t batch[PAIR_BATCH];
     for (uint32_t v = first; v < end; v++) {
@@ -254,89 +249,127 @@ static void pair_count(const pair_model_t *model, uint32_t first, uint32_t end, 
         pair_row_start(&row, model, v);
         for (uint32_t count = PAIR_BATCH; count == PAIR_BATCH; own += count) {
             count = pair_row_batch(&row, batch);
-            for (uint32_t i = 0; i < count && higher != NULL; i++) {
-                __builtin_prefetch(&higher[batch[i]]);
-            }
-            for (uint32_t i = 0; i < count && higher != NULL; i++) {
-                higher[batch[i]]++;
-            }
         }
         offsets[v + 1] = own;
     }
 }
 
-/* Between the passes: row w holds its own (lower) neighbours first, then
- * those that name it, part by part; each part's counts become its write
- * cursor in the row (from the row's start), offsets[w + 1] the row's
- * length, then offsets the rows' starts. */
-static void pair_lay_out(wom_graph_t *graph, uint32_t *higher, int parts) {
-    const uint32_t nodes = graph->nodes;
-    uint64_t *offsets = graph->offsets;
-    if (higher != NULL) {
-#pragma omp parallel for schedule(static)
-        for (uint32_t w = 0; w < nodes; w++) {
-            uint64_t length = offsets[w + 1];
-            for (int part = 0; part < parts; part++) {
-                uint32_t *count = &higher[(size_t)part * nodes + w];
-                uint32_t named = *count;
-                *count = (uint32_t)length;
-                length += named;
-            }
-            offsets[w + 1] = length;
+/* Row v's own neighbours written from targets[offsets[v]], rows first ..
+ * end - 1. */
+static void pair_fill_rows(const pair_model_t *model, uint32_t first, uint32_t end,
+                           wom_graph_t *graph) {
+    pair_row_t row;
+    for (uint32_t v = first; v < end; v++) {
+        uint32_t *at = graph->targets + graph->offsets[v];
+        pair_row_start(&row, model, v);
+        for (uint32_t count = PAIR_BATCH; count == PAIR_BATCH; at += count) {
+            count = pair_row_batch(&row, at);
         }
     }
-    for (uint32_t v = 0; v < nodes; v++) {
-        uint32_t degree = (uint32_t)offsets[v + 1];
-        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
-        offsets[v + 1] += offsets[v];
-    }
-    graph->arcs = offsets[nodes];
 }
 
-/* Pass 2 of one part: row v's own neighbours at the start of its row;
- * undirected, v written into each of those rows at the part's cursor. */
-static void pair_fill(const pair_model_t *model, uint32_t first, uint32_t end, wom_graph_t *graph,
-                      uint32_t *cursor) {
+/* Counts (fill false) or writes the rows, one part of rows per thread. */
+static void pair_draw(const pair_model_t *model, const uint32_t *first_row, int parts,
+                      wom_graph_t *graph, bool fill) {
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        if (fill) {
+            pair_fill_rows(model, first_row[part], first_row[part + 1], graph);
+        } else {
+            pair_count_rows(model, first_row[part], first_row[part + 1], graph->offsets);
+        }
+    }
+}
+
+/* The counts become the rows' starts, offsets[v] .. offsets[v + 1]; the
+ * rows' lengths are kept in `lengths` (undirected) or give max_degree
+ * (directed: the rows are the graph). */
+static void pair_lay_out_rows(wom_graph_t *graph, uint32_t *lengths) {
+    uint64_t *offsets = graph->offsets;
+    for (uint32_t v = 0; v < graph->nodes; v++) {
+        uint32_t length = (uint32_t)offsets[v + 1];
+        if (lengths != NULL) {
+            lengths[v] = length;
+        }
+        graph->max_degree = length > graph->max_degree ? length : graph->max_degree;
+        offsets[v + 1] = offsets[v] + length;
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Columns (undirected): the higher nodes that name each node */
+
+/* The first index in targets[begin .. end - 1] (ascending) whose node is
+ * `node` or above; end if none. */
+static uint64_t pair_first_at_least(const uint32_t *targets, uint64_t begin, uint64_t end,
+                                    uint32_t node) {
+    while (begin < end) {
+        uint64_t middle = begin + (end - begin) / 2;
+        if (targets[middle] < node) {
+            begin = middle + 1;
+        } else {
+            end = middle;
+        }
+    }
+    return begin;
+}
+
+/* For columns first .. end - 1: counts into higher[w] the rows v > w whose
+ * own neighbours hold w (fill false), or (fill) writes each such v into
+ * row w at its cursor higher[w] (from the row's start, past its own
+ * neighbours), in ascending v. Only the part's columns are written: the
+ * parts need no atomics. */
+static void pair_transpose_part(uint32_t first, uint32_t end, wom_graph_t *graph,
+                                const uint32_t *lengths, uint32_t *higher, bool fill) {
     const uint64_t *offsets = graph->offsets;
     uint32_t *targets = graph->targets;
-    pair_row_t row;
-    uint32_t batch[PAIR_BATCH];
-    for (uint32_t v = first; v < end; v++) {
-        uint64_t at = offsets[v];
-        pair_row_start(&row, model, v);
-        for (uint32_t count = PAIR_BATCH; count == PAIR_BATCH;) {
-            count = pair_row_batch(&row, batch);
-            for (uint32_t i = 0; i < count && cursor != NULL; i++) {
-                __builtin_prefetch(&cursor[batch[i]]);
-                __builtin_prefetch(&offsets[batch[i]]);
+    for (uint32_t v = first + 1; v < graph->nodes; v++) {
+        uint64_t row_end = offsets[v] + lengths[v];
+        for (uint64_t i = pair_first_at_least(targets, offsets[v], row_end, first);
+             i < row_end && targets[i] < end; i++) {
+            uint32_t w = targets[i];
+            if (fill) {
+                targets[offsets[w] + higher[w]] = v;
             }
-            for (uint32_t i = 0; i < count; i++) {
-                uint32_t w = batch[i];
-                targets[at++] = w;
-                if (cursor != NULL) {
-                    targets[offsets[w] + cursor[w]++] = v;
-                }
-            }
+            higher[w]++;
         }
     }
 }
 
-/* Pass 1 (pair_count) or, with `fill`, pass 2 (pair_fill), one part per
- * thread; undirected, each part has its own counts in `higher` (a count
- * per node). */
-static void pair_pass(const pair_model_t *model, wom_graph_t *graph, uint32_t *higher, bool fill) {
-    const uint32_t nodes = graph->nodes;
-#pragma omp parallel for num_threads(model->parts) schedule(static, 1)
-    for (int part = 0; part < model->parts; part++) {
-        uint32_t first = model->first_row[part], end = model->first_row[part + 1];
-        uint32_t *counts = higher != NULL ? higher + (size_t)part * nodes : NULL;
-        if (fill) {
-            pair_fill(model, first, end, graph, counts);
-        } else {
-            pair_count(model, first, end, graph->offsets, counts);
-        }
+/* Counts (fill false) or writes the higher neighbours, one part of columns
+ * per thread. */
+static void pair_transpose(const uint32_t *first_column, int parts, wom_graph_t *graph,
+                           const uint32_t *lengths, uint32_t *higher, bool fill) {
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        pair_transpose_part(first_column[part], first_column[part + 1], graph, lengths, higher,
+                            fill);
     }
 }
+
+/* Moves each row's own neighbours, packed at the start of the targets, to
+ * their final place, leaving room after them for the higher neighbours,
+ * and sets the final offsets and max_degree; higher[w] becomes row w's
+ * write cursor, just past its own neighbours. From the last row back, each row moves right over
+ * rows already moved: one thread, without a second array of targets. */
+static void pair_spread(wom_graph_t *graph, const uint32_t *lengths, uint32_t *higher) {
+    uint64_t *offsets = graph->offsets;
+    uint64_t higher_before = offsets[graph->nodes]; /* all the higher arcs, as many as own */
+    offsets[graph->nodes] = graph->arcs;
+    for (uint32_t w = graph->nodes; w-- > 0;) {
+        higher_before -= higher[w];
+        uint64_t start = offsets[w] + higher_before;
+        memmove(graph->targets + start, graph->targets + offsets[w],
+                lengths[w] * sizeof *graph->targets);
+        offsets[w] = start;
+        uint32_t degree = lengths[w] + higher[w];
+        graph->max_degree = degree > graph->max_degree ? degree : graph->max_degree;
+        higher[w] = lengths[w];
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * The generator */
 
 /* SBM nodes come block after block: node v's segment is its block. */
 static bool pair_assign_blocks(const pair_model_t *model, wom_graph_t *graph) {
@@ -352,33 +385,63 @@ static bool pair_assign_blocks(const pair_model_t *model, wom_graph_t *graph) {
     return true;
 }
 
-/* Two passes over the same keyed rows (count, then fill), each split over
- * the threads in parts of consecutive rows. Undirected, row v holds its
- * lower neighbours (from its own stream, ascending) and then the higher
- * nodes that name it, part by part and within a part in row order: so
- * every row comes out sorted, without loops or duplicates, the same for
- * any number of parts, and without atomics. Besides the CSR only a count
- * per node and part is held (undirected). */
+/* The graph's rows and, undirected, their transposition, with its arrays:
+ * the parts' first cells (rows, then columns), the own lengths and the
+ * higher counts (a uint32 a node each, undirected). */
+static bool pair_build(const pair_model_t *model, int parts, uint32_t *first, uint32_t *lengths,
+                       uint32_t *higher, wom_graph_t *graph) {
+    pair_split(model, pair_block_draw_cost, parts, first);
+    pair_draw(model, first, parts, graph, false);
+    pair_lay_out_rows(graph, lengths);
+    /* undirected, room for the higher neighbours too: as many as own */
+    graph->arcs = graph->offsets[graph->nodes] * (model->directed ? 1 : 2);
+    if (!wom_graph_alloc_targets(graph)) {
+        return false;
+    }
+    pair_draw(model, first, parts, graph, true);
+    if (!model->directed) {
+        pair_split(model, pair_block_transpose_cost, parts, first);
+        pair_transpose(first, parts, graph, lengths, higher, false);
+        pair_spread(graph, lengths, higher);
+        pair_transpose(first, parts, graph, lengths, higher, true);
+    }
+    return true;
+}
+
+/* The parts a graph is built in: one per thread, however many. */
+static int pair_count_parts(void) {
+#ifdef _OPENMP
+    int threads = omp_get_max_threads();
+    return threads < 1 ? 1 : threads;
+#else
+    return 1;
+#endif
+}
+
+/* Each node's own neighbours (undirected: the nodes below it; directed:
+ * its out-neighbours) are drawn from its stream twice, over the threads in
+ * parts of consecutive rows: counted, then written packed. Directed, that
+ * is the graph. Undirected, parts of consecutive columns count the higher
+ * nodes that name each node, each row moves to its final place, and the
+ * column parts write those higher nodes after the row's own, in ascending
+ * order: so every row comes out sorted, without loops or duplicates, the
+ * same for any number of parts, and without atomics. Besides the CSR only
+ * two counts per node are held (undirected), for any number of threads. */
 wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t draw,
                                     wom_graph_t **out) {
     pair_model_t model;
     pair_model_init(&model, scenario, draw);
-    pair_split(&model, wom_graph_count_pair_parts());
-    const uint32_t nodes = model.nodes;
-    wom_graph_t *graph = wom_graph_alloc(nodes, model.directed);
-    uint32_t *higher =
-        model.directed ? NULL : wom_memory_calloc((size_t)model.parts * nodes + 1, sizeof *higher);
-    bool ready = graph != NULL && (model.directed || higher != NULL);
-    if (ready) {
-        pair_pass(&model, graph, higher, false);
-        pair_lay_out(graph, higher, model.parts);
-        ready = wom_graph_alloc_targets(graph) &&
-                (scenario->network.model != WOM_NET_SBM || pair_assign_blocks(&model, graph));
-    }
-    if (ready) {
-        pair_pass(&model, graph, higher, true);
-    }
-    free(higher);
+    const int parts = pair_count_parts();
+    wom_graph_t *graph = wom_graph_alloc(model.nodes, model.directed);
+    uint32_t *first = malloc((size_t)(parts + 1) * sizeof *first);
+    uint32_t *lengths =
+        model.directed ? NULL : wom_memory_calloc(2 * (size_t)model.nodes + 1, sizeof *lengths);
+    bool ready = graph != NULL && first != NULL && (model.directed || lengths != NULL) &&
+                 pair_build(&model, parts, first, lengths,
+                            lengths != NULL ? lengths + model.nodes : NULL, graph) &&
+                 (scenario->network.model != WOM_NET_SBM || pair_assign_blocks(&model, graph));
+    free(first);
+    free(lengths);
     if (!ready) {
         wom_graph_free(graph);
         return WOM_ENOMEM;

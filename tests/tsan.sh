@@ -62,9 +62,9 @@ cmp -s "$WORK/own-networks/runs.csv" "$WORK/own-networks-agents/runs.csv" ||
     { failures=$((failures + 1)); echo "FAIL own networks, agents and tasks: runs.csv differs"; }
 # graph_race_free NAME ARGS...: runs `womsim graph` on 2 threads: the
 # generators and readers that split their work over the threads (the
-# Barabasi-Albert chunks working out each other's edges, the CSR builder's
-# parts, the SNAP reader's pieces), each exporting the same bytes as on
-# one thread.
+# Barabasi-Albert chunks working out each other's edges, Erdos-Renyi's and
+# the SBM's parts of rows and of columns, the CSR builder's parts, the SNAP
+# reader's pieces), each exporting the same bytes as on one thread.
 graph_race_free() {
     name=$1
     shift
@@ -88,6 +88,11 @@ graph_race_free barabasi-albert "$ROOT/tests/data/sanitize.ini" --set wom.forwar
     --set network.model=barabasi-albert --set network.nodes=20000 --set network.m=3
 graph_race_free watts-strogatz "$ROOT/tests/data/sanitize.ini" --set wom.forward_prob=0.02 \
     --set network.nodes=20000 --set network.rewire=0.5
+graph_race_free erdos-renyi "$ROOT/tests/data/sanitize.ini" --set wom.forward_prob=0.02 \
+    --set network.model=erdos-renyi --set network.nodes=20000 --set network.mean_degree=10
+graph_race_free sbm "$ROOT/tests/data/sanitize.ini" --set wom.forward_prob=0.02 \
+    --set network.model=sbm --set network.blocks=8000,7000,5000 --set network.p_in=0.001 \
+    --set network.p_out=0.0002
 awk 'BEGIN { for (i = 0; i < 60000; i++) print (i * 7919) % 20011, (i * 104729) % 20011 }' \
     >"$WORK/edges.txt"
 graph_race_free edge-list --edges "$WORK/edges.txt"

@@ -213,14 +213,18 @@ static void test_erdos_renyi_seeded(void **state) {
     assert_seeded(er_scenario(false));
 }
 
-/* Erdos-Renyi is generated in parts of rows, one per thread (up to 8):
- * the CSR is the same for any number, undirected and directed, on a graph
- * whose rows are split unevenly (1237 nodes). */
+/* Erdos-Renyi is generated in parts of rows and of columns, one per
+ * thread however many: the CSR is the same for any number, undirected and
+ * directed, on a graph whose rows are split unevenly (1237 nodes) and on
+ * one with more parts than nodes (11 nodes on 16 threads). */
 static void test_erdos_renyi_same_for_any_threads(void **state) {
     (void)state;
     for (int directed = 0; directed < 2; directed++) {
         wom_scenario_t scenario = er_scenario(directed);
-        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8, 13}, 4);
+        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8, 13, 40}, 5);
+        scenario.network.nodes = 11;
+        scenario.network.mean_degree = 4;
+        assert_same_for_any_threads(&scenario, (const int[]){2, 16}, 2);
     }
 }
 
@@ -562,13 +566,14 @@ static void test_sbm(void **state) {
     check_sbm(true);
 }
 
-/* The SBM is generated like Erdos-Renyi, in parts of rows: the same CSR
- * for any number of threads, undirected and directed. */
+/* The SBM is generated like Erdos-Renyi, in parts of rows and columns
+ * split by each block's expected cost: the same CSR for any number of
+ * threads, undirected and directed. */
 static void test_sbm_same_for_any_threads(void **state) {
     (void)state;
     for (int directed = 0; directed < 2; directed++) {
         wom_scenario_t scenario = sbm_scenario(directed);
-        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8}, 3);
+        assert_same_for_any_threads(&scenario, (const int[]){2, 3, 8, 21}, 4);
     }
 }
 
