@@ -1,7 +1,8 @@
 /* aggregate.c: a batch's results from its task files, point by point
  * (aggregate.h). Workload: per point, replications x (steps + 1) rows read
- * once and summarised once; one point's rows are held at a time, so a
- * sweep of thousands of points aggregates in the memory of one.
+ * once (the task files over the threads) and summarised once; one point's
+ * rows are held at a time, so a sweep of thousands of points aggregates in
+ * the memory of one.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "womsim/aggregate.h"
 
@@ -10,29 +11,50 @@
 
 #include "womsim/model.h"
 
-/* Every replication's task file of `point` into its table, checked against
+/* Replication r's task file of `point` into its table, checked against
  * the network the point runs on now. */
+static wom_status load_replication(const wom_batch_t *batch, uint32_t point, uint32_t r,
+                                   wom_metrics_table_t *table, wom_error_t *error) {
+    wom_batch_task_t expected = {.steps = table->steps,
+                                 .run_id = wom_batch_run_id(&batch->plan, point, r)};
+    memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
+    uint32_t agents = 0;
+    wom_status status = wom_batch_read_task(batch->options.dir, &expected,
+                                            wom_metrics_table_row(table, r, 0), &agents, error);
+    if (status == WOM_OK && agents != table->agents) {
+        char path[WOM_MAX_PATH];
+        wom_batch_task_path(batch->options.dir, expected.run_id, path, sizeof path);
+        status =
+            wom_error_set(error, WOM_EDATA, path, 0, "ran on %u agents, but the network has %u now",
+                          agents, table->agents);
+    }
+    return status;
+}
+
+/* Every replication's task file of `point` into its table, over the
+ * threads (each file is read and its checksum checked on its own); when
+ * some fail, the first replication's error, whatever the threads. */
 static wom_status load_point(const wom_batch_t *batch, uint32_t point, wom_metrics_table_t *table,
                              wom_error_t *error) {
-    wom_batch_task_t expected = {.steps = table->steps};
-    memcpy(expected.scenario_hash, batch->hash, sizeof expected.scenario_hash);
-    for (uint32_t r = 0; r < table->replications; r++) {
-        uint32_t agents = 0;
-        expected.run_id = wom_batch_run_id(&batch->plan, point, r);
-        wom_status status = wom_batch_read_task(batch->options.dir, &expected,
-                                                wom_metrics_table_row(table, r, 0), &agents, error);
-        if (status == WOM_OK && agents != table->agents) {
-            char path[WOM_MAX_PATH];
-            wom_batch_task_path(batch->options.dir, expected.run_id, path, sizeof path);
-            status = wom_error_set(error, WOM_EDATA, path, 0,
-                                   "ran on %u agents, but the network has %u now", agents,
-                                   table->agents);
-        }
-        if (status != WOM_OK) {
-            return status;
+    const int64_t replications = table->replications;
+    int64_t failed = replications; /* the first replication that failed */
+    wom_status status = WOM_OK;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t r = 0; r < replications; r++) {
+        wom_error_t why;
+        wom_status read = load_replication(batch, point, (uint32_t)r, table, &why);
+        if (read != WOM_OK) {
+#pragma omp critical(wom_aggregate_failed)
+            if (r < failed) {
+                failed = r;
+                status = read;
+                if (error != NULL) {
+                    *error = why;
+                }
+            }
         }
     }
-    return WOM_OK;
+    return status;
 }
 
 /* A classic kind's share of nodes ever active (ic), ever infected (sir) or

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <omp.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -655,6 +656,42 @@ static bool exists(const char *dir, const char *name) {
     return there;
 }
 
+/* A point's task files are read back over the threads; when two are
+ * damaged (replications 1 and 2 of point 1), the error names replication
+ * 1's file, on 1 to 4 threads alike. */
+static void aggregate_names_the_first_damaged_task(void **state) {
+    (void)state;
+    wom_config_t *config = config_with(tiny);
+    char *dir = make_temp_dir();
+    run_batch(config, dir, 0, 1, false);
+    wom_batch_t batch;
+    wom_batch_options_t options = options_for(dir, 0, 1);
+    assert_int_equal(wom_batch_init(&batch, config, &options, NULL), WOM_OK);
+    char first[WOM_MAX_PATH], name[64];
+    assert_true(wom_batch_task_path(dir, wom_batch_run_id(&batch.plan, 1, 1), first, sizeof first));
+    for (uint32_t r = 1; r <= 2; r++) {
+        snprintf(name, sizeof name, "tasks/%u.rows", wom_batch_run_id(&batch.plan, 1, r));
+        touch(dir, name);
+    }
+    const int threads_before = omp_get_max_threads();
+    for (int threads = 1; threads <= 4; threads++) {
+        omp_set_num_threads(threads);
+        wom_error_t error = {0};
+        wom_aggregate_point_t point;
+        assert_int_equal(wom_aggregate_point(&batch, 1, &point, &error), WOM_EDATA);
+        assert_string_equal(error.file, first);
+        assert_non_null(strstr(error.message, "not a womsim task file"));
+        wom_aggregate_point_destroy(&point);
+        assert_int_equal(wom_aggregate_point(&batch, 0, &point, &error), WOM_OK);
+        wom_aggregate_point_destroy(&point);
+    }
+    omp_set_num_threads(threads_before);
+    wom_batch_destroy(&batch);
+    wom_config_free(config);
+    remove_tree(dir);
+    free(dir);
+}
+
 /* A stop keeps the finished tasks; resume runs the rest (and a damaged
  * file again), removes what a killed run left, and ends with the files of
  * a run never stopped. */
@@ -1195,6 +1232,7 @@ int main(void) {
         cmocka_unit_test(shards_give_the_same_files),
         cmocka_unit_test(outputs_keep_the_finals),
         cmocka_unit_test(parallel_strategies_give_the_same_files),
+        cmocka_unit_test(aggregate_names_the_first_damaged_task),
         cmocka_unit_test(stopped_batch_resumes_to_the_same_files),
         cmocka_unit_test(stop_before_the_first_task),
         cmocka_unit_test(folder_of_another_scenario_is_refused),
