@@ -434,14 +434,15 @@ wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t dra
     const int parts = pair_count_parts();
     wom_graph_t *graph = wom_graph_alloc(model.nodes, model.directed);
     uint32_t *first = malloc((size_t)(parts + 1) * sizeof *first);
-    uint32_t *lengths =
-        model.directed ? NULL : wom_memory_calloc(2 * (size_t)model.nodes + 1, sizeof *lengths);
-    bool ready = graph != NULL && first != NULL && (model.directed || lengths != NULL) &&
-                 pair_build(&model, parts, first, lengths,
-                            lengths != NULL ? lengths + model.nodes : NULL, graph) &&
+    /* undirected: the rows' own lengths, then their higher counts */
+    uint32_t *counts =
+        model.directed ? NULL : wom_memory_calloc(2 * (size_t)model.nodes + 1, sizeof *counts);
+    bool ready = graph != NULL && first != NULL && (model.directed || counts != NULL) &&
+                 pair_build(&model, parts, first, counts,
+                            counts != NULL ? counts + model.nodes : NULL, graph) &&
                  (scenario->network.model != WOM_NET_SBM || pair_assign_blocks(&model, graph));
     free(first);
-    free(lengths);
+    free(counts);
     if (!ready) {
         wom_graph_free(graph);
         return WOM_ENOMEM;

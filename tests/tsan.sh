@@ -10,10 +10,11 @@
 # a range of the nodes; successes on others' nodes go through buckets,
 # handed over at barriers, in several rounds), and the sweep with a
 # network per replication (each thread builds its replication's network)
-# and common random numbers, as whole tasks and split; then the graph
-# generators and the edge-list reader that split their work over the
-# threads; each must exit 0 without a report, give the same bytes, and the
-# tool must have loaded.
+# and common random numbers, as whole tasks and split (each run's outputs
+# too: task files read back and runs.csv formatted over the threads); then
+# the graph generators and the edge-list reader that split their work over
+# the threads; each must exit 0 without a report, give the same bytes, and
+# the tool must have loaded.
 # Ends with one "tsan: N passed, N failed" line.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
