@@ -41,7 +41,7 @@ static wom_status load_point(const wom_batch_t *batch, uint32_t point, wom_metri
     wom_status status = WOM_OK;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t r = 0; r < replications; r++) {
-        wom_error_t why;
+        wom_error_t why = {0};
         wom_status read = load_replication(batch, point, (uint32_t)r, table, &why);
         if (read != WOM_OK) {
 #pragma omp critical(wom_aggregate_failed)

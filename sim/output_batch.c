@@ -1,9 +1,10 @@
 /* output_batch.c: the files of a batch as a whole, written from its
  * results point by point (wom_output_write_batch): runs.csv (every task's
  * every metric at every step, long format, streamed in groups of
- * replications formatted over the threads), each point's own files (output.c), and for a sweep
- * sweep.csv, sweep.dat and sweep.gp from every point's final summaries. Workload: one point's rows
- * in memory at a time; runs.csv grows by (steps + 1) x columns rows per task.
+ * replications formatted over the threads), each point's own files
+ * (output.c), and for a sweep sweep.csv, sweep.dat and sweep.gp from every
+ * point's final summaries. Workload: one point's rows in memory at a time;
+ * runs.csv grows by (steps + 1) x columns rows per task.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "output_internal.h"
 
