@@ -163,12 +163,13 @@ static inline bool pair_row_next(pair_row_t *row, uint32_t *neighbour) {
     return false;
 }
 
-/* Neighbours a row draws at a time, into a batch (counted) or straight
- * into its place in the targets (written). */
+/* Neighbours a row draws at a time, straight into their place in the
+ * targets. */
 enum { PAIR_BATCH = 32 };
 
 /* The row's next neighbours, up to PAIR_BATCH, into `batch`; returns how
- * many (fewer than PAIR_BATCH: the row is done). */
+ * many (fewer than PAIR_BATCH: the row is done). Only those are written,
+ * so `batch` may be the row's place in the targets. */
 static uint32_t pair_row_batch(pair_row_t *row, uint32_t batch[PAIR_BATCH]) {
     uint32_t count = 0;
     while (count < PAIR_BATCH && pair_row_next(row, &batch[count])) {
@@ -243,12 +244,12 @@ static void pair_split(const pair_model_t *model, pair_cost_fn *cost, int parts,
 static void pair_count_rows(const pair_model_t *model, uint32_t first, uint32_t end,
                             uint64_t *offsets) {
     pair_row_t row;
-    uint32_t batch[PAIR_BATCH];
+    uint32_t neighbour;
     for (uint32_t v = first; v < end; v++) {
         uint64_t own = 0;
         pair_row_start(&row, model, v);
-        for (uint32_t count = PAIR_BATCH; count == PAIR_BATCH; own += count) {
-            count = pair_row_batch(&row, batch);
+        while (pair_row_next(&row, &neighbour)) {
+            own++;
         }
         offsets[v + 1] = own;
     }
@@ -282,8 +283,8 @@ static void pair_draw(const pair_model_t *model, const uint32_t *first_row, int 
 }
 
 /* The counts become the rows' starts, offsets[v] .. offsets[v + 1]; the
- * rows' lengths are kept in `lengths` (undirected) or give max_degree
- * (directed: the rows are the graph). */
+ * rows' lengths are kept in `lengths` (undirected) and the longest gives
+ * max_degree (the graph's when directed: the rows are the graph). */
 static void pair_lay_out_rows(wom_graph_t *graph, uint32_t *lengths) {
     uint64_t *offsets = graph->offsets;
     for (uint32_t v = 0; v < graph->nodes; v++) {
@@ -318,11 +319,16 @@ static uint64_t pair_first_at_least(const uint32_t *targets, uint64_t begin, uin
  * own neighbours hold w (fill false), or (fill) writes each such v into
  * row w at its cursor higher[w] (from the row's start, past its own
  * neighbours), in ascending v. Only the part's columns are written: the
- * parts need no atomics. */
+ * parts need no atomics. Each part reads every row above its first column
+ * (in order, a binary search each): some parts x nodes / 2 row visits in
+ * all, against the arcs' random writes. */
 static void pair_transpose_part(uint32_t first, uint32_t end, wom_graph_t *graph,
                                 const uint32_t *lengths, uint32_t *higher, bool fill) {
     const uint64_t *offsets = graph->offsets;
     uint32_t *targets = graph->targets;
+    if (first >= end) { /* an empty part (more parts than nodes) */
+        return;
+    }
     for (uint32_t v = first + 1; v < graph->nodes; v++) {
         uint64_t row_end = offsets[v] + lengths[v];
         for (uint64_t i = pair_first_at_least(targets, offsets[v], row_end, first);
@@ -350,8 +356,9 @@ static void pair_transpose(const uint32_t *first_column, int parts, wom_graph_t 
 /* Moves each row's own neighbours, packed at the start of the targets, to
  * their final place, leaving room after them for the higher neighbours,
  * and sets the final offsets and max_degree; higher[w] becomes row w's
- * write cursor, just past its own neighbours. From the last row back, each row moves right over
- * rows already moved: one thread, without a second array of targets. */
+ * write cursor, just past its own neighbours. From the last row back,
+ * each row moves right over rows already moved: one thread, without a
+ * second array of targets. */
 static void pair_spread(wom_graph_t *graph, const uint32_t *lengths, uint32_t *higher) {
     uint64_t *offsets = graph->offsets;
     uint64_t higher_before = offsets[graph->nodes]; /* all the higher arcs, as many as own */

@@ -9,6 +9,7 @@
 #include "output_internal.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,9 +436,16 @@ static uint32_t recorded_every(const wom_batch_t *batch, const wom_output_run_t 
 
 /* Replications whose runs.csv rows are formatted side by side, over the
  * threads, and then written in order: formatting the numbers is most of
- * the output stage of a sweep. At most some 40 MB of text at a time (64
- * replications of 365 days and 30 metrics). */
-enum { RUNS_GROUP = 64 };
+ * the output stage of a sweep. Four a thread (so that a slow one does not
+ * hold the others up), at most RUNS_GROUP_MAX: the text of that many
+ * replications is held at a time (about 1 MB each at 365 days and 30
+ * metrics). */
+enum { RUNS_GROUP_MAX = 64 };
+
+static int runs_group(void) {
+    int threads = omp_get_max_threads();
+    return threads < 1 ? 1 : threads > RUNS_GROUP_MAX / 4 ? RUNS_GROUP_MAX : 4 * threads;
+}
 
 /* Appends a point's rows to runs.csv, the same bytes for any number of
  * threads; a failed write (a full disk) ends the file there, its
@@ -448,10 +456,11 @@ static wom_status append_runs(const wom_batch_t *batch, sweep_files_t *f,
     const uint32_t point = run->point->point, replications = run->point->table.replications;
     wom_output_point_t at = {point, batch->keys, f->names, &f->values[(size_t)point * batch->keys],
                              recorded_every(batch, run)};
-    wom_text_t texts[RUNS_GROUP];
+    wom_text_t texts[RUNS_GROUP_MAX];
+    const uint32_t group = (uint32_t)runs_group();
     wom_status status = WOM_OK;
-    for (uint32_t first = 0; status == WOM_OK && first < replications; first += RUNS_GROUP) {
-        int count = (int)(replications - first < RUNS_GROUP ? replications - first : RUNS_GROUP);
+    for (uint32_t first = 0; status == WOM_OK && first < replications; first += group) {
+        int count = (int)(replications - first < group ? replications - first : group);
 #pragma omp parallel for schedule(dynamic, 1)
         for (int i = 0; i < count; i++) {
             uint32_t r = first + (uint32_t)i;

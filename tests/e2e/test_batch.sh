@@ -131,6 +131,22 @@ test_batch_one_and_two_threads_byte_identical() {
     same_files one two
 }
 
+# runs.csv is formatted in groups of replications, four a thread, over
+# the threads: 21 replications cross the groups' ends at 1, 2 and 3
+# threads (groups of 4, 8 and 12) and give the same files.
+test_batch_runs_csv_same_across_groups() {
+    sweep_scenario
+    for t in 1 2 3; do
+        "$WOMSIM" run sweep.ini -o "t$t" -q --no-plot -t "$t" --set simulation.replications=21 \
+            --set network.nodes=300 --set service.quality=0.8 --set simulation.steps=5 ||
+            fail "run -t $t failed"
+    done
+    rows=$(grep -c '^sweep,0,20,' t1/runs.csv)
+    [ "$rows" -gt 0 ] || fail "runs.csv holds no rows of replication 20"
+    same_files t1 t2
+    same_files t1 t3
+}
+
 test_batch_three_shards_merged_byte_identical() {
     sweep_scenario
     "$WOMSIM" run sweep.ini -o whole -q --no-plot || fail "unsharded run failed"

@@ -656,27 +656,31 @@ static bool exists(const char *dir, const char *name) {
     return there;
 }
 
-/* A point's task files are read back over the threads; when two are
- * damaged (replications 1 and 2 of point 1), the error names replication
- * 1's file, on 1 to 4 threads alike. */
+/* A point's task files are read back over the threads; when many are
+ * damaged (replications 1 to 39 of point 1's 40), the error names
+ * replication 1's file, on 1 to 4 threads, again and again (the last
+ * failure kept would name replication 39's), and the undamaged point still
+ * reads. */
 static void aggregate_names_the_first_damaged_task(void **state) {
     (void)state;
+    enum { REPLICATIONS = 40 };
     wom_config_t *config = config_with(tiny);
+    assert_int_equal(wom_config_set(config, "simulation.replications=40", NULL), WOM_OK);
     char *dir = make_temp_dir();
-    run_batch(config, dir, 0, 1, false);
     wom_batch_t batch;
     wom_batch_options_t options = options_for(dir, 0, 1);
-    assert_int_equal(wom_batch_init(&batch, config, &options, NULL), WOM_OK);
+    wom_error_t error = {0};
+    assert_int_equal(wom_batch_init(&batch, config, &options, &error), WOM_OK);
+    assert_int_equal(wom_batch_run(&batch, &error), WOM_OK);
     char first[WOM_MAX_PATH], name[64];
     assert_true(wom_batch_task_path(dir, wom_batch_run_id(&batch.plan, 1, 1), first, sizeof first));
-    for (uint32_t r = 1; r <= 2; r++) {
+    for (uint32_t r = 1; r < REPLICATIONS; r++) {
         snprintf(name, sizeof name, "tasks/%u.rows", wom_batch_run_id(&batch.plan, 1, r));
         touch(dir, name);
     }
     const int threads_before = omp_get_max_threads();
-    for (int threads = 1; threads <= 4; threads++) {
-        omp_set_num_threads(threads);
-        wom_error_t error = {0};
+    for (int round = 0; round < 12; round++) {
+        omp_set_num_threads(1 + round % 4);
         wom_aggregate_point_t point;
         assert_int_equal(wom_aggregate_point(&batch, 1, &point, &error), WOM_EDATA);
         assert_string_equal(error.file, first);

@@ -228,6 +228,37 @@ static void test_erdos_renyi_same_for_any_threads(void **state) {
     }
 }
 
+/* At p = 1 every pair is an edge and at p = 0 none, on any number of
+ * threads (more than nodes too), directed and undirected: the complete
+ * and the empty graph of 11 nodes. */
+static void test_erdos_renyi_complete_and_empty(void **state) {
+    (void)state;
+    const int threads_before = omp_get_max_threads();
+    for (int directed = 0; directed < 2; directed++) {
+        wom_scenario_t scenario = er_scenario(directed);
+        scenario.network.nodes = 11;
+        for (int threads = 1; threads <= 16; threads *= 4) {
+            omp_set_num_threads(threads);
+            scenario.network.mean_degree = 10; /* p = 10 / (11 - 1) */
+            wom_graph_t *graph = build(&scenario);
+            for (uint32_t v = 0; v < 11; v++) {
+                uint32_t others[10];
+                for (uint32_t i = 0; i < 10; i++) {
+                    others[i] = i < v ? i : i + 1;
+                }
+                assert_row(graph, v, others, 10);
+            }
+            wom_graph_free(graph);
+            scenario.network.mean_degree = 0;
+            graph = build(&scenario);
+            assert_int_equal(graph->arcs, 0);
+            check_csr(graph);
+            wom_graph_free(graph);
+        }
+    }
+    omp_set_num_threads(threads_before);
+}
+
 static void test_barabasi_albert(void **state) {
     (void)state;
     wom_scenario_t scenario = scenario_of(WOM_NET_BARABASI_ALBERT);
@@ -1837,6 +1868,7 @@ int main(void) {
         cmocka_unit_test(test_erdos_renyi_directed),
         cmocka_unit_test(test_erdos_renyi_seeded),
         cmocka_unit_test(test_erdos_renyi_same_for_any_threads),
+        cmocka_unit_test(test_erdos_renyi_complete_and_empty),
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_prefers_the_connected),
         cmocka_unit_test(test_barabasi_albert_is_the_definition_for_any_threads),
