@@ -1,13 +1,14 @@
 /* output.c: the files of a run and of a batch, written atomically, and
  * gnuplot rendering. Workload: a few files of (steps + 1) x 4 x columns
- * numbers per point; runs.csv streams (steps + 1) x columns rows per task,
- * one replication at a time; the manifest hashes every output file once.
+ * numbers per point, formatted over the threads; the manifest hashes every
+ * output file once.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "output_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,11 +50,33 @@ static void summary_row(wom_text_t *text, const wom_output_run_t *run, uint32_t 
 }
 
 /* Every step's row: the body timeseries.csv and (with spaces for the
- * commas) timeseries.dat share, formatted once. */
+ * commas) timeseries.dat share, formatted once, in parts of consecutive
+ * steps over the threads (formatting the numbers is most of a point's
+ * files), joined in step order: the same text for any number of threads. */
 static void summary_rows(wom_text_t *text, const wom_output_run_t *run) {
-    for (uint32_t t = 0; t <= run->point->table.steps; t++) {
-        summary_row(text, run, t);
+    const uint64_t steps = (uint64_t)run->point->table.steps + 1;
+    const int parts = omp_get_max_threads();
+    wom_text_t *pieces = malloc((size_t)parts * sizeof *pieces);
+    if (pieces == NULL) {
+        text->failed = true; /* reported as out of memory when written */
+        return;
     }
+#pragma omp parallel for schedule(static, 1)
+    for (int part = 0; part < parts; part++) {
+        wom_text_init(&pieces[part]);
+        uint64_t end = steps * (uint64_t)(part + 1) / (uint64_t)parts;
+        for (uint64_t t = steps * (uint64_t)part / (uint64_t)parts; t < end; t++) {
+            summary_row(&pieces[part], run, (uint32_t)t);
+        }
+    }
+    for (int part = 0; part < parts; part++) {
+        text->failed |= pieces[part].failed;
+        if (pieces[part].length > 0) {
+            wom_text_append(text, pieces[part].data, pieces[part].length);
+        }
+        wom_text_destroy(&pieces[part]);
+    }
+    free(pieces);
 }
 
 static void timeseries_csv_header(wom_text_t *text, const wom_output_run_t *run) {
