@@ -163,21 +163,6 @@ static inline bool pair_row_next(pair_row_t *row, uint32_t *neighbour) {
     return false;
 }
 
-/* Neighbours a row draws at a time, straight into their place in the
- * targets. */
-enum { PAIR_BATCH = 32 };
-
-/* The row's next neighbours, up to PAIR_BATCH, into `batch`; returns how
- * many (fewer than PAIR_BATCH: the row is done). Only those are written,
- * so `batch` may be the row's place in the targets. */
-static uint32_t pair_row_batch(pair_row_t *row, uint32_t batch[PAIR_BATCH]) {
-    uint32_t count = 0;
-    while (count < PAIR_BATCH && pair_row_next(row, &batch[count])) {
-        count++;
-    }
-    return count;
-}
-
 /* ---------------------------------------------------------------------------
  * Parts */
 
@@ -263,8 +248,8 @@ static void pair_fill_rows(const pair_model_t *model, uint32_t first, uint32_t e
     for (uint32_t v = first; v < end; v++) {
         uint32_t *at = graph->targets + graph->offsets[v];
         pair_row_start(&row, model, v);
-        for (uint32_t count = PAIR_BATCH; count == PAIR_BATCH; at += count) {
-            count = pair_row_batch(&row, at);
+        while (pair_row_next(&row, at)) {
+            at++;
         }
     }
 }
