@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _OPENMP
 #include <omp.h>
-#endif
 
 #include "graph_internal.h"
 #include "memory.h"
@@ -400,16 +398,6 @@ static bool pair_build(const pair_model_t *model, int parts, uint32_t *first, ui
     return true;
 }
 
-/* The parts a graph is built in: one per thread, however many. */
-static int pair_count_parts(void) {
-#ifdef _OPENMP
-    int threads = omp_get_max_threads();
-    return threads < 1 ? 1 : threads;
-#else
-    return 1;
-#endif
-}
-
 /* Each node's own neighbours (undirected: the nodes below it; directed:
  * its out-neighbours) are drawn from its stream twice, over the threads in
  * parts of consecutive rows: counted, then written packed. Directed, that
@@ -423,7 +411,7 @@ wom_status wom_graph_generate_pairs(const wom_scenario_t *scenario, uint32_t dra
                                     wom_graph_t **out) {
     pair_model_t model;
     pair_model_init(&model, scenario, draw);
-    const int parts = pair_count_parts();
+    const int parts = omp_get_max_threads(); /* one a thread, however many */
     wom_graph_t *graph = wom_graph_alloc(model.nodes, model.directed);
     uint32_t *first = malloc((size_t)(parts + 1) * sizeof *first);
     /* undirected: the rows' own lengths, then their higher counts */

@@ -444,7 +444,7 @@ enum { RUNS_GROUP_MAX = 64 };
 
 static int runs_group(void) {
     int threads = omp_get_max_threads();
-    return threads < 1 ? 1 : threads > RUNS_GROUP_MAX / 4 ? RUNS_GROUP_MAX : 4 * threads;
+    return threads > RUNS_GROUP_MAX / 4 ? RUNS_GROUP_MAX : 4 * threads;
 }
 
 /* Appends a point's rows to runs.csv, the same bytes for any number of
